@@ -1,0 +1,5 @@
+"""`python -m bot` runs the sitrep CLI."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""The catalogue of bot commands shown in /help and registered with setMyCommands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    """One command and its one-line description."""
+
+    command: str
+    description: str
+
+
+USER_COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("start", "What Sitrep is and what to try"),
+    CommandInfo("help", "List the commands"),
+)
+
+ADMIN_COMMANDS: tuple[CommandInfo, ...] = ()

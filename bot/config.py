@@ -1,0 +1,143 @@
+"""Settings read from the environment and `.env` (pydantic-settings)."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DB_PATH = Path("var") / "sitrep.db"
+TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """A setting has a bad value; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything Sitrep can be configured with; each field is documented in `.env.example`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_API_BASE_URL
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_timezone: str = "UTC"
+    default_briefing_time: time = time(7, 0)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8443"
+    log_level: str = "INFO"
+    send_rate: float = Field(default=30.0, gt=0)
+
+    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, int):
+            return frozenset({value})
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            bad = [p for p in parts if not re.fullmatch(r"-?\d{1,20}", p)]
+            if bad:
+                raise ValueError(
+                    "expected comma-separated numeric Telegram user ids like 777,888; "
+                    f"got {bad[0]!r}"
+                )
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://"):
+            return value
+        if value.startswith(("sqlite://", "sqlite:///")):
+            return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
+        if value.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        raise ValueError(
+            "expected an async SQLAlchemy URL such as sqlite+aiosqlite:///var/sitrep.db "
+            "or postgresql+asyncpg://user@host:5432/db"
+        )
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Kabul, UTC)") from exc
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        if not re.match(r"^https?://", value):
+            raise ValueError("expected an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("expected HOST:PORT such as 0.0.0.0:8443")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The default time zone as a ZoneInfo."""
+        return ZoneInfo(self.default_timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured store is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def listen_host_port(self) -> tuple[str, int]:
+        """WEBHOOK_LISTEN split into host and port."""
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host, int(port)
+
+
+def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
+    """Read settings, turning a validation error into a one-line ConfigError naming the variable."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err.get("loc", ()) if p != "__root__"]
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        line = f"{loc[0].upper()}: {msg}" if loc else msg
+        raise ConfigError(line) from None

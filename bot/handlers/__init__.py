@@ -1,0 +1,25 @@
+"""Telegram glue. `register_handlers` is the one place every handler is registered, in order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CommandHandler, TypeHandler
+
+from bot.handlers import errors, seen, start
+
+if TYPE_CHECKING:
+    from bot.context import SitrepApp
+
+
+def register_handlers(app: SitrepApp) -> None:
+    """Register every handler; groups run in ascending order, first match wins within a group."""
+    # Group -1 runs for every update before anything else: remember who and where.
+    app.add_handler(TypeHandler(Update, seen.record_seen), group=-1)
+
+    # Group 0: commands first, so "/help" is never read as a question.
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
+
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,28 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.commands import ADMIN_COMMANDS, USER_COMMANDS
+from bot.context import SitrepContext
+from bot.handlers.common import reply_template
+
+
+async def start(update: Update, context: SitrepContext) -> None:
+    """Say what Sitrep is and suggest three things to try."""
+    user = update.effective_user
+    await reply_template(update, context, "start.html", first_name=user.first_name if user else "")
+
+
+async def help_command(update: Update, context: SitrepContext) -> None:
+    """List user commands, and admin commands when an admin asks."""
+    user = update.effective_user
+    is_admin = await context.services.people.is_admin(user.id if user else None)
+    await reply_template(
+        update,
+        context,
+        "help.html",
+        user_commands=USER_COMMANDS,
+        admin_commands=ADMIN_COMMANDS if is_admin else (),
+    )

@@ -1,0 +1,61 @@
+"""Shared fixtures: migrated databases on SQLite (always) and PostgreSQL (when configured)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import dbtools
+
+# Tests never read the developer's .env or real token.
+for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):
+    os.environ.pop(_var, None)
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test session."""
+    return dbtools.make_sqlite_template(tmp_path_factory.mktemp("tmpl"))
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """One migrated PostgreSQL template database per session (None when PostgreSQL is off)."""
+    url = dbtools.pg_url()
+    if url is None:
+        yield None
+        return
+    name = dbtools.make_pg_template(url)
+    try:
+        yield name
+    finally:
+        dbtools.drop_pg_database(url, name)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    pg_template: str | None,
+) -> Iterator[str]:
+    """A fresh, migrated database URL on each backend (PostgreSQL skipped when not configured)."""
+    if request.param == "sqlite":
+        yield dbtools.copy_sqlite(sqlite_template, tmp_path)
+        return
+    base = dbtools.pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
+    with dbtools.pg_database(base, pg_template) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_db_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated SQLite database (for handler tests, where the backend is not the point)."""
+    return dbtools.copy_sqlite(sqlite_template, tmp_path)

@@ -1,0 +1,83 @@
+"""Test databases: a migrated SQLite file per test; a fresh PostgreSQL database when configured."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from bot.db.migrate import upgrade
+
+PG_ENV = "SITREP_TEST_DATABASE_URL"
+
+
+def pg_url() -> str | None:
+    """The PostgreSQL URL tests may use, or None when PostgreSQL tests are off."""
+    return os.environ.get(PG_ENV) or None
+
+
+def sqlite_url(path: Path) -> str:
+    """An aiosqlite URL for a file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def make_sqlite_template(directory: Path) -> Path:
+    """Create one migrated SQLite file that tests copy (migrating once is faster)."""
+    path = directory / "template.db"
+    asyncio.run(upgrade(sqlite_url(path)))
+    return path
+
+
+def copy_sqlite(template: Path, directory: Path) -> str:
+    """A fresh migrated SQLite database for one test."""
+    target = directory / f"sitrep-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(template, target)
+    return sqlite_url(target)
+
+
+def _pg_dsn(url: str, database: str | None = None) -> str:
+    u = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        u = u.set(database=database)
+    return u.render_as_string(hide_password=False)
+
+
+async def _pg_exec(url: str, sql: str) -> None:
+    conn = await asyncpg.connect(_pg_dsn(url))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def make_pg_template(base_url: str) -> str:
+    """Create a migrated template database on the server; return its name."""
+    name = f"sitrep_tmpl_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_pg_exec(base_url, f'CREATE DATABASE "{name}"'))
+    target = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(upgrade(target))
+    return name
+
+
+def drop_pg_database(base_url: str, name: str) -> None:
+    """Drop a test database (WITH FORCE: pools may still hold connections)."""
+    asyncio.run(_pg_exec(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def pg_database(base_url: str, template: str | None) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, cloned from the migrated template if given."""
+    name = f"sitrep_t_{uuid.uuid4().hex[:10]}"
+    tmpl = f' TEMPLATE "{template}"' if template else ""
+    asyncio.run(_pg_exec(base_url, f'CREATE DATABASE "{name}"{tmpl}'))
+    try:
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        drop_pg_database(base_url, name)

@@ -1,0 +1,69 @@
+"""Migrations: empty → head matches the models exactly, and head → base leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from bot.db import all_models  # noqa: F401
+from bot.db.base import Base
+from bot.db.migrate import current_revision, downgrade, head_revision, include_name, upgrade
+from bot.db.session import create_engine
+from tests import dbtools
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no migrations applied) on each backend."""
+    if request.param == "sqlite":
+        yield dbtools.sqlite_url(tmp_path / "empty.db")
+        return
+    base = dbtools.pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
+    with dbtools.pg_database(base, None) as url:
+        yield url
+
+
+def _diff(conn: Connection) -> list[object]:
+    ctx = MigrationContext.configure(
+        conn, opts={"include_name": include_name, "compare_type": True}
+    )
+    return list(compare_metadata(ctx, Base.metadata))
+
+
+def _tables(conn: Connection) -> set[str]:
+    return set(inspect(conn).get_table_names())
+
+
+async def test_upgrade_matches_models_then_downgrade_to_base(empty_db_url: str) -> None:
+    assert await current_revision(empty_db_url) is None
+    await upgrade(empty_db_url)
+    assert await current_revision(empty_db_url) == head_revision()
+
+    engine = create_engine(empty_db_url)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_diff) == []
+            tables = await conn.run_sync(_tables)
+        assert {"chats", "users", "admins"} <= tables
+
+        await downgrade(empty_db_url, "base")
+        assert await current_revision(empty_db_url) is None
+        async with engine.connect() as conn:
+            left = await conn.run_sync(_tables)
+        assert left <= {"alembic_version"}
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_twice_is_a_no_op(empty_db_url: str) -> None:
+    await upgrade(empty_db_url)
+    await upgrade(empty_db_url)
+    assert await current_revision(empty_db_url) == head_revision()
