@@ -28,7 +28,9 @@ FTS_PREFIXES = ("events_fts",)
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Leave full-text index tables out of autogenerate comparison."""
-    return not (type_ == "table" and name is not None and name.startswith(FTS_PREFIXES))
+    return not (
+        type_ in ("table", "index") and name is not None and name.startswith(FTS_PREFIXES)
+    )
 
 
 def alembic_config(url: str, *, stdout: io.TextIOBase | None = None) -> Config:

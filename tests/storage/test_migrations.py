@@ -52,7 +52,7 @@ async def test_upgrade_matches_models_then_downgrade_to_base(empty_db_url: str) 
         async with engine.connect() as conn:
             assert await conn.run_sync(_diff) == []
             tables = await conn.run_sync(_tables)
-        assert {"chats", "users", "admins"} <= tables
+        assert {"chats", "users", "admins", "events", "sources", "articles", "places"} <= tables
 
         await downgrade(empty_db_url, "base")
         assert await current_revision(empty_db_url) is None
