@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import dbtools
+from tests.harness import Harness, running_bot
 
 # Tests never read the developer's .env or real token.
 for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):
@@ -59,3 +60,10 @@ def db_url(
 def sqlite_db_url(tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh, migrated SQLite database (for handler tests, where the backend is not the point)."""
     return dbtools.copy_sqlite(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+async def bot(sqlite_db_url: str) -> AsyncIterator[Harness]:
+    """The real application on a fresh SQLite store, talking to an in-process Bot API."""
+    async with running_bot(sqlite_db_url) as harness:
+        yield harness

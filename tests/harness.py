@@ -1,0 +1,106 @@
+"""Handler-test harness: the real Application talking through PTB's request path to LocalBotApi."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from telegram import Update
+
+from bot.app import build_application, lifespan
+from bot.clock import Clock, FixedClock
+from bot.config import Settings
+from bot.context import SitrepApp
+from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
+
+ADMIN_ID = 777
+USER_ID = 1001
+GROUP_ID = -1001234567890
+DEFAULT_NOW = datetime(2021, 7, 10, 4, 30, tzinfo=UTC)  # 09:00 in Kabul
+
+
+class Harness:
+    """Sends updates as users and collects what the bot sent back."""
+
+    def __init__(self, app: SitrepApp, api: LocalBotApi, factory: UpdateFactory, clock: Clock):
+        self.app = app
+        self.api = api
+        self.factory = factory
+        self.clock = clock
+
+    @property
+    def services(self) -> Any:
+        """The app's open services."""
+        return self.app.bot_data.services
+
+    async def process(self, update: dict[str, Any]) -> list[dict[str, Any]]:
+        """Process one update dict; return the messages the bot sent or edited meanwhile."""
+        before = len(self.api.events)
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        return [m for kind, m in self.api.events[before:] if kind in ("sent", "edited")]
+
+    async def send(
+        self,
+        text: str,
+        *,
+        user_id: int = USER_ID,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        **kwargs: Any,
+    ) -> list[dict[str, Any]]:
+        """A user writes `text`; returns the bot's messages."""
+        if chat_id is not None and chat_id < 0 and chat_type == "private":
+            chat_type = "supergroup"
+        update = self.factory.message(
+            text, user_id=user_id, chat_id=chat_id, chat_type=chat_type, **kwargs
+        )
+        return await self.process(update)
+
+    async def press(
+        self, message: dict[str, Any], data: str, *, user_id: int = USER_ID, check: bool = True
+    ) -> list[dict[str, Any]]:
+        """A user presses the button with `data` on a message the bot sent."""
+        update = self.factory.callback(data, message=message, user_id=user_id, check=check)
+        return await self.process(update)
+
+    def answers(self) -> list[str]:
+        """Texts of every answerCallbackQuery so far."""
+        return [c.params.get("text", "") for c in self.api.calls_to("answerCallbackQuery")]
+
+
+def test_settings(db_url: str, **overrides: Any) -> Settings:
+    """Settings for a test: no .env, the given database, one owner."""
+    values: dict[str, Any] = {"database_url": db_url, "admin_ids": frozenset({ADMIN_ID})}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def running_bot(
+    db_url: str,
+    *,
+    clock: Clock | None = None,
+    tz: tzinfo | None = None,
+    settings: Settings | None = None,
+    **api_kwargs: Any,
+) -> AsyncIterator[Harness]:
+    """Start the app against a LocalBotApi; fail if the bot called an API method unknown to it."""
+    clock = clock or FixedClock(DEFAULT_NOW)
+    api_kwargs.setdefault("global_rate", None)
+    api_kwargs.setdefault("per_chat_interval", None)
+    api_kwargs.setdefault("group_per_minute", None)
+    api = LocalBotApi(wall_clock=lambda: clock.now().timestamp(), **api_kwargs)
+    factory = UpdateFactory(
+        api=api,
+        bot_username=api.bot_username,
+        bot_id=api.bot_id,
+        clock=lambda: clock.now().timestamp(),
+    )
+    app = build_application(
+        settings or test_settings(db_url), clock=clock, tz=tz, request=LocalRequest(api)
+    )
+    async with lifespan(app):
+        yield Harness(app, api, factory, clock)
+    assert api.unexpected == [], f"unexpected Bot API calls: {api.unexpected}"
