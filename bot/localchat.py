@@ -1,4 +1,4 @@
-"""`sitrep chat`: the real Application, fed from the terminal, answering through the local Bot API."""
+"""`sitrep chat`: the real Application fed from the terminal, answering via the local Bot API."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ async def test_startup_sets_user_and_admin_command_menus(bot: Harness) -> None:
     calls = bot.api.calls_to("setMyCommands")
     scopes = [c.params.get("scope", {"type": "default"}) for c in calls]
     assert {"type": "default"} in scopes
-    default = next(c for c in calls if c.params.get("scope", {"type": "default"})["type"] == "default")
+    default = next(c for c, s in zip(calls, scopes, strict=True) if s["type"] == "default")
     assert [c["command"] for c in default.params["commands"]][:2] == ["start", "help"]
     from bot.commands import ADMIN_COMMANDS
 

@@ -1,0 +1,383 @@
+"""The event store: add (merging duplicates), read, edit, publish and retract event summaries."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from bot.db.event_models import EventRow, SourceRow
+from bot.services.model import (
+    ClaimStatus,
+    EventDraft,
+    EventStatus,
+    EventView,
+    LocationPrecision,
+    Origin,
+    Severity,
+    SourceInfo,
+)
+from bot.services.timewords import FuzzyDate, Precision
+
+log = logging.getLogger(__name__)
+
+MERGE_SIMILARITY = 72.0
+ACTOR_SEP = "; "
+EDITABLE_FIELDS = frozenset(
+    {
+        "summary",
+        "when",
+        "place_key",
+        "place_text",
+        "location_precision",
+        "actors",
+        "event_type",
+        "sub_event_type",
+        "severity",
+        "claim_status",
+        "claim_note",
+        "fatalities",
+    }
+)
+
+
+class EventNotFound(LookupError):
+    """No event has that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What storing a draft did: a new event, or a source added to an existing one."""
+
+    event: EventView
+    created: bool
+    merged: bool = False
+    updated: bool = False
+
+
+def _fuzzy(row: EventRow) -> FuzzyDate:
+    return FuzzyDate(row.date_start, Precision(row.date_precision), row.date_end)
+
+
+def _span(when: FuzzyDate) -> tuple[date, date]:
+    return when.first_day(), when.last_day()
+
+
+def _reported_at(sources: Iterable[SourceInfo], fallback: datetime) -> datetime:
+    """When an event was first reported: its earliest source, else when it was stored."""
+    instants: list[datetime] = []
+    for src in sources:
+        if src.published_at is not None:
+            instants.append(src.published_at.astimezone(UTC))
+        elif src.published_on is not None:
+            instants.append(datetime.combine(src.published_on, time(0), UTC))
+    return min(instants) if instants else fallback
+
+
+def source_from_row(row: SourceRow) -> SourceInfo:
+    """A SourceInfo from its row."""
+    return SourceInfo(
+        outlet=row.outlet,
+        url=row.url,
+        title=row.title,
+        published_at=row.published_at,
+        published_on=row.published_on,
+    )
+
+
+class EventStore:
+    """Stores and reads events; every call is its own unit of work and returns plain data."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        place_name: Any = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._place_name = place_name or (lambda key: None)
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def view(self, row: EventRow) -> EventView:
+        """Turn a row (with its sources loaded) into plain data."""
+        place_name = (self._place_name(row.place_key) if row.place_key else None) or row.place_text
+        return EventView(
+            id=row.id,
+            summary=row.summary,
+            when=_fuzzy(row),
+            place_key=row.place_key,
+            place_text=row.place_text,
+            place_name=place_name,
+            location_precision=LocationPrecision(row.location_precision),
+            actors=tuple(a for a in row.actors_text.split(ACTOR_SEP) if a),
+            event_type=row.event_type,
+            sub_event_type=row.sub_event_type,
+            severity=Severity(row.severity),
+            claim_status=ClaimStatus(row.claim_status),
+            claim_note=row.claim_note,
+            fatalities=row.fatalities,
+            status=EventStatus(row.status),
+            retract_reason=row.retract_reason,
+            origin=Origin(row.origin),
+            reviewed=row.reviewed,
+            external_key=row.external_key,
+            reported_at=row.reported_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            sources=tuple(source_from_row(s) for s in row.sources),
+        )
+
+    async def get(self, event_id: int) -> EventView | None:
+        """One event by id, in any status."""
+        async with self._sessions() as session:
+            row = await session.get(EventRow, event_id, options=[selectinload(EventRow.sources)])
+            return self.view(row) if row is not None else None
+
+    async def get_many(self, ids: Sequence[int]) -> list[EventView]:
+        """Events by id, in the order given (missing ids skipped)."""
+        if not ids:
+            return []
+        async with self._sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(EventRow)
+                    .where(EventRow.id.in_(list(ids)))
+                    .options(selectinload(EventRow.sources))
+                )
+            ).all()
+        by_id = {r.id: self.view(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def list_events(
+        self,
+        *,
+        place_keys: Iterable[str] | None = None,
+        statuses: Iterable[EventStatus] = (EventStatus.PUBLISHED,),
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[EventView]:
+        """Events newest first, optionally within places and statuses."""
+        stmt: Select[tuple[EventRow]] = select(EventRow).where(
+            EventRow.status.in_([s.value for s in statuses])
+        )
+        if place_keys is not None:
+            stmt = stmt.where(EventRow.place_key.in_(list(place_keys)))
+        stmt = (
+            stmt.order_by(EventRow.date_start.desc(), EventRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+            .options(selectinload(EventRow.sources))
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(stmt)).all()
+            return [self.view(r) for r in rows]
+
+    async def count(self, *, statuses: Iterable[EventStatus] | None = None) -> int:
+        """How many events are stored (optionally in some statuses)."""
+        stmt = select(func.count(EventRow.id))
+        if statuses is not None:
+            stmt = stmt.where(EventRow.status.in_([s.value for s in statuses]))
+        async with self._sessions() as session:
+            return int(await session.scalar(stmt) or 0)
+
+    # ---- writing -------------------------------------------------------------------------
+
+    async def add(self, draft: EventDraft, *, by: int | None = None) -> AddResult:
+        """Store a draft: update by external key, merge into the same stored event, or insert."""
+        async with self._sessions.begin() as session:
+            result = await self._add(session, draft, by)
+        return result
+
+    async def add_many(
+        self, drafts: Sequence[EventDraft], *, by: int | None = None
+    ) -> list[AddResult]:
+        """Store several drafts in one transaction (all or nothing)."""
+        async with self._sessions.begin() as session:
+            return [await self._add(session, d, by) for d in drafts]
+
+    async def _add(self, session: AsyncSession, draft: EventDraft, by: int | None) -> AddResult:
+        now = self._clock.now()
+        if draft.external_key:
+            existing = await session.scalar(
+                select(EventRow)
+                .where(EventRow.external_key == draft.external_key)
+                .options(selectinload(EventRow.sources))
+            )
+            if existing is not None:
+                changed = self._apply(existing, draft, now, by)
+                self._add_sources(existing, draft.sources)
+                await session.flush()
+                return AddResult(self.view(existing), created=False, updated=changed)
+        else:
+            twin = await self._find_twin(session, draft)
+            if twin is not None:
+                added = self._add_sources(twin, draft.sources)
+                if added:
+                    twin.reported_at = min(twin.reported_at, _reported_at(draft.sources, now))
+                    twin.updated_at = now
+                await session.flush()
+                return AddResult(self.view(twin), created=False, merged=True)
+        row = EventRow(created_at=now, created_by=by, reported_at=_reported_at(draft.sources, now))
+        self._apply(row, draft, now, by)
+        row.sources = []
+        self._add_sources(row, draft.sources)
+        session.add(row)
+        await session.flush()
+        return AddResult(self.view(row), created=True)
+
+    def _apply(self, row: EventRow, draft: EventDraft, now: datetime, by: int | None) -> bool:
+        values = {
+            "summary": draft.summary.strip(),
+            "date_start": draft.when.start,
+            "date_end": draft.when.end,
+            "date_precision": draft.when.precision.value,
+            "place_key": draft.place_key,
+            "place_text": draft.place_text[:255],
+            "location_precision": draft.location_precision.value,
+            "actors_text": ACTOR_SEP.join(a.strip() for a in draft.actors if a.strip()),
+            "event_type": draft.event_type[:64],
+            "sub_event_type": draft.sub_event_type[:96],
+            "severity": draft.severity.value,
+            "claim_status": draft.claim_status.value,
+            "claim_note": draft.claim_note[:255],
+            "fatalities": draft.fatalities,
+            "external_key": draft.external_key,
+            "origin": draft.origin.value,
+        }
+        changed = any(getattr(row, k, None) != v for k, v in values.items())
+        for key, value in values.items():
+            setattr(row, key, value)
+        if row.status is None:
+            row.status = draft.status.value
+            row.reviewed = draft.reviewed
+        if changed:
+            row.updated_at = now
+            row.updated_by = by
+        return changed
+
+    @staticmethod
+    def _add_sources(row: EventRow, sources: Iterable[SourceInfo]) -> int:
+        have = {(s.outlet, s.url) for s in row.sources}
+        added = 0
+        for src in sources:
+            key = (src.outlet[:255], src.url)
+            if key in have:
+                continue
+            have.add(key)
+            row.sources.append(
+                SourceRow(
+                    outlet=src.outlet[:255],
+                    url=src.url,
+                    title=src.title,
+                    published_at=src.published_at,
+                    published_on=src.published_on,
+                )
+            )
+            added += 1
+        return added
+
+    async def _find_twin(self, session: AsyncSession, draft: EventDraft) -> EventRow | None:
+        """A stored event reporting the same happening: same place, overlapping dates, similar text."""
+        first, last = _span(draft.when)
+        stmt = (
+            select(EventRow)
+            .where(EventRow.status != EventStatus.RETRACTED.value)
+            .where(EventRow.date_start <= last)
+            .options(selectinload(EventRow.sources))
+        )
+        if draft.place_key is not None:
+            stmt = stmt.where(EventRow.place_key == draft.place_key)
+        else:
+            stmt = stmt.where(EventRow.place_key.is_(None), EventRow.place_text == draft.place_text)
+        rows = (await session.scalars(stmt.order_by(EventRow.id).limit(500))).all()
+        best: tuple[float, EventRow] | None = None
+        for row in rows:
+            r_first, r_last = _span(_fuzzy(row))
+            if r_last < first or r_first > last:
+                continue
+            score = fuzz.token_set_ratio(row.summary.lower(), draft.summary.lower())
+            if score >= MERGE_SIMILARITY and (best is None or score > best[0]):
+                best = (score, row)
+        return best[1] if best else None
+
+    async def edit(self, event_id: int, *, by: int | None = None, **changes: Any) -> EventView:
+        """Change some fields of an event (see EDITABLE_FIELDS)."""
+        unknown = set(changes) - EDITABLE_FIELDS
+        if unknown:
+            raise ValueError(f"cannot edit {', '.join(sorted(unknown))}")
+        async with self._sessions.begin() as session:
+            row = await session.get(EventRow, event_id, options=[selectinload(EventRow.sources)])
+            if row is None:
+                raise EventNotFound(event_id)
+            draft = replace(self._draft_of(row), **changes)
+            self._apply(row, draft, self._clock.now(), by)
+            await session.flush()
+            return self.view(row)
+
+    def _draft_of(self, row: EventRow) -> EventDraft:
+        v = self.view(row)
+        return EventDraft(
+            summary=v.summary,
+            when=v.when,
+            place_key=v.place_key,
+            place_text=v.place_text,
+            location_precision=v.location_precision,
+            actors=v.actors,
+            event_type=v.event_type,
+            sub_event_type=v.sub_event_type,
+            severity=v.severity,
+            claim_status=v.claim_status,
+            claim_note=v.claim_note,
+            fatalities=v.fatalities,
+            external_key=v.external_key,
+            origin=v.origin,
+        )
+
+    async def set_status(
+        self,
+        ids: Sequence[int],
+        status: EventStatus,
+        *,
+        by: int | None = None,
+        reason: str | None = None,
+    ) -> list[EventView]:
+        """Publish, retract (with a reason) or return events to draft; marks them reviewed."""
+        if status is EventStatus.RETRACTED and not (reason and reason.strip()):
+            raise ValueError("a retraction needs a reason")
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            rows = (
+                await session.scalars(
+                    select(EventRow)
+                    .where(EventRow.id.in_(list(ids)))
+                    .options(selectinload(EventRow.sources))
+                )
+            ).all()
+            for row in rows:
+                row.status = status.value
+                row.reviewed = True
+                row.retract_reason = reason.strip() if reason else None
+                row.updated_at = now
+                row.updated_by = by
+            await session.flush()
+            return [self.view(r) for r in rows]
+
+    async def discard_drafts(self, ids: Sequence[int]) -> int:
+        """Delete events that are still drafts; published ones are retracted, never deleted."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(EventRow).where(
+                    EventRow.id.in_(list(ids)), EventRow.status == EventStatus.DRAFT.value
+                )
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
