@@ -181,13 +181,12 @@ def _parse_start_tag(text: str, begin: int) -> tuple[_Open, int]:
         value_chars: list[str] = []
         if text[i] not in "'\"":
             token_begin = i
-            while i < n and (text[i].isascii() and text[i].isalnum() or text[i] in ".-"):
+            while i < n and ((text[i].isascii() and text[i].isalnum()) or text[i] in ".-"):
                 i += 1
             value_chars.append(text[token_begin:i].lower())
             if i >= n or (text[i] not in _SPACES and text[i] != ">"):
                 raise HtmlParseError(
-                    "Unexpected end of name token at byte offset "
-                    f"{_byte_offset(text, token_begin)}"
+                    f"Unexpected end of name token at byte offset {_byte_offset(text, token_begin)}"
                 )
         else:
             quote = text[i]
@@ -217,12 +216,10 @@ def _parse_start_tag(text: str, begin: int) -> tuple[_Open, int]:
             expandable = True
     if tag == "code":
         argument = argument.removeprefix("language-")
-    if tag == "span":
-        if argument != "tg-spoiler":
-            raise HtmlParseError(
-                'Tag "span" must have class "tg-spoiler" at byte offset '
-                f"{_byte_offset(text, begin)}"
-            )
+    if tag == "span" and argument != "tg-spoiler":
+        raise HtmlParseError(
+            f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}'
+        )
     return _Open(tag, argument, 0, expandable), i + 1
 
 
@@ -282,7 +279,7 @@ def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[dict[str, A
                 shown = text[i : end + 1] if end < n and text[end] == ";" else text[i:end]
                 raise HtmlParseError(
                     f'Unsupported HTML entity "{shown}" at byte offset {_byte_offset(text, i)}; '
-                    "escape \"&\" as &amp;"
+                    'escape "&" as &amp;'
                 )
         if ch != "<":
             out.append(ch)
@@ -292,7 +289,9 @@ def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[dict[str, A
         begin = i
         if i + 1 < n and text[i + 1] == "/":
             if not stack:
-                raise HtmlParseError(f"Unexpected end tag at byte offset {_byte_offset(text, begin)}")
+                raise HtmlParseError(
+                    f"Unexpected end tag at byte offset {_byte_offset(text, begin)}"
+                )
             i += 2
             while i < n and text[i] not in _SPACES and text[i] != ">":
                 i += 1
@@ -320,9 +319,7 @@ def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[dict[str, A
         open_tag.start = out_len
         stack.append(open_tag)
     if stack:
-        raise HtmlParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
 

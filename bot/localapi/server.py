@@ -385,11 +385,15 @@ class LocalBotApi:
             if not any(v == f"attach://{name}" for v in params.values()):
                 recorded[name] = upload.filename
         if canonical is None:
-            status, body = 404, {
-                "ok": False,
-                "error_code": 404,
-                "description": f"Not Found: method {method!r} is not implemented by LocalBotApi",
-            }
+            status, body = (
+                404,
+                {
+                    "ok": False,
+                    "error_code": 404,
+                    "description": f"Not Found: method {method!r} is not implemented "
+                    "by LocalBotApi",
+                },
+            )
             call = ApiCall(method, recorded, False, status, body, self.clock())
             self.calls.append(call)
             self.unexpected.append(call)
@@ -507,7 +511,9 @@ class LocalBotApi:
         if "inline_keyboard" in markup:
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise _bad("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+                raise _bad(
+                    "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+                )
             for row in rows:
                 for button in row:
                     _check_button(button)
@@ -551,7 +557,7 @@ class LocalBotApi:
 
     def _new_message(self, chat: _Chat, params: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {
-            "message_id": self.next_message_id(chat.id),
+            "message_id": 0,  # allocated by _send once the message is accepted
             "from": dict(self.bot_user),
             "chat": chat.as_dict(),
             "date": int(self.wall_clock()),
@@ -590,6 +596,7 @@ class LocalBotApi:
             if message["reply_markup"] is None:
                 del message["reply_markup"]
         self._count_send(chat, now)
+        message["message_id"] = self.next_message_id(chat.id)
         chat.messages[message["message_id"]] = message
         self._sent.append(copy.deepcopy(message))
         self._emit("sent", message)
@@ -772,7 +779,7 @@ class LocalBotApi:
         }
 
     def _m_editMessageText(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
-        chat, message = self._editable(params)
+        _chat, message = self._editable(params)
         if "text" not in message:
             raise _bad("there is no text in the message to edit")
         text, entities = self._formatted(
@@ -803,7 +810,7 @@ class LocalBotApi:
         return self._finish_edit(message)
 
     def _m_editMessageCaption(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
-        chat, message = self._editable(params)
+        _chat, message = self._editable(params)
         if "text" in message:
             raise _bad("there is no caption in the message to edit")
         caption, entities = self._formatted(
@@ -834,7 +841,7 @@ class LocalBotApi:
     def _m_editMessageReplyMarkup(
         self, params: dict[str, Any], files: dict[str, UploadedFile]
     ) -> Any:
-        chat, message = self._editable(params)
+        _chat, message = self._editable(params)
         markup = self._markup(params.get("reply_markup"))
         if markup == message.get("reply_markup"):
             raise _bad(NOT_MODIFIED.removeprefix("Bad Request: "))
@@ -853,9 +860,7 @@ class LocalBotApi:
         self._emit("deleted", message)
         return True
 
-    def _m_answerCallbackQuery(
-        self, params: dict[str, Any], files: dict[str, UploadedFile]
-    ) -> Any:
+    def _m_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         query_id = str(params.get("callback_query_id") or "")
         if not query_id:
             raise _bad("query is too old and response timeout expired or query ID is invalid")
@@ -993,6 +998,7 @@ def _member_dict(user: dict[str, Any], status: str) -> dict[str, Any]:
                     "can_send_video_notes",
                     "can_send_voice_notes",
                     "can_edit_tag",
+                    "can_react_to_messages",
                 )
             }
         )

@@ -158,6 +158,4 @@ class ButtonIndex:
 
 
 def _same_message(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return bool(
-        a.get("message_id") == b.get("message_id") and a["chat"]["id"] == b["chat"]["id"]
-    )
+    return bool(a.get("message_id") == b.get("message_id") and a["chat"]["id"] == b["chat"]["id"])

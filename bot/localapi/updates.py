@@ -21,7 +21,7 @@ _MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{5,32}\b")
 
 def text_entities(text: str) -> list[dict[str, Any]]:
     """The entities Telegram adds to a user's text: bot_command and mention (UTF-16 offsets)."""
-    entities = []
+    entities: list[dict[str, Any]] = []
     for kind, pattern in (("bot_command", _COMMAND_RE), ("mention", _MENTION_RE)):
         for match in pattern.finditer(text):
             entities.append(
@@ -147,7 +147,9 @@ class UpdateFactory:
             message["message_thread_id"] = message_thread_id
             message["is_topic_message"] = True
         if reply_to is not None:
-            message["reply_to_message"] = {k: v for k, v in reply_to.items() if k != "reply_to_message"}
+            message["reply_to_message"] = {
+                k: v for k, v in reply_to.items() if k != "reply_to_message"
+            }
         if forward_origin is not None:
             message["forward_origin"] = forward_origin
         entities = text_entities(text) if text else []
@@ -203,8 +205,10 @@ class UpdateFactory:
             if data not in buttons:
                 raise ValueError(f"message {message.get('message_id')} has no button {data!r}")
         chat_id = int(message["chat"]["id"])
-        uid = user_id if user_id is not None else (
-            chat_id if message["chat"]["type"] == "private" else self.default_user_id
+        uid = (
+            user_id
+            if user_id is not None
+            else (chat_id if message["chat"]["type"] == "private" else self.default_user_id)
         )
         query = {
             "id": f"{uid}{next(self._callback_ids):08d}",
