@@ -16,10 +16,9 @@ from bot.clock import Clock
 from bot.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.config import Settings
 from bot.context import BotData, Services, SitrepApp, SitrepContext
-from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers import register_handlers
 from bot.rendering import Renderer, check_templates, create_environment
-from bot.services.people import PeopleService
+from bot.services.domain import build_domain
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +69,8 @@ async def open_resources(app: SitrepApp) -> Services:
     settings, clock = data.settings, data.clock
     env = create_environment()
     check_templates(env)
-    engine = create_engine(settings.database_url)
-    sessions = create_sessionmaker(engine)
-    services = Services(
-        settings=settings,
-        clock=clock,
-        tz=data.tz or settings.tz,
-        engine=engine,
-        sessions=sessions,
-        renderer=Renderer(env),
-        people=PeopleService(sessions, clock, settings.admin_ids),
-    )
+    domain = await build_domain(settings, clock)
+    services = Services(domain=domain, renderer=Renderer(env), tz=data.tz or settings.tz)
     app.bot_data.services = services
     return services
 
@@ -91,7 +81,7 @@ async def close_resources(app: SitrepApp) -> None:
         return
     services = app.bot_data.services
     app.bot_data.services = None
-    await services.engine.dispose()
+    await services.domain.close()
 
 
 async def publish_commands(app: SitrepApp) -> None:

@@ -6,27 +6,62 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.rendering import Renderer
+from bot.services.domain import Domain
+from bot.services.events import EventStore
+from bot.services.gazetteer import Gazetteer
 from bot.services.people import PeopleService
+from bot.services.places import PlaceService
 
 
 @dataclass
 class Services:
     """Everything a handler may call, created in the application's lifecycle."""
 
-    settings: Settings
-    clock: Clock
-    tz: tzinfo
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    domain: Domain
     renderer: Renderer
-    people: PeopleService
+    tz: tzinfo
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the app was built with."""
+        return self.domain.settings
+
+    @property
+    def clock(self) -> Clock:
+        """The one clock."""
+        return self.domain.clock
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """The session factory."""
+        return self.domain.sessions
+
+    @property
+    def people(self) -> PeopleService:
+        """Chats, users, admins."""
+        return self.domain.people
+
+    @property
+    def events(self) -> EventStore:
+        """The event store."""
+        return self.domain.events
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer (shipped places plus admin additions)."""
+        return self.domain.gazetteer
+
+    @property
+    def places(self) -> PlaceService:
+        """Adding places and aliases."""
+        return self.domain.places
 
 
 class BotData:

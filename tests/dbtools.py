@@ -13,7 +13,10 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bot.clock import Clock
+from bot.config import Settings
 from bot.db.migrate import upgrade
+from bot.services.domain import open_domain
 
 PG_ENV = "SITREP_TEST_DATABASE_URL"
 
@@ -28,10 +31,18 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+async def prepare(url: str) -> None:
+    """Migrate a database and sync the shipped gazetteer into it, as start-up would."""
+    await upgrade(url)
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    async with open_domain(settings, Clock()):
+        pass
+
+
 def make_sqlite_template(directory: Path) -> Path:
-    """Create one migrated SQLite file that tests copy (migrating once is faster)."""
+    """Create one prepared SQLite file that tests copy (preparing once is faster)."""
     path = directory / "template.db"
-    asyncio.run(upgrade(sqlite_url(path)))
+    asyncio.run(prepare(sqlite_url(path)))
     return path
 
 
@@ -62,7 +73,7 @@ def make_pg_template(base_url: str) -> str:
     name = f"sitrep_tmpl_{uuid.uuid4().hex[:10]}"
     asyncio.run(_pg_exec(base_url, f'CREATE DATABASE "{name}"'))
     target = make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(upgrade(target))
+    asyncio.run(prepare(target))
     return name
 
 

@@ -1,0 +1,76 @@
+"""The domain services of one process, opened and closed together (bot, CLI verbs, benchmarks)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.session import create_engine, create_sessionmaker
+from bot.services.events import EventStore
+from bot.services.gazetteer import Gazetteer
+from bot.services.people import PeopleService
+from bot.services.places import PlaceService
+
+
+@dataclass
+class Domain:
+    """Engine, session factory and the services built on them."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    gazetteer: Gazetteer
+    places: PlaceService
+    events: EventStore
+    people: PeopleService
+
+    async def close(self) -> None:
+        """Dispose of the engine."""
+        await self.engine.dispose()
+
+
+def _place_namer(gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
+    def name_of(key: str) -> str | None:
+        place = gazetteer.get(key)
+        return place.name if place is not None else None
+
+    return name_of
+
+
+async def build_domain(settings: Settings, clock: Clock) -> Domain:
+    """Open the store and build every domain service (the gazetteer synced with the table)."""
+    engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    gazetteer = Gazetteer.load_default().copy()
+    places = PlaceService(sessions, clock, gazetteer)
+    try:
+        await places.sync()
+    except Exception:
+        await engine.dispose()
+        raise
+    return Domain(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        gazetteer=gazetteer,
+        places=places,
+        events=EventStore(sessions, clock, place_name=_place_namer(gazetteer)),
+        people=PeopleService(sessions, clock, settings.admin_ids),
+    )
+
+
+@asynccontextmanager
+async def open_domain(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Domain]:
+    """Build the domain for a CLI verb and close it afterwards."""
+    domain = await build_domain(settings, clock or Clock())
+    try:
+        yield domain
+    finally:
+        await domain.close()
