@@ -18,4 +18,11 @@ USER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("help", "List the commands"),
 )
 
-ADMIN_COMMANDS: tuple[CommandInfo, ...] = ()
+ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("addevent", "Add an event: DATE | PLACE | SUMMARY | SOURCE"),
+    CommandInfo("event", "Show one event: /event N"),
+    CommandInfo("editevent", "Change an event: /editevent N FIELD VALUE"),
+    CommandInfo("retract", "Retract an event: /retract N REASON"),
+    CommandInfo("events", "Latest events, drafts included: /events [PLACE]"),
+    CommandInfo("cancel", "Stop a guided form"),
+)

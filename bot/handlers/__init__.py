@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, TypeHandler
 
-from bot.handlers import errors, seen, start
+from bot.handlers import errors, events_admin, seen, start
 
 if TYPE_CHECKING:
     from bot.context import SitrepApp
@@ -21,5 +21,9 @@ def register_handlers(app: SitrepApp) -> None:
     # Group 0: commands first, so "/help" is never read as a question.
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
+    # Admin event commands; the /addevent conversation must come before any plain-text handler
+    # so its answers are not read as questions.
+    for handler in events_admin.handlers():
+        app.add_handler(handler)
 
     app.add_error_handler(errors.on_error)

@@ -287,7 +287,7 @@ class EventStore:
         return added
 
     async def _find_twin(self, session: AsyncSession, draft: EventDraft) -> EventRow | None:
-        """A stored event reporting the same happening: same place, overlapping dates, similar text."""
+        """A stored event on the same happening: same place, overlapping dates, similar text."""
         first, last = _span(draft.when)
         stmt = (
             select(EventRow)
@@ -321,6 +321,21 @@ class EventStore:
                 raise EventNotFound(event_id)
             draft = replace(self._draft_of(row), **changes)
             self._apply(row, draft, self._clock.now(), by)
+            await session.flush()
+            return self.view(row)
+
+    async def add_source(
+        self, event_id: int, source: SourceInfo, *, by: int | None = None
+    ) -> EventView:
+        """Attach one more source to an event."""
+        async with self._sessions.begin() as session:
+            row = await session.get(EventRow, event_id, options=[selectinload(EventRow.sources)])
+            if row is None:
+                raise EventNotFound(event_id)
+            if self._add_sources(row, [source]):
+                now = self._clock.now()
+                row.reported_at = min(row.reported_at, _reported_at([source], now))
+                row.updated_at, row.updated_by = now, by
             await session.flush()
             return self.view(row)
 

@@ -123,15 +123,16 @@ class PlaceService:
         name = " ".join(name.split())
         if not name or len(name) > 120:
             raise PlaceError("A place needs a name of 1–120 characters.")
-        if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
-            raise PlaceError("Coordinates must be a latitude in −90…90 and a longitude in −180…180.")
+        lat_bad = lat is not None and not -90 <= lat <= 90
+        if lat_bad or (lon is not None and not -180 <= lon <= 180):
+            raise PlaceError("Coordinates must be latitude −90…90 and longitude −180…180.")
         parent = self.gazetteer.get(parent_key) if parent_key else None
         if parent_key and parent is None:
             raise PlaceError(f"Unknown parent place {parent_key!r}.")
         existing = self.gazetteer.resolve(name)
-        if existing is not None and existing.name.casefold() == name.casefold():
-            if parent is None or existing.parent == parent.key:
-                return existing
+        same_name = existing is not None and existing.name.casefold() == name.casefold()
+        if existing is not None and same_name and (parent is None or existing.parent == parent.key):
+            return existing
         base = slugify(name)
         key, n = base, 2
         while key in self.gazetteer:
