@@ -55,6 +55,7 @@ class EventRow(Base):
     summary: Mapped[str] = mapped_column(Text)
     date_start: Mapped[date] = mapped_column(Date)
     date_end: Mapped[date | None] = mapped_column(Date)
+    date_last: Mapped[date] = mapped_column(Date)  # last day covered at its precision (windows)
     date_precision: Mapped[str] = mapped_column(String(8), default="day")
     place_key: Mapped[str | None] = mapped_column(
         String(64), ForeignKey("places.key", onupdate="CASCADE")

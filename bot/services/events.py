@@ -240,6 +240,7 @@ class EventStore:
             "summary": draft.summary.strip(),
             "date_start": draft.when.start,
             "date_end": draft.when.end,
+            "date_last": draft.when.last_day(),
             "date_precision": draft.when.precision.value,
             "place_key": draft.place_key,
             "place_text": draft.place_text[:255],

@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('date_start', sa.Date(), nullable=False),
     sa.Column('date_end', sa.Date(), nullable=True),
+    sa.Column('date_last', sa.Date(), nullable=False),
     sa.Column('date_precision', sa.String(length=8), nullable=False),
     sa.Column('place_key', sa.String(length=64), nullable=True),
     sa.Column('place_text', sa.String(length=255), nullable=False),
