@@ -16,6 +16,10 @@ class CommandInfo:
 USER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", "What Sitrep is and what to try"),
     CommandInfo("help", "List the commands"),
+    CommandInfo("ask", "Ask a question, e.g. /ask what happened at Islam Qala?"),
+    CommandInfo("latest", "The newest events: /latest [N]"),
+    CommandInfo("timeline", "A place's events, oldest first: /timeline PLACE"),
+    CommandInfo("search", "Events with these words: /search WORDS"),
 )
 
 ADMIN_COMMANDS: tuple[CommandInfo, ...] = (

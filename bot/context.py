@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.rendering import Renderer
+from bot.services.answers import AnswerService
 from bot.services.domain import Domain
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
@@ -57,6 +58,11 @@ class Services:
     def gazetteer(self) -> Gazetteer:
         """The gazetteer (shipped places plus admin additions)."""
         return self.domain.gazetteer
+
+    @property
+    def answers(self) -> AnswerService:
+        """Answering questions."""
+        return self.domain.answers
 
     @property
     def places(self) -> PlaceService:

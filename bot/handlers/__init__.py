@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, TypeHandler
 
-from bot.handlers import errors, events_admin, seen, start
+from bot.handlers import errors, events_admin, questions, seen, start
 
 if TYPE_CHECKING:
     from bot.context import SitrepApp
@@ -25,5 +25,11 @@ def register_handlers(app: SitrepApp) -> None:
     # so its answers are not read as questions.
     for handler in events_admin.handlers():
         app.add_handler(handler)
+    for handler in questions.handlers():
+        app.add_handler(handler)
+
+    # Last in group 0: any other text is a question (private chats) or ignored (groups unless
+    # the bot is mentioned or replied to).
+    app.add_handler(questions.text_handler())
 
     app.add_error_handler(errors.on_error)

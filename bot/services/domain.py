@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
+from bot.services.answers import AnswerService
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
 from bot.services.people import PeopleService
@@ -29,6 +30,7 @@ class Domain:
     places: PlaceService
     events: EventStore
     people: PeopleService
+    answers: AnswerService
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -54,6 +56,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
     except Exception:
         await engine.dispose()
         raise
+    events = EventStore(sessions, clock, place_name=_place_namer(gazetteer))
     return Domain(
         settings=settings,
         clock=clock,
@@ -61,8 +64,9 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         sessions=sessions,
         gazetteer=gazetteer,
         places=places,
-        events=EventStore(sessions, clock, place_name=_place_namer(gazetteer)),
+        events=events,
         people=PeopleService(sessions, clock, settings.admin_ids),
+        answers=AnswerService(sessions, events, gazetteer),
     )
 
 
