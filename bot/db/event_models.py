@@ -49,6 +49,7 @@ class EventRow(Base):
         Index("ix_events_place_date", "place_key", "date_start"),
         Index("ix_events_status_reported", "status", "reported_at"),
         Index("ix_events_date", "date_start"),
+        Index("ix_events_reported_on", "reported_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -75,6 +76,9 @@ class EventRow(Base):
     fatalities: Mapped[int | None] = mapped_column(Integer)
     external_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the first report is known only by its date: it then belongs to the first edition
+    # whose window ends after that day ends in the reader's zone.
+    reported_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -36,12 +36,19 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
+            # SQLAlchemy, not the driver, opens transactions, always as BEGIN IMMEDIATE (below):
+            # a transaction that reads and then writes can never fail with SQLITE_BUSY_SNAPSHOT.
+            dbapi_conn.isolation_level = None
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             if make_url(url).database not in (None, "", ":memory:"):
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -71,15 +71,30 @@ def _span(when: FuzzyDate) -> tuple[date, date]:
     return when.first_day(), when.last_day()
 
 
-def _reported_at(sources: Iterable[SourceInfo], fallback: datetime) -> datetime:
-    """When an event was first reported: its earliest source, else when it was stored."""
-    instants: list[datetime] = []
+def first_report(
+    sources: Iterable[SourceInfo], fallback: datetime
+) -> tuple[datetime, date | None]:
+    """When an event was first reported: its earliest source, else when it was stored.
+
+    The second value is the date when the earliest report is known only by its date.
+    """
+    best: tuple[datetime, date | None] | None = None
     for src in sources:
         if src.published_at is not None:
-            instants.append(src.published_at.astimezone(UTC))
+            cand: tuple[datetime, date | None] = (src.published_at.astimezone(UTC), None)
         elif src.published_on is not None:
-            instants.append(datetime.combine(src.published_on, time(0), UTC))
-    return min(instants) if instants else fallback
+            cand = (datetime.combine(src.published_on, time(0), UTC), src.published_on)
+        else:
+            continue
+        if best is None or cand[0] < best[0]:
+            best = cand
+    return best if best is not None else (fallback, None)
+
+
+def _set_report(row: EventRow) -> None:
+    row.reported_at, row.reported_on = first_report(
+        (source_from_row(s) for s in row.sources), row.created_at
+    )
 
 
 def source_from_row(row: SourceRow) -> SourceInfo:
@@ -215,7 +230,8 @@ class EventStore:
             )
             if existing is not None:
                 changed = self._apply(existing, draft, now, by)
-                self._add_sources(existing, draft.sources)
+                if self._add_sources(existing, draft.sources):
+                    _set_report(existing)
                 await session.flush()
                 return AddResult(self.view(existing), created=False, updated=changed)
         else:
@@ -223,14 +239,15 @@ class EventStore:
             if twin is not None:
                 added = self._add_sources(twin, draft.sources)
                 if added:
-                    twin.reported_at = min(twin.reported_at, _reported_at(draft.sources, now))
+                    _set_report(twin)
                     twin.updated_at = now
                 await session.flush()
                 return AddResult(self.view(twin), created=False, merged=True)
-        row = EventRow(created_at=now, created_by=by, reported_at=_reported_at(draft.sources, now))
+        row = EventRow(created_at=now, created_by=by)
         self._apply(row, draft, now, by)
         row.sources = []
         self._add_sources(row, draft.sources)
+        _set_report(row)
         session.add(row)
         await session.flush()
         return AddResult(self.view(row), created=True)
@@ -335,7 +352,7 @@ class EventStore:
                 raise EventNotFound(event_id)
             if self._add_sources(row, [source]):
                 now = self._clock.now()
-                row.reported_at = min(row.reported_at, _reported_at([source], now))
+                _set_report(row)
                 row.updated_at, row.updated_by = now, by
             await session.flush()
             return self.view(row)

@@ -73,6 +73,7 @@ def upgrade() -> None:
     sa.Column('fatalities', sa.Integer(), nullable=True),
     sa.Column('external_key', sa.String(length=128), nullable=True),
     sa.Column('reported_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reported_on', sa.Date(), nullable=True),
     sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.BigInteger(), nullable=True),
@@ -83,6 +84,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_date', ['date_start'], unique=False)
+        batch_op.create_index('ix_events_reported_on', ['reported_on'], unique=False)
         batch_op.create_index('ix_events_place_date', ['place_key', 'date_start'], unique=False)
         batch_op.create_index('ix_events_status_reported', ['status', 'reported_at'], unique=False)
 
@@ -166,6 +168,7 @@ def downgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_status_reported')
         batch_op.drop_index('ix_events_place_date')
+        batch_op.drop_index('ix_events_reported_on')
         batch_op.drop_index('ix_events_date')
 
     op.drop_table('events')
