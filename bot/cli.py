@@ -207,6 +207,16 @@ def db_revision(
     )
 
 
+def _register_verbs() -> None:
+    """Verbs that live in their own modules."""
+    from bot import cli_io
+
+    cli_io.register(app)
+
+
+_register_verbs()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,67 @@
+"""`sitrep import` and `sitrep export`, run as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# Registers the verbs on the sitrep app unless bot/cli.py already does.
+RUN = (
+    "import sys; from bot import cli_io; from bot.cli import app\n"
+    "if not any(c.name == 'import' for c in app.registered_commands): cli_io.register(app)\n"
+    "sys.argv[0] = 'sitrep'; app()"
+)
+
+
+def sitrep(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the sitrep CLI with ARGS in a clean environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.pop("ADMIN_IDS", None)
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_import_twice_then_export_jsonl(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'io.db'}"
+    first = sitrep("import", str(FIXTURES / "acled_sample.csv"), "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("imported 15 events (15 new, 0 updated, 0 unchanged)")
+    second = sitrep("import", str(FIXTURES / "acled_sample.csv"), "--db", db)
+    assert "(0 new, 0 updated, 15 unchanged), 0 rows skipped" in second.stdout
+    export = sitrep("export", "--db", db)
+    assert export.returncode == 0, export.stderr
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    assert len(records) == 15 and records[0]["key"] == "acled:AFGX0003"
+    assert export.stderr.strip() == "exported 15 events"
+
+
+def test_bad_files_exit_non_zero_with_clear_lines(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'bad.db'}"
+    strict = sitrep("import", str(FIXTURES / "bulk_bad_rows.csv"), "--strict", "--db", db)
+    assert strict.returncode == 1
+    assert "line 3: notes is empty" in strict.stderr
+    assert strict.stderr.strip().endswith("nothing imported: 9 bad rows (--strict)")
+    assert strict.stdout == "" and "Traceback" not in strict.stderr
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    refused = sitrep("import", str(binary), "--db", db)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"sitrep: {binary} looks like a binary file, not CSV or JSONL text; nothing imported"
+    ]
+    lenient = sitrep("import", str(FIXTURES / "bulk_bad_rows.csv"), "--db", db)
+    assert lenient.returncode == 0
+    assert "(3 new, 0 updated, 0 unchanged), 9 rows skipped" in lenient.stdout

@@ -1,0 +1,484 @@
+"""Bulk import (ACLED CSV, Sitrep JSONL) and export of events, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.services.bulk import BulkError, Format, detect_format, export_events, import_file
+from bot.services.bulk_acled import parse_acled_row, parse_event_date
+from bot.services.bulk_types import RowError
+from bot.services.domain import Domain, open_domain
+from bot.services.model import (
+    EventDraft,
+    EventStatus,
+    EventView,
+    LocationPrecision,
+    Origin,
+    SourceInfo,
+)
+from bot.services.timewords import FuzzyDate, Precision
+from tests import dbtools
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SAMPLE = FIXTURES / "acled_sample.csv"
+BAD_ROWS = FIXTURES / "bulk_bad_rows.csv"
+NOW = datetime(2021, 9, 1, 8, 0, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+@asynccontextmanager
+async def domain_at(url: str) -> AsyncIterator[Domain]:
+    """The domain services on a database, with the clock fixed after the events."""
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    async with open_domain(settings, FixedClock(NOW)) as domain:
+        yield domain
+
+
+async def by_key(domain: Domain) -> dict[str, EventView]:
+    """Every stored event (any status) by external key."""
+    views = await domain.events.list_events(statuses=tuple(EventStatus), limit=10_000)
+    return {v.external_key or f"id:{v.id}": v for v in views}
+
+
+async def export_text(domain: Domain, fmt: Format = Format.JSONL) -> str:
+    """An export as text."""
+    out = io.StringIO()
+    await export_events(domain, out, fmt=fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def other_db_url(
+    db_url: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None
+) -> Iterator[str]:
+    """A second fresh database, on the other backend when PostgreSQL is configured."""
+    base = dbtools.pg_url()
+    if db_url.startswith("sqlite") and base is not None:
+        with dbtools.pg_database(base, pg_template) as url:
+            yield url
+        return
+    yield dbtools.copy_sqlite(sqlite_template, tmp_path)
+
+
+# ---- pure parsing -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-07-08", date(2021, 7, 8)),
+        ("08 July 2021", date(2021, 7, 8)),
+        ("8 Jul 2021", date(2021, 7, 8)),
+        ("8-July-2021", date(2021, 7, 8)),
+        (" 2021-7-8 ", date(2021, 7, 8)),
+    ],
+)
+def test_event_dates_read(text: str, expected: date) -> None:
+    assert parse_event_date(text) == FuzzyDate.day(expected)
+
+
+@pytest.mark.parametrize("text", ["", "31 June 2021", "2021-13-01", "yesterday", "soon"])
+def test_event_dates_refused(text: str) -> None:
+    with pytest.raises(RowError):
+        parse_event_date(text)
+
+
+BASE_ROW = {
+    "event_id_cnty": "AFGT1",
+    "event_date": "2021-07-08",
+    "location": "Herat",
+    "notes": "Something happened.",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"notes": "  "}, "notes is empty"),
+        ({"location": ""}, "location is empty"),
+        ({"event_date": "2021-09-02"}, "in the future"),
+        ({"fatalities": "-1"}, "fatalities '-1'"),
+        ({"fatalities": "2.5"}, "fatalities '2.5'"),
+        ({"latitude": "91", "longitude": "60"}, "latitude 91 is out of range"),
+        ({"latitude": "34", "longitude": "181"}, "longitude 181 is out of range"),
+        ({"latitude": "north", "longitude": "60"}, "latitude 'north' is not a number"),
+        ({"latitude": "34"}, "given together"),
+        ({"geo_precision": "4"}, "geo_precision '4'"),
+        ({"time_precision": "0"}, "time_precision '0'"),
+        ({"event_id_cnty": "X" * 130}, "longer than"),
+    ],
+)
+def test_bad_acled_rows_say_why(changes: dict[str, str], reason: str) -> None:
+    with pytest.raises(RowError, match=reason):
+        parse_acled_row({**BASE_ROW, **changes}, 2, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("code", "precision"), [("1", Precision.DAY), ("2", Precision.WEEK), ("3", Precision.MONTH)]
+)
+def test_time_precision_keeps_the_acled_day(code: str, precision: Precision) -> None:
+    row = parse_acled_row({**BASE_ROW, "time_precision": code}, 2, TODAY)
+    assert row.draft.when == FuzzyDate(date(2021, 7, 8), precision)
+
+
+def test_a_row_without_id_gets_a_stable_hash_key() -> None:
+    row = {k: v for k, v in BASE_ROW.items() if k != "event_id_cnty"}
+    first = parse_acled_row(row, 2, TODAY).draft.external_key
+    assert first == parse_acled_row(dict(row), 9, TODAY).draft.external_key
+    assert first is not None and first.startswith("acled-row:")
+    other = parse_acled_row({**row, "notes": "Something else."}, 2, TODAY).draft.external_key
+    assert other != first
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        ("a.csv", "{", Format.ACLED),
+        ("a.jsonl", "event_date", Format.JSONL),
+        ("a.txt", '{"key": 1}', Format.JSONL),
+        ("a.txt", "event_date,location,notes", Format.ACLED),
+    ],
+)
+def test_format_detection(tmp_path: Path, name: str, head: str, expected: Format) -> None:
+    path = tmp_path / name
+    path.write_text(head + "\n", encoding="utf-8")
+    assert detect_format(path) is expected
+
+
+# ---- ACLED import -------------------------------------------------------------------------
+
+
+async def test_acled_import_maps_every_field(db_url: str) -> None:
+    async with domain_at(db_url) as domain:
+        report = await import_file(domain, SAMPLE)
+        assert (report.created, report.updated, report.unchanged) == (15, 0, 0)
+        assert report.bad_rows == []
+        assert report.summary() == (
+            "imported 15 events (15 new, 0 updated, 0 unchanged), 0 rows skipped"
+        )
+        assert await domain.events.count() == 15
+        ev = (await by_key(domain))["acled:AFGX0001"]
+    assert ev.summary.startswith("On 8 July 2021, Taliban fighters clashed")
+    assert ev.when == FuzzyDate.day(date(2021, 7, 8))
+    assert (ev.place_key, ev.place_text, ev.place_name) == (
+        "islam-qala",
+        "Islam Qala",
+        "Islam Qala",
+    )
+    assert ev.location_precision is LocationPrecision.EXACT
+    assert ev.actors == ("Taliban", "Military Forces of Afghanistan (2004-2021)")
+    assert (ev.event_type, ev.sub_event_type) == ("Battles", "Armed clash")
+    assert ev.fatalities == 0
+    assert ev.sources == (
+        SourceInfo("Pajhwok Afghan News", published_on=date(2021, 7, 8)),
+        SourceInfo("Tolo News", published_on=date(2021, 7, 8)),
+    )
+    assert ev.reported_at == datetime(2021, 7, 8, tzinfo=UTC)
+    assert (ev.origin, ev.status, ev.reviewed) == (Origin.IMPORT, EventStatus.PUBLISHED, True)
+
+
+@pytest.mark.parametrize(
+    ("key", "place_key", "place_text", "precision", "when"),
+    [
+        # "08 July 2021"-style date, an alias of a gazetteer place
+        ("acled:AFGX0003", "sher-khan-bandar", "Shir Khan Bandar", "exact", "2021-06-22/day"),
+        # location "Herat" in admin1 Herat is the city, not the province
+        ("acled:AFGX0012", "herat-city", "Herat", "exact", "2021-08-12/day"),
+        # admin1 spelt differently from the gazetteer (Jawzjan / Jowzjan)
+        ("acled:AFGX0010", "sheberghan", "Sheberghan", "exact", "2021-08-07/day"),
+        # unknown place without coordinates: placed on its district, at least NEAR; week precision
+        ("acled:AFGX0005", "paghman-district", "Sar Asiab", "near", "2021-07-25/week"),
+        # unknown admin1 too: kept as written
+        ("acled:AFGX0006", None, "Nowhere Valley", "region", "2021-07-03/day"),
+        # time_precision 3: month
+        ("acled:AFGX0007", "fayzabad", "Faizabad", "exact", "2021-07-15/month"),
+    ],
+)
+async def test_acled_places_and_precisions(
+    db_url: str, key: str, place_key: str | None, place_text: str, precision: str, when: str
+) -> None:
+    async with domain_at(db_url) as domain:
+        await import_file(domain, SAMPLE)
+        ev = (await by_key(domain))[key]
+    assert (ev.place_key, ev.place_text) == (place_key, place_text)
+    assert ev.location_precision is LocationPrecision(precision)
+    assert f"{ev.when.start.isoformat()}/{ev.when.precision}" == when
+
+
+async def test_unknown_place_is_added_under_its_admin_area(db_url: str) -> None:
+    async with domain_at(db_url) as domain:
+        assert domain.gazetteer.resolve("Deh Sorkh") is None
+        report = await import_file(domain, SAMPLE)
+        assert report.places_added == 1
+        ev = (await by_key(domain))["acled:AFGX0004"]
+        assert ev.place_key is not None
+        place = domain.gazetteer.get(ev.place_key)
+        assert ev.location_precision is LocationPrecision.NEAR
+        assert ev.actors == (
+            "Unidentified Armed Group (Afghanistan)",
+            "Civilians (Afghanistan)",
+            "Farmers (Afghanistan)",
+            "Women (Afghanistan)",
+        )
+    assert place is not None
+    assert (place.name, place.kind, place.lat, place.lon) == ("Deh Sorkh", "town", 34.15, 62.19)
+    assert place.parent == "guzarah-district"
+    # stored, not only in memory: a new process knows the place, inside Herat province
+    async with domain_at(db_url) as again:
+        stored = again.gazetteer.resolve("Deh Sorkh")
+        assert stored is not None and stored.key == place.key
+        assert "herat" in [a.key for a in again.gazetteer.ancestors(stored.key)]
+        assert stored.key in again.gazetteer.descendants("herat")
+
+
+async def test_reimport_is_idempotent_and_edits_update(db_url: str, tmp_path: Path) -> None:
+    async with domain_at(db_url) as domain:
+        await import_file(domain, SAMPLE)
+        again = await import_file(domain, SAMPLE)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 15)
+        assert again.places_added == 0
+        assert await domain.events.count() == 15
+        before = (await by_key(domain))["acled:AFGX0013"]
+
+        rows = list(csv.DictReader(SAMPLE.open(encoding="utf-8")))
+        for row in rows:
+            if row["event_id_cnty"] == "AFGX0013":
+                row["fatalities"] = "7"
+                row["notes"] = row["notes"].replace("seized", "captured")
+                row["source"] += "; Ariana News"
+        edited = tmp_path / "edited.csv"
+        with edited.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        report = await import_file(domain, edited)
+        assert (report.created, report.updated, report.unchanged) == (0, 1, 14)
+        after = (await by_key(domain))["acled:AFGX0013"]
+        assert await domain.events.count() == 15
+    assert after.id == before.id
+    assert after.fatalities == 7 and "captured Ghazni" in after.summary
+    assert [s.outlet for s in after.sources] == ["Pajhwok Afghan News", "Ariana News"]
+
+
+async def test_bad_rows_are_reported_and_good_ones_go_in(db_url: str) -> None:
+    async with domain_at(db_url) as domain:
+        report = await import_file(domain, BAD_ROWS)
+        stored = await by_key(domain)
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    assert set(stored) == {"acled:AFGB0001", "acled:AFGB0007", "acled:AFGB0011"}
+    assert stored["acled:AFGB0001"].summary == "On 8 July 2021, clashes at Islam Qala."
+    assert "spread over two lines" in stored["acled:AFGB0007"].summary
+    assert [(b.line, b.reason) for b in report.bad_rows] == [
+        (3, "notes is empty"),
+        (4, "unparseable event_date '31 June 2021'"),
+        (5, "event_date 2031-07-08 is in the future"),
+        (6, "fatalities 'several' is not a whole number ≥ 0"),
+        (7, "latitude 134.5 is out of range (−90…90)"),
+        (10, "time_precision '7' is not 1, 2 or 3"),
+        (11, "location is empty"),
+        (12, "same key acled:AFGB0001 as line 2"),
+        (13, "unparseable event_date 'yesterday'"),
+    ]
+    assert report.summary().endswith("(3 new, 0 updated, 0 unchanged), 9 rows skipped")
+
+
+async def test_strict_is_all_or_nothing(db_url: str) -> None:
+    async with domain_at(db_url) as domain:
+        places = len(domain.gazetteer)
+        report = await import_file(domain, BAD_ROWS, strict=True)
+        assert report.strict_failed and len(report.bad_rows) == 9
+        assert report.summary() == "nothing imported: 9 bad rows (--strict)"
+        assert await domain.events.count() == 0
+        assert len(domain.gazetteer) == places
+        good = await import_file(domain, SAMPLE, strict=True)
+        assert not good.strict_failed and good.created == 15
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "is empty"),
+        ("blank.csv", b"\xef\xbb\xbf \n\n", "is empty"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (
+            "latin1.csv",
+            "event_date,location,notes\n2021-07-08,Hérat,x\n".encode("latin-1"),
+            "UTF-8",
+        ),
+        (
+            "cols.csv",
+            b"event_date,place,text\n2021-07-08,Herat,x\n",
+            "missing columns location, notes",
+        ),
+        ("missing.csv", None, "cannot read"),
+    ],
+)
+async def test_unfit_files_store_nothing(
+    db_url: str, tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    async with domain_at(db_url) as domain:
+        with pytest.raises(BulkError, match=message):
+            await import_file(domain, path)
+        assert await domain.events.count() == 0
+
+
+async def test_utf8_bom_and_extra_columns_are_fine(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    text = (
+        "Event_Date,Location,Notes,Admin1,Tags,Interaction\n"
+        '2021-07-09,Herāt,"On 9 July 2021, a quiet day in Herat.",Herat,x,12\n'
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    async with domain_at(db_url) as domain:
+        report = await import_file(domain, path)
+        (ev,) = (await by_key(domain)).values()
+    assert report.created == 1
+    assert ev.place_key == "herat-city" and ev.place_text == "Herāt"
+    assert ev.external_key is not None and ev.external_key.startswith("acled-row:")
+
+
+async def test_bad_jsonl_lines_are_reported(db_url: str, tmp_path: Path) -> None:
+    good = {"key": "k:1", "summary": "A.", "date": {"start": "2021-07-08", "precision": "day"}}
+    lines = [
+        json.dumps(good),
+        "{not json",
+        "",
+        json.dumps({**good, "key": "k:2", "summary": ""}),
+        json.dumps({**good, "key": "k:3", "severity": "huge"}),
+        json.dumps({**good, "key": "k:4", "status": "retracted"}),
+        json.dumps({**good, "key": "k:5", "date": {"start": "2021-07-32"}}),
+        json.dumps([1, 2]),
+    ]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    async with domain_at(db_url) as domain:
+        report = await import_file(domain, path)
+    assert report.created == 1
+    assert [(b.line, b.reason.split(" (")[0]) for b in report.bad_rows] == [
+        (2, "not valid JSON"),
+        (4, "summary is empty"),
+        (5, "severity 'huge' is not one of routine, notable, flash"),
+        (6, "a retracted event needs a retract_reason"),
+        (7, "date.start '2021-07-32' is not an ISO date"),
+        (8, "a line must hold one JSON object"),
+    ]
+
+
+# ---- export and round trips ---------------------------------------------------------------
+
+
+async def _populate(domain: Domain) -> None:
+    """The ACLED sample plus events of every status, with and without keys and URLs."""
+    await import_file(domain, SAMPLE)
+    admin = await domain.events.add(
+        EventDraft(
+            summary="Iran closed its side of the Islam Qala crossing to traffic.",
+            when=FuzzyDate.day(date(2021, 7, 9)),
+            place_key="islam-qala",
+            place_text="Islam Qala",
+            actors=("Iran",),
+            sources=(
+                SourceInfo(
+                    "Newsweek",
+                    url="https://example.org/islam-qala",
+                    title="Taliban seize border crossing",
+                    published_at=datetime(2021, 7, 9, 14, 30, tzinfo=UTC),
+                ),
+            ),
+        ),
+        by=42,
+    )
+    draft = await domain.events.add(
+        EventDraft(
+            summary="Unconfirmed: a ceasefire was agreed around Kala-i-Now.",
+            when=FuzzyDate(date(2021, 8, 1), Precision.DAY, date(2021, 8, 3)),
+            place_text="Kala-i-Now",
+            status=EventStatus.DRAFT,
+            reviewed=False,
+            origin=Origin.INGEST,
+        )
+    )
+    await domain.events.set_status(
+        [admin.event.id], EventStatus.RETRACTED, reason="Wrong crossing."
+    )
+    assert draft.created
+
+
+async def test_jsonl_round_trip_is_byte_identical(
+    db_url: str, other_db_url: str, tmp_path: Path
+) -> None:
+    async with domain_at(db_url) as first:
+        await _populate(first)
+        exported = await export_text(first)
+    lines = exported.splitlines()
+    assert len(lines) == 17
+    records = [json.loads(line) for line in lines]
+    assert [r["date"]["start"] for r in records] == sorted(r["date"]["start"] for r in records)
+    by_status = {r["status"] for r in records}
+    assert by_status == {"published", "retracted", "draft"}
+    retracted = next(r for r in records if r["status"] == "retracted")
+    assert retracted["retract_reason"] == "Wrong crossing."
+    assert retracted["key"].startswith("sitrep:")
+    assert retracted["sources"][0]["published_at"] == "2021-07-09T14:30:00+00:00"
+    added = next(r for r in records if r["key"] == "acled:AFGX0004")["place"]
+    assert added["added"] == {
+        "kind": "town",
+        "parent": "guzarah-district",
+        "lat": 34.15,
+        "lon": 62.19,
+    }
+
+    path = tmp_path / "copy.jsonl"
+    path.write_text(exported, encoding="utf-8")
+    async with domain_at(other_db_url) as second:
+        report = await import_file(second, path)
+        assert (report.created, report.bad_rows) == (17, [])
+        assert await export_text(second) == exported
+        again = await import_file(second, path)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
+        assert await second.events.count(statuses=[EventStatus.RETRACTED]) == 1
+
+
+async def test_acled_round_trip_keeps_acled_fields(db_url: str) -> None:
+    async with domain_at(db_url) as domain:
+        await _populate(domain)
+        text = await export_text(domain, Format.ACLED)
+    exported = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(text))}
+    original = {r["event_id_cnty"]: r for r in csv.DictReader(SAMPLE.open(encoding="utf-8"))}
+    # published only: the retracted and the draft event are not in the ACLED export
+    assert set(exported) == set(original)
+    kept = ["event_type", "sub_event_type", "actor1", "location", "notes", "fatalities"]
+    for event_id, row in original.items():
+        out = exported[event_id]
+        assert [out[c] for c in kept] == [row[c] for c in kept], event_id
+        assert out["event_date"] == parse_event_date(row["event_date"]).start.isoformat()
+        assert out["time_precision"] == row["time_precision"]
+        assert out["source"].split("; ") == [s.strip() for s in row["source"].split(";")]
+        if row["actor2"]:
+            assert out["actor2"] == row["actor2"]
+    assert exported["AFGX0001"]["admin1"] == "Herat"
+    assert exported["AFGX0004"]["latitude"] == "34.15"
+    assert exported["AFGX0004"]["geo_precision"] == "2"
+
+
+async def test_acled_export_reimports_unchanged(db_url: str, tmp_path: Path) -> None:
+    async with domain_at(db_url) as domain:
+        await import_file(domain, SAMPLE)
+        path = tmp_path / "export.csv"
+        path.write_text(await export_text(domain, Format.ACLED), encoding="utf-8")
+        report = await import_file(domain, path)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 15)
+    assert (report.bad_rows, report.places_added) == ([], 0)
