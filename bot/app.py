@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,13 +17,15 @@ from bot.clock import Clock
 from bot.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.config import Settings
 from bot.context import BotData, Services, SitrepApp, SitrepContext
+from bot.delivery.sender import Sender
+from bot.delivery.transport import TelegramTransport
 from bot.handlers import register_handlers
-from bot.rendering import Renderer, check_templates, create_environment
 from bot.services.domain import build_domain
 
 log = logging.getLogger(__name__)
 
 LOCAL_TOKEN = "123456:LOCAL-sitrep-offline-token"
+TICK_SECONDS = 30
 
 
 def build_application(
@@ -45,6 +48,7 @@ def build_application(
         .token(token)
         .context_types(context_types)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if request is not None:
@@ -67,10 +71,17 @@ async def open_resources(app: SitrepApp) -> Services:
     if data.settings is None:
         raise RuntimeError("build_application() sets the settings before start-up")
     settings, clock = data.settings, data.clock
-    env = create_environment()
-    check_templates(env)
     domain = await build_domain(settings, clock)
-    services = Services(domain=domain, renderer=Renderer(env), tz=data.tz or settings.tz)
+    sender = Sender(
+        domain.outbox,
+        TelegramTransport(app.bot),
+        rate=settings.send_rate,
+        concurrency=settings.send_concurrency,
+        on_chat_gone=domain.subscriptions.mark_blocked,
+    )
+    services = Services(
+        domain=domain, renderer=domain.renderer, tz=data.tz or settings.tz, sender=sender
+    )
     app.bot_data.services = services
     return services
 
@@ -100,14 +111,54 @@ async def publish_commands(app: SitrepApp) -> None:
             log.info("admin commands not set for %s: %s", admin_id, exc.message)
 
 
+async def briefing_tick(context: SitrepContext) -> None:
+    """Scheduler job: enqueue due editions (the database is the truth; this is only a clock)."""
+    report = await context.services.briefings.tick()
+    if report.due or report.skipped_missed:
+        log.info(
+            "tick: %d due, %d rows enqueued, %d editions rendered, %d missed",
+            report.due,
+            report.enqueued,
+            report.editions_rendered,
+            report.skipped_missed,
+        )
+
+
+def start_background(app: SitrepApp) -> None:
+    """Start the briefing tick (JobQueue/APScheduler) and the sender loop."""
+    services = app.bot_data.services
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(briefing_tick, interval=TICK_SECONDS, first=1, name="tick")
+    stop = asyncio.Event()
+    app.bot_data.stop_sender = stop
+    app.bot_data.sender_task = asyncio.create_task(services.sender.run(stop), name="sender")
+
+
+async def stop_background(app: SitrepApp) -> None:
+    """Stop the sender after its in-flight messages; claimed-but-unsent rows are released."""
+    data = app.bot_data
+    if data.stop_sender is not None and data.sender_task is not None:
+        data.stop_sender.set()
+        await data.sender_task
+        data.stop_sender = data.sender_task = None
+
+
 async def post_init(app: SitrepApp) -> None:
-    """Lifecycle start: open resources and publish the command menus."""
+    """Lifecycle start: open resources, publish the command menus, start background work."""
     await open_resources(app)
     await publish_commands(app)
+    if app.bot_data.background:
+        start_background(app)
+
+
+async def post_stop(app: SitrepApp) -> None:
+    """Lifecycle stop (after updates stop): finish sending what is in flight."""
+    await stop_background(app)
 
 
 async def post_shutdown(app: SitrepApp) -> None:
     """Lifecycle end: close resources."""
+    await stop_background(app)
     await close_resources(app)
 
 

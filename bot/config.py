@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0:8443"
     log_level: str = "INFO"
     send_rate: float = Field(default=30.0, gt=0)
+    send_concurrency: int = Field(default=8, ge=1, le=1000)
 
     @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
     @classmethod

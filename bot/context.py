@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -11,13 +12,17 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.outbox import Outbox
+from bot.delivery.sender import Sender
 from bot.rendering import Renderer
 from bot.services.answers import AnswerService
+from bot.services.briefing import BriefingService
 from bot.services.domain import Domain
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.subscriptions import SubscriptionService
 
 
 @dataclass
@@ -27,7 +32,23 @@ class Services:
     domain: Domain
     renderer: Renderer
     tz: tzinfo
+    sender: Sender
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def subscriptions(self) -> SubscriptionService:
+        """Subscriptions and their settings."""
+        return self.domain.subscriptions
+
+    @property
+    def briefings(self) -> BriefingService:
+        """Composing and enqueueing editions."""
+        return self.domain.briefings
+
+    @property
+    def outbox(self) -> Outbox:
+        """The delivery outbox."""
+        return self.domain.outbox
 
     @property
     def settings(self) -> Settings:
@@ -77,6 +98,9 @@ class BotData:
         self.settings: Settings | None = None
         self.clock: Clock = Clock()
         self.tz: tzinfo | None = None
+        self.background = False  # start the scheduler tick and the sender loop (sitrep run)
+        self.stop_sender: asyncio.Event | None = None
+        self.sender_task: asyncio.Task[None] | None = None
         self._services: Services | None = None
 
     @property

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 def run_bot(settings: Settings) -> None:
     """Block running the bot until interrupted (PTB owns the event loop here)."""
     app = build_application(settings)
+    app.bot_data.background = True
     if settings.webhook_url:
         host, port = settings.listen_host_port
         path = urlparse(settings.webhook_url).path.lstrip("/")

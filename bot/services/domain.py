@@ -11,11 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
+from bot.delivery.outbox import Outbox
+from bot.rendering import Renderer, check_templates, create_environment
 from bot.services.answers import AnswerService
+from bot.services.briefing import BriefingService
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.subscriptions import SubscriptionService
 
 
 @dataclass
@@ -31,6 +35,10 @@ class Domain:
     events: EventStore
     people: PeopleService
     answers: AnswerService
+    renderer: Renderer
+    subscriptions: SubscriptionService
+    briefings: BriefingService
+    outbox: Outbox
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -46,7 +54,12 @@ def _place_namer(gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
 
 
 async def build_domain(settings: Settings, clock: Clock) -> Domain:
-    """Open the store and build every domain service (the gazetteer synced with the table)."""
+    """Open the store and build every domain service (the gazetteer synced with the table).
+
+    Templates are compiled first: a broken template stops start-up with a clear error.
+    """
+    env = create_environment()
+    check_templates(env)
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     gazetteer = Gazetteer.load_default().copy()
@@ -57,6 +70,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         await engine.dispose()
         raise
     events = EventStore(sessions, clock, place_name=_place_namer(gazetteer))
+    renderer = Renderer(env)
     return Domain(
         settings=settings,
         clock=clock,
@@ -67,6 +81,16 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         events=events,
         people=PeopleService(sessions, clock, settings.admin_ids),
         answers=AnswerService(sessions, events, gazetteer),
+        renderer=renderer,
+        subscriptions=SubscriptionService(
+            sessions,
+            clock,
+            default_minute=settings.default_briefing_time.hour * 60
+            + settings.default_briefing_time.minute,
+            default_timezone=settings.default_timezone,
+        ),
+        briefings=BriefingService(sessions, events, gazetteer, clock, renderer.render),
+        outbox=Outbox(sessions, clock),
     )
 
 

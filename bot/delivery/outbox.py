@@ -1,0 +1,278 @@
+"""The outbox: every message to a chat is a row before anything is sent; rows are claimed,
+sent once, and end sent (with Telegram's message_id), failed (with the reason) or cancelled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.db.delivery_models import EditionPartRow, OutboxRow
+from bot.db.upsert import insert_for
+
+log = logging.getLogger(__name__)
+
+QUEUED, CLAIMED, SENDING, SENT, FAILED, CANCELLED = (
+    "queued",
+    "claimed",
+    "sending",
+    "sent",
+    "failed",
+    "cancelled",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to enqueue."""
+
+    kind: str
+    dedupe_key: str
+    chat_id: int
+    text: str | None = None
+    edition_id: int | None = None
+    part_no: int = 0
+    chat_type: str = "private"
+    thread_id: int | None = None
+    reply_to_message_id: int | None = None
+    batch: str | None = None
+    not_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A claimed row with its text, ready to send."""
+
+    id: int
+    kind: str
+    chat_id: int
+    chat_type: str
+    thread_id: int | None
+    text: str
+    reply_to_message_id: int | None
+    attempts: int
+    batch: str | None
+
+
+class Outbox:
+    """Enqueue, claim and settle outbox rows; each call is one short transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def enqueue(self, messages: Sequence[NewMessage]) -> int:
+        """Insert messages; ones whose dedupe key exists already are skipped. Returns new rows."""
+        if not messages:
+            return 0
+        now = self._clock.now()
+        rows = [
+            {
+                "kind": m.kind,
+                "dedupe_key": m.dedupe_key,
+                "chat_id": m.chat_id,
+                "chat_type": m.chat_type,
+                "thread_id": m.thread_id,
+                "edition_id": m.edition_id,
+                "part_no": m.part_no,
+                "text": m.text,
+                "reply_to_message_id": m.reply_to_message_id,
+                "batch": m.batch,
+                "state": QUEUED,
+                "attempts": 0,
+                "not_before": m.not_before or now,
+                "created_at": now,
+            }
+            for m in messages
+        ]
+        table = OutboxRow.__table__
+        async with self._sessions.begin() as session:
+            stmt = (
+                insert_for(session, table)
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                .returning(table.c.id)
+            )
+            result = await session.execute(stmt, rows)
+            return len(result.all())
+
+    async def claim(self, instance: str, limit: int) -> list[Outgoing]:
+        """Claim up to `limit` ready rows for this instance, oldest first.
+
+        PostgreSQL: FOR UPDATE SKIP LOCKED, so instances never claim the same row. SQLite: the
+        statement runs inside BEGIN IMMEDIATE, which serialises writers.
+        """
+        now = self._clock.now()
+        ready = (
+            select(OutboxRow.id)
+            .where(OutboxRow.state == QUEUED, OutboxRow.not_before <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        stmt = (
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ready), OutboxRow.state == QUEUED)
+            .values(state=CLAIMED, claimed_at=now, claimed_by=instance)
+            .returning(
+                OutboxRow.id,
+                OutboxRow.kind,
+                OutboxRow.chat_id,
+                OutboxRow.chat_type,
+                OutboxRow.thread_id,
+                OutboxRow.text,
+                OutboxRow.edition_id,
+                OutboxRow.part_no,
+                OutboxRow.reply_to_message_id,
+                OutboxRow.attempts,
+                OutboxRow.batch,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            rows = (await session.execute(stmt)).all()
+            parts = {(r.edition_id, r.part_no) for r in rows if r.edition_id is not None}
+            texts: dict[tuple[int, int], str] = {}
+            if parts:
+                found = await session.execute(
+                    select(EditionPartRow.edition_id, EditionPartRow.part_no, EditionPartRow.text)
+                    .where(tuple_(EditionPartRow.edition_id, EditionPartRow.part_no).in_(parts))
+                )
+                texts = {(e, p): t for e, p, t in found.all()}
+        out = []
+        for r in sorted(rows, key=lambda r: r.id):
+            text = texts.get((r.edition_id, r.part_no)) if r.edition_id is not None else r.text
+            out.append(
+                Outgoing(
+                    id=r.id,
+                    kind=r.kind,
+                    chat_id=r.chat_id,
+                    chat_type=r.chat_type,
+                    thread_id=r.thread_id,
+                    text=text or "",
+                    reply_to_message_id=r.reply_to_message_id,
+                    attempts=r.attempts,
+                    batch=r.batch,
+                )
+            )
+        return out
+
+    async def _set(self, row_id: int, expect: Iterable[str], **values: Any) -> bool:
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == row_id, OutboxRow.state.in_(list(expect)))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def mark_sending(self, row_id: int) -> bool:
+        """The row is about to go on the wire (False: it was cancelled meanwhile)."""
+        return await self._set(row_id, [CLAIMED], state=SENDING)
+
+    async def mark_sent(self, row_id: int, message_id: int) -> None:
+        """Telegram accepted the message."""
+        await self._set(
+            row_id,
+            [SENDING],
+            state=SENT,
+            message_id=message_id,
+            sent_at=self._clock.now(),
+            error=None,
+        )
+
+    async def retry(self, row_id: int, after: timedelta, error: str, *, count: bool = True) -> None:
+        """Back to the queue, not before `after` from now."""
+        values: dict[str, Any] = {
+            "state": QUEUED,
+            "not_before": self._clock.now() + after,
+            "error": error[:500],
+            "claimed_by": None,
+        }
+        if count:
+            values["attempts"] = OutboxRow.attempts + 1
+        await self._set(row_id, [CLAIMED, SENDING], **values)
+
+    async def release(self, row_ids: Sequence[int]) -> None:
+        """Give claimed rows back unsent (shutdown before they were sent)."""
+        if not row_ids:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(list(row_ids)), OutboxRow.state == CLAIMED)
+                .values(state=QUEUED, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def fail(self, row_id: int, error: str) -> None:
+        """Give up on a row, keeping the reason."""
+        await self._set(row_id, [CLAIMED, SENDING], state=FAILED, error=error[:500])
+
+    async def fail_chat(self, chat_id: int, error: str) -> int:
+        """Fail every queued or claimed row to a chat that is gone (blocked, kicked, deleted)."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.chat_id == chat_id, OutboxRow.state.in_([QUEUED, CLAIMED]))
+                .values(state=FAILED, error=error[:500])
+                .execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def cancel_batch(self, batch: str) -> int:
+        """Cancel the queued rows of a push or alert; sent ones stay sent."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.batch == batch, OutboxRow.state.in_([QUEUED, CLAIMED]))
+                .values(state=CANCELLED, error="cancelled")
+                .execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def recover(self, *, older_than: timedelta, instance: str | None = None) -> int:
+        """Requeue rows a dead sender left claimed or in flight.
+
+        Rows only claimed were never sent; rows marked sending may or may not have reached
+        Telegram: those (at most the dead sender's concurrency) may be sent twice.
+        """
+        cutoff = self._clock.now() - older_than
+        cond = [OutboxRow.state.in_([CLAIMED, SENDING])]
+        if instance is not None:
+            cond.append(OutboxRow.claimed_by == instance)
+        else:
+            cond.append(OutboxRow.claimed_at < cutoff)
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(*cond)
+                .values(state=QUEUED, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if count:
+            log.warning("requeued %d outbox rows left by a stopped sender", count)
+        return count
+
+    async def counts(self, batch: str | None = None) -> dict[str, int]:
+        """Rows per state (optionally of one batch)."""
+        stmt = select(OutboxRow.state, func.count(OutboxRow.id)).group_by(OutboxRow.state)
+        if batch is not None:
+            stmt = stmt.where(OutboxRow.batch == batch)
+        async with self._sessions() as session:
+            return {str(s): int(n) for s, n in (await session.execute(stmt)).all()}
+
+    async def next_ready_at(self) -> datetime | None:
+        """When the earliest queued row becomes ready."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(func.min(OutboxRow.not_before)).where(OutboxRow.state == QUEUED)
+            )
