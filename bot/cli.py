@@ -209,10 +209,11 @@ def db_revision(
 
 def _register_verbs() -> None:
     """Verbs that live in their own modules."""
-    from bot import cli_ingest, cli_io
+    from bot import cli_brief, cli_ingest, cli_io
 
     cli_io.register(app)
     cli_ingest.register(app)
+    cli_brief.register(app)
 
 
 _register_verbs()

@@ -20,6 +20,12 @@ USER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("latest", "The newest events: /latest [N]"),
     CommandInfo("timeline", "A place's events, oldest first: /timeline PLACE"),
     CommandInfo("search", "Events with these words: /search WORDS"),
+    CommandInfo("subscribe", "Daily briefing: /subscribe [PLACE, …]"),
+    CommandInfo("settings", "Briefing time, zone, places, types"),
+    CommandInfo("pause", "Pause the daily briefing"),
+    CommandInfo("resume", "Resume the daily briefing"),
+    CommandInfo("unsubscribe", "Stop the daily briefing"),
+    CommandInfo("timezone", "Set a time zone by name: /timezone Asia/Kabul"),
 )
 
 ADMIN_COMMANDS: tuple[CommandInfo, ...] = (

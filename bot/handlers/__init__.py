@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, TypeHandler
 
-from bot.handlers import errors, events_admin, questions, seen, start
+from bot.handlers import errors, events_admin, questions, seen, start, subscriptions
 
 if TYPE_CHECKING:
     from bot.context import SitrepApp
@@ -18,7 +18,10 @@ def register_handlers(app: SitrepApp) -> None:
     # Group -1 runs for every update before anything else: remember who and where.
     app.add_handler(TypeHandler(Update, seen.record_seen), group=-1)
 
-    # Group 0: commands first, so "/help" is never read as a question.
+    # Group 0: commands first, so "/help" is never read as a question. The deep-link
+    # "/start sub_<place>" handler (in subscriptions) must precede the plain /start.
+    for handler in subscriptions.handlers():
+        app.add_handler(handler)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     # Admin event commands; the /addevent conversation must come before any plain-text handler
