@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CommandHandler, TypeHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.handlers import errors, events_admin, questions, seen, start, subscriptions
 
@@ -34,5 +34,7 @@ def register_handlers(app: SitrepApp) -> None:
     # Last in group 0: any other text is a question (private chats) or ignored (groups unless
     # the bot is mentioned or replied to).
     app.add_handler(questions.text_handler())
+    # Any button no handler above recognised (stale, tampered): answer so it stops spinning.
+    app.add_handler(CallbackQueryHandler(start.unknown_button))
 
     app.add_error_handler(errors.on_error)

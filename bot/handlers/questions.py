@@ -51,10 +51,18 @@ async def _allowed(update: Update, context: SitrepContext) -> bool:
     return False
 
 
-def _keyboard(answer: Answer, token: str | None) -> InlineKeyboardMarkup | None:
+SUBSCRIPTIONS_FLAG = "subscriptions_enabled"
+
+
+def _keyboard(answer: Answer, token: str | None, subscribe: bool) -> InlineKeyboardMarkup | None:
+    """ "More" when there is a next page; "Subscribe to <place>" when subscriptions are on."""
     rows: list[list[InlineKeyboardButton]] = []
     if answer.has_more and token:
         rows.append([InlineKeyboardButton("More", callback_data=f"more:{token}")])
+    place = answer.subscribe_place
+    if subscribe and place is not None and answer.kind != "unknown_place":
+        label = f"Subscribe to {place.name}"[:64]
+        rows.append([InlineKeyboardButton(label, callback_data=f"sub:{place.key}"[:64])])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -79,8 +87,9 @@ def _remember(context: SitrepContext, answer: Answer) -> str | None:
 async def send_answer(update: Update, context: SitrepContext, answer: Answer) -> None:
     """Render an answer and send it with its buttons."""
     token = _remember(context, answer)
+    subscribe = bool(context.services.extras.get(SUBSCRIPTIONS_FLAG))
     await reply_template(
-        update, context, "answer.html", a=answer, reply_markup=_keyboard(answer, token)
+        update, context, "answer.html", a=answer, reply_markup=_keyboard(answer, token, subscribe)
     )
 
 

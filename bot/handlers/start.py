@@ -26,3 +26,9 @@ async def help_command(update: Update, context: SitrepContext) -> None:
         user_commands=USER_COMMANDS,
         admin_commands=ADMIN_COMMANDS if is_admin else (),
     )
+
+
+async def unknown_button(update: Update, context: SitrepContext) -> None:
+    """A button whose data no handler knows: refuse politely, change nothing."""
+    if update.callback_query is not None:
+        await update.callback_query.answer("That button is not valid any more.", show_alert=True)
