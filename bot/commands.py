@@ -34,5 +34,6 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("editevent", "Change an event: /editevent N FIELD VALUE"),
     CommandInfo("retract", "Retract an event: /retract N REASON"),
     CommandInfo("events", "Latest events, drafts included: /events [PLACE]"),
+    CommandInfo("ingest", "Turn an article into events: /ingest [DATE] [OUTLET] [URL]"),
     CommandInfo("cancel", "Stop a guided form"),
 )

@@ -20,6 +20,7 @@ from bot.services.briefing import BriefingService
 from bot.services.domain import Domain
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
+from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.subscriptions import SubscriptionService
@@ -44,6 +45,11 @@ class Services:
     def briefings(self) -> BriefingService:
         """Composing and enqueueing editions."""
         return self.domain.briefings
+
+    @property
+    def ingest(self) -> IngestService:
+        """Turning articles into events."""
+        return self.domain.ingest
 
     @property
     def outbox(self) -> Outbox:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.handlers import errors, events_admin, questions, seen, start, subscriptions
+from bot.handlers import errors, events_admin, ingest, questions, seen, start, subscriptions
 
 if TYPE_CHECKING:
     from bot.context import SitrepApp
@@ -27,6 +27,8 @@ def register_handlers(app: SitrepApp) -> None:
     # Admin event commands; the /addevent conversation must come before any plain-text handler
     # so its answers are not read as questions.
     for handler in events_admin.handlers():
+        app.add_handler(handler)
+    for handler in ingest.handlers():
         app.add_handler(handler)
     for handler in questions.handlers():
         app.add_handler(handler)

@@ -17,6 +17,7 @@ from bot.services.answers import AnswerService
 from bot.services.briefing import BriefingService
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
+from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.subscriptions import SubscriptionService
@@ -39,6 +40,7 @@ class Domain:
     subscriptions: SubscriptionService
     briefings: BriefingService
     outbox: Outbox
+    ingest: IngestService
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -91,6 +93,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         ),
         briefings=BriefingService(sessions, events, gazetteer, clock, renderer.render),
         outbox=Outbox(sessions, clock),
+        ingest=IngestService(sessions, clock, gazetteer, events),
     )
 
 

@@ -197,6 +197,21 @@ class EventStore:
             rows = (await session.scalars(stmt)).all()
             return [self.view(r) for r in rows]
 
+    async def for_article(self, article_id: int) -> list[EventView]:
+        """Events with a source from this article, oldest id first."""
+        async with self._sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(EventRow)
+                    .join(SourceRow, SourceRow.event_id == EventRow.id)
+                    .where(SourceRow.article_id == article_id)
+                    .distinct()
+                    .order_by(EventRow.id)
+                    .options(selectinload(EventRow.sources))
+                )
+            ).all()
+            return [self.view(r) for r in rows]
+
     async def count(self, *, statuses: Iterable[EventStatus] | None = None) -> int:
         """How many events are stored (optionally in some statuses)."""
         stmt = select(func.count(EventRow.id))

@@ -11,6 +11,7 @@ import pysbd
 from bot.services.extract_lexicon import BOILERPLATE_RE, CAPTION_RE, DATELINE_RE
 
 MAX_HEADLINE_WORDS = 20
+MAX_CAPTION_SENTENCES = 3
 _END_PUNCT = tuple('.!?…"”’)')
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
@@ -88,15 +89,19 @@ def split_article(text: str) -> ArticleText:
                 title = line
             skipped.append(Skipped(line, "headline"))
             continue
-        if CAPTION_RE.search(line):
+        pieces = [clean_sentence(str(p)) for p in _SEGMENTER.segment(line)]
+        pieces = [p for p in pieces if p]
+        # A short paragraph with a photo credit is a caption; in a long paragraph (text pasted
+        # without line breaks) only the sentences that carry the credit are.
+        if len(pieces) <= MAX_CAPTION_SENTENCES and CAPTION_RE.search(line):
             skipped.append(Skipped(line, "photo caption"))
             continue
-        for piece in _SEGMENTER.segment(line):
-            sentence = clean_sentence(str(piece))
-            if not sentence:
-                continue
+        for sentence in pieces:
             if BOILERPLATE_RE.search(sentence):
                 skipped.append(Skipped(sentence, "boilerplate"))
+                continue
+            if CAPTION_RE.search(sentence):
+                skipped.append(Skipped(sentence, "photo caption"))
                 continue
             sentences.append(Sentence(sentence, para, len(sentences)))
     return ArticleText(sentences, skipped, title)
