@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate: float = Field(default=30.0, gt=0)
     send_concurrency: int = Field(default=8, ge=1, le=1000)
+    access: Literal["open", "allowlist"] = "open"
+    question_log_days: int = Field(default=30, ge=0, le=3650)
 
     @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
     @classmethod

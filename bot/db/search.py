@@ -1,14 +1,20 @@
-"""Event retrieval through the full-text index (SQLite FTS5, PostgreSQL tsvector + GIN)."""
+"""Event retrieval through the full-text index (SQLite FTS5, PostgreSQL tsvector + GIN).
+
+Published events are narrowed by place, date and full-text terms, then ordered newest first
+(ties by id, so paging is stable). On SQLite the query is hand-written SQL (the same
+statement the benchmark issues through sqlite3); on PostgreSQL it is built with SQLAlchemy
+against the GIN expression index.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.event_models import EventRow
@@ -18,6 +24,7 @@ PG_DOCUMENT = (
     " || ' ' || coalesce(events.event_type, '') || ' ' || coalesce(events.place_text, ''))"
 )
 _TERM_CLEAN = re.compile(r"[^\w]+", re.UNICODE)
+MAX_TERMS = 64  # alternatives across all groups; the rest are dropped
 
 Order = Literal["newest", "oldest"]
 
@@ -39,38 +46,230 @@ def clean_term(term: str) -> str:
     return " ".join(_TERM_CLEAN.sub(" ", term).split()).lower()
 
 
+def _clean_groups(groups: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Groups of cleaned, de-duplicated terms (empty groups dropped, MAX_TERMS in all)."""
+    out: list[list[str]] = []
+    budget = MAX_TERMS
+    for group in groups:
+        terms = sorted({t for t in (clean_term(x) for x in group) if t})[:budget]
+        budget -= len(terms)
+        if terms:
+            out.append(terms)
+    return out
+
+
 def fts5_query(groups: Sequence[Sequence[str]], match_all: bool) -> str | None:
     """An FTS5 MATCH expression: each term a quoted phrase, groups of alternatives AND/OR'ed."""
-    parts = []
-    for group in groups:
-        terms = sorted({t for t in (clean_term(x) for x in group) if t})
-        if terms:
-            parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+    parts = ["(" + " OR ".join(f'"{t}"' for t in terms) + ")" for terms in _clean_groups(groups)]
     if not parts:
         return None
     return (" AND " if match_all else " OR ").join(parts)
 
 
-def _pg_tsquery(groups: Sequence[Sequence[str]], match_all: bool) -> ColumnElement[Any] | None:
-    group_exprs: list[ColumnElement[Any]] = []
-    for group in groups:
-        terms = sorted({t for t in (clean_term(x) for x in group) if t})
-        alts = [func.phraseto_tsquery("english", t) for t in terms]
-        if not alts:
-            continue
-        expr = alts[0]
-        for alt in alts[1:]:
-            expr = expr.op("||")(alt)
-        group_exprs.append(expr)
-    if not group_exprs:
+# Days an event may span and still be found by a window that starts after its first day: month
+# precision and ranges of up to a month ("early July"). Longer spans (a year, "since 2019") are
+# found by windows that include their start. This bound keeps index walks short when few
+# events match.
+EVENT_SPAN_LIMIT = 31
+STRUCT_CAP = 20_000  # candidates counted before the structured side is called "large"
+FTS_CAP = 20_000  # full-text matches counted before they are called "many"
+FTS_ROW_US = 2.0  # cost of joining one full-text match to its event (microseconds, measured)
+CHECK_ROW_US = 20.0  # cost of testing one candidate against one MATCH term (measured)
+
+
+@dataclass(frozen=True, slots=True)
+class SqlitePlan:
+    """How a query with terms runs: from the full-text matches, or from the place/date index."""
+
+    fts_driven: bool
+    fts_matches: int = 0
+    candidates: int = 0
+
+
+def _sqlite_structured(flt: EventFilter, alias: str = "e") -> tuple[list[str], list[Any]]:
+    """WHERE parts (qmark) for status, dates and (when one key) place."""
+    conds = [f"{alias}.status IN ({','.join('?' * len(flt.statuses))})"]
+    params: list[Any] = list(flt.statuses)
+    if flt.last is not None:
+        conds.append(f"{alias}.date_start <= ?")
+        params.append(flt.last.isoformat())
+    if flt.first is not None:
+        conds.append(f"{alias}.date_last >= ?")
+        params.append(flt.first.isoformat())
+        # A lower bound on date_start keeps index scans short when few events match.
+        conds.append(f"{alias}.date_start >= ?")
+        params.append((flt.first - timedelta(days=EVENT_SPAN_LIMIT)).isoformat())
+    return conds, params
+
+
+def sqlite_stats_queries(flt: EventFilter) -> dict[str, tuple[str, list[Any]]]:
+    """The cheap counts the SQLite planner needs (only for all-terms queries)."""
+    match = fts5_query(flt.term_groups, True) if flt.term_groups else None
+    if match is None or not flt.match_all:
+        return {}
+    out = {
+        "fts": (
+            "SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? "
+            f"LIMIT {FTS_CAP})",
+            [match],
+        ),
+        "total": ("SELECT coalesce(max(id), 0) FROM events", []),
+    }
+    if flt.place_keys is not None or flt.first is not None or flt.last is not None:
+        # An index-only upper bound: place and date_start only (no status or date_last).
+        conds, params = ["1"], []
+        if flt.place_keys is not None:
+            keys = sorted(flt.place_keys)
+            conds.append(f"e.place_key IN ({','.join('?' * len(keys))})")
+            params += keys
+        if flt.last is not None:
+            conds.append("e.date_start <= ?")
+            params.append(flt.last.isoformat())
+        if flt.first is not None:
+            conds.append("e.date_start >= ?")
+            params.append((flt.first - timedelta(days=EVENT_SPAN_LIMIT)).isoformat())
+        out = {
+            "struct": (
+                f"SELECT count(*) FROM (SELECT 1 FROM events AS e WHERE {' AND '.join(conds)} "
+                f"LIMIT {STRUCT_CAP})",
+                params,
+            ),
+            **out,
+        }
+    return out
+
+
+def choose_plan(stats: dict[str, int], k: int, walks: int = 1, terms: int = 1) -> SqlitePlan:
+    """Drive from the full-text matches when there are few of them, else from the index.
+
+    Driving from the index walks candidates newest first and tests each against the MATCH,
+    stopping after k hits: about k * total / matches candidates per walk (one walk per place)
+    when terms and places are independent (doubled for safety), never more than the
+    candidates there are.
+    """
+    if "fts" not in stats:
+        return SqlitePlan(fts_driven=True)
+    matches, total = stats["fts"], max(stats["total"], 1)
+    candidates = stats.get("struct", total)
+    if matches == 0:
+        return SqlitePlan(True, 0, candidates)
+    if matches >= FTS_CAP:
+        return SqlitePlan(False, matches, candidates)  # common terms: a walk stops early
+    walk = min(candidates, 2 * (k + 1) * walks * total / matches)
+    fts_driven = matches * FTS_ROW_US <= walk * CHECK_ROW_US * max(terms, 1)
+    return SqlitePlan(fts_driven, matches, candidates)
+
+
+def plan_for(flt: EventFilter, stats: dict[str, int], k: int) -> SqlitePlan:
+    """The plan for a filter given its counts (see choose_plan)."""
+    terms = sum(len(g) for g in _clean_groups(flt.term_groups))
+    return choose_plan(stats, k, len(flt.place_keys or ()) or 1, terms)
+
+
+def sqlite_query(
+    flt: EventFilter,
+    *,
+    limit: int,
+    offset: int = 0,
+    order: Order = "newest",
+    plan: SqlitePlan | None = None,
+) -> tuple[str, list[Any]] | None:
+    """The one SQLite statement (qmark parameters) for a filter; None when nothing can match.
+
+    Without terms, or when the plan says so, events are walked through the (place, date) or
+    date index in order and each candidate is tested against the MATCH (stopping at the
+    limit); several places are one such walk each, merged. Otherwise the FTS5 MATCH drives
+    the join (CROSS JOIN keeps that order) and the structured filters narrow the matches.
+    """
+    if flt.place_keys is not None and not flt.place_keys:
         return None
-    combined = group_exprs[0]
-    for expr in group_exprs[1:]:
-        combined = combined.op("&&" if match_all else "||")(expr)
-    return combined
+    desc = "DESC" if order == "newest" else "ASC"
+    ordering = f"date_start {desc}, id {desc}"
+    match = fts5_query(flt.term_groups, flt.match_all) if flt.term_groups else None
+    if flt.term_groups and match is None:
+        return None
+    plan = plan or SqlitePlan(fts_driven=match is not None)
+    conds, params = _sqlite_structured(flt)
+    if match is not None and plan.fts_driven:
+        keys = sorted(flt.place_keys) if flt.place_keys is not None else []
+        if keys:
+            conds.append(f"e.place_key IN ({','.join('?' * len(keys))})")
+        rank = "bm25(events_fts), " if not flt.match_all else ""
+        sql = (
+            "SELECT e.id FROM events_fts CROSS JOIN events AS e ON e.id = events_fts.rowid "
+            f"WHERE events_fts MATCH ? AND {' AND '.join(conds)} "
+            f"ORDER BY {rank}e.{ordering.replace(', id', ', e.id')} LIMIT ? OFFSET ?"
+        )
+        return sql, [match, *params, *keys, limit, offset]
+    if match is not None:
+        conds.append(
+            "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND events_fts.rowid = e.id)"
+        )
+        params.append(match)
+    where = " AND ".join(conds)
+    if flt.place_keys is None or len(flt.place_keys) == 1:
+        keys = sorted(flt.place_keys or ())
+        place = "e.place_key = ? AND " if keys else ""
+        sql = (
+            f"SELECT e.id FROM events AS e WHERE {place}{where} "
+            f"ORDER BY e.date_start {desc}, e.id {desc} LIMIT ? OFFSET ?"
+        )
+        return sql, [*keys, *params, limit, offset]
+    # One index walk per place (each stops after limit + offset rows), merged.
+    k = limit + offset
+    parts = []
+    all_params: list[Any] = []
+    for key in sorted(flt.place_keys):
+        parts.append(
+            "SELECT * FROM (SELECT e.id AS id, e.date_start AS date_start FROM events AS e "
+            f"WHERE e.place_key = ? AND {where} "
+            f"ORDER BY e.date_start {desc}, e.id {desc} LIMIT {k})"
+        )
+        all_params += [key, *params]
+    sql = f"SELECT id FROM ({' UNION ALL '.join(parts)}) ORDER BY {ordering} LIMIT ? OFFSET ?"
+    return sql, [*all_params, limit, offset]
 
 
-def _structured(flt: EventFilter) -> list[ColumnElement[bool]]:
+# English stop words PostgreSQL drops from phrases: "crossed into" would shrink to "cross" and
+# match every "crossing", so such phrases are also checked as written (after the index narrows).
+_PG_STOPWORDS = frozenset(
+    "a an and as at by for from in into of off on onto or out over the to up down us s".split()
+)
+
+
+def _pg_loses_words(term: str) -> bool:
+    words = term.split()
+    return len(words) > 1 and any(w in _PG_STOPWORDS for w in words)
+
+
+def _pg_condition(
+    groups: Sequence[Sequence[str]], match_all: bool
+) -> tuple[ColumnElement[bool], ColumnElement[Any]] | None:
+    """The GIN-indexed condition for term groups, and one tsquery of every term for ranking."""
+    document = literal_column(PG_DOCUMENT)
+    text = func.lower(EventRow.summary + " " + EventRow.actors_text)
+    group_conds: list[ColumnElement[bool]] = []
+    queries: list[ColumnElement[Any]] = []
+    for terms in _clean_groups(groups):
+        alts: list[ColumnElement[bool]] = []
+        for term in terms:
+            query = func.phraseto_tsquery("english", term)
+            queries.append(query)
+            cond = document.op("@@")(query)
+            if _pg_loses_words(term):
+                cond = and_(cond, text.contains(term, autoescape=True))
+            alts.append(cond)
+        group_conds.append(or_(*alts))
+    if not group_conds:
+        return None
+    rank_query = queries[0]
+    for query in queries[1:]:
+        rank_query = rank_query.op("||")(query)
+    combined = and_(*group_conds) if match_all else or_(*group_conds)
+    return combined, rank_query
+
+
+def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [EventRow.status.in_(flt.statuses)]
     if flt.place_keys is not None:
         conds.append(EventRow.place_key.in_(sorted(flt.place_keys)))
@@ -78,7 +277,29 @@ def _structured(flt: EventFilter) -> list[ColumnElement[bool]]:
         conds.append(EventRow.date_start <= flt.last)
     if flt.first is not None:
         conds.append(EventRow.date_last >= flt.first)
+        conds.append(EventRow.date_start >= flt.first - timedelta(days=EVENT_SPAN_LIMIT))
     return conds
+
+
+async def _pg_search(
+    session: AsyncSession, flt: EventFilter, *, limit: int, offset: int, order: Order
+) -> list[int]:
+    if order == "newest":
+        ordering = [EventRow.date_start.desc(), EventRow.id.desc()]
+    else:
+        ordering = [EventRow.date_start.asc(), EventRow.id.asc()]
+    stmt = select(EventRow.id).where(*_pg_structured(flt))
+    if flt.term_groups:
+        built = _pg_condition(flt.term_groups, flt.match_all)
+        if built is None:
+            return []
+        condition, rank_query = built
+        stmt = stmt.where(condition)
+        if not flt.match_all:
+            document = literal_column(PG_DOCUMENT)
+            ordering.insert(0, func.ts_rank(document, rank_query).desc())
+    stmt = stmt.order_by(*ordering).limit(limit).offset(offset)
+    return list((await session.scalars(stmt)).all())
 
 
 async def search_event_ids(
@@ -90,40 +311,32 @@ async def search_event_ids(
     order: Order = "newest",
 ) -> list[int]:
     """Ids of matching events; with terms, the full-text index is used, never a scan of text."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    conds = _structured(flt)
-    if order == "newest":
-        ordering = [EventRow.date_start.desc(), EventRow.id.desc()]
-    else:
-        ordering = [EventRow.date_start.asc(), EventRow.id.asc()]
-    if not flt.term_groups:
-        stmt = select(EventRow.id).where(and_(*conds)).order_by(*ordering)
-        return list((await session.scalars(stmt.limit(limit).offset(offset))).all())
-    if dialect == "sqlite":
-        match = fts5_query(flt.term_groups, flt.match_all)
-        if match is None:
-            return []
-        fts = table("events_fts", column("rowid"))
-        rank = literal_column("bm25(events_fts)")
-        stmt = (
-            select(EventRow.id)
-            .select_from(fts)
-            .join(EventRow, EventRow.id == fts.c.rowid)
-            .where(literal_column("events_fts").op("MATCH")(match), *conds)
-        )
-        # FTS MATCH drives the join (CROSS JOIN order), the structured filters narrow after.
-        stmt = stmt.order_by(*ordering) if flt.match_all else stmt.order_by(rank, *ordering)
-        return list((await session.scalars(stmt.limit(limit).offset(offset))).all())
-    query = _pg_tsquery(flt.term_groups, flt.match_all)
-    if query is None:
+    if flt.place_keys is not None and not flt.place_keys:
         return []
-    document = literal_column(PG_DOCUMENT)
-    stmt = select(EventRow.id).where(document.op("@@")(query), *conds)
-    if flt.match_all:
-        stmt = stmt.order_by(*ordering)
-    else:
-        stmt = stmt.order_by(func.ts_rank(document, query).desc(), *ordering)
-    return list((await session.scalars(stmt.limit(limit).offset(offset))).all())
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect != "sqlite":
+        return await _pg_search(session, flt, limit=limit, offset=offset, order=order)
+    conn = await session.connection()
+    stats: dict[str, int] = {}
+    for name, (sql, params) in sqlite_stats_queries(flt).items():
+        stats[name] = int((await conn.exec_driver_sql(sql, tuple(params))).scalar() or 0)
+        if stats[name] == 0 and name != "total":
+            return []  # no candidates, or no full-text matches: nothing can match
+    plan = plan_for(flt, stats, limit + offset)
+    built = sqlite_query(flt, limit=limit, offset=offset, order=order, plan=plan)
+    if built is None:
+        return []
+    sql, params = built
+    result = await conn.exec_driver_sql(sql, tuple(params))
+    return [int(row[0]) for row in result.fetchall()]
+
+
+def raw_sqlite_query(
+    flt: EventFilter, stats: dict[str, int], *, limit: int
+) -> tuple[str, list[Any]]:
+    """The statement search_event_ids issues on SQLite for a first page (for benchmarks)."""
+    built = sqlite_query(flt, limit=limit, plan=plan_for(flt, stats, limit))
+    return built if built is not None else ("SELECT 1 WHERE 0", [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,4 +362,3 @@ async def coverage(session: AsyncSession, place_keys: frozenset[str] | None) -> 
 def any_terms(groups: Sequence[Sequence[str]]) -> bool:
     """Whether any group has a usable term."""
     return any(clean_term(t) for g in groups for t in g)
-

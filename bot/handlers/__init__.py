@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.handlers import errors, events_admin, ingest, questions, seen, start, subscriptions
+from bot.handlers import (
+    admin_tools,
+    errors,
+    events_admin,
+    ingest,
+    questions,
+    seen,
+    start,
+    subscriptions,
+)
 
 if TYPE_CHECKING:
     from bot.context import SitrepApp
@@ -15,7 +24,10 @@ if TYPE_CHECKING:
 
 def register_handlers(app: SitrepApp) -> None:
     """Register every handler; groups run in ascending order, first match wins within a group."""
-    # Group -1 runs for every update before anything else: remember who and where.
+    # Group -2 runs first: with ACCESS=allowlist it stops updates from anyone not allowed,
+    # before anything about them is stored.
+    app.add_handler(TypeHandler(Update, admin_tools.access_gate), group=-2)
+    # Group -1 then runs for every update: remember who and where.
     app.add_handler(TypeHandler(Update, seen.record_seen), group=-1)
 
     # Group 0: commands first, so "/help" is never read as a question. The deep-link
@@ -29,6 +41,8 @@ def register_handlers(app: SitrepApp) -> None:
     for handler in events_admin.handlers():
         app.add_handler(handler)
     for handler in ingest.handlers():
+        app.add_handler(handler)
+    for handler in admin_tools.handlers():
         app.add_handler(handler)
     for handler in questions.handlers():
         app.add_handler(handler)
