@@ -71,9 +71,7 @@ def _span(when: FuzzyDate) -> tuple[date, date]:
     return when.first_day(), when.last_day()
 
 
-def first_report(
-    sources: Iterable[SourceInfo], fallback: datetime
-) -> tuple[datetime, date | None]:
+def first_report(sources: Iterable[SourceInfo], fallback: datetime) -> tuple[datetime, date | None]:
     """When an event was first reported: its earliest source, else when it was stored.
 
     The second value is the date when the earliest report is known only by its date.
@@ -231,9 +229,139 @@ class EventStore:
     async def add_many(
         self, drafts: Sequence[EventDraft], *, by: int | None = None
     ) -> list[AddResult]:
-        """Store several drafts in one transaction (all or nothing)."""
+        """Store several drafts in one transaction (all or nothing).
+
+        Drafts with an external key (imports) are looked up in one query and flushed once, so
+        a batch costs a few round trips instead of two per row.
+        """
+        keys = [d.external_key for d in drafts if d.external_key]
         async with self._sessions.begin() as session:
-            return [await self._add(session, d, by) for d in drafts]
+            known: dict[str, EventRow] = {}
+            if keys:
+                rows = await session.scalars(
+                    select(EventRow)
+                    .where(EventRow.external_key.in_(keys))
+                    .options(selectinload(EventRow.sources))
+                )
+                known = {r.external_key: r for r in rows.all() if r.external_key}
+            results: list[AddResult | None] = []
+            fresh: list[tuple[int, EventDraft]] = []
+            fresh_keys: set[str] = set()
+            now = self._clock.now()
+            for draft in drafts:
+                key = draft.external_key
+                if not key:
+                    results.append(await self._add(session, draft, by))
+                    continue
+                row = known.get(key)
+                if row is not None:
+                    changed = self._apply(row, draft, now, by)
+                    if self._add_sources(row, draft.sources):
+                        _set_report(row)
+                    results.append(AddResult(self.view(row), created=False, updated=changed))
+                    continue
+                if key in fresh_keys:
+                    raise ValueError(f"external key {key!r} twice in one batch")
+                fresh_keys.add(key)
+                fresh.append((len(results), draft))
+                results.append(None)
+            await session.flush()
+            for index, view in zip(
+                (i for i, _ in fresh),
+                await self._insert_new(session, [d for _, d in fresh], now, by),
+                strict=True,
+            ):
+                results[index] = AddResult(view, created=True)
+            return [r for r in results if r is not None]
+
+    async def _insert_new(
+        self, session: AsyncSession, drafts: Sequence[EventDraft], now: datetime, by: int | None
+    ) -> list[EventView]:
+        """Insert new events and their sources with two multi-row statements (bulk imports)."""
+        if not drafts:
+            return []
+        events_t, sources_t = EventRow.__table__, SourceRow.__table__
+        rows = []
+        for d in drafts:
+            reported_at, reported_on = first_report(d.sources, now)
+            rows.append(
+                {
+                    **self._columns(d),
+                    "status": d.status.value,
+                    "reviewed": d.reviewed,
+                    "retract_reason": None,
+                    "reported_at": reported_at,
+                    "reported_on": reported_on,
+                    "created_at": now,
+                    "updated_at": now,
+                    "created_by": by,
+                    "updated_by": by,
+                }
+            )
+        # Multi-row INSERT … RETURNING; rows come back in any order, so map them by their key.
+        result = await session.execute(
+            events_t.insert().returning(events_t.c.id, events_t.c.external_key), rows
+        )
+        id_of = {key: event_id for event_id, key in result.all()}
+        ids = [id_of[d.external_key] for d in drafts]
+        source_rows = []
+        for event_id, d in zip(ids, drafts, strict=True):
+            seen: set[tuple[str, str]] = set()
+            for s in d.sources:
+                k = (s.outlet[:255], s.url)
+                if k in seen:
+                    continue
+                seen.add(k)
+                source_rows.append(
+                    {
+                        "event_id": event_id,
+                        "outlet": s.outlet[:255],
+                        "url": s.url,
+                        "title": s.title,
+                        "published_at": s.published_at,
+                        "published_on": s.published_on,
+                        "article_id": None,
+                    }
+                )
+        if source_rows:
+            await session.execute(sources_t.insert(), source_rows)
+        return [
+            self._draft_view(event_id, d, row)
+            for event_id, d, row in zip(ids, drafts, rows, strict=True)
+        ]
+
+    def _draft_view(self, event_id: int, d: EventDraft, row: dict[str, Any]) -> EventView:
+        place_name = (self._place_name(d.place_key) if d.place_key else None) or d.place_text
+        return EventView(
+            id=event_id,
+            summary=row["summary"],
+            when=d.when,
+            place_key=d.place_key,
+            place_text=row["place_text"],
+            place_name=place_name,
+            location_precision=d.location_precision,
+            actors=tuple(a for a in row["actors_text"].split(ACTOR_SEP) if a),
+            event_type=row["event_type"],
+            sub_event_type=row["sub_event_type"],
+            severity=d.severity,
+            claim_status=d.claim_status,
+            claim_note=row["claim_note"],
+            fatalities=d.fatalities,
+            status=d.status,
+            retract_reason=None,
+            origin=d.origin,
+            reviewed=d.reviewed,
+            external_key=d.external_key,
+            reported_at=row["reported_at"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            sources=tuple(
+                dict.fromkeys(
+                    SourceInfo(s.outlet[:255], s.url, s.title, s.published_at, s.published_on)
+                    for s in d.sources
+                )
+            ),
+        )
 
     async def _add(self, session: AsyncSession, draft: EventDraft, by: int | None) -> AddResult:
         now = self._clock.now()
@@ -267,8 +395,10 @@ class EventStore:
         await session.flush()
         return AddResult(self.view(row), created=True)
 
-    def _apply(self, row: EventRow, draft: EventDraft, now: datetime, by: int | None) -> bool:
-        values = {
+    @staticmethod
+    def _columns(draft: EventDraft) -> dict[str, Any]:
+        """Column values a draft determines."""
+        return {
             "summary": draft.summary.strip(),
             "date_start": draft.when.start,
             "date_end": draft.when.end,
@@ -287,6 +417,9 @@ class EventStore:
             "external_key": draft.external_key,
             "origin": draft.origin.value,
         }
+
+    def _apply(self, row: EventRow, draft: EventDraft, now: datetime, by: int | None) -> bool:
+        values = self._columns(draft)
         changed = any(getattr(row, k, None) != v for k, v in values.items())
         for key, value in values.items():
             setattr(row, key, value)
