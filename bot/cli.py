@@ -209,11 +209,12 @@ def db_revision(
 
 def _register_verbs() -> None:
     """Verbs that live in their own modules."""
-    from bot import cli_brief, cli_ingest, cli_io
+    from bot import cli_ask, cli_brief, cli_ingest, cli_io
 
     cli_io.register(app)
     cli_ingest.register(app)
     cli_brief.register(app)
+    cli_ask.register(app)
 
 
 _register_verbs()

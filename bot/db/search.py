@@ -103,9 +103,9 @@ def _sqlite_structured(flt: EventFilter, alias: str = "e") -> tuple[list[str], l
 
 
 def sqlite_stats_queries(flt: EventFilter) -> dict[str, tuple[str, list[Any]]]:
-    """The cheap counts the SQLite planner needs (only for all-terms queries)."""
-    match = fts5_query(flt.term_groups, True) if flt.term_groups else None
-    if match is None or not flt.match_all:
+    """The cheap counts the SQLite planner needs (only for queries with terms)."""
+    match = fts5_query(flt.term_groups, flt.match_all) if flt.term_groups else None
+    if match is None:
         return {}
     out = {
         "fts": (
@@ -154,7 +154,8 @@ def choose_plan(stats: dict[str, int], k: int, walks: int = 1, terms: int = 1) -
     if matches == 0:
         return SqlitePlan(True, 0, candidates)
     if matches >= FTS_CAP:
-        return SqlitePlan(False, matches, candidates)  # common terms: a walk stops early
+        # Common terms: a walk newest first stops early (ranking them all would not).
+        return SqlitePlan(False, matches, candidates)
     walk = min(candidates, 2 * (k + 1) * walks * total / matches)
     fts_driven = matches * FTS_ROW_US <= walk * CHECK_ROW_US * max(terms, 1)
     return SqlitePlan(fts_driven, matches, candidates)
@@ -163,6 +164,8 @@ def choose_plan(stats: dict[str, int], k: int, walks: int = 1, terms: int = 1) -
 def plan_for(flt: EventFilter, stats: dict[str, int], k: int) -> SqlitePlan:
     """The plan for a filter given its counts (see choose_plan)."""
     terms = sum(len(g) for g in _clean_groups(flt.term_groups))
+    if not flt.match_all and 0 < stats.get("fts", 0) < FTS_CAP:
+        return SqlitePlan(True, stats["fts"])  # any term: ranked by bm25 while that is cheap
     return choose_plan(stats, k, len(flt.place_keys or ()) or 1, terms)
 
 
@@ -246,7 +249,7 @@ def _pg_condition(
     groups: Sequence[Sequence[str]], match_all: bool
 ) -> tuple[ColumnElement[bool], ColumnElement[Any]] | None:
     """The GIN-indexed condition for term groups, and one tsquery of every term for ranking."""
-    document = literal_column(PG_DOCUMENT)
+    document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
     text = func.lower(EventRow.summary + " " + EventRow.actors_text)
     group_conds: list[ColumnElement[bool]] = []
     queries: list[ColumnElement[Any]] = []
@@ -255,16 +258,16 @@ def _pg_condition(
         for term in terms:
             query = func.phraseto_tsquery("english", term)
             queries.append(query)
-            cond = document.op("@@")(query)
+            cond: ColumnElement[bool] = document.op("@@")(query)
             if _pg_loses_words(term):
                 cond = and_(cond, text.contains(term, autoescape=True))
             alts.append(cond)
         group_conds.append(or_(*alts))
     if not group_conds:
         return None
-    rank_query = queries[0]
-    for query in queries[1:]:
-        rank_query = rank_query.op("||")(query)
+    rank_query: ColumnElement[Any] = queries[0]
+    for alt_query in queries[1:]:
+        rank_query = rank_query.op("||")(alt_query)
     combined = and_(*group_conds) if match_all else or_(*group_conds)
     return combined, rank_query
 
@@ -285,7 +288,7 @@ async def _pg_search(
     session: AsyncSession, flt: EventFilter, *, limit: int, offset: int, order: Order
 ) -> list[int]:
     if order == "newest":
-        ordering = [EventRow.date_start.desc(), EventRow.id.desc()]
+        ordering: list[ColumnElement[Any]] = [EventRow.date_start.desc(), EventRow.id.desc()]
     else:
         ordering = [EventRow.date_start.asc(), EventRow.id.asc()]
     stmt = select(EventRow.id).where(*_pg_structured(flt))
@@ -296,7 +299,7 @@ async def _pg_search(
         condition, rank_query = built
         stmt = stmt.where(condition)
         if not flt.match_all:
-            document = literal_column(PG_DOCUMENT)
+            document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
             ordering.insert(0, func.ts_rank(document, rank_query).desc())
     stmt = stmt.order_by(*ordering).limit(limit).offset(offset)
     return list((await session.scalars(stmt)).all())
@@ -349,12 +352,27 @@ class Coverage:
 
 
 async def coverage(session: AsyncSession, place_keys: frozenset[str] | None) -> Coverage:
-    """Count and date range of published events within places (all places when None)."""
+    """Count and date range of published events within places (all places when None).
+
+    For all places the range comes from the date index (first and last published start day),
+    so it costs no scan of the events table.
+    """
+    published = EventRow.status == "published"
+    if place_keys is None:
+        count = await session.scalar(select(func.count(EventRow.id)).where(published))
+        first = await session.scalar(
+            select(EventRow.date_start).where(published).order_by(EventRow.date_start).limit(1)
+        )
+        last = await session.scalar(
+            select(EventRow.date_last)
+            .where(published)
+            .order_by(EventRow.date_start.desc())
+            .limit(1)
+        )
+        return Coverage(int(count or 0), first, last)
     stmt = select(
         func.count(EventRow.id), func.min(EventRow.date_start), func.max(EventRow.date_last)
-    ).where(EventRow.status == "published")
-    if place_keys is not None:
-        stmt = stmt.where(EventRow.place_key.in_(sorted(place_keys)))
+    ).where(published, EventRow.place_key.in_(sorted(place_keys)))
     count, first, last = (await session.execute(stmt)).one()
     return Coverage(int(count or 0), first, last)
 

@@ -224,6 +224,6 @@ def handlers() -> list[Any]:
     ]
 
 
-def text_handler() -> MessageHandler[SitrepContext]:
+def text_handler() -> MessageHandler[SitrepContext, None]:
     """The free-text handler; registered after every command and conversation."""
     return MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import groupby
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.search import Coverage, EventFilter, coverage, search_event_ids
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer, Place
-from bot.services.model import EventView
+from bot.services.model import SEVERITY_RANK, EventView
 from bot.services.questions import Query, Understander
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,25 @@ class Answer:
         return self.offset + len(self.events)
 
 
+def _severe_first_within_day(events: list[EventView]) -> list[EventView]:
+    """Keep the page's day order; within one day, the most severe events first."""
+    out: list[EventView] = []
+    for _day, same in groupby(events, key=lambda e: e.when.first_day()):
+        out.extend(sorted(same, key=lambda e: SEVERITY_RANK[e.severity]))
+    return out
+
+
+def filter_for(query: Query) -> EventFilter:
+    """The retrieval filter of a query: its place scope, window and term groups (all must match)."""
+    return EventFilter(
+        place_keys=query.place_keys,
+        first=query.first_date,
+        last=query.last_date,
+        term_groups=tuple(query.term_groups()),
+        match_all=True,
+    )
+
+
 class AnswerService:
     """Understands questions and answers them from the store."""
 
@@ -94,22 +114,32 @@ class AnswerService:
         order: Literal["newest", "oldest"] = "newest",
         page: int = PAGE,
         title: str = "",
+        with_coverage: bool = True,
     ) -> Answer:
         """Retrieve a page of events for a query (strict terms first, then any term)."""
-        base = self._frame(query, order=order, title=title)
         if query.unknown_name and not query.places and not query.border_of:
-            suggestions = tuple(p.name for p in self.gazetteer.suggest(query.unknown_name, 3))
-            return replace(
-                base, kind="unknown_place", unknown_name=query.unknown_name, suggestions=suggestions
+            # Not a known place; if the name finds events as a word ("Turkey consulate"), it
+            # was not meant as a place; otherwise say so and suggest the nearest names.
+            as_words = replace(
+                query,
+                unknown_name=None,
+                words=(*query.words, query.unknown_name.lower()),
             )
-        groups = tuple(query.term_groups())
-        flt = EventFilter(
-            place_keys=query.place_keys,
-            first=query.first_date,
-            last=query.last_date,
-            term_groups=groups,
-            match_all=True,
-        )
+            found = await self.answer(
+                as_words,
+                offset=offset,
+                loose=False,
+                order=order,
+                page=page,
+                title=title,
+                with_coverage=False,
+            )
+            if found.events or offset:
+                return found
+            return self._unknown(query, order=order, title=title)
+        base = self._frame(query, order=order, title=title)
+        flt = filter_for(query)
+        groups = flt.term_groups
         async with self._sessions() as session:
             use_loose = bool(loose)
             ids: list[int] = []
@@ -124,11 +154,14 @@ class AnswerService:
                 ids = await search_event_ids(
                     session, flt, limit=page + 1, offset=offset, order=order
                 )
-            cover = None if ids else await coverage(session, query.place_keys)
+            cover = None
+            if not ids and with_coverage:
+                cover = await coverage(session, query.place_keys)
         events = await self._events.get_many(ids[:page])
         if use_loose:
             # Ranked by relevance to pick them; shown newest first like every answer.
             events.sort(key=lambda e: (e.when.first_day(), e.id), reverse=order == "newest")
+        events = _severe_first_within_day(events)
         return replace(
             base,
             kind="events" if events else "nothing",
@@ -137,6 +170,16 @@ class AnswerService:
             has_more=len(ids) > page,
             loose=use_loose,
             coverage=cover,
+        )
+
+    def _unknown(self, query: Query, *, order: Literal["newest", "oldest"], title: str) -> Answer:
+        name = query.unknown_name or ""
+        names = dict.fromkeys(p.name for p in self.gazetteer.suggest(name, 6))
+        return replace(
+            self._frame(query, order=order, title=title),
+            kind="unknown_place",
+            unknown_name=name,
+            suggestions=tuple(names)[:3],
         )
 
     def _frame(self, query: Query, *, order: Literal["newest", "oldest"], title: str) -> Answer:
@@ -167,7 +210,7 @@ class AnswerService:
         place = self.gazetteer.resolve(place_name)
         if place is None:
             query = Query(text=place_name, unknown_name=place_name.strip()[:80] or "?")
-            return await self.answer(query)
+            return self._unknown(query, order="oldest", title="Timeline")
         query = Query(
             text=place_name,
             places=(place,),

@@ -10,6 +10,7 @@ from bot.services.gazetteer import Gazetteer, Place, PlaceKind
 from bot.services.timewords import Window, find_window
 
 MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
+MAX_WORD = 40  # longer "words" are noise, not search terms
 AFGHANISTAN = "AF"
 
 # Actors readers ask about, with the words that name them in summaries and actor fields.
@@ -75,7 +76,17 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("reservists", "reservist", "called up", "mobilised", "mobilized"),
     ("surrendered", "surrender", "gave up"),
     ("protest", "protests", "demonstration", "rally"),
+    # Countries beyond the neighbours (the gazetteer knows those): name and demonym.
+    ("turkey", "turkish"),
+    ("russia", "russian", "russians"),
+    ("china", "chinese"),
+    ("india", "indian"),
+    ("britain", "british", "uk"),
+    ("germany", "german"),
+    ("qatar", "qatari"),
 )
+_PHRASES = sorted((w for group in SYNONYMS for w in group if " " in w), key=len, reverse=True)
+_PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.IGNORECASE)
 _SYNONYM_OF: dict[str, tuple[str, ...]] = {w: group for group in SYNONYMS for w in group}
 
 STOPWORDS = frozenset(
@@ -115,6 +126,7 @@ class Query:
     words: tuple[str, ...] = ()  # event words as the reader wrote them
     unknown_name: str | None = None
     border_of: Place | None = None  # "the Iran border": the neighbour country
+    actor_names: tuple[tuple[str, ...], ...] = ()  # per actor, the names that find it in text
 
     @property
     def first_date(self) -> date | None:
@@ -133,7 +145,8 @@ class Query:
 
     def term_groups(self) -> list[tuple[str, ...]]:
         """Full-text groups: each is a set of alternatives; every group must match."""
-        groups = [_ACTOR_TERMS.get(a, (a.lower(),)) for a in self.actors]
+        names = dict(zip(self.actors, self.actor_names, strict=False))
+        groups = [names.get(a) or _ACTOR_TERMS.get(a, (a.lower(),)) for a in self.actors]
         groups += [_SYNONYM_OF.get(w, (w,)) for w in self.words]
         return groups
 
@@ -158,6 +171,7 @@ class Understander:
         unknown = None if places or border_of else self._unknown_name(rest, actors)
         if unknown:
             words = tuple(w for w in words if w.lower() not in unknown.lower().split())
+        actor_names = tuple(self._actor_names(a) for a in actors)
         query = Query(
             text=question[:MAX_QUESTION],
             places=tuple(places),
@@ -167,6 +181,7 @@ class Understander:
             words=words,
             unknown_name=unknown,
             border_of=border_of,
+            actor_names=actor_names,
         )
         if follow and previous is not None:
             query = replace(
@@ -177,6 +192,7 @@ class Understander:
                 border_of=query.border_of if query.places or border_of else previous.border_of,
                 window=query.window or previous.window,
                 actors=query.actors or previous.actors,
+                actor_names=query.actor_names if query.actors else previous.actor_names,
                 words=query.words or previous.words,
                 unknown_name=query.unknown_name,
             )
@@ -245,12 +261,23 @@ class Understander:
                 spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), text))
         return found, _cut(text, spans)
 
+    def _actor_names(self, actor: str) -> tuple[str, ...]:
+        """Names that find an actor in event text; a country also by its demonyms."""
+        if actor in _ACTOR_TERMS:
+            return _ACTOR_TERMS[actor]
+        country = self.gazetteer.country_for_word(actor)
+        if country is None:
+            return (actor.lower(),)
+        names = [n.lower() for n in (country.name, *country.aliases) if n.isascii() and len(n) > 2]
+        return tuple(dict.fromkeys(names))
+
     @staticmethod
     def _words(text: str) -> tuple[str, ...]:
-        words: list[str] = []
+        words: list[str] = [m.group(1).lower() for m in _PHRASE_RE.finditer(text)]
+        text = _PHRASE_RE.sub(" ", text)
         for raw in _WORD.findall(text):
             w = raw.lower().strip("'’-")
-            if len(w) < 3 or not w.isascii() or w in STOPWORDS or w in words:
+            if not 3 <= len(w) <= MAX_WORD or not w.isascii() or w in STOPWORDS or w in words:
                 continue
             words.append(w)
         return tuple(words[:8])
@@ -262,7 +289,7 @@ class Understander:
         if candidate is None:
             bare = text.strip(" ?!.,")
             if bare and len(bare.split()) <= 3 and bare[:1].isupper():
-                candidate = bare
+                candidate = " ".join(w for w in bare.split() if w[:1].isupper())
         if not candidate:
             return None
         if candidate.lower() in STOPWORDS or any(candidate.lower() == a.lower() for a in actors):

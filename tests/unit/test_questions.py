@@ -1,0 +1,206 @@
+"""Understanding questions (pure) and the retrieval statements built from them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.db.search import (
+    FTS_CAP,
+    EventFilter,
+    choose_plan,
+    clean_term,
+    fts5_query,
+    sqlite_query,
+    sqlite_stats_queries,
+)
+from bot.services.answers import filter_for
+from bot.services.gazetteer import Gazetteer
+from bot.services.questions import Understander
+from tests.fixtures.question_events import NOW
+
+U = Understander(Gazetteer.load_default())
+
+
+@pytest.mark.parametrize(
+    ("question", "place", "inside", "outside"),
+    [
+        ("news from Herat", "herat", ["islam-qala", "herat-city", "karukh"], ["spin-boldak"]),
+        ("herat", "herat", ["islam-qala"], []),
+        ("Herat city", "herat-city", ["herat-city"], ["islam-qala", "karukh"]),
+        ("Herat province", "herat", ["islam-qala"], []),
+        ("Islam Qala?", "islam-qala", ["islam-qala"], ["herat-city"]),
+        ("Islam Kala", "islam-qala", [], []),
+        ("اسلام قلعه", "islam-qala", [], []),
+        ("هرات", "herat", ["islam-qala"], []),
+        ("Kandahar", "kandahar", ["spin-boldak", "kandahar-city"], []),
+        ("Kandahar city", "kandahar-city", [], ["spin-boldak"]),
+        ("Kunduz", "kunduz", ["sher-khan-bandar", "imam-sahib"], []),
+        ("Mazar", "mazar-e-sharif", [], []),
+    ],
+)
+def test_places_and_their_scope(
+    question: str, place: str, inside: list[str], outside: list[str]
+) -> None:
+    q = U.understand(question, NOW)
+    assert [p.key for p in q.places] == [place]
+    assert q.place_keys is not None
+    assert all(k in q.place_keys for k in inside)
+    assert not any(k in q.place_keys for k in outside)
+
+
+@pytest.mark.parametrize(
+    ("question", "country", "crossings"),
+    [
+        ("the Tajik border", "tajikistan", ["sher-khan-bandar", "ishkashim-crossing"]),
+        ("Tajikistan border", "tajikistan", ["sher-khan-bandar"]),
+        ("anything on the Iran border?", "iran", ["islam-qala"]),
+        ("Iranian border", "iran", ["islam-qala"]),
+    ],
+)
+def test_borders_mean_their_crossings(question: str, country: str, crossings: list[str]) -> None:
+    q = U.understand(question, NOW)
+    assert q.border_of is not None and q.border_of.key == country
+    assert q.place_keys is not None and all(k in q.place_keys for k in crossings)
+    assert "herat-city" not in q.place_keys
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "last", "label"),
+    [
+        ("what happened today", date(2021, 7, 15), date(2021, 7, 15), "today"),
+        ("yesterday in Herat", date(2021, 7, 14), date(2021, 7, 14), "yesterday"),
+        ("this week", date(2021, 7, 12), date(2021, 7, 15), "this week"),
+        ("last 7 days", date(2021, 7, 8), date(2021, 7, 15), "the last 7 days"),
+        ("since Monday", date(2021, 7, 12), date(2021, 7, 15), "since Mon 12 Jul"),
+        ("in July", date(2021, 7, 1), date(2021, 7, 15), "July 2021"),
+        ("in February 2021", date(2021, 2, 1), date(2021, 2, 28), "February 2021"),
+        ("on 8 July", date(2021, 7, 8), date(2021, 7, 8), "8 Jul 2021"),
+        ("last week", date(2021, 7, 5), date(2021, 7, 11), "last week"),
+    ],
+)
+def test_time_windows(question: str, first: date, last: date, label: str) -> None:
+    q = U.understand(question, NOW)
+    assert (q.first_date, q.last_date) == (first, last)
+    assert q.window is not None and q.window.label == label
+
+
+@pytest.mark.parametrize(
+    ("question", "actors", "group_has"),
+    [
+        ("what did the Taliban do yesterday?", ("Taliban",), "taliban"),
+        ("Iranian media", ("Iran",), "iranian"),
+        ("Tajik troops", ("Tajikistan",), "tajik"),
+        ("what did the Americans say", ("U.S.",), "american"),
+    ],
+)
+def test_actors_and_demonyms(question: str, actors: tuple[str, ...], group_has: str) -> None:
+    q = U.understand(question, NOW)
+    assert q.actors == actors
+    assert group_has in q.term_groups()[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "synonyms"),
+    [
+        ("who seized the crossing", "seized", ["took control", "captured", "overran"]),
+        ("who took control of it", "took control", ["seized", "captured"]),
+        ("soldiers fled", "fled", ["retreated", "crossed into"]),
+        ("crossed into Iran", "crossed into", ["fled", "retreated"]),
+        ("fire", "fire", ["blaze"]),
+        ("Russian consulate", "consulate", ["consulates"]),
+    ],
+)
+def test_event_words_pull_in_their_synonyms(question: str, word: str, synonyms: list[str]) -> None:
+    q = U.understand(question, NOW)
+    assert word in q.words
+    group = next(g for g in q.term_groups() if word in g)
+    assert all(s in group for s in synonyms)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "place", "window"),
+    [
+        ("what did the Taliban do yesterday?", "and Kandahar?", "kandahar", "yesterday"),
+        ("news from Herat this week", "what about Kunduz?", "kunduz", "this week"),
+        ("news from Kandahar", "how about last week?", "kandahar", "last week"),
+    ],
+)
+def test_follow_ups(first: str, second: str, place: str, window: str) -> None:
+    q = U.understand(second, NOW, U.understand(first, NOW))
+    assert [p.key for p in q.places] == [place]
+    assert q.window is not None and q.window.label == window
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [("news from Zorgabad", "Zorgabad"), ("Atlantis", "Atlantis"), ("Turkey consulate", "Turkey")],
+)
+def test_unknown_names(question: str, unknown: str) -> None:
+    q = U.understand(question, NOW)
+    assert q.unknown_name == unknown and not q.places
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", " ", "🔥", "x" * 4000, "AND OR NEAR", '" * - ( )', "'; DROP TABLE events; --", "\x00"],
+)
+def test_odd_questions_understood_without_error(question: str) -> None:
+    q = U.understand(question, NOW)
+    match = fts5_query(q.term_groups(), True)
+    if match is not None:  # only quoted plain words, grouped by the query's own syntax
+        assert re.fullmatch(
+            r'\((?:"[\w ]+"(?: OR )?)+\)(?: AND \((?:"[\w ]+"(?: OR )?)+\))*', match
+        )
+    assert "x" * 41 not in (match or "")
+
+
+@pytest.mark.parametrize(
+    ("term", "clean"),
+    [
+        ('"tanker" AND', "tanker and"),
+        ("NEAR(fire, 5)", "near fire 5"),
+        ("tali*", "tali"),
+        ("-taliban", "taliban"),
+        ("u.s.", "u s"),
+        ("()", ""),
+    ],
+)
+def test_terms_lose_full_text_operators(term: str, clean: str) -> None:
+    assert clean_term(term) == clean
+
+
+def test_fts5_query_quotes_every_term() -> None:
+    assert fts5_query([("b", "a"), ("c d",)], True) == '("a" OR "b") AND ("c d")'
+    assert fts5_query([("a",), ("b",)], False) == '("a") OR ("b")'
+    assert fts5_query([("*",), ("()",)], True) is None
+
+
+@pytest.mark.parametrize(
+    ("stats", "fts_driven"),
+    [
+        ({"fts": 50, "total": 1_000_000, "struct": 20_000}, True),  # rare words: from the index
+        ({"fts": FTS_CAP, "total": 1_000_000, "struct": 4000}, False),  # common: walk places
+        ({"fts": 5000, "total": 1_000_000, "struct": 30}, False),  # few candidates: walk them
+        ({}, True),
+    ],
+)
+def test_plan_choice(stats: dict[str, int], fts_driven: bool) -> None:
+    assert choose_plan(stats, 6).fts_driven is fts_driven
+
+
+def test_statements_narrow_by_place_time_and_words() -> None:
+    flt = filter_for(U.understand("what did the Taliban do in Herat yesterday?", NOW))
+    assert flt.place_keys is not None and "islam-qala" in flt.place_keys
+    stats = sqlite_stats_queries(flt)
+    assert set(stats) == {"struct", "fts", "total"}
+    built = sqlite_query(flt, limit=6)
+    assert built is not None
+    sql, params = built
+    assert "events_fts MATCH ?" in sql and '("taleban" OR "taliban")' in params
+    assert "2021-07-14" in params and "published" in params
+    walk = sqlite_query(flt, limit=6, plan=choose_plan({"fts": FTS_CAP, "total": 10**6}, 6))
+    assert walk is not None and "UNION ALL" in walk[0] and "EXISTS" in walk[0]
+    assert sqlite_query(EventFilter(place_keys=frozenset()), limit=5) is None
