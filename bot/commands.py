@@ -35,5 +35,9 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("retract", "Retract an event: /retract N REASON"),
     CommandInfo("events", "Latest events, drafts included: /events [PLACE]"),
     CommandInfo("ingest", "Turn an article into events: /ingest [DATE] [OUTLET] [URL]"),
+    CommandInfo("push", "Manual briefing with preview: /push today|since DATE|events IDS|text"),
+    CommandInfo("audience", "Who a push goes to: /audience all|PLACE|chat ID"),
+    CommandInfo("flash", "Flash alert for an event: /flash N"),
+    CommandInfo("cancelpush", "Stop a running push"),
     CommandInfo("cancel", "Stop a guided form"),
 )

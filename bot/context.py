@@ -23,6 +23,7 @@ from bot.services.gazetteer import Gazetteer
 from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.pushes import PushService
 from bot.services.subscriptions import SubscriptionService
 
 
@@ -50,6 +51,11 @@ class Services:
     def ingest(self) -> IngestService:
         """Turning articles into events."""
         return self.domain.ingest
+
+    @property
+    def pushes(self) -> PushService:
+        """Manual briefings, flash alerts, corrections."""
+        return self.domain.pushes
 
     @property
     def outbox(self) -> Outbox:

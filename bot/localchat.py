@@ -86,6 +86,8 @@ class LocalChat:
         if isinstance(update, str):
             return [update]
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        # Deliver what the update queued (pushes, alerts, corrections) so it shows here too.
+        await self.app.bot_data.services.sender.drain()
         return [*self._pending, *self._notices()]
 
 

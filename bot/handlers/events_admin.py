@@ -29,6 +29,8 @@ from bot.services.model import EventStatus, EventView
 log = logging.getLogger(__name__)
 
 ASK_DATE, ASK_PLACE, ASK_SUMMARY, ASK_SOURCE = range(4)
+# Edits that change what readers were told; a correction goes to every chat that got the event.
+CORRECTED_FIELDS = frozenset({"date", "place", "summary", "claim", "precision"})
 DRAFT_KEY = "addevent"
 
 
@@ -205,7 +207,32 @@ async def edit_event(update: Update, context: SitrepContext) -> None:
             event = await events.add_source(event_id, parse_source(value), by=_user_id(update))
         else:
             changes = parse_edit(field, value, context.services.gazetteer, _today(context))
+            before = await events.get(event_id)
             event = await events.edit(event_id, by=_user_id(update), **changes)
+            if (
+                before is not None
+                and before.status == EventStatus.PUBLISHED
+                and field in CORRECTED_FIELDS
+                and before != event
+            ):
+                sent = await context.services.pushes.correct(
+                    event_id, by=_user_id(update) or 0, what="corrected"
+                )
+                note = f" A correction goes to {sent} chat(s) that got it." if sent else ""
+                context_label = (
+                    context.services.gazetteer.context_label(event.place_key)
+                    if event.place_key
+                    else ""
+                )
+                await reply_template(
+                    update,
+                    context,
+                    "event_card.html",
+                    e=event,
+                    place_context=context_label,
+                    note="Saved." + note,
+                )
+                return
     except InputError as exc:
         await reply_html(update, context, str(exc) if field in EDIT_FIELDS else usage)
         return
@@ -230,12 +257,20 @@ async def retract(update: Update, context: SitrepContext) -> None:
             update, context, "Use: /retract N REASON, e.g. /retract 12 duplicate of #9"
         )
         return
+    before = await context.services.events.get(event_id)
     done = await context.services.events.set_status(
         [event_id], EventStatus.RETRACTED, by=_user_id(update), reason=parts[2][:500]
     )
     if not done:
         await reply_html(update, context, f"There is no event #{event_id}.")
         return
+    sent = 0
+    if before is not None and before.status == EventStatus.PUBLISHED:
+        sent = await context.services.pushes.correct(
+            event_id, by=_user_id(update) or 0, what="retracted"
+        )
+    if sent:
+        await reply_html(update, context, f"A correction goes to {sent} chat(s) that got it.")
     await reply_html(
         update,
         context,

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.db.delivery_models import (
-    EditionPartRow,
     EditionRow,
     KeyFigureRow,
     OutboxRow,
@@ -24,6 +23,7 @@ from bot.db.delivery_models import (
 from bot.db.event_models import EventRow
 from bot.db.upsert import insert_for
 from bot.delivery.split import split_html
+from bot.services.editions import store_edition
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer, PlaceKind
 from bot.services.model import SEVERITY_RANK, EventView, Severity
@@ -111,6 +111,7 @@ class EditionData:
     background: tuple[EventView, ...]
     figures: tuple[FigureView, ...]
     more: int = 0
+    title: str = "Sitrep daily briefing"
 
     @property
     def event_count(self) -> int:
@@ -184,7 +185,8 @@ class BriefingService:
             keys |= self._gazetteer.descendants(key)
         return keys
 
-    def _group_name(self, event: EventView) -> str:
+    def group_name(self, event: EventView) -> str:
+        """The province (or country) an event is listed under."""
         if event.place_key is None:
             return "Other places"
         place = self._gazetteer.get(event.place_key)
@@ -243,7 +245,7 @@ class BriefingService:
         shown, more = news[:MAX_EVENTS], max(0, len(news) - MAX_EVENTS)
         groups: dict[str, list[EventView]] = {}
         for e in shown:
-            groups.setdefault(self._group_name(e), []).append(e)
+            groups.setdefault(self.group_name(e), []).append(e)
         background.sort(key=lambda e: (-e.when.first_day().toordinal(), e.id))
         scope_label = (
             ", ".join(
@@ -281,29 +283,20 @@ class BriefingService:
                 return (row.id if row.parts else None), row.parts
         data = await self.collect(audience)
         parts = self.render(data, empty_note=audience.empty_note)
+        shown = [e for g in data.groups for e in g.events] + list(data.background)
         async with self._sessions.begin() as session:
-            stmt = insert_for(session, EditionRow).values(
-                audience_key=key,
+            row = await store_edition(
+                session,
+                key=key,
                 kind="daily" if not data.is_empty else "empty",
                 local_date=audience.local_date,
                 timezone=audience.timezone,
                 window_start=audience.window_start,
                 window_end=audience.window_end,
-                event_count=data.event_count,
-                parts=len(parts),
-                created_at=self._clock.now(),
+                parts=parts,
+                events=shown,
+                now=self._clock.now(),
             )
-            await session.execute(stmt.on_conflict_do_nothing(index_elements=["audience_key"]))
-            row = await session.scalar(select(EditionRow).where(EditionRow.audience_key == key))
-            assert row is not None
-            existing = await session.scalar(
-                select(EditionPartRow.part_no).where(EditionPartRow.edition_id == row.id).limit(1)
-            )
-            if existing is None and parts:
-                await session.execute(
-                    insert_for(session, EditionPartRow).on_conflict_do_nothing(),
-                    [{"edition_id": row.id, "part_no": i, "text": t} for i, t in enumerate(parts)],
-                )
             return (row.id if row.parts else None), row.parts
 
     async def preview(self, audience: Audience) -> list[str]:
@@ -332,8 +325,11 @@ class BriefingService:
                 ).all()
             if not subs:
                 return report
+            missed = report.skipped_missed
             await self._enqueue_batch(list(subs), now, report)
-            if len(subs) < TICK_BATCH:
+            # Another pass when the batch was full, or when a missed edition moved a
+            # subscription to a slot that is already due (a catch-up within grace).
+            if len(subs) < TICK_BATCH and report.skipped_missed == missed:
                 return report
 
     async def _enqueue_batch(
@@ -351,12 +347,14 @@ class BriefingService:
             if now - due > self.grace:
                 report.skipped_missed += 1
                 log.info("edition for chat %s due %s missed (beyond grace)", sub.chat_id, due)
+                # The next edition's window starts where this one would have: a missed first
+                # edition keeps its 24 hours too.
                 advances.append(
                     {
                         "b_id": sub.id,
                         "b_due": due,
                         "next_due": following,
-                        "window": sub.last_window_end,
+                        "window": sub.last_window_end or due - timedelta(hours=24),
                     }
                 )
                 continue
@@ -398,20 +396,25 @@ class BriefingService:
             advances.append({"b_id": sub.id, "b_due": due, "next_due": following, "window": due})
         async with self._sessions.begin() as session:
             if outbox:
-                stmt = insert_for(session, OutboxRow).on_conflict_do_nothing(
-                    index_elements=["dedupe_key"]
+                table = OutboxRow.__table__
+                stmt = (
+                    insert_for(session, table)
+                    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                    .returning(table.c.id)
                 )
                 result = await session.execute(stmt, outbox)
-                report.enqueued += len(outbox) if result.rowcount in (None, -1) else result.rowcount  # type: ignore[attr-defined]
+                report.enqueued += len(result.all())
             if advances:
+                # Core UPDATE (executemany): the ORM would treat a parameter list as a bulk
+                # update by primary key and drop the guard on next_due_at.
+                subs_table = SubscriptionRow.__table__
                 await session.execute(
-                    update(SubscriptionRow)
+                    update(subs_table)
                     .where(
-                        SubscriptionRow.id == bindparam("b_id"),
-                        SubscriptionRow.next_due_at == bindparam("b_due"),
+                        subs_table.c.id == bindparam("b_id"),
+                        subs_table.c.next_due_at == bindparam("b_due"),
                     )
-                    .values(next_due_at=bindparam("next_due"), last_window_end=bindparam("window"))
-                    .execution_options(synchronize_session=False),
+                    .values(next_due_at=bindparam("next_due"), last_window_end=bindparam("window")),
                     advances,
                 )
 

@@ -20,6 +20,7 @@ from bot.services.gazetteer import Gazetteer
 from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
+from bot.services.pushes import PushService
 from bot.services.subscriptions import SubscriptionService
 
 
@@ -41,6 +42,7 @@ class Domain:
     briefings: BriefingService
     outbox: Outbox
     ingest: IngestService
+    pushes: PushService
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -73,6 +75,8 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         raise
     events = EventStore(sessions, clock, place_name=_place_namer(gazetteer))
     renderer = Renderer(env)
+    outbox = Outbox(sessions, clock)
+    briefings = BriefingService(sessions, events, gazetteer, clock, renderer.render)
     return Domain(
         settings=settings,
         clock=clock,
@@ -91,9 +95,12 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
             + settings.default_briefing_time.minute,
             default_timezone=settings.default_timezone,
         ),
-        briefings=BriefingService(sessions, events, gazetteer, clock, renderer.render),
-        outbox=Outbox(sessions, clock),
+        briefings=briefings,
+        outbox=outbox,
         ingest=IngestService(sessions, clock, gazetteer, events),
+        pushes=PushService(
+            sessions, clock, events, gazetteer, briefings, outbox, renderer.render
+        ),
     )
 
 
