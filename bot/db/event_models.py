@@ -46,9 +46,9 @@ class EventRow(Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        Index("ix_events_place_date", "place_key", "date_start"),
+        Index("ix_events_place_date", "place_key", "date_start", "date_last"),
         Index("ix_events_status_reported", "status", "reported_at"),
-        Index("ix_events_date", "date_start"),
+        Index("ix_events_date", "date_start", "date_last"),
         Index("ix_events_reported_on", "reported_on"),
     )
 

@@ -83,9 +83,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('external_key', name=op.f('uq_events_external_key'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.create_index('ix_events_date', ['date_start'], unique=False)
+        batch_op.create_index('ix_events_date', ['date_start', 'date_last'], unique=False)
         batch_op.create_index('ix_events_reported_on', ['reported_on'], unique=False)
-        batch_op.create_index('ix_events_place_date', ['place_key', 'date_start'], unique=False)
+        batch_op.create_index('ix_events_place_date', ['place_key', 'date_start', 'date_last'], unique=False)
         batch_op.create_index('ix_events_status_reported', ['status', 'reported_at'], unique=False)
 
     op.create_table('sources',
