@@ -488,7 +488,7 @@ class PushService:
             [
                 NewMessage(
                     kind="correction",
-                    dedupe_key=f"corr:{event_id}:{stamp}:{chat_id}",
+                    dedupe_key=f"corr:{event_id}:{what}:{stamp}:{chat_id}",
                     chat_id=chat_id,
                     chat_type=chat_type,
                     thread_id=thread_id,
