@@ -82,6 +82,7 @@ async def open_resources(app: SitrepApp) -> Services:
     services = Services(
         domain=domain, renderer=domain.renderer, tz=data.tz or settings.tz, sender=sender
     )
+    services.extras["subscriptions_enabled"] = True
     app.bot_data.services = services
     return services
 

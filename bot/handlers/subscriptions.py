@@ -278,6 +278,22 @@ async def start_deep_link(update: Update, context: SitrepContext) -> None:
     await subscribe_with(update, context, [place.key])
 
 
+async def subscribe_button(update: Update, context: SitrepContext) -> None:
+    """The "Subscribe to <place>" button under an answer."""
+    query = update.callback_query
+    assert query is not None
+    match = re.fullmatch(r"sub:([a-z0-9-]{1,40})", query.data or "")
+    place = context.services.gazetteer.get(match.group(1)) if match else None
+    if place is None:
+        await query.answer("That button is not valid.", show_alert=True)
+        return
+    if not await may_change(update, context):
+        await query.answer("Only this chat's admins can change its subscription.", show_alert=True)
+        return
+    await query.answer(f"Subscribed to {place.name}")
+    await subscribe_with(update, context, [place.key])
+
+
 async def unsubscribe_command(update: Update, context: SitrepContext) -> None:
     """/unsubscribe: stop and forget this chat's subscription."""
     chat = update.effective_chat
@@ -449,4 +465,5 @@ def handlers() -> list[Any]:
         CommandHandler("settings", settings_command, filters=COMMANDS),
         CommandHandler("timezone", timezone_command, filters=COMMANDS),
         CallbackQueryHandler(settings_button, pattern=r"^s:"),
+        CallbackQueryHandler(subscribe_button, pattern=r"^sub:"),
     ]

@@ -144,3 +144,13 @@ async def test_timezone_command(bot: Harness) -> None:
     [ok] = await bot.send("/timezone Asia/Kathmandu")
     assert "Asia/Kathmandu" in ok["text"]
     assert (await bot.services.subscriptions.get(USER_ID)).timezone == "Asia/Kathmandu"
+
+
+async def test_subscribe_button_under_an_answer(bot: Harness) -> None:
+    [answer] = await bot.send("what happened at Islam Qala?")
+    data = answer["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+    assert data == "sub:islam-qala"
+    await bot.press(answer, data)
+    assert (await bot.services.subscriptions.get(USER_ID)).places == ("islam-qala",)
+    await bot.press(answer, "sub:atlantis", check=False)
+    assert (await bot.services.subscriptions.get(USER_ID)).places == ("islam-qala",)
