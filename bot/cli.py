@@ -209,12 +209,13 @@ def db_revision(
 
 def _register_verbs() -> None:
     """Verbs that live in their own modules."""
-    from bot import cli_ask, cli_brief, cli_ingest, cli_io
+    from bot import cli_ask, cli_brief, cli_ingest, cli_io, cli_push
 
     cli_io.register(app)
     cli_ingest.register(app)
     cli_brief.register(app)
     cli_ask.register(app)
+    cli_push.register(app)
 
 
 _register_verbs()

@@ -15,6 +15,7 @@ from bot.cli import (
     migrate_or_exit,
     settings_or_exit,
 )
+from bot.services.schedule import zone_name
 from bot.textplain import html_to_text
 
 
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
         settings = settings_or_exit(db)
         clock, zone = clock_or_exit(now, tz, settings)
-        zone_name = getattr(zone, "key", None) or settings.default_timezone
+        zone_label = zone_name(zone)
         if day is not None:
             try:
                 local_day = date.fromisoformat(day)
@@ -62,7 +63,7 @@ def register(app: typer.Typer) -> None:
                     keys.append(place.key)
                 t = settings.default_briefing_time
                 audience = domain.briefings.first_edition_audience(
-                    day=local_day, timezone=zone_name, minute=t.hour * 60 + t.minute, places=keys
+                    day=local_day, timezone=zone_label, minute=t.hour * 60 + t.minute, places=keys
                 )
                 return await domain.briefings.preview(audience)
 

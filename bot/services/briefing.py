@@ -6,7 +6,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from bot.services.editions import store_edition
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer, PlaceKind
 from bot.services.model import SEVERITY_RANK, EventView, Severity
-from bot.services.schedule import local_instant, next_delivery, offset_label
+from bot.services.schedule import local_instant, next_delivery, offset_label, zone_of
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,9 @@ class Audience:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @property
-    def zone(self) -> ZoneInfo:
+    def zone(self) -> tzinfo:
         """The audience's zone."""
-        return ZoneInfo(self.timezone)
+        return zone_of(self.timezone)
 
     @property
     def local_date(self) -> date:
@@ -436,7 +436,7 @@ class BriefingService:
         types: Sequence[str] = (),
     ) -> Audience:
         """The audience of a new subscriber's first edition on `day` at local `minute`."""
-        end = local_instant(day, minute, ZoneInfo(timezone))
+        end = local_instant(day, minute, zone_of(timezone))
         return Audience(
             places=tuple(places),
             event_types=tuple(types),

@@ -25,6 +25,7 @@ from bot.services.editions import store_edition
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
 from bot.services.model import EventStatus, EventView, Severity
+from bot.services.schedule import zone_name
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class PushService:
         """Render a manual briefing and store it as a preview (nothing is sent yet)."""
         now = self._clock.now()
         local_now = now.astimezone(tz)
-        zone = getattr(tz, "key", "UTC")
+        zone = zone_name(tz)
         events: list[EventView] = []
         if source == "text":
             body = " ".join(text.split()) if "\n" not in text else text.strip()
@@ -155,7 +156,7 @@ class PushService:
                     raise PushError("Give a date: /push since YYYY-MM-DD")
                 if start_day > local_now.date():
                     raise PushError("That date is in the future.")
-                start = datetime.combine(start_day, time(0), ZoneInfo(zone)).astimezone(UTC)
+                start = datetime.combine(start_day, time(0), tz).astimezone(UTC)
                 audience = Audience((), (), zone, start, now)
                 data = await self._briefings.collect(audience)
                 events = [e for g in data.groups for e in g.events] + list(data.background)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 
-def local_instant(day: date, minute: int, tz: ZoneInfo) -> datetime:
+def local_instant(day: date, minute: int, tz: tzinfo) -> datetime:
     """The instant of local `minute` (after midnight) on `day`, in UTC.
 
     A time skipped by a spring-forward change means the moment the clocks jump (the end of the
@@ -25,7 +26,7 @@ def local_instant(day: date, minute: int, tz: ZoneInfo) -> datetime:
     return probe
 
 
-def next_delivery(minute: int, tz: ZoneInfo, after: datetime) -> datetime:
+def next_delivery(minute: int, tz: tzinfo, after: datetime) -> datetime:
     """The first delivery instant strictly after `after` (aware), in UTC."""
     local_day = after.astimezone(tz).date()
     for offset in range(0, 3):
@@ -54,10 +55,34 @@ def hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def offset_label(tz: ZoneInfo, at: datetime) -> str:
+def offset_label(tz: tzinfo, at: datetime) -> str:
     """"+4:30" style UTC offset of a zone at an instant."""
     off = at.astimezone(tz).utcoffset() or timedelta(0)
     total = int(off.total_seconds() // 60)
     sign = "+" if total >= 0 else "−"
     total = abs(total)
     return f"{sign}{total // 60}:{total % 60:02d}"
+
+
+_OFFSET = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
+
+
+def zone_name(tz: tzinfo) -> str:
+    """An IANA name for a zone, or "UTC+04:30" for a bare offset (as `--now` gives)."""
+    key = getattr(tz, "key", None)
+    if key:
+        return str(key)
+    offset = tz.utcoffset(None) or timedelta(0)
+    total = int(offset.total_seconds() // 60)
+    sign = "+" if total >= 0 else "-"
+    total = abs(total)
+    return "UTC" if total == 0 else f"UTC{sign}{total // 60:02d}:{total % 60:02d}"
+
+
+def zone_of(name: str) -> tzinfo:
+    """The zone for an IANA name or a "UTC+04:30" offset name."""
+    m = _OFFSET.match(name)
+    if m:
+        minutes = int(m.group(2)) * 60 + int(m.group(3))
+        return timezone(timedelta(minutes=minutes if m.group(1) == "+" else -minutes), name)
+    return ZoneInfo(name)
