@@ -94,6 +94,10 @@ def run(
     migrate: Annotated[
         bool, typer.Option("--migrate/--no-migrate", help="Apply pending migrations first.")
     ] = True,
+    send_only: Annotated[
+        bool,
+        typer.Option("--send-only", help="Only tick and send; another instance receives updates."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Start the bot: long polling, or a webhook when WEBHOOK_URL is set."""
@@ -111,7 +115,7 @@ def run(
         migrate_or_exit(settings)
     from bot.runner import run_bot
 
-    run_bot(settings)
+    run_bot(settings, receive_updates=not send_only)
 
 
 @app.command()
@@ -209,13 +213,14 @@ def db_revision(
 
 def _register_verbs() -> None:
     """Verbs that live in their own modules."""
-    from bot import cli_ask, cli_brief, cli_ingest, cli_io, cli_push
+    from bot import cli_ask, cli_bench, cli_brief, cli_ingest, cli_io, cli_push
 
     cli_io.register(app)
     cli_ingest.register(app)
     cli_brief.register(app)
     cli_ask.register(app)
     cli_push.register(app)
+    cli_bench.register(app)
 
 
 _register_verbs()

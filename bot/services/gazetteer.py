@@ -394,7 +394,10 @@ class Gazetteer:
     def _insert(self, place: Place) -> None:
         old = self._places.get(place.key)
         if old is not None:
+            # A replaced place (new alias): drop derived caches, rebuilt lazily.
             self._unindex(old)
+            self._buckets = None
+            self._desc_cache.clear()
         self._places[place.key] = place
         if place.parent is not None:
             self._children.setdefault(place.parent, set()).add(place.key)
@@ -403,8 +406,18 @@ class Gazetteer:
         for n, f in self._forms(place):
             _add_to(self._ix.by_norm, n, place.key)
             _add_to(self._ix.by_fold, f, place.key)
-        self._buckets = None
-        self._desc_cache.clear()
+        if self._buckets is not None:
+            # Keep the fuzzy buckets current instead of rebuilding them (imports add many places).
+            for base in place.all_names():
+                f = fold(base)
+                if f and f in self._ix.by_fold:
+                    bucket = self._buckets.setdefault(f[0], [])
+                    if f not in bucket:
+                        bucket.append(f)
+        if place.parent is not None:
+            self._desc_cache.pop(place.parent, None)
+            for ancestor in self.ancestors(place.key):
+                self._desc_cache.pop(ancestor.key, None)
 
     def _unindex(self, place: Place) -> None:
         for n, f in self._forms(place):
