@@ -125,11 +125,22 @@ async def briefing_tick(context: SitrepContext) -> None:
         )
 
 
+async def purge_question_log(context: SitrepContext) -> None:
+    """Daily job: delete question logs older than QUESTION_LOG_DAYS."""
+    services = context.services
+    removed = await services.domain.question_log.purge(services.settings.question_log_days)
+    if removed:
+        log.info("deleted %d question log entries past retention", removed)
+
+
 def start_background(app: SitrepApp) -> None:
     """Start the briefing tick (JobQueue/APScheduler) and the sender loop."""
     services = app.bot_data.services
     if app.job_queue is not None:
         app.job_queue.run_repeating(briefing_tick, interval=TICK_SECONDS, first=1, name="tick")
+        app.job_queue.run_repeating(
+            purge_question_log, interval=24 * 3600, first=60, name="purge-questions"
+        )
     stop = asyncio.Event()
     app.bot_data.stop_sender = stop
     app.bot_data.sender_task = asyncio.create_task(services.sender.run(stop), name="sender")

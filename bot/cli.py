@@ -213,7 +213,7 @@ def db_revision(
 
 def _register_verbs() -> None:
     """Verbs that live in their own modules."""
-    from bot import cli_ask, cli_bench, cli_brief, cli_ingest, cli_io, cli_push
+    from bot import cli_ask, cli_bench, cli_brief, cli_ingest, cli_io, cli_push, cli_stats
 
     cli_io.register(app)
     cli_ingest.register(app)
@@ -221,6 +221,7 @@ def _register_verbs() -> None:
     cli_ask.register(app)
     cli_push.register(app)
     cli_bench.register(app)
+    cli_stats.register(app)
 
 
 _register_verbs()

@@ -26,6 +26,7 @@ USER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("resume", "Resume the daily briefing"),
     CommandInfo("unsubscribe", "Stop the daily briefing"),
     CommandInfo("timezone", "Set a time zone by name: /timezone Asia/Kabul"),
+    CommandInfo("forget", "Delete what Sitrep holds about you or this chat"),
 )
 
 ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
@@ -39,5 +40,11 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("audience", "Who a push goes to: /audience all|PLACE|chat ID"),
     CommandInfo("flash", "Flash alert for an event: /flash N"),
     CommandInfo("cancelpush", "Stop a running push"),
+    CommandInfo("stats", "Subscribers, deliveries, questions (7 days)"),
+    CommandInfo("audit", "Latest admin actions: /audit [N]"),
+    CommandInfo("admins", "List admins; owners: /admins add|remove USER_ID"),
+    CommandInfo("allow", "Allow a user or chat: /allow ID [note]"),
+    CommandInfo("deny", "Take off the allowlist: /deny ID"),
+    CommandInfo("allowed", "The allowlist"),
     CommandInfo("cancel", "Stop a guided form"),
 )

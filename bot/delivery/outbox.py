@@ -114,11 +114,10 @@ class Outbox:
             .order_by(OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
         )
         stmt = (
             update(OutboxRow)
-            .where(OutboxRow.id.in_(ready), OutboxRow.state == QUEUED)
+            .where(OutboxRow.state == QUEUED)
             .values(state=CLAIMED, claimed_at=now, claimed_by=instance)
             .returning(
                 OutboxRow.id,
@@ -136,13 +135,17 @@ class Outbox:
             .execution_options(synchronize_session=False)
         )
         async with self._sessions.begin() as session:
-            rows = (await session.execute(stmt)).all()
+            # Lock the ids first, then update them: as `id IN (subquery)`, PostgreSQL may rescan
+            # the LIMIT … SKIP LOCKED subquery per row (nested loop) and claim far past `limit`.
+            ids = list((await session.scalars(ready)).all())
+            rows = (await session.execute(stmt.where(OutboxRow.id.in_(ids)))).all() if ids else []
             parts = {(r.edition_id, r.part_no) for r in rows if r.edition_id is not None}
             texts: dict[tuple[int, int], str] = {}
             if parts:
                 found = await session.execute(
-                    select(EditionPartRow.edition_id, EditionPartRow.part_no, EditionPartRow.text)
-                    .where(tuple_(EditionPartRow.edition_id, EditionPartRow.part_no).in_(parts))
+                    select(
+                        EditionPartRow.edition_id, EditionPartRow.part_no, EditionPartRow.text
+                    ).where(tuple_(EditionPartRow.edition_id, EditionPartRow.part_no).in_(parts))
                 )
                 texts = {(e, p): t for e, p, t in found.all()}
         out = []

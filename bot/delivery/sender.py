@@ -13,12 +13,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from aiolimiter import AsyncLimiter
-
 from bot.delivery.outbox import Outbox, Outgoing
+from bot.delivery.ratelimit import LocalRateLimiter, RateLimiter
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient, Transport
 
 log = logging.getLogger(__name__)
+
+HOLD_MARGIN = 0.05  # rows held behind a retried one become ready just after it
 
 ChatGoneHook = Callable[[int, str], Awaitable[None]]
 
@@ -59,6 +60,7 @@ class Sender:
         instance: str | None = None,
         on_chat_gone: ChatGoneHook | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.outbox = outbox
         self.transport = transport
@@ -72,13 +74,18 @@ class Sender:
         self.on_chat_gone = on_chat_gone
         self.stats = SenderStats()
         self._monotonic = monotonic
-        # Evenly spaced sends (a bucket of one) so no 1-second window ever holds more than
-        # `rate` messages; 1 % headroom absorbs timer jitter.
-        self._limiter = AsyncLimiter(1, 1.0 / (rate * 0.99)) if rate > 0 else None
+        # Evenly spaced sends so no 1-second window ever holds more than `rate` messages (1 %
+        # headroom absorbs timer jitter); `limiter` (e.g. shared by instances) replaces it.
+        self._limiter: RateLimiter | None = limiter
+        if limiter is None and rate > 0:
+            self._limiter = LocalRateLimiter(rate)
         self._slots = asyncio.Semaphore(self.concurrency)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_next: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
+        # chat -> monotonic instant until which its rows wait behind a retried earlier row,
+        # so a chat's messages (an edition's parts) never overtake each other.
+        self._hold: dict[int, float] = {}
         self._stopping = False
 
     # ---- pacing -----------------------------------------------------------------------
@@ -108,20 +115,32 @@ class Sender:
     async def _deliver(self, msg: Outgoing) -> None:
         lock = self._chat_locks.setdefault(msg.chat_id, asyncio.Lock())
         async with lock:
+            held = self._hold.get(msg.chat_id, 0.0) - self._monotonic()
+            if held > 0:
+                await self.outbox.retry(
+                    msg.id,
+                    timedelta(seconds=held + HOLD_MARGIN),
+                    "held behind an earlier message to this chat",
+                    count=False,
+                )
+                return
             await self._pace_chat(msg)
             async with self._slots:
                 if self._stopping:
                     await self.outbox.release([msg.id])
                     return
-                if self._limiter is not None:
-                    await self._limiter.acquire()
                 if not await self.outbox.mark_sending(msg.id):
                     return  # cancelled meanwhile
+                if self._limiter is not None:
+                    # Right before the wire: a slow database write between the slot and the
+                    # send would bunch messages up past Telegram's global limit.
+                    await self._limiter.acquire()
                 try:
                     message_id = await self.transport.send(msg)
                 except RetryLater as exc:
                     self.stats.throttled += 1
                     self._chat_next[msg.chat_id] = self._monotonic() + exc.seconds
+                    self._hold[msg.chat_id] = self._chat_next[msg.chat_id]
                     await self.outbox.retry(
                         msg.id, timedelta(seconds=exc.seconds), exc.reason, count=False
                     )
@@ -143,6 +162,7 @@ class Sender:
                     else:
                         self.stats.retried += 1
                         backoff = min(300.0, 2.0 ** (msg.attempts + 1))
+                        self._hold[msg.chat_id] = self._monotonic() + backoff
                         await self.outbox.retry(msg.id, timedelta(seconds=backoff), exc.reason)
                 else:
                     self.stats.sent += 1

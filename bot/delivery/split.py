@@ -60,17 +60,39 @@ def _cut_point(text: str, limit_chars: int) -> int:
     return max(cut, 1)
 
 
+def _has_text(html: str) -> bool:
+    return bool(_TAG.sub("", html).strip())
+
+
+def _first_text_end(html: str) -> int:
+    """Index just past the first character (or entity) of text after leading tags and spaces."""
+    i = 0
+    while i < len(html):
+        tag = _TAG.match(html, i)
+        if tag:
+            i = tag.end()
+        elif html[i].isspace():
+            i += 1
+        else:
+            entity = _ENTITY.match(html, i)
+            return entity.end() if entity else i + 1
+    return len(html)
+
+
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Parts of at most `limit` UTF-16 units; cuts at paragraph, line or word boundaries,
-    closing open tags at the end of a part and reopening them at the start of the next."""
+    closing open tags at the end of a part and reopening them at the start of the next.
+
+    Every part carries some text, so splitting always ends; only markup longer than about
+    half the limit (never the case at 4096) can make a part exceed it."""
     text = text.strip()
     parts: list[str] = []
     reserve = 0
-    while utf16_len(text) > limit:
+    while utf16_len(text) > limit and _has_text(text):
         reserve = 0
         while True:
             limit_chars = _index_at_units(text, limit - reserve)
-            cut = _cut_point(text, limit_chars)
+            cut = max(_cut_point(text, limit_chars), _first_text_end(text))
             head = text[:cut]
             open_tags = _open_tags(head)
             closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
@@ -80,6 +102,6 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         parts.append(head.rstrip() + closing)
         reopen = "".join(tag for _, tag in open_tags)
         text = reopen + text[cut:].lstrip()
-    if text:
+    if _has_text(text):
         parts.append(text)
     return parts

@@ -111,6 +111,15 @@ async def answer_text(update: Update, context: SitrepContext, text: str) -> None
         return
     previous = context.chat_data.get(LAST_QUERY) if context.chat_data is not None else None
     answer = await context.services.answers.ask(text, _local_now(context), previous)
+    if context.services.settings.question_log_days > 0:
+        # Aggregates for /stats: who asked (for /forget), which places, how many found — never
+        # the question text.
+        await context.services.domain.question_log.record(
+            update.effective_user.id if update.effective_user else None,
+            update.effective_chat.id if update.effective_chat else None,
+            [p.key for p in answer.places],
+            len(answer.events),
+        )
     if context.chat_data is not None and answer.kind != "unknown_place":
         context.chat_data[LAST_QUERY] = answer.query
     await send_answer(update, context, answer)

@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -407,7 +407,7 @@ class BriefingService:
             if advances:
                 # Core UPDATE (executemany): the ORM would treat a parameter list as a bulk
                 # update by primary key and drop the guard on next_due_at.
-                subs_table = SubscriptionRow.__table__
+                subs_table = cast(Table, SubscriptionRow.__table__)
                 await session.execute(
                     update(subs_table)
                     .where(

@@ -13,7 +13,9 @@ from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.delivery.outbox import Outbox
 from bot.rendering import Renderer, check_templates, create_environment
+from bot.services.access import AccessService, PrivacyService
 from bot.services.answers import AnswerService
+from bot.services.audit import AuditLog
 from bot.services.briefing import BriefingService
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer
@@ -21,6 +23,7 @@ from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.pushes import PushService
+from bot.services.stats import QuestionLog, StatsService
 from bot.services.subscriptions import SubscriptionService
 
 
@@ -43,6 +46,11 @@ class Domain:
     outbox: Outbox
     ingest: IngestService
     pushes: PushService
+    audit: AuditLog
+    access: AccessService
+    privacy: PrivacyService
+    question_log: QuestionLog
+    stats: StatsService
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -98,6 +106,16 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         briefings=briefings,
         outbox=outbox,
         ingest=IngestService(sessions, clock, gazetteer, events),
+        audit=AuditLog(sessions, clock),
+        access=AccessService(sessions, clock, settings.admin_ids),
+        privacy=PrivacyService(sessions),
+        question_log=QuestionLog(sessions, clock),
+        stats=StatsService(
+            sessions,
+            settings.tz,
+            _place_namer(gazetteer),
+            timezone_name=settings.default_timezone,
+        ),
         pushes=PushService(
             sessions, clock, events, gazetteer, briefings, outbox, renderer.render
         ),

@@ -114,6 +114,12 @@ class PeopleService:
         )
         await session.execute(stmt)
 
+    def forget_seen(self, chat_id: int, user_id: int | None) -> None:
+        """Forget that a chat/user was recorded recently (after /forget deleted their rows)."""
+        self._recent.pop(("chat", chat_id), None)
+        if user_id is not None:
+            self._recent.pop(("user", user_id), None)
+
     async def is_admin(self, user_id: int | None) -> bool:
         """Whether the user is an owner (ADMIN_IDS) or an admin added in chat."""
         if user_id is None:

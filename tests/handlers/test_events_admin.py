@@ -125,7 +125,9 @@ async def test_non_admins_are_refused_and_nothing_changes(
     snapshot = await bot.services.events.get(1)
     chat_id = GROUP_ID if chat == "group" else None
     if chat == "group":
-        command = command.replace(" ", f"@{bot.api.bot_username} ", 1) if " " in command else command
+        command = (
+            command.replace(" ", f"@{bot.api.bot_username} ", 1) if " " in command else command
+        )
     replies = await bot.send(command, user_id=USER_ID, chat_id=chat_id)
     assert [r["text"] for r in replies] == ["Sorry, that command is for Sitrep admins only."]
     assert await _counts(bot) == before

@@ -1,0 +1,244 @@
+"""The global send rate: evenly spaced slots, kept in-process or shared by every instance
+through PostgreSQL (a one-row bucket) or Redis (a Lua script), many slots per round trip."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+log = logging.getLogger(__name__)
+
+Monotonic = Callable[[], float]
+Sleep = Callable[[float], Awaitable[Any]]
+
+HEADROOM = 0.99  # 1 % below the cap absorbs timer jitter
+BUCKET = "telegram"
+
+
+class RateLimiter(Protocol):
+    """Something the sender awaits before each message goes on the wire."""
+
+    async def acquire(self) -> None:
+        """Return when this caller may send one message."""
+        ...
+
+
+def loop_time() -> float:
+    """The running event loop's clock (what asyncio.sleep measures against)."""
+    return asyncio.get_running_loop().time()
+
+
+def interval_for(rate: float, headroom: float = HEADROOM) -> float:
+    """Seconds between two slots so no 1-second window holds more than `rate` messages."""
+    if rate <= 0:
+        raise ValueError(f"rate must be positive, got {rate}")
+    return 1.0 / (rate * headroom)
+
+
+class LocalRateLimiter:
+    """Evenly spaced slots for one process (the sender's default)."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        headroom: float = HEADROOM,
+        monotonic: Monotonic = loop_time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.interval = interval_for(rate, headroom)
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next = -math.inf
+
+    def reserve(self) -> float:
+        """Take the next free slot; returns its time on the `monotonic` clock."""
+        at = max(self._next, self._monotonic())
+        self._next = at + self.interval
+        return at
+
+    async def acquire(self) -> None:
+        """Wait for this caller's slot."""
+        wait = self.reserve() - self._monotonic()
+        if wait > 0:
+            await self._sleep(wait)
+
+
+class SharedRateLimiter:
+    """Slots reserved from a store shared by every instance, `batch` evenly spaced ones per round
+    trip. The store answers "the first slot is `offset` s from my now": slots are placed from the
+    local instant the answer arrived, so they are late by the answer's way back, never early.
+
+    A slot is used within `stale` s (plus one round trip) of its time or not at all: leftovers
+    that passed are dropped and a caller woken too late takes the next one, since a late send
+    could land next to another instance's slot.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        batch: int | None = None,
+        headroom: float = HEADROOM,
+        stale: float = 0.005,
+        monotonic: Monotonic = loop_time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.interval = interval_for(rate, headroom)
+        # 50 ms of capacity per round trip: 1,000 msg/s is ~20 round trips/s across instances.
+        self.batch = max(1, batch if batch is not None else round(rate * 0.05))
+        self.stale = stale
+        self.round_trips = 0
+        self.dropped = 0
+        self.missed = 0
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._slots: deque[float] = deque()
+        self._lock = asyncio.Lock()
+        self._waiting = 0
+        self._rtt = 0.0
+
+    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+        """Reserve `count` slots in the store, none sooner than `lead` s from the store's now:
+        (seconds from the store's now to the first slot, local time the answer arrived)."""
+        raise NotImplementedError
+
+    def _tolerance(self) -> float:
+        return self.stale + self._rtt
+
+    async def _refill(self) -> None:
+        count = max(self.batch, self._waiting)
+        before = self._monotonic()
+        # An idle bucket hands out slots from its now: start one round trip later, so the
+        # first slot has not passed by the time the answer is here.
+        offset, seen = await self._reserve(count, self._rtt)
+        self.round_trips += 1
+        self._rtt = seen - before
+        base = seen + offset
+        self._slots.extend(base + i * self.interval for i in range(count))
+
+    async def take(self) -> float:
+        """Take the next reserved slot (reserving more when none is left); local clock time."""
+        self._waiting += 1
+        try:
+            async with self._lock:
+                late = self._monotonic() - self._tolerance()
+                while self._slots and self._slots[0] < late:
+                    self._slots.popleft()
+                    self.dropped += 1
+                if not self._slots:
+                    await self._refill()
+                return self._slots.popleft()
+        finally:
+            self._waiting -= 1
+
+    async def aclose(self) -> None:
+        """Release the store's connection (nothing to do for PostgreSQL: the pool is shared)."""
+
+    async def acquire(self) -> None:
+        """Wait for this caller's slot; woken too late (a busy loop), take another one."""
+        while True:
+            at = await self.take()
+            wait = at - self._monotonic()
+            if wait > 0:
+                await self._sleep(wait)
+            if self._monotonic() - at <= self._tolerance():
+                return
+            self.missed += 1
+
+
+PG_RESERVE = text(
+    """
+    INSERT INTO rate_buckets AS b (name, next_at)
+    VALUES (:name, extract(epoch FROM clock_timestamp())::float8 + :lead + :span)
+    ON CONFLICT (name) DO UPDATE
+    SET next_at = greatest(b.next_at, extract(epoch FROM clock_timestamp())::float8 + :lead)
+        + :span
+    RETURNING b.next_at - :span AS first_at, extract(epoch FROM clock_timestamp())::float8 AS now
+    """
+)
+
+
+class PostgresRateLimiter(SharedRateLimiter):
+    """The shared bucket as one row of `rate_buckets` (name, next_at epoch seconds), moved by one
+    autocommitted upsert per batch; PostgreSQL's row lock orders concurrent instances."""
+
+    def __init__(self, engine: AsyncEngine, rate: float, *, name: str = BUCKET, **kw: Any) -> None:
+        super().__init__(rate, **kw)
+        self._engine = engine
+        self.name = name
+
+    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+        params = {"name": self.name, "span": count * self.interval, "lead": lead}
+        async with self._engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            row = (await auto.execute(PG_RESERVE, params)).one()
+            seen = self._monotonic()
+        return float(row.first_at) - float(row.now), seen
+
+
+REDIS_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local span = tonumber(ARGV[1])
+local first = tonumber(redis.call('GET', KEYS[1]) or '0')
+local earliest = now + tonumber(ARGV[3])
+if first < earliest then first = earliest end
+redis.call('SET', KEYS[1], string.format('%.6f', first + span), 'PX', tonumber(ARGV[2]))
+return {string.format('%.6f', first), string.format('%.6f', now)}
+"""
+
+
+class RedisRateLimiter(SharedRateLimiter):
+    """The shared bucket as one Redis key (the next free slot, Redis TIME seconds), moved by a Lua
+    script per batch; Redis runs scripts one at a time."""
+
+    def __init__(
+        self, redis: Redis, rate: float, *, key: str = f"sitrep:rate:{BUCKET}", **kw: Any
+    ) -> None:
+        super().__init__(rate, **kw)
+        self._redis = redis
+        self.key = key
+        self._script = redis.register_script(REDIS_RESERVE)
+
+    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+        span = count * self.interval
+        ttl_ms = int((span + lead + 60.0) * 1000)
+        args: list[str | int] = [repr(span), ttl_ms, repr(lead)]
+        first, now = await self._script(keys=[self.key], args=args)
+        return float(first) - float(now), self._monotonic()
+
+    async def aclose(self) -> None:
+        """Close the Redis client."""
+        await self._redis.aclose()
+
+
+def make_limiter(
+    rate: float,
+    *,
+    redis_url: str | None = None,
+    engine: AsyncEngine | None = None,
+) -> RateLimiter | None:
+    """Redis when `redis_url` is set, else PostgreSQL when `engine` is (needs the
+    `rate_buckets` table), else in-process; None when `rate` is 0 (no limit)."""
+    if rate <= 0:
+        return None
+    if redis_url:
+        from redis.asyncio import Redis
+
+        log.info("send rate %.1f/s shared through Redis", rate)
+        return RedisRateLimiter(Redis.from_url(redis_url), rate)
+    if engine is not None:
+        log.info("send rate %.1f/s shared through PostgreSQL", rate)
+        return PostgresRateLimiter(engine, rate)
+    return LocalRateLimiter(rate)

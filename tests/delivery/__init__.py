@@ -1,0 +1,1 @@
+"""Scheduled delivery: the tick, editions, the outbox and the sender."""

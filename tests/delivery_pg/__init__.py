@@ -1,0 +1,1 @@
+"""Several sender instances on one PostgreSQL (or Redis): exactly-once sending, a shared rate."""

@@ -1,0 +1,246 @@
+"""The send-rate limiters: no 1-second window ever holds more than the rate, whether the slots
+come from this process, from an in-memory store shared by instances, PostgreSQL or Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+
+from bot.db.session import create_engine
+from bot.delivery.ratelimit import (
+    LocalRateLimiter,
+    PostgresRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+    SharedRateLimiter,
+    interval_for,
+)
+from tests import dbtools
+from tests.delivery_helpers import WarpLoop, loop_time
+from tests.delivery_pg.common import create_rate_buckets, max_in_window, redis_url
+
+T = TypeVar("T")
+
+
+def warp(main: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine on a loop whose clock jumps over idle waits."""
+    with asyncio.Runner(loop_factory=WarpLoop) as runner:
+        return runner.run(main())  # type: ignore[arg-type]
+
+
+async def hammer(limiters: list[RateLimiter], per_limiter: int, tasks: int) -> list[list[float]]:
+    """`tasks` concurrent callers per limiter acquire `per_limiter` slots in all; the loop time
+    of every granted slot, per limiter."""
+    granted: list[list[float]] = [[] for _ in limiters]
+
+    async def caller(i: int, n: int) -> None:
+        for _ in range(n):
+            await limiters[i].acquire()
+            granted[i].append(loop_time())
+
+    await asyncio.gather(
+        *(
+            caller(i, per_limiter // tasks + (1 if t < per_limiter % tasks else 0))
+            for i in range(len(limiters))
+            for t in range(tasks)
+        )
+    )
+    return granted
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        ([], 0),
+        ([0.0], 1),
+        ([0.0, 0.5, 0.999, 1.0], 3),  # [0, 1) holds three; 1.0 starts the next second
+        ([0.0, 1.0, 2.0, 3.0], 1),
+        ([3.0, 0.1, 0.2, 2.9, 3.05], 3),  # unsorted input
+    ],
+)
+def test_max_in_window(times: list[float], expected: int) -> None:
+    assert max_in_window(times) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "count", "tasks"),
+    [
+        (1.0, 5, 1),
+        (30.0, 95, 8),
+        (60.0, 200, 3),
+        (1000.0, 2000, 8),
+    ],
+)
+def test_local_limiter_spacing(rate: float, count: int, tasks: int) -> None:
+    async def main() -> list[float]:
+        return (await hammer([LocalRateLimiter(rate)], count, tasks))[0]
+
+    times = warp(main)
+    assert len(times) == count
+    assert max_in_window(times) <= rate
+    # Evenly spaced, yet not slower than needed: some second is (nearly) full.
+    assert max_in_window(times) >= int(rate * 0.99) - 1
+
+
+@pytest.mark.parametrize(
+    ("rate", "headroom", "expected"),
+    [(30.0, 0.99, 1 / 29.7), (1.0, 1.0, 1.0), (1000.0, 0.99, 1 / 990)],
+)
+def test_interval_for(rate: float, headroom: float, expected: float) -> None:
+    assert interval_for(rate, headroom) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("rate", [0.0, -1.0])
+def test_interval_for_refuses_no_rate(rate: float) -> None:
+    with pytest.raises(ValueError, match="rate must be positive"):
+        interval_for(rate)
+
+
+class MemoryBucket:
+    """A store shared by limiters in one process, on the loop's clock, with a round-trip delay."""
+
+    def __init__(self, latency: float = 0.002) -> None:
+        self.next_at = 0.0
+        self.latency = latency
+        self.calls = 0
+
+    async def reserve(self, span: float, lead: float) -> tuple[float, float]:
+        """Like the PostgreSQL upsert: first free slot and the store's now; moves the bucket."""
+        await asyncio.sleep(self.latency / 2)
+        now = loop_time()
+        first = max(self.next_at, now + lead)
+        self.next_at = first + span
+        self.calls += 1
+        await asyncio.sleep(self.latency / 2)
+        return first, now
+
+
+class MemoryLimiter(SharedRateLimiter):
+    """A SharedRateLimiter whose store is a MemoryBucket."""
+
+    def __init__(self, bucket: MemoryBucket, rate: float, **kw: Any) -> None:
+        super().__init__(rate, **kw)
+        self.bucket = bucket
+
+    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+        first, now = await self.bucket.reserve(count * self.interval, lead)
+        return first - now, loop_time()
+
+
+@pytest.mark.parametrize(
+    ("rate", "instances", "per_instance", "tasks", "batch"),
+    [
+        (30.0, 2, 60, 8, None),  # batch 2 (50 ms of capacity)
+        (60.0, 3, 80, 4, 1),  # one slot per round trip
+        (1000.0, 4, 500, 8, None),  # batch 50
+        (20.0, 2, 30, 1, 10),  # one caller each, 10 slots per round trip
+    ],
+)
+def test_shared_limiter_spacing_and_batching(
+    rate: float, instances: int, per_instance: int, tasks: int, batch: int | None
+) -> None:
+    bucket = MemoryBucket()
+
+    async def main() -> tuple[list[list[float]], list[MemoryLimiter]]:
+        limiters = [MemoryLimiter(bucket, rate, batch=batch) for _ in range(instances)]
+        return await hammer(list(limiters), per_instance, tasks), limiters
+
+    granted, limiters = warp(main)
+    everything = [t for times in granted for t in times]
+    assert [len(times) for times in granted] == [per_instance] * instances
+    assert max_in_window(everything) <= rate
+    assert bucket.calls == sum(lim.round_trips for lim in limiters)
+    size = limiters[0].batch
+    assert size == (batch or round(rate * 0.05))
+    # Every round trip reserved at least `batch` slots, so there are at most count/batch of them
+    # (plus the ones whose leftovers went stale).
+    lost = sum(lim.dropped + lim.missed for lim in limiters)
+    print(f"round trips {bucket.calls}, slots {len(everything)}, batch {size}, lost {lost}")
+    assert bucket.calls <= len(everything) / size + lost
+
+
+def test_stale_leftover_slots_are_dropped_not_sent_late() -> None:
+    now = [100.0]
+    bucket_next = [0.0]
+
+    class Fixed(SharedRateLimiter):
+        async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+            first = max(bucket_next[0], now[0] + lead)
+            bucket_next[0] = first + count * self.interval
+            return first - now[0], now[0]
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    async def main() -> tuple[float, float, Fixed]:
+        lim = Fixed(10.0, batch=5, headroom=1.0, monotonic=lambda: now[0], sleep=no_sleep)
+        first = await lim.take()
+        now[0] += 10.0  # idle: the 4 leftovers (100.1 .. 100.4) are long past
+        second = await lim.take()
+        return first, second, lim
+
+    first, second, lim = asyncio.run(main())
+    assert (first, second) == (100.0, 110.0)
+    assert (lim.round_trips, lim.dropped) == (2, 4)
+
+
+# ---- the real stores: real time, a short run -----------------------------------------------
+
+RATE = 100.0
+PER_INSTANCE = 50  # 3 instances: 150 slots, 1.5 s
+
+
+@pytest.fixture
+def pg_bucket_url(pg_template: str | None) -> Iterator[str]:
+    """A fresh PostgreSQL database with the bucket table."""
+    base = dbtools.pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
+    with dbtools.pg_database(base, pg_template) as url:
+        asyncio.run(create_rate_buckets(url))
+        yield url
+
+
+@pytest.fixture
+async def redis_limiters() -> AsyncIterator[list[RedisRateLimiter]]:
+    """Three Redis limiters (own clients, like three instances) on a fresh key."""
+    url = redis_url()
+    if url is None:
+        pytest.skip("Redis tests need SITREP_TEST_REDIS_URL")
+    redis = pytest.importorskip("redis.asyncio")
+    key = f"sitrep:test:rate:{uuid.uuid4().hex[:8]}"
+    limiters = [RedisRateLimiter(redis.Redis.from_url(url), RATE, key=key) for _ in range(3)]
+    try:
+        yield limiters
+    finally:
+        await limiters[0]._redis.delete(key)
+        for lim in limiters:
+            await lim.aclose()
+
+
+def check_shared(granted: list[list[float]], limiters: list[SharedRateLimiter]) -> None:
+    """Every slot granted, none over the rate (+1 for jitter), far fewer round trips than slots."""
+    everything = [t for times in granted for t in times]
+    assert [len(times) for times in granted] == [PER_INSTANCE] * len(limiters)
+    assert max_in_window(everything) <= RATE + 1
+    trips = sum(lim.round_trips for lim in limiters)
+    assert trips <= len(everything) / 2, trips
+
+
+async def test_postgres_limiter_shared_by_instances(pg_bucket_url: str) -> None:
+    engine = create_engine(pg_bucket_url)
+    try:
+        limiters = [PostgresRateLimiter(engine, RATE, name="t") for _ in range(3)]
+        granted = await hammer(list(limiters), PER_INSTANCE, 4)
+        check_shared(granted, list(limiters))
+    finally:
+        await engine.dispose()
+
+
+async def test_redis_limiter_shared_by_instances(redis_limiters: list[RedisRateLimiter]) -> None:
+    granted = await hammer(list(redis_limiters), PER_INSTANCE, 4)
+    check_shared(granted, list(redis_limiters))
