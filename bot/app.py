@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.config import Settings
 from bot.context import BotData, Services, SitrepApp, SitrepContext
+from bot.delivery.ratelimit import make_limiter
 from bot.delivery.sender import Sender
 from bot.delivery.transport import TelegramTransport
 from bot.handlers import register_handlers
@@ -72,12 +73,20 @@ async def open_resources(app: SitrepApp) -> Services:
         raise RuntimeError("build_application() sets the settings before start-up")
     settings, clock = data.settings, data.clock
     domain = await build_domain(settings, clock)
+    # The global send rate is shared by every instance: through Redis when configured, else
+    # through PostgreSQL; SQLite runs one instance, so the process keeps it.
+    limiter = make_limiter(
+        settings.send_rate,
+        redis_url=settings.redis_url,
+        engine=None if settings.is_sqlite else domain.engine,
+    )
     sender = Sender(
         domain.outbox,
         TelegramTransport(app.bot),
         rate=settings.send_rate,
         concurrency=settings.send_concurrency,
         on_chat_gone=domain.subscriptions.mark_blocked,
+        limiter=limiter,
     )
     services = Services(
         domain=domain, renderer=domain.renderer, tz=data.tz or settings.tz, sender=sender
@@ -93,6 +102,7 @@ async def close_resources(app: SitrepApp) -> None:
         return
     services = app.bot_data.services
     app.bot_data.services = None
+    await services.sender.aclose()
     await services.domain.close()
 
 

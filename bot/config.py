@@ -38,10 +38,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate: float = Field(default=30.0, gt=0)
     send_concurrency: int = Field(default=8, ge=1, le=1000)
+    redis_url: str | None = None
     access: Literal["open", "allowlist"] = "open"
     question_log_days: int = Field(default=30, ge=0, le=3650)
 
-    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", "redis_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

@@ -198,6 +198,12 @@ class Sender:
                 return total
             await asyncio.sleep(min(self.poll_interval, max(0.0, deadline - self._monotonic())))
 
+    async def aclose(self) -> None:
+        """Release what the rate limiter holds (a Redis connection)."""
+        close = getattr(self._limiter, "aclose", None)
+        if close is not None:
+            await close()
+
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; in-flight messages finish, claimed ones are released."""
         await self.outbox.recover(older_than=timedelta(minutes=5))
