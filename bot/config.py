@@ -138,7 +138,7 @@ class Settings(BaseSettings):
 def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
     """Read settings, turning a validation error into a one-line ConfigError naming the variable."""
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg,arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [str(p) for p in err.get("loc", ()) if p != "__root__"]

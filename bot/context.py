@@ -140,5 +140,14 @@ class SitrepContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         """The application's services."""
         return self.bot_data.services
 
+    @property
+    def form(self) -> dict[Any, Any]:
+        """The user's per-chat conversation state (user_data, which PTB always provides in
+        handlers of updates that have a user)."""
+        data = self.user_data
+        if data is None:
+            raise RuntimeError("no user_data for this update")
+        return data
+
 
 SitrepApp = Application[ExtBot[None], SitrepContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -119,9 +119,10 @@ async def run_local_chat(
                     out.write("\n")
                     break
             else:
-                line = next(feed, None)
-                if line is None:
+                fed = next(feed, None)
+                if fed is None:
                     break
+                line = fed
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue

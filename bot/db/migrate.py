@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from alembic import command
 from alembic.config import Config
@@ -28,12 +27,10 @@ FTS_PREFIXES = ("events_fts",)
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Leave full-text index tables out of autogenerate comparison."""
-    return not (
-        type_ in ("table", "index") and name is not None and name.startswith(FTS_PREFIXES)
-    )
+    return not (type_ in ("table", "index") and name is not None and name.startswith(FTS_PREFIXES))
 
 
-def alembic_config(url: str, *, stdout: io.TextIOBase | None = None) -> Config:
+def alembic_config(url: str, *, stdout: TextIO | None = None) -> Config:
     """An Alembic Config pointing at the packaged migrations and the given database URL."""
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

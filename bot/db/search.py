@@ -9,6 +9,8 @@ against the GIN expression index.
 from __future__ import annotations
 
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -75,15 +77,24 @@ STRUCT_CAP = 20_000  # candidates counted before the structured side is called "
 FTS_CAP = 20_000  # full-text matches counted before they are called "many"
 FTS_ROW_US = 2.0  # cost of joining one full-text match to its event (microseconds, measured)
 CHECK_ROW_US = 20.0  # cost of testing one candidate against one MATCH term (measured)
+RANK_CAP = 5_000  # any-term matches ranked by bm25 up to this many; beyond, newest first
+SET_ROW_US = 0.8  # cost of collecting one full-text match into a set of ids (measured)
+SCAN_ROW_US = 1.0  # cost of reading (and sorting) one index candidate checked against that set
 
 
 @dataclass(frozen=True, slots=True)
 class SqlitePlan:
-    """How a query with terms runs: from the full-text matches, or from the place/date index."""
+    """How a query with terms runs: from the full-text matches, or from the place/date index.
+
+    From the index, each candidate is tested either with its own MATCH (cheap when few are
+    walked) or against the set of matching ids collected once (`use_set`: cheap when the matches
+    are not too many but the candidates to walk are).
+    """
 
     fts_driven: bool
     fts_matches: int = 0
     candidates: int = 0
+    use_set: bool = False
 
 
 def _sqlite_structured(flt: EventFilter, alias: str = "e") -> tuple[list[str], list[Any]]:
@@ -157,14 +168,20 @@ def choose_plan(stats: dict[str, int], k: int, walks: int = 1, terms: int = 1) -
         # Common terms: a walk newest first stops early (ranking them all would not).
         return SqlitePlan(False, matches, candidates)
     walk = min(candidates, 2 * (k + 1) * walks * total / matches)
-    fts_driven = matches * FTS_ROW_US <= walk * CHECK_ROW_US * max(terms, 1)
-    return SqlitePlan(fts_driven, matches, candidates)
+    costs = {
+        "fts": matches * FTS_ROW_US,
+        "walk": walk * CHECK_ROW_US * max(terms, 1),
+        # Several places are read in full (one IN list) and sorted; one place or none is walked.
+        "set": matches * SET_ROW_US + (candidates if walks > 1 else walk) * SCAN_ROW_US,
+    }
+    best = min(costs, key=lambda name: costs[name])
+    return SqlitePlan(best == "fts", matches, candidates, use_set=best == "set")
 
 
 def plan_for(flt: EventFilter, stats: dict[str, int], k: int) -> SqlitePlan:
     """The plan for a filter given its counts (see choose_plan)."""
     terms = sum(len(g) for g in _clean_groups(flt.term_groups))
-    if not flt.match_all and 0 < stats.get("fts", 0) < FTS_CAP:
+    if not flt.match_all and 0 < stats.get("fts", 0) <= RANK_CAP:
         return SqlitePlan(True, stats["fts"])  # any term: ranked by bm25 while that is cheap
     return choose_plan(stats, k, len(flt.place_keys or ()) or 1, terms)
 
@@ -181,52 +198,62 @@ def sqlite_query(
 
     Without terms, or when the plan says so, events are walked through the (place, date) or
     date index in order and each candidate is tested against the MATCH (stopping at the
-    limit); several places are one such walk each, merged. Otherwise the FTS5 MATCH drives
-    the join (CROSS JOIN keeps that order) and the structured filters narrow the matches.
+    limit); several places are one such walk each, merged. With a set plan the matching ids
+    are collected once and candidates are tested against that set. Otherwise the FTS5 MATCH
+    drives the join (CROSS JOIN keeps that order) and the structured filters narrow the matches.
+    Events are ordered by (date_start, date_last, id), exactly the order of the date indexes, so
+    a walk stops after `limit` hits instead of sorting every event of a day.
     """
     if flt.place_keys is not None and not flt.place_keys:
         return None
     desc = "DESC" if order == "newest" else "ASC"
-    ordering = f"date_start {desc}, id {desc}"
+    ordering = f"date_start {desc}, date_last {desc}, id {desc}"
+    e_ordering = f"e.date_start {desc}, e.date_last {desc}, e.id {desc}"
     match = fts5_query(flt.term_groups, flt.match_all) if flt.term_groups else None
     if flt.term_groups and match is None:
         return None
     plan = plan or SqlitePlan(fts_driven=match is not None)
     conds, params = _sqlite_structured(flt)
+    keys = sorted(flt.place_keys) if flt.place_keys is not None else []
     if match is not None and plan.fts_driven:
-        keys = sorted(flt.place_keys) if flt.place_keys is not None else []
         if keys:
             conds.append(f"e.place_key IN ({','.join('?' * len(keys))})")
         rank = "bm25(events_fts), " if not flt.match_all else ""
         sql = (
             "SELECT e.id FROM events_fts CROSS JOIN events AS e ON e.id = events_fts.rowid "
             f"WHERE events_fts MATCH ? AND {' AND '.join(conds)} "
-            f"ORDER BY {rank}e.{ordering.replace(', id', ', e.id')} LIMIT ? OFFSET ?"
+            f"ORDER BY {rank}{e_ordering} LIMIT ? OFFSET ?"
         )
         return sql, [match, *params, *keys, limit, offset]
+    if match is not None and plan.use_set:
+        # The unary + keeps the id set a filter: the place/date index still drives, in order.
+        conds.append("+e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+        params.append(match)
+        place = f"e.place_key IN ({','.join('?' * len(keys))}) AND " if keys else ""
+        sql = (
+            f"SELECT e.id FROM events AS e WHERE {place}{' AND '.join(conds)} "
+            f"ORDER BY {e_ordering} LIMIT ? OFFSET ?"
+        )
+        return sql, [*keys, *params, limit, offset]
     if match is not None:
         conds.append(
             "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND events_fts.rowid = e.id)"
         )
         params.append(match)
     where = " AND ".join(conds)
-    if flt.place_keys is None or len(flt.place_keys) == 1:
-        keys = sorted(flt.place_keys or ())
+    if len(keys) <= 1:
         place = "e.place_key = ? AND " if keys else ""
-        sql = (
-            f"SELECT e.id FROM events AS e WHERE {place}{where} "
-            f"ORDER BY e.date_start {desc}, e.id {desc} LIMIT ? OFFSET ?"
-        )
+        sql = f"SELECT e.id FROM events AS e WHERE {place}{where} ORDER BY {e_ordering} LIMIT ? OFFSET ?"
         return sql, [*keys, *params, limit, offset]
     # One index walk per place (each stops after limit + offset rows), merged.
     k = limit + offset
     parts = []
     all_params: list[Any] = []
-    for key in sorted(flt.place_keys):
+    for key in keys:
         parts.append(
-            "SELECT * FROM (SELECT e.id AS id, e.date_start AS date_start FROM events AS e "
-            f"WHERE e.place_key = ? AND {where} "
-            f"ORDER BY e.date_start {desc}, e.id {desc} LIMIT {k})"
+            "SELECT * FROM (SELECT e.id AS id, e.date_start AS date_start, "
+            "e.date_last AS date_last FROM events AS e "
+            f"WHERE e.place_key = ? AND {where} ORDER BY {e_ordering} LIMIT {k})"
         )
         all_params += [key, *params]
     sql = f"SELECT id FROM ({' UNION ALL '.join(parts)}) ORDER BY {ordering} LIMIT ? OFFSET ?"
@@ -288,9 +315,13 @@ async def _pg_search(
     session: AsyncSession, flt: EventFilter, *, limit: int, offset: int, order: Order
 ) -> list[int]:
     if order == "newest":
-        ordering: list[ColumnElement[Any]] = [EventRow.date_start.desc(), EventRow.id.desc()]
+        ordering: list[ColumnElement[Any]] = [
+            EventRow.date_start.desc(),
+            EventRow.date_last.desc(),
+            EventRow.id.desc(),
+        ]
     else:
-        ordering = [EventRow.date_start.asc(), EventRow.id.asc()]
+        ordering = [EventRow.date_start.asc(), EventRow.date_last.asc(), EventRow.id.asc()]
     stmt = select(EventRow.id).where(*_pg_structured(flt))
     if flt.term_groups:
         built = _pg_condition(flt.term_groups, flt.match_all)
@@ -305,6 +336,69 @@ async def _pg_search(
     return list((await session.scalars(stmt)).all())
 
 
+class StatsCache:
+    """Recent planner counts by statement, so repeated terms and places are not counted again.
+
+    Counts only choose a plan, so a slightly stale count costs speed, never correctness; a zero
+    (which ends a search early) is never kept. Entries expire after `ttl` seconds or once the
+    store has grown by more than `growth` (a fraction of the newest id).
+    """
+
+    def __init__(self, size: int = 512, ttl: float = 300.0, growth: float = 0.05) -> None:
+        self._size, self._ttl, self._growth = size, ttl, growth
+        self._entries: OrderedDict[tuple[str, tuple[Any, ...]], tuple[int, int, float]] = (
+            OrderedDict()
+        )
+
+    def get(self, key: tuple[str, tuple[Any, ...]], total: int, now: float) -> int | None:
+        """The kept count for a statement, if still fresh."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        count, at_total, at = entry
+        if now - at > self._ttl or abs(total - at_total) > self._growth * max(at_total, 1):
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return count
+
+    def put(self, key: tuple[str, tuple[Any, ...]], count: int, total: int, now: float) -> None:
+        """Keep a non-zero count."""
+        if count <= 0:
+            return
+        self._entries[key] = (count, total, now)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+async def _sqlite_stats(
+    conn: Any, flt: EventFilter, cache: StatsCache | None
+) -> dict[str, int] | None:
+    """The planner counts (from the cache when fresh); None when nothing can match."""
+    queries = sqlite_stats_queries(flt)
+    if not queries:
+        return {}
+    total_sql, total_params = queries.pop("total")
+    total = int((await conn.exec_driver_sql(total_sql, tuple(total_params))).scalar() or 0)
+    stats = {"total": total}
+    now = time.monotonic()
+    for name, (sql, params) in queries.items():
+        key = (sql, tuple(params))
+        count = cache.get(key, total, now) if cache is not None else None
+        if count is None:
+            count = int((await conn.exec_driver_sql(sql, tuple(params))).scalar() or 0)
+            if cache is not None:
+                cache.put(key, count, total, now)
+        if count == 0:
+            return None  # no candidates, or no full-text matches: nothing can match
+        stats[name] = count
+    return stats
+
+
 async def search_event_ids(
     session: AsyncSession,
     flt: EventFilter,
@@ -312,6 +406,7 @@ async def search_event_ids(
     limit: int,
     offset: int = 0,
     order: Order = "newest",
+    stats_cache: StatsCache | None = None,
 ) -> list[int]:
     """Ids of matching events; with terms, the full-text index is used, never a scan of text."""
     if flt.place_keys is not None and not flt.place_keys:
@@ -320,11 +415,9 @@ async def search_event_ids(
     if dialect != "sqlite":
         return await _pg_search(session, flt, limit=limit, offset=offset, order=order)
     conn = await session.connection()
-    stats: dict[str, int] = {}
-    for name, (sql, params) in sqlite_stats_queries(flt).items():
-        stats[name] = int((await conn.exec_driver_sql(sql, tuple(params))).scalar() or 0)
-        if stats[name] == 0 and name != "total":
-            return []  # no candidates, or no full-text matches: nothing can match
+    stats = await _sqlite_stats(conn, flt, stats_cache)
+    if stats is None:
+        return []
     plan = plan_for(flt, stats, limit + offset)
     built = sqlite_query(flt, limit=limit, offset=offset, order=order, plan=plan)
     if built is None:

@@ -68,7 +68,7 @@ async def addevent(update: Update, context: SitrepContext) -> int:
     assert message is not None
     text = (message.text or "").partition(" ")[2].strip()
     if not text:
-        context.user_data[DRAFT_KEY] = {}
+        context.form[DRAFT_KEY] = {}
         await reply_html(
             update,
             context,
@@ -97,7 +97,7 @@ async def got_date(update: Update, context: SitrepContext) -> int:
         when = parse_event_date(update.effective_message.text or "", _today(context))  # type: ignore[union-attr]
     except InputError as exc:
         return await _ask_again(update, exc, ASK_DATE)
-    context.user_data[DRAFT_KEY]["when"] = when
+    context.form[DRAFT_KEY]["when"] = when
     await reply_html(update, context, f"{when.label()}. <b>Where?</b> (a place name)")
     return ASK_PLACE
 
@@ -108,7 +108,7 @@ async def got_place(update: Update, context: SitrepContext) -> int:
         place = choose_place(update.effective_message.text or "", context.services.gazetteer)  # type: ignore[union-attr]
     except InputError as exc:
         return await _ask_again(update, exc, ASK_PLACE)
-    context.user_data[DRAFT_KEY]["place"] = place
+    context.form[DRAFT_KEY]["place"] = place
     known = (
         place.place.name
         if place.place
@@ -124,7 +124,7 @@ async def got_summary(update: Update, context: SitrepContext) -> int:
         summary = check_summary(update.effective_message.text or "")  # type: ignore[union-attr]
     except InputError as exc:
         return await _ask_again(update, exc, ASK_SUMMARY)
-    context.user_data[DRAFT_KEY]["summary"] = summary
+    context.form[DRAFT_KEY]["summary"] = summary
     await reply_html(
         update, context, "<b>Source?</b> Outlet and optional URL, e.g. AP https://apnews.com/…"
     )
@@ -137,7 +137,7 @@ async def got_source(update: Update, context: SitrepContext) -> int:
         source = parse_source(update.effective_message.text or "")  # type: ignore[union-attr]
     except InputError as exc:
         return await _ask_again(update, exc, ASK_SOURCE)
-    answers = context.user_data.pop(DRAFT_KEY, {})
+    answers = context.form.pop(DRAFT_KEY, {})
     draft = build_draft(answers["when"], answers["place"], answers["summary"], source)
     result = await context.services.events.add(draft, by=_user_id(update))
     await _saved(update, context, result.event, answers["place"], result.merged)
@@ -146,7 +146,7 @@ async def got_source(update: Update, context: SitrepContext) -> int:
 
 async def cancel(update: Update, context: SitrepContext) -> int:
     """Leave the guided form; nothing is stored."""
-    context.user_data.pop(DRAFT_KEY, None)
+    context.form.pop(DRAFT_KEY, None)
     await reply_html(update, context, "Cancelled; nothing was stored.")
     return ConversationHandler.END
 

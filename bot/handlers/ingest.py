@@ -75,7 +75,7 @@ async def ingest_command(update: Update, context: SitrepContext) -> int:
     if rest.strip():
         await _ingest_text(update, context, rest, header)
         return ConversationHandler.END
-    context.user_data[STATE] = header
+    context.form[STATE] = header
     await reply_html(
         update,
         context,
@@ -90,7 +90,7 @@ async def got_article(update: Update, context: SitrepContext) -> int:
     message = update.effective_message
     assert message is not None
     header = dict(
-        context.user_data.get(STATE) or {"published": _today(context), "outlet": "", "url": ""}
+        context.form.get(STATE) or {"published": _today(context), "outlet": "", "url": ""}
     )
     origin = message.forward_origin
     if origin is not None:
@@ -103,7 +103,7 @@ async def got_article(update: Update, context: SitrepContext) -> int:
     except IngestError as exc:
         await reply_html(update, context, f"{exc} Nothing was stored. Send another, or /cancel.")
         return WAIT_TEXT
-    context.user_data.pop(STATE, None)
+    context.form.pop(STATE, None)
     await _ingest_text(update, context, text, header)
     return ConversationHandler.END
 
@@ -210,7 +210,7 @@ async def review_button(update: Update, context: SitrepContext) -> None:
 
 async def cancel(update: Update, context: SitrepContext) -> int:
     """Stop waiting for an article."""
-    context.user_data.pop(STATE, None)
+    context.form.pop(STATE, None)
     await reply_html(update, context, "Cancelled; nothing was stored.")
     return ConversationHandler.END
 

@@ -216,7 +216,7 @@ async def push_button(update: Update, context: SitrepContext) -> None:
         await pushes.set_progress_message(push_id, sent.message_id)
         if context.job_queue is not None and context.job_queue.scheduler.running:
             context.job_queue.run_repeating(
-                progress_job,
+                progress_job,  # type: ignore[arg-type]
                 interval=PROGRESS_EVERY,
                 first=PROGRESS_EVERY,
                 data={"push_id": push_id, "chat_id": sent.chat_id, "message_id": sent.message_id},

@@ -10,7 +10,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.search import Coverage, EventFilter, coverage, search_event_ids
+from bot.db.search import Coverage, EventFilter, StatsCache, coverage, search_event_ids
 from bot.services.events import EventStore
 from bot.services.gazetteer import Gazetteer, Place
 from bot.services.model import SEVERITY_RANK, EventView
@@ -96,6 +96,7 @@ class AnswerService:
         self._events = events
         self.gazetteer = gazetteer
         self.understander = Understander(gazetteer)
+        self.stats_cache = StatsCache()  # planner counts: speed only, never what is found
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question relative to the reader's local `now`."""
@@ -145,14 +146,24 @@ class AnswerService:
             ids: list[int] = []
             if not use_loose:
                 ids = await search_event_ids(
-                    session, flt, limit=page + 1, offset=offset, order=order
+                    session,
+                    flt,
+                    limit=page + 1,
+                    offset=offset,
+                    order=order,
+                    stats_cache=self.stats_cache,
                 )
             if loose is None and not ids and len(groups) > 1 and offset == 0:
                 use_loose = True
             if use_loose:
                 flt = replace(flt, match_all=False)
                 ids = await search_event_ids(
-                    session, flt, limit=page + 1, offset=offset, order=order
+                    session,
+                    flt,
+                    limit=page + 1,
+                    offset=offset,
+                    order=order,
+                    stats_cache=self.stats_cache,
                 )
             cover = None
             if not ids and with_coverage:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -57,7 +57,7 @@ class Domain:
         await self.engine.dispose()
 
 
-def _place_namer(gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
+def _place_namer(gazetteer: Gazetteer) -> Callable[[str], str | None]:
     def name_of(key: str) -> str | None:
         place = gazetteer.get(key)
         return place.name if place is not None else None
@@ -116,9 +116,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
             _place_namer(gazetteer),
             timezone_name=settings.default_timezone,
         ),
-        pushes=PushService(
-            sessions, clock, events, gazetteer, briefings, outbox, renderer.render
-        ),
+        pushes=PushService(sessions, clock, events, gazetteer, briefings, outbox, renderer.render),
     )
 
 

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -180,7 +180,7 @@ class EventStore:
         offset: int = 0,
     ) -> list[EventView]:
         """Events newest first, optionally within places and statuses."""
-        stmt: Select[tuple[EventRow]] = select(EventRow).where(
+        stmt: Select[EventRow] = select(EventRow).where(
             EventRow.status.in_([s.value for s in statuses])
         )
         if place_keys is not None:
@@ -280,7 +280,8 @@ class EventStore:
         """Insert new events and their sources with two multi-row statements (bulk imports)."""
         if not drafts:
             return []
-        events_t, sources_t = EventRow.__table__, SourceRow.__table__
+        events_t = cast(Table, EventRow.__table__)
+        sources_t = cast(Table, SourceRow.__table__)
         rows = []
         for d in drafts:
             reported_at, reported_on = first_report(d.sources, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -272,7 +272,7 @@ class PushService:
                 event_id=row.event_id,
             )
         if view.status == "preview":
-            view = PushView(**{**_asdict(view), "recipients": len(await self.recipients(view))})
+            view = replace(view, recipients=len(await self.recipients(view)))
         return view
 
     async def latest_of(self, admin_id: int, statuses: Sequence[str]) -> PushView | None:
@@ -501,7 +501,3 @@ class PushService:
                 for part in split_html(text)[:1]
             ]
         )
-
-
-def _asdict(view: PushView) -> dict[str, object]:
-    return {f: getattr(view, f) for f in view.__dataclass_fields__}
