@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     access: Literal["open", "allowlist"] = "open"
     question_log_days: int = Field(default=30, ge=0, le=3650)
 
-    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", "redis_url", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_secret", "webhook_url", "redis_url", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
