@@ -169,6 +169,15 @@ def addevent_conversation() -> ConversationHandler[SitrepContext]:
     )
 
 
+async def _card(update: Update, context: SitrepContext, event: EventView, note: str = "") -> None:
+    """Every field of an event, with its place's context."""
+    gazetteer = context.services.gazetteer
+    label = gazetteer.context_label(event.place_key) if event.place_key else ""
+    await reply_template(
+        update, context, "event_card.html", e=event, place_context=label, note=note
+    )
+
+
 @admin_only
 async def show_event(update: Update, context: SitrepContext) -> None:
     """/event N: every field of one event."""
@@ -181,17 +190,13 @@ async def show_event(update: Update, context: SitrepContext) -> None:
     if event is None:
         await reply_html(update, context, f"There is no event #{event_id}.")
         return
-    context_label = (
-        context.services.gazetteer.context_label(event.place_key) if event.place_key else ""
-    )
-    await reply_template(
-        update, context, "event_card.html", e=event, place_context=context_label, note=""
-    )
+    await _card(update, context, event)
 
 
 @admin_only
 async def edit_event(update: Update, context: SitrepContext) -> None:
-    """/editevent N FIELD VALUE: change one field (or add a source)."""
+    """/editevent N FIELD VALUE: change one field (or add a source); a published event's
+    readers get a correction when what they were told changed."""
     text = (update.effective_message.text or "").split(maxsplit=3)  # type: ignore[union-attr]
     usage = "Use: /editevent N FIELD VALUE. Fields:\n" + "\n".join(
         f"• {k} — {v}" for k, v in EDIT_FIELDS.items()
@@ -202,6 +207,7 @@ async def edit_event(update: Update, context: SitrepContext) -> None:
         return
     field, value = text[2].lower(), text[3] if len(text) > 3 else ""
     events = context.services.events
+    note = "Saved."
     try:
         if field == "source":
             event = await events.add_source(event_id, parse_source(value), by=_user_id(update))
@@ -209,42 +215,20 @@ async def edit_event(update: Update, context: SitrepContext) -> None:
             changes = parse_edit(field, value, context.services.gazetteer, _today(context))
             before = await events.get(event_id)
             event = await events.edit(event_id, by=_user_id(update), **changes)
-            if (
-                before is not None
-                and before.status == EventStatus.PUBLISHED
-                and field in CORRECTED_FIELDS
-                and before != event
-            ):
+            published = before is not None and before.status == EventStatus.PUBLISHED
+            if published and field in CORRECTED_FIELDS and before != event:
                 sent = await context.services.pushes.correct(
                     event_id, by=_user_id(update) or 0, what="corrected"
                 )
-                note = f" A correction goes to {sent} chat(s) that got it." if sent else ""
-                context_label = (
-                    context.services.gazetteer.context_label(event.place_key)
-                    if event.place_key
-                    else ""
-                )
-                await reply_template(
-                    update,
-                    context,
-                    "event_card.html",
-                    e=event,
-                    place_context=context_label,
-                    note="Saved." + note,
-                )
-                return
+                if sent:
+                    note += f" A correction goes to {sent} chat(s) that got it."
     except InputError as exc:
         await reply_html(update, context, str(exc) if field in EDIT_FIELDS else usage)
         return
     except EventNotFound:
         await reply_html(update, context, f"There is no event #{event_id}.")
         return
-    context_label = (
-        context.services.gazetteer.context_label(event.place_key) if event.place_key else ""
-    )
-    await reply_template(
-        update, context, "event_card.html", e=event, place_context=context_label, note="Saved."
-    )
+    await _card(update, context, event, note)
 
 
 @admin_only
