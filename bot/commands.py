@@ -40,6 +40,8 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("audience", "Who a push goes to: /audience all|PLACE|chat ID"),
     CommandInfo("flash", "Flash alert for an event: /flash N"),
     CommandInfo("cancelpush", "Stop a running push"),
+    CommandInfo("places", "Gazetteer: /places find|add|alias …"),
+    CommandInfo("figures", "Key figures in briefings: /figures [add|remove …]"),
     CommandInfo("stats", "Subscribers, deliveries, questions (7 days)"),
     CommandInfo("audit", "Latest admin actions: /audit [N]"),
     CommandInfo("admins", "List admins; owners: /admins add|remove USER_ID"),

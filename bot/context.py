@@ -19,6 +19,7 @@ from bot.services.answers import AnswerService
 from bot.services.briefing import BriefingService
 from bot.services.domain import Domain
 from bot.services.events import EventStore
+from bot.services.figures import FigureService
 from bot.services.gazetteer import Gazetteer
 from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
@@ -51,6 +52,11 @@ class Services:
     def ingest(self) -> IngestService:
         """Turning articles into events."""
         return self.domain.ingest
+
+    @property
+    def figures(self) -> FigureService:
+        """Key figures for briefings."""
+        return self.domain.figures
 
     @property
     def pushes(self) -> PushService:

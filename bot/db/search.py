@@ -79,6 +79,7 @@ FTS_ROW_US = 2.0  # cost of joining one full-text match to its event (microsecon
 CHECK_ROW_US = 20.0  # cost of testing one candidate against one MATCH term (measured)
 RANK_CAP = 5_000  # any-term matches ranked by bm25 up to this many; beyond, newest first
 SET_ROW_US = 0.8  # cost of collecting one full-text match into a set of ids (measured)
+ROW_US = 2.0  # cost of reading one event row (its place) during a walk of the date index
 SCAN_ROW_US = 1.0  # cost of reading (and sorting) one index candidate checked against that set
 
 
@@ -95,6 +96,7 @@ class SqlitePlan:
     fts_matches: int = 0
     candidates: int = 0
     use_set: bool = False
+    one_walk: bool = False  # several places: one walk of the date index, not one per place
 
 
 def _sqlite_structured(flt: EventFilter, alias: str = "e") -> tuple[list[str], list[Any]]:
@@ -150,6 +152,14 @@ def sqlite_stats_queries(flt: EventFilter) -> dict[str, tuple[str, list[Any]]]:
     return out
 
 
+def _one_walk_cost(k: int, total: int, matches: int, candidates: int, check: float) -> float:
+    """One walk of the date index for several places: it reads events newest first, tests each
+    one's place from the row and only then its MATCH, and needs k hits in all (not per place)."""
+    hits = 2 * (k + 1) * total / max(matches, 1)
+    rows = hits * total / max(min(candidates, total), 1)
+    return rows * ROW_US + min(hits, candidates) * check
+
+
 def choose_plan(stats: dict[str, int], k: int, walks: int = 1, terms: int = 1) -> SqlitePlan:
     """Drive from the full-text matches when there are few of them, else from the index.
 
@@ -165,17 +175,28 @@ def choose_plan(stats: dict[str, int], k: int, walks: int = 1, terms: int = 1) -
     if matches == 0:
         return SqlitePlan(True, 0, candidates)
     if matches >= FTS_CAP:
-        # Common terms: a walk newest first stops early (ranking them all would not).
+        # Common terms: a walk newest first stops early (ranking them all would not); for
+        # several places, one walk of the date index or one per place, whichever reads less.
+        check = CHECK_ROW_US * max(terms, 1)
+        if walks > 1 and _one_walk_cost(k, total, matches, candidates, check) < (
+            min(candidates, 2 * (k + 1) * walks * total / matches) * check
+        ):
+            return SqlitePlan(False, matches, candidates, one_walk=True)
         return SqlitePlan(False, matches, candidates)
+    check = CHECK_ROW_US * max(terms, 1)
     walk = min(candidates, 2 * (k + 1) * walks * total / matches)
     costs = {
         "fts": matches * FTS_ROW_US,
-        "walk": walk * CHECK_ROW_US * max(terms, 1),
+        "walk": walk * check,
         # Several places are read in full (one IN list) and sorted; one place or none is walked.
         "set": matches * SET_ROW_US + (candidates if walks > 1 else walk) * SCAN_ROW_US,
     }
+    if walks > 1:
+        costs["one_walk"] = _one_walk_cost(k, total, matches, candidates, check)
     best = min(costs, key=lambda name: costs[name])
-    return SqlitePlan(best == "fts", matches, candidates, use_set=best == "set")
+    return SqlitePlan(
+        best == "fts", matches, candidates, use_set=best == "set", one_walk=best == "one_walk"
+    )
 
 
 def plan_for(flt: EventFilter, stats: dict[str, int], k: int) -> SqlitePlan:
@@ -241,9 +262,19 @@ def sqlite_query(
         )
         params.append(match)
     where = " AND ".join(conds)
+    if match is not None and plan.one_walk and len(keys) > 1:
+        # The unary + keeps the place list a filter, so the date index drives, in order.
+        sql = (
+            f"SELECT e.id FROM events AS e WHERE +e.place_key IN ({','.join('?' * len(keys))}) "
+            f"AND {where} ORDER BY {e_ordering} LIMIT ? OFFSET ?"
+        )
+        return sql, [*keys, *params, limit, offset]
     if len(keys) <= 1:
         place = "e.place_key = ? AND " if keys else ""
-        sql = f"SELECT e.id FROM events AS e WHERE {place}{where} ORDER BY {e_ordering} LIMIT ? OFFSET ?"
+        sql = (
+            f"SELECT e.id FROM events AS e WHERE {place}{where} "
+            f"ORDER BY {e_ordering} LIMIT ? OFFSET ?"
+        )
         return sql, [*keys, *params, limit, offset]
     # One index walk per place (each stops after limit + offset rows), merged.
     k = limit + offset
@@ -452,7 +483,12 @@ async def coverage(session: AsyncSession, place_keys: frozenset[str] | None) -> 
     """
     published = EventRow.status == "published"
     if place_keys is None:
-        count = await session.scalar(select(func.count(EventRow.id)).where(published))
+        # All events (the smallest index) less the few that are not published (two ranges of
+        # the status index): exact, without reading every published entry.
+        every = select(func.count()).select_from(EventRow).scalar_subquery()
+        below = select(func.count()).where(EventRow.status < "published").scalar_subquery()
+        above = select(func.count()).where(EventRow.status > "published").scalar_subquery()
+        count = await session.scalar(select(every - below - above))
         first = await session.scalar(
             select(EventRow.date_start).where(published).order_by(EventRow.date_start).limit(1)
         )

@@ -12,6 +12,7 @@ from bot.handlers import (
     errors,
     events_admin,
     ingest,
+    newsroom,
     pushes,
     questions,
     seen,
@@ -46,6 +47,8 @@ def register_handlers(app: SitrepApp) -> None:
     for handler in admin_tools.handlers():
         app.add_handler(handler)
     for handler in pushes.handlers():
+        app.add_handler(handler)
+    for handler in newsroom.handlers():
         app.add_handler(handler)
     for handler in questions.handlers():
         app.add_handler(handler)

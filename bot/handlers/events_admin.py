@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import Any
 
 from telegram import Update
@@ -114,7 +115,7 @@ async def got_place(update: Update, context: SitrepContext) -> int:
         if place.place
         else f"{place.written} (not in the gazetteer; kept as written)"
     )
-    await reply_html(update, context, f"{known}. <b>What happened?</b> (1–3 sentences)")
+    await reply_html(update, context, f"{escape(known)}. <b>What happened?</b> (1–3 sentences)")
     return ASK_SUMMARY
 
 
@@ -223,7 +224,7 @@ async def edit_event(update: Update, context: SitrepContext) -> None:
                 if sent:
                     note += f" A correction goes to {sent} chat(s) that got it."
     except InputError as exc:
-        await reply_html(update, context, str(exc) if field in EDIT_FIELDS else usage)
+        await reply_html(update, context, escape(str(exc)) if field in EDIT_FIELDS else usage)
         return
     except EventNotFound:
         await reply_html(update, context, f"There is no event #{event_id}.")
@@ -276,8 +277,8 @@ async def list_events(update: Update, context: SitrepContext) -> None:
             await reply_html(
                 update,
                 context,
-                f"I don't know the place “{query[:60]}”."
-                + (f" Did you mean {hints}?" if hints else ""),
+                f"I don't know the place “{escape(query[:60])}”."
+                + (f" Did you mean {escape(hints)}?" if hints else ""),
             )
             return
         keys, place_name = gazetteer.descendants(place.key), place.name

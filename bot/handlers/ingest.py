@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton as Button
@@ -101,7 +102,9 @@ async def got_article(update: Update, context: SitrepContext) -> int:
     try:
         text = await _article_text(message)
     except IngestError as exc:
-        await reply_html(update, context, f"{exc} Nothing was stored. Send another, or /cancel.")
+        await reply_html(
+            update, context, f"{escape(str(exc))} Nothing was stored. Send another, or /cancel."
+        )
         return WAIT_TEXT
     context.form.pop(STATE, None)
     await _ingest_text(update, context, text, header)
@@ -137,7 +140,7 @@ async def _ingest_text(
             draft=True,
         )
     except IngestError as exc:
-        await reply_html(update, context, f"{exc} Nothing was stored.")
+        await reply_html(update, context, f"{escape(str(exc))} Nothing was stored.")
         return
     events = report.previous if report.duplicate else report.events
     drafts = [e for e in events if e.status == EventStatus.DRAFT]

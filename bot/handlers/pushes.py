@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton as Button
@@ -101,7 +102,7 @@ async def push_command(update: Update, context: SitrepContext) -> None:
             **kwargs,
         )
     except PushError as exc:
-        await reply_html(update, context, f"{exc} Nothing was sent.")
+        await reply_html(update, context, f"{escape(str(exc))} Nothing was sent.")
         return
     await _show_preview(update, context, push)
 
@@ -129,7 +130,8 @@ async def audience_command(update: Update, context: SitrepContext) -> None:
             await reply_html(
                 update,
                 context,
-                f"I don't know “{arg[:60]}”." + (f" Did you mean {hints}?" if hints else ""),
+                f"I don't know “{escape(arg[:60])}”."
+                + (f" Did you mean {escape(hints)}?" if hints else ""),
             )
             return
         audience = f"place:{place.key}"
@@ -158,7 +160,7 @@ async def flash_command(update: Update, context: SitrepContext) -> None:
             admin_chat_id=update.effective_chat.id if update.effective_chat else None,
         )
     except PushError as exc:
-        await reply_html(update, context, f"{exc} Nothing was sent.")
+        await reply_html(update, context, f"{escape(str(exc))} Nothing was sent.")
         return
     await _show_preview(update, context, push)
 
@@ -178,7 +180,7 @@ async def cancelpush_command(update: Update, context: SitrepContext) -> None:
     try:
         progress = await services.pushes.cancel(push.id, by=_admin(update))
     except PushError as exc:
-        await reply_html(update, context, str(exc))
+        await reply_html(update, context, escape(str(exc)))
         return
     await reply_html(
         update,

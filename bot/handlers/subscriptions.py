@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton as Button
@@ -258,7 +259,7 @@ async def subscribe_command(update: Update, context: SitrepContext) -> None:
             f" — did you mean {', '.join(hints)}?" if hints else "."
         )
         if not keys:
-            await reply_html(update, context, note + " Nothing was changed.")
+            await reply_html(update, context, escape(note) + " Nothing was changed.")
             return
     await subscribe_with(update, context, keys, note)
 
@@ -320,7 +321,7 @@ async def _set_status(update: Update, context: SitrepContext, status: str) -> No
     try:
         await context.services.subscriptions.change(chat.id, status=status)
     except SubscriptionError as exc:
-        await reply_html(update, context, str(exc))
+        await reply_html(update, context, escape(str(exc)))
         return
     await _show_settings(update, context, "Paused." if status == "paused" else "Resumed.")
 
@@ -354,9 +355,9 @@ async def timezone_command(update: Update, context: SitrepContext) -> None:
     try:
         await context.services.subscriptions.change(chat.id, timezone=check_zone(name))
     except SubscriptionError as exc:
-        await reply_html(update, context, str(exc))
+        await reply_html(update, context, escape(str(exc)))
         return
-    await _show_settings(update, context, f"Time zone set to {name}.")
+    await _show_settings(update, context, f"Time zone set to {name}.")  # escaped by the template
 
 
 async def settings_button(update: Update, context: SitrepContext) -> None:

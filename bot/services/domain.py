@@ -18,6 +18,7 @@ from bot.services.answers import AnswerService
 from bot.services.audit import AuditLog
 from bot.services.briefing import BriefingService
 from bot.services.events import EventStore
+from bot.services.figures import FigureService
 from bot.services.gazetteer import Gazetteer
 from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
@@ -46,6 +47,7 @@ class Domain:
     outbox: Outbox
     ingest: IngestService
     pushes: PushService
+    figures: FigureService
     audit: AuditLog
     access: AccessService
     privacy: PrivacyService
@@ -116,6 +118,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
             _place_namer(gazetteer),
             timezone_name=settings.default_timezone,
         ),
+        figures=FigureService(sessions, clock),
         pushes=PushService(sessions, clock, events, gazetteer, briefings, outbox, renderer.render),
     )
 
