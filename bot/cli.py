@@ -213,7 +213,16 @@ def db_revision(
 
 def _register_verbs() -> None:
     """Verbs that live in their own modules."""
-    from bot import cli_ask, cli_bench, cli_brief, cli_ingest, cli_io, cli_push, cli_stats
+    from bot import (
+        cli_ask,
+        cli_bench,
+        cli_brief,
+        cli_ingest,
+        cli_io,
+        cli_places,
+        cli_push,
+        cli_stats,
+    )
 
     cli_io.register(app)
     cli_ingest.register(app)
@@ -222,6 +231,7 @@ def _register_verbs() -> None:
     cli_push.register(app)
     cli_bench.register(app)
     cli_stats.register(app)
+    cli_places.register(app)
 
 
 _register_verbs()

@@ -96,3 +96,29 @@ def test_bad_now_is_one_line(tmp_path: Path) -> None:
     proc = run_sitrep("chat", "--db", db, "--now", "yesterday-ish", stdin="/start\n")
     assert proc.returncode == 2
     assert "--now" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_places_verbs(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'places.db'}"
+    found = run_sitrep("places", "find", "Eslam Qaleh", "--db", db)
+    assert found.returncode == 0 and "islam-qala" in found.stdout
+    added = run_sitrep(
+        "places",
+        "add",
+        "Kohsan Bazaar",
+        "--parent",
+        "Herat",
+        "--lat",
+        "34.6",
+        "--lon",
+        "61.2",
+        "--alias",
+        "Kuhsan Bazar",
+        "--db",
+        db,
+    )
+    assert added.returncode == 0 and "Herat province" in added.stdout
+    again = run_sitrep("places", "find", "Kuhsan Bazar", "--db", db)
+    assert "kohsan-bazaar" in again.stdout  # stored, so a new process knows it
+    bad = run_sitrep("places", "add", "X", "--parent", "Atlantis", "--db", db)
+    assert bad.returncode == 2 and "unknown place" in bad.stderr
