@@ -10,7 +10,8 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.rendering import Renderer, create_environment
-from bot.services.answers import Answer
+from bot.db.search import SqlitePlan, sqlite_query
+from bot.services.answers import Answer, filter_for
 from bot.services.domain import Domain, open_domain
 from tests.fixtures.question_events import EVENTS, NOW, store_events
 
@@ -269,3 +270,51 @@ async def test_bad_input_never_errors(domain: tuple[Domain, dict[int, str]], que
     assert not any(labels[e.id] in NEVER for e in answer.events)
     assert renderer.render("answer.html", a=answer).strip()
     assert await d.events.count() == len(EVENTS)  # nothing was dropped or changed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "fire at Islam Qala",
+        "news from Herat",
+        "Taliban in Kandahar",
+        "who took control of Spin Boldak?",
+        "what did the Taliban do yesterday?",
+        "consulate closed",
+        "Herat in July",
+    ],
+)
+async def test_every_sqlite_plan_finds_the_same_events(
+    domain: tuple[Domain, dict[int, str]], question: str
+) -> None:
+    d, labels = domain
+    async with d.sessions() as session:
+        if session.bind.dialect.name != "sqlite":
+            pytest.skip("SQLite plans only")
+        flt = filter_for(d.answers.understand(question, NOW))
+        conn = await session.connection()
+        results = []
+        for plan in (
+            SqlitePlan(fts_driven=True),
+            SqlitePlan(fts_driven=False),
+            SqlitePlan(fts_driven=False, use_set=True),
+            SqlitePlan(fts_driven=False, one_walk=True),
+        ):
+            for order in ("newest", "oldest"):
+                built = sqlite_query(flt, limit=20, order=order, plan=plan)  # type: ignore[arg-type]
+                assert built is not None
+                rows = (await conn.exec_driver_sql(built[0], tuple(built[1]))).fetchall()
+                results.append((order, [labels[r[0]] for r in rows]))
+    newest = [got for order, got in results if order == "newest"]
+    oldest = [got for order, got in results if order == "oldest"]
+    assert newest[0] and all(got == newest[0] for got in newest)
+    assert all(got == list(reversed(newest[0])) for got in oldest)
+    assert not any(x in NEVER for x in newest[0])
+
+
+async def test_coverage_counts_only_published_events(domain: tuple[Domain, dict[int, str]]) -> None:
+    d, labels = domain
+    answer = await d.answers.ask("casualties in 1990", NOW)
+    assert answer.kind == "nothing" and answer.coverage is not None
+    assert set(NEVER) <= set(labels.values())  # a draft and a retracted event are stored
+    assert answer.coverage.count == len(labels) - len(NEVER)

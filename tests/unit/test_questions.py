@@ -10,6 +10,8 @@ import pytest
 from bot.db.search import (
     FTS_CAP,
     EventFilter,
+    SqlitePlan,
+    StatsCache,
     choose_plan,
     clean_term,
     fts5_query,
@@ -204,3 +206,65 @@ def test_statements_narrow_by_place_time_and_words() -> None:
     walk = sqlite_query(flt, limit=6, plan=choose_plan({"fts": FTS_CAP, "total": 10**6}, 6))
     assert walk is not None and "UNION ALL" in walk[0] and "EXISTS" in walk[0]
     assert sqlite_query(EventFilter(place_keys=frozenset()), limit=5) is None
+
+
+@pytest.mark.parametrize(
+    ("stats", "walks", "terms", "mode"),
+    [
+        # a few thousand matches of a long OR group, many candidates: collect the ids once
+        ({"fts": 9_800, "total": 1_000_000, "struct": 900}, 32, 10, "set"),
+        ({"fts": 5_000, "total": 1_000_000, "struct": 20_000}, 1, 14, "set"),
+        # common words over many places: one walk of the date index, not one per place
+        ({"fts": FTS_CAP, "total": 1_000_000, "struct": 20_000}, 31, 6, "one_walk"),
+        ({"fts": 150_000, "total": 1_000_000, "struct": 20_000}, 31, 6, "one_walk"),
+        # few places, common words: one walk per place
+        ({"fts": FTS_CAP, "total": 1_000_000, "struct": 2_000}, 2, 2, "walk"),
+        ({"fts": 40, "total": 1_000_000, "struct": 20_000}, 31, 6, "fts"),
+    ],
+)
+def test_plan_modes(stats: dict[str, int], walks: int, terms: int, mode: str) -> None:
+    plan = choose_plan(stats, 6, walks, terms)
+    got = "fts" if plan.fts_driven else "set" if plan.use_set else "one_walk"
+    got = got if plan.fts_driven or plan.use_set or plan.one_walk else "walk"
+    assert got == mode
+
+
+def test_statements_follow_the_index_order() -> None:
+    flt = filter_for(U.understand("fire in Herat this week", NOW))
+    keys = sorted(flt.place_keys or ())
+    assert len(keys) > 1
+    for plan in (
+        SqlitePlan(fts_driven=True),
+        SqlitePlan(fts_driven=False),
+        SqlitePlan(fts_driven=False, use_set=True),
+        SqlitePlan(fts_driven=False, one_walk=True),
+    ):
+        built = sqlite_query(flt, limit=6, plan=plan)
+        assert built is not None
+        sql, params = built
+        # (date_start, date_last, id) is the order of the date indexes: no sort per day
+        assert sql.endswith(
+            "ORDER BY e.date_start DESC, e.date_last DESC, e.id DESC LIMIT ? OFFSET ?"
+        ) or ("ORDER BY date_start DESC, date_last DESC, id DESC LIMIT ? OFFSET ?" in sql)
+        assert params[-2:] == [6, 0] and set(keys) <= set(params)
+    set_sql = sqlite_query(flt, limit=6, plan=SqlitePlan(False, use_set=True))
+    assert set_sql is not None and "+e.id IN (SELECT rowid FROM events_fts" in set_sql[0]
+    one = sqlite_query(flt, limit=6, plan=SqlitePlan(False, one_walk=True))
+    assert one is not None and "+e.place_key IN" in one[0] and "UNION" not in one[0]
+    oldest = sqlite_query(flt, limit=6, order="oldest", plan=SqlitePlan(False, use_set=True))
+    assert oldest is not None and "e.date_last ASC, e.id ASC" in oldest[0]
+
+
+def test_stats_cache_keeps_counts_only_while_fresh() -> None:
+    cache = StatsCache(size=2, ttl=60.0, growth=0.05)
+    key = ("SELECT count(*) …", ("fire",))
+    cache.put(key, 0, 1000, 0.0)
+    assert cache.get(key, 1000, 1.0) is None  # a zero ends a search: never kept
+    cache.put(key, 70, 1000, 0.0)
+    assert cache.get(key, 1040, 30.0) == 70
+    assert cache.get(key, 1100, 30.0) is None  # the store grew by more than 5%
+    cache.put(key, 70, 1000, 0.0)
+    assert cache.get(key, 1000, 61.0) is None  # too old
+    for i in range(3):
+        cache.put(("q", (i,)), i + 1, 1000, 0.0)
+    assert len(cache) == 2 and cache.get(("q", (0,)), 1000, 0.0) is None
