@@ -50,6 +50,7 @@ class EventRow(Base):
         Index("ix_events_status_reported", "status", "reported_at"),
         Index("ix_events_date", "date_start", "date_last"),
         Index("ix_events_reported_on", "reported_on"),
+        Index("ix_events_place_status_date", "place_key", "status", "date_start", "date_last"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

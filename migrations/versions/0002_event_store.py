@@ -85,6 +85,7 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_date', ['date_start', 'date_last'], unique=False)
         batch_op.create_index('ix_events_reported_on', ['reported_on'], unique=False)
+        batch_op.create_index('ix_events_place_status_date', ['place_key', 'status', 'date_start', 'date_last'], unique=False)
         batch_op.create_index('ix_events_place_date', ['place_key', 'date_start', 'date_last'], unique=False)
         batch_op.create_index('ix_events_status_reported', ['status', 'reported_at'], unique=False)
 
@@ -168,6 +169,7 @@ def downgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_status_reported')
         batch_op.drop_index('ix_events_place_date')
+        batch_op.drop_index('ix_events_place_status_date')
         batch_op.drop_index('ix_events_reported_on')
         batch_op.drop_index('ix_events_date')
 

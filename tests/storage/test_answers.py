@@ -9,8 +9,8 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.db.search import Order, SqlitePlan, sqlite_query
 from bot.rendering import Renderer, create_environment
-from bot.db.search import SqlitePlan, sqlite_query
 from bot.services.answers import Answer, filter_for
 from bot.services.domain import Domain, open_domain
 from tests.fixtures.question_events import EVENTS, NOW, store_events
@@ -289,7 +289,7 @@ async def test_every_sqlite_plan_finds_the_same_events(
 ) -> None:
     d, labels = domain
     async with d.sessions() as session:
-        if session.bind.dialect.name != "sqlite":
+        if session.get_bind().dialect.name != "sqlite":
             pytest.skip("SQLite plans only")
         flt = filter_for(d.answers.understand(question, NOW))
         conn = await session.connection()
@@ -300,8 +300,9 @@ async def test_every_sqlite_plan_finds_the_same_events(
             SqlitePlan(fts_driven=False, use_set=True),
             SqlitePlan(fts_driven=False, one_walk=True),
         ):
-            for order in ("newest", "oldest"):
-                built = sqlite_query(flt, limit=20, order=order, plan=plan)  # type: ignore[arg-type]
+            orders: tuple[Order, ...] = ("newest", "oldest")
+            for order in orders:
+                built = sqlite_query(flt, limit=20, order=order, plan=plan)
                 assert built is not None
                 rows = (await conn.exec_driver_sql(built[0], tuple(built[1]))).fetchall()
                 results.append((order, [labels[r[0]] for r in rows]))
