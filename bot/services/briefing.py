@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CursorResult,
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.db.base import UTCDateTime
 from bot.db.delivery_models import (
     EditionRow,
     KeyFigureRow,
@@ -21,6 +39,7 @@ from bot.db.delivery_models import (
     SubscriptionRow,
 )
 from bot.db.event_models import EventRow
+from bot.db.models import Chat
 from bot.db.upsert import insert_for
 from bot.delivery.split import split_html
 from bot.services.editions import store_edition
@@ -34,7 +53,8 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=6)
 BACKGROUND_AGE = timedelta(days=7)  # dated this long before the edition: background, not news
 MAX_EVENTS = 40
-TICK_BATCH = 1000
+TICK_BATCH = 5000
+DAY = timedelta(hours=24)
 
 Render = Callable[..., str]
 
@@ -136,7 +156,7 @@ class TickReport:
     audiences: set[str] = field(default_factory=set)
 
 
-def reported_dates(start: datetime, end: datetime, tz: ZoneInfo) -> list[date]:
+def reported_dates(start: datetime, end: datetime, tz: tzinfo) -> list[date]:
     """Dates D whose end (local midnight after D) falls in (start, end]: date-only reports
     belong to the first edition whose window ends after their day ends."""
     first = start.astimezone(tz).date() - timedelta(days=1)
@@ -153,6 +173,114 @@ def reported_dates(start: datetime, end: datetime, tz: ZoneInfo) -> list[date]:
 
 def _day_label(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+# id, chat_id, thread_id, delivery_minute, timezone, places, event_types, empty_note,
+# next_due_at, last_window_end, chat type
+_DueRow = tuple[
+    int, int, int | None, int, str, str, str, bool, datetime, datetime | None, str | None
+]
+
+
+@dataclass
+class _TickMemo:
+    """What one tick works out once and reuses for every subscriber and batch."""
+
+    editions: dict[str, tuple[int | None, int]] = field(default_factory=dict)
+    by_subscriber: dict[tuple[Any, ...], tuple[int | None, int]] = field(default_factory=dict)
+    following: dict[tuple[int, str, datetime], datetime] = field(default_factory=dict)
+    windows: dict[tuple[datetime, datetime, str], list[EventView]] = field(default_factory=dict)
+    figures: tuple[FigureView, ...] | None = None
+    zones: dict[str, tzinfo] = field(default_factory=dict)
+    slots: dict[datetime, str] = field(default_factory=dict)
+
+    def zone(self, name: str) -> tzinfo:
+        """The zone called `name`, looked up once."""
+        tz = self.zones.get(name)
+        if tz is None:
+            tz = self.zones[name] = zone_of(name)
+        return tz
+
+    def slot(self, due: datetime) -> str:
+        """The outbox key's slot for a due instant: "20210709T0230" (UTC)."""
+        label = self.slots.get(due)
+        if label is None:
+            label = self.slots[due] = f"{due.astimezone(UTC):%Y%m%dT%H%M}"
+        return label
+
+
+_OUTBOX_COLUMNS = ("dedupe_key", "chat_id", "chat_type", "thread_id", "edition_id", "part_no")
+_OUTBOX_TYPES: tuple[Any, ...] = (String, BigInteger, String, BigInteger, Integer, Integer)
+_OUTBOX_FIELDS = tuple(zip(_OUTBOX_COLUMNS, _OUTBOX_TYPES, strict=True))
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+async def _insert_outbox(
+    session: AsyncSession, due: datetime, now: datetime, rows: list[tuple[Any, ...]]
+) -> int:
+    """Insert queued edition parts due at `due`, skipping dedupe keys already there, in one
+    statement (rows as one JSON or array parameter per batch); how many were new.
+
+    Each row is (dedupe_key, chat_id, chat_type, thread_id, edition_id, part_no).
+    """
+    table = cast(Table, OutboxRow.__table__)
+    if _dialect(session) == "postgresql":
+        source = (
+            func.unnest(
+                *(
+                    bindparam(f"p_{name}", [r[i] for r in rows], type_=ARRAY(kind))
+                    for i, (name, kind) in enumerate(_OUTBOX_FIELDS)
+                )
+            )
+            .table_valued(*_OUTBOX_COLUMNS)
+            .render_derived()
+        )
+        values: list[ColumnElement[Any]] = [source.c[name] for name in _OUTBOX_COLUMNS]
+    else:
+        source = func.json_each(bindparam("p_rows", json.dumps(rows), type_=String)).table_valued(
+            "value"
+        )
+        values = [func.json_extract(source.c.value, f"$[{i}]") for i in range(len(_OUTBOX_COLUMNS))]
+    chosen = select(
+        literal("edition"),
+        *values,
+        literal("queued"),
+        literal(0),
+        literal(due, UTCDateTime()),
+        literal(now, UTCDateTime()),
+    ).where(true())  # SQLite: INSERT … SELECT … ON CONFLICT needs a WHERE to parse
+    stmt = (
+        insert_for(session, table)
+        .from_select(
+            ["kind", *_OUTBOX_COLUMNS, "state", "attempts", "not_before", "created_at"], chosen
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    result = await session.execute(stmt)
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+async def _advance(
+    session: AsyncSession, groups: dict[tuple[datetime, datetime, datetime], list[int]]
+) -> None:
+    """Move subscriptions on, each only if its next_due_at is still the one this tick read."""
+    subs = cast(Table, SubscriptionRow.__table__)
+    postgres = _dialect(session) == "postgresql"
+    for (due, following, window), ids in groups.items():
+        # one array or JSON parameter: no variable limit, nothing to expand per id
+        if postgres:
+            chosen = subs.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+        else:
+            listed = func.json_each(bindparam("ids", json.dumps(ids), type_=String))
+            chosen = subs.c.id.in_(select(listed.table_valued("value").c.value))
+        await session.execute(
+            update(subs)
+            .where(chosen, subs.c.next_due_at == due)
+            .values(next_due_at=following, last_window_end=window)
+        )
 
 
 class BriefingService:
@@ -213,25 +341,40 @@ class BriefingService:
 
     async def collect(self, audience: Audience) -> EditionData:
         """The events reported in the audience's window, filtered, grouped and ordered."""
-        tz = audience.zone
-        dates = reported_dates(audience.window_start, audience.window_end, tz)
+        return await self._collect(audience, _TickMemo())
+
+    async def _window(self, start: datetime, end: datetime, timezone: str) -> list[EventView]:
+        """Published events first reported in the window, by id: one query per window."""
+        dates = reported_dates(start, end, zone_of(timezone))
         reported = or_(
             and_(
                 EventRow.reported_on.is_(None),
-                EventRow.reported_at >= audience.window_start,
-                EventRow.reported_at < audience.window_end,
+                EventRow.reported_at >= start,
+                EventRow.reported_at < end,
             ),
             EventRow.reported_on.in_(dates),
         )
         stmt = select(EventRow.id).where(EventRow.status == "published", reported)
-        scope = self._scope(audience.places)
-        if scope is not None:
-            stmt = stmt.where(EventRow.place_key.in_(sorted(scope)))
-        if audience.event_types:
-            stmt = stmt.where(EventRow.event_type.in_(list(audience.event_types)))
         async with self._sessions() as session:
             ids = list((await session.scalars(stmt.order_by(EventRow.id))).all())
-        events = await self._events.get_many(ids)
+        return await self._events.get_many(ids)
+
+    async def _collect(self, audience: Audience, memo: _TickMemo) -> EditionData:
+        tz = audience.zone
+        window = (audience.window_start, audience.window_end, audience.timezone)
+        events = memo.windows.get(window)
+        if events is None:
+            events = memo.windows[window] = await self._window(*window)
+        # Audiences sharing a window differ only in filters: applied here, not in SQL.
+        scope = self._scope(audience.places)
+        types = set(audience.event_types)
+        events = [
+            e
+            for e in events
+            if (scope is None or e.place_key in scope) and (not types or e.event_type in types)
+        ]
+        if memo.figures is None:
+            memo.figures = tuple(await self.figures())
         cutoff = audience.local_date - BACKGROUND_AGE
         news = [e for e in events if e.when.last_day() >= cutoff]
         background = [e for e in events if e.when.last_day() < cutoff]
@@ -262,7 +405,7 @@ class BriefingService:
             scope_label=scope_label,
             groups=tuple(EditionGroup(name, tuple(evs)) for name, evs in groups.items()),
             background=tuple(background[:10]),
-            figures=tuple(await self.figures()),
+            figures=memo.figures,
             more=more,
         )
 
@@ -276,12 +419,19 @@ class BriefingService:
 
     async def edition(self, audience: Audience) -> tuple[int | None, int]:
         """Get or render the audience's edition; returns (edition id or None if empty, parts)."""
+        return await self._edition(audience, _TickMemo())
+
+    async def _edition(self, audience: Audience, memo: _TickMemo) -> tuple[int | None, int]:
         key = audience.key
         async with self._sessions() as session:
-            row = await session.scalar(select(EditionRow).where(EditionRow.audience_key == key))
-            if row is not None:
-                return (row.id if row.parts else None), row.parts
-        data = await self.collect(audience)
+            found = (
+                await session.execute(
+                    select(EditionRow.id, EditionRow.parts).where(EditionRow.audience_key == key)
+                )
+            ).first()
+        if found is not None:
+            return (found.id if found.parts else None), found.parts
+        data = await self._collect(audience, memo)
         parts = self.render(data, empty_note=audience.empty_note)
         shown = [e for g in data.groups for e in g.events] + list(data.background)
         async with self._sessions.begin() as session:
@@ -311,120 +461,108 @@ class BriefingService:
         all the same case: unique outbox keys and a guarded advance make it idempotent."""
         now = now or self._clock.now()
         report = TickReport()
+        memo = _TickMemo()
         while True:
-            async with self._sessions() as session:
-                subs = (
-                    await session.scalars(
-                        select(SubscriptionRow)
-                        .where(
-                            SubscriptionRow.status == "active", SubscriptionRow.next_due_at <= now
-                        )
-                        .order_by(SubscriptionRow.next_due_at, SubscriptionRow.id)
-                        .limit(TICK_BATCH)
-                    )
-                ).all()
-            if not subs:
+            rows = await self._due_batch(now)
+            if not rows:
                 return report
             missed = report.skipped_missed
-            await self._enqueue_batch(list(subs), now, report)
+            await self._enqueue_batch(rows, now, report, memo)
             # Another pass when the batch was full, or when a missed edition moved a
             # subscription to a slot that is already due (a catch-up within grace).
-            if len(subs) < TICK_BATCH and report.skipped_missed == missed:
+            if len(rows) < TICK_BATCH and report.skipped_missed == missed:
                 return report
 
+    async def _due_batch(self, now: datetime) -> list[_DueRow]:
+        """The next batch of active subscriptions due by `now`, with their chat's type."""
+        subs = SubscriptionRow
+        stmt = (
+            select(
+                subs.id,
+                subs.chat_id,
+                subs.thread_id,
+                subs.delivery_minute,
+                subs.timezone,
+                subs.places,
+                subs.event_types,
+                subs.empty_note,
+                subs.next_due_at,
+                subs.last_window_end,
+                Chat.type,
+            )
+            .outerjoin(Chat, Chat.id == subs.chat_id)
+            .where(subs.status == "active", subs.next_due_at <= now)
+            .order_by(subs.next_due_at)
+            .limit(TICK_BATCH)
+        )
+        async with self._sessions() as session:
+            connection = await session.connection()  # Core rows: no ORM loading per row
+            return cast(list[_DueRow], (await connection.execute(stmt)).all())
+
     async def _enqueue_batch(
-        self, subs: list[SubscriptionRow], now: datetime, report: TickReport
+        self, rows: list[_DueRow], now: datetime, report: TickReport, memo: _TickMemo
     ) -> None:
-        outbox: list[dict[str, Any]] = []
-        advances: list[dict[str, Any]] = []
-        editions: dict[str, tuple[int | None, int]] = {}
-        chat_types = await self._chat_types(s.chat_id for s in subs)
-        for sub in subs:
-            due = sub.next_due_at
-            assert due is not None
-            tz = ZoneInfo(sub.timezone)
-            following = next_delivery(sub.delivery_minute, tz, max(due, now - self.grace))
-            if now - due > self.grace:
+        # due -> (dedupe_key, chat_id, chat_type, thread_id, edition_id, part_no)
+        outbox: dict[datetime, list[tuple[Any, ...]]] = {}
+        # (due, next due, window end) -> subscription ids: one guarded UPDATE per group
+        advances: dict[tuple[datetime, datetime, datetime], list[int]] = {}
+        floor = now - self.grace
+        for sid, chat_id, thread_id, minute, tz_name, places, types, note, due, last, ctype in rows:
+            after = due if due > floor else floor
+            following = memo.following.get((minute, tz_name, after))
+            if following is None:
+                following = next_delivery(minute, memo.zone(tz_name), after)
+                memo.following[(minute, tz_name, after)] = following
+            start = last or due - DAY
+            if due < floor:
                 report.skipped_missed += 1
-                log.info("edition for chat %s due %s missed (beyond grace)", sub.chat_id, due)
+                log.info("edition for chat %s due %s missed (beyond grace)", chat_id, due)
                 # The next edition's window starts where this one would have: a missed first
                 # edition keeps its 24 hours too.
-                advances.append(
-                    {
-                        "b_id": sub.id,
-                        "b_due": due,
-                        "next_due": following,
-                        "window": sub.last_window_end or due - timedelta(hours=24),
-                    }
-                )
+                advances.setdefault((due, following, start), []).append(sid)
                 continue
             report.due += 1
-            start = sub.last_window_end or due - timedelta(hours=24)
-            audience = Audience(
-                places=tuple(p for p in sub.places.split("\n") if p),
-                event_types=tuple(t for t in sub.event_types.split("\n") if t),
-                timezone=sub.timezone,
-                window_start=start,
-                window_end=due,
-                empty_note=sub.empty_note,
-            )
-            key = audience.key
-            if key not in editions:
-                editions[key] = await self.edition(audience)
-                report.editions_rendered += 1
-                report.audiences.add(key)
-            edition_id, parts = editions[key]
+            edition = memo.by_subscriber.get((places, types, tz_name, start, due, note))
+            if edition is None:
+                edition = await self._edition_for(
+                    Audience(
+                        places=tuple(p for p in places.split("\n") if p),
+                        event_types=tuple(t for t in types.split("\n") if t),
+                        timezone=tz_name,
+                        window_start=start,
+                        window_end=due,
+                        empty_note=note,
+                    ),
+                    report,
+                    memo,
+                )
+                memo.by_subscriber[(places, types, tz_name, start, due, note)] = edition
+            edition_id, parts = edition
             if edition_id is None:
                 report.skipped_empty += 1
-            slot = f"{due.astimezone(UTC):%Y%m%dT%H%M}"
-            for part in range(parts if edition_id is not None else 0):
-                outbox.append(
-                    {
-                        "kind": "edition",
-                        "dedupe_key": f"daily:{sub.chat_id}:{slot}:{part}",
-                        "chat_id": sub.chat_id,
-                        "chat_type": chat_types.get(sub.chat_id, "private"),
-                        "thread_id": sub.thread_id,
-                        "edition_id": edition_id,
-                        "part_no": part,
-                        "state": "queued",
-                        "attempts": 0,
-                        "not_before": due,
-                        "created_at": now,
-                    }
-                )
-            advances.append({"b_id": sub.id, "b_due": due, "next_due": following, "window": due})
+            else:
+                slot = memo.slot(due)
+                queued = outbox.setdefault(due, [])
+                for part in range(parts):
+                    key = f"daily:{chat_id}:{slot}:{part}"
+                    queued.append((key, chat_id, ctype or "private", thread_id, edition_id, part))
+            advances.setdefault((due, following, due), []).append(sid)
         async with self._sessions.begin() as session:
-            if outbox:
-                table = OutboxRow.__table__
-                stmt = (
-                    insert_for(session, table)
-                    .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                    .returning(table.c.id)
-                )
-                result = await session.execute(stmt, outbox)
-                report.enqueued += len(result.all())
-            if advances:
-                # Core UPDATE (executemany): the ORM would treat a parameter list as a bulk
-                # update by primary key and drop the guard on next_due_at.
-                subs_table = cast(Table, SubscriptionRow.__table__)
-                await session.execute(
-                    update(subs_table)
-                    .where(
-                        subs_table.c.id == bindparam("b_id"),
-                        subs_table.c.next_due_at == bindparam("b_due"),
-                    )
-                    .values(next_due_at=bindparam("next_due"), last_window_end=bindparam("window")),
-                    advances,
-                )
+            for due, queued in outbox.items():
+                report.enqueued += await _insert_outbox(session, due, now, queued)
+            await _advance(session, advances)
 
-    async def _chat_types(self, chat_ids: Iterable[int]) -> dict[int, str]:
-        from bot.db.models import Chat
-
-        ids = list(set(chat_ids))
-        async with self._sessions() as session:
-            rows = (await session.execute(select(Chat.id, Chat.type).where(Chat.id.in_(ids)))).all()
-        return {int(r[0]): str(r[1]) for r in rows}
+    async def _edition_for(
+        self, audience: Audience, report: TickReport, memo: _TickMemo
+    ) -> tuple[int | None, int]:
+        """The audience's edition, got or rendered once per tick."""
+        key = audience.key
+        edition = memo.editions.get(key)
+        if edition is None:
+            edition = memo.editions[key] = await self._edition(audience, memo)
+            report.editions_rendered += 1
+            report.audiences.add(key)
+        return edition
 
     def first_edition_audience(
         self,
