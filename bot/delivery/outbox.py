@@ -3,13 +3,15 @@ sent once, and end sent (with Telegram's message_id), failed (with the reason) o
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -26,6 +28,7 @@ QUEUED, CLAIMED, SENDING, SENT, FAILED, CANCELLED = (
     "failed",
     "cancelled",
 )
+MARK_CHUNK = 500  # ids per `IN (...)` when marking rows sending
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +194,38 @@ class Outbox:
             error=None,
         )
 
+    async def record(self, sending: Sequence[int], sent: Sequence[tuple[int, int]]) -> set[int]:
+        """One transaction for many marks: rows about to go on the wire (`sending`, guarded: only
+        rows still claimed) and rows Telegram accepted (`sent`: row id, message_id). Returns the
+        ids now marked sending (a row cancelled meanwhile is left out: do not send it)."""
+        table = cast(Table, OutboxRow.__table__)
+        marked: set[int] = set()
+        async with self._sessions.begin() as session:
+            if sent:
+                await session.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"), table.c.state == SENDING)
+                    .values(
+                        state=SENT,
+                        message_id=bindparam("b_message_id"),
+                        sent_at=self._clock.now(),
+                        error=None,
+                    ),
+                    [{"b_id": row, "b_message_id": mid} for row, mid in sent],
+                )
+            ids = list(sending)
+            for start in range(0, len(ids), MARK_CHUNK):
+                result = await session.execute(
+                    update(table)
+                    .where(
+                        table.c.id.in_(ids[start : start + MARK_CHUNK]), table.c.state == CLAIMED
+                    )
+                    .values(state=SENDING)
+                    .returning(table.c.id)
+                )
+                marked.update(int(i) for i in result.scalars())
+        return marked
+
     async def retry(self, row_id: int, after: timedelta, error: str, *, count: bool = True) -> None:
         """Back to the queue, not before `after` from now."""
         values: dict[str, Any] = {
@@ -248,7 +283,7 @@ class Outbox:
         Telegram: those (at most the dead sender's concurrency) may be sent twice.
         """
         cutoff = self._clock.now() - older_than
-        cond = [OutboxRow.state.in_([CLAIMED, SENDING])]
+        cond: list[ColumnElement[bool]] = [OutboxRow.state.in_([CLAIMED, SENDING])]
         if instance is not None:
             cond.append(OutboxRow.claimed_by == instance)
         else:
@@ -279,3 +314,89 @@ class Outbox:
             return await session.scalar(
                 select(func.min(OutboxRow.not_before)).where(OutboxRow.state == QUEUED)
             )
+
+
+class MarkBatcher:
+    """Group commit of the sender's hot path: `sending` and `sent` marks that arrive while a
+    commit runs share the next one, so a busy sender pays one transaction per round, not two
+    per message. A caller returns only once its mark is committed."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        *,
+        max_rows: int = MARK_CHUNK,
+        attempts: int = 3,
+        retry_delay: float = 0.2,
+    ) -> None:
+        self.outbox = outbox
+        self.max_rows = max(1, max_rows)
+        self.attempts = max(1, attempts)
+        self.retry_delay = retry_delay
+        self.commits = 0
+        self._sending: dict[int, asyncio.Future[bool]] = {}
+        self._sent: dict[int, tuple[int, asyncio.Future[None], int]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def sending(self, row_id: int) -> bool:
+        """Mark a claimed row sending; False when it is no longer claimed (cancelled)."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._sending[row_id] = future
+        self._kick()
+        return await future
+
+    async def sent(self, row_id: int, message_id: int) -> None:
+        """Record that Telegram accepted a row (raises when the commit kept failing)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sent[row_id] = (message_id, future, 0)
+        self._kick()
+        await future
+
+    def _kick(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while self._sending or self._sent:
+            await asyncio.sleep(0)  # callers woken in this same loop pass join the commit
+            sending = dict(itertools.islice(self._sending.items(), self.max_rows))
+            sent = dict(itertools.islice(self._sent.items(), self.max_rows))
+            for row in sending:
+                del self._sending[row]
+            for row in sent:
+                del self._sent[row]
+            try:
+                marked = await self.outbox.record(
+                    list(sending), [(row, mid) for row, (mid, _, _) in sent.items()]
+                )
+            except Exception as exc:  # handed to every waiting caller
+                log.warning("committing %d outbox marks failed: %r", len(sending) + len(sent), exc)
+                for marking in sending.values():
+                    _settle(marking, exc=exc)
+                retry = False
+                for row, (mid, future, tries) in sent.items():
+                    # the message is out: keep trying to record it rather than requeue it
+                    if tries + 1 < self.attempts and not future.done():
+                        self._sent[row] = (mid, future, tries + 1)
+                        retry = True
+                    else:
+                        _settle(future, exc=exc)
+                if retry:
+                    await asyncio.sleep(self.retry_delay)
+                continue
+            self.commits += 1
+            for row, marking in sending.items():
+                _settle(marking, row in marked)
+            for _, recording, _ in sent.values():
+                _settle(recording, None)
+
+
+def _settle(
+    future: asyncio.Future[Any], result: Any = None, *, exc: BaseException | None = None
+) -> None:
+    if future.done():  # its caller was cancelled
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)

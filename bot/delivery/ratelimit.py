@@ -22,6 +22,8 @@ Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[Any]]
 
 HEADROOM = 0.99  # 1 % below the cap absorbs timer jitter
+LATE_TOLERANCE = 0.002  # s a caller may wake after its slot before later slots move back
+GRANT_MARGIN = 0.005  # s: grants bunched by late wake-ups still leave a second this much slack
 BUCKET = "telegram"
 
 
@@ -46,32 +48,64 @@ def interval_for(rate: float, headroom: float = HEADROOM) -> float:
 
 
 class LocalRateLimiter:
-    """Evenly spaced slots for one process (the sender's default)."""
+    """Evenly spaced slots for one process (the sender's default).
+
+    Slots sit at fixed instants `interval` apart, so a caller woken a little late (timer
+    granularity, a busy loop) costs no throughput: the next slots keep their times. A caller
+    woken later than `tolerance` (a stall: garbage collection, a slow callback) shifts every
+    later slot by the excess instead, so the messages held up are not sent in a burst that,
+    once they land next to the ones the stall delayed on their way, overfills Telegram's second.
+    On top, at most `burst` (the rate, at least 1) grants fall in any `burst / rate + margin` s.
+    """
 
     def __init__(
         self,
         rate: float,
         *,
         headroom: float = HEADROOM,
+        tolerance: float | None = None,
+        margin: float = GRANT_MARGIN,
         monotonic: Monotonic = loop_time,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.interval = interval_for(rate, headroom)
+        self.tolerance = (
+            tolerance if tolerance is not None else max(LATE_TOLERANCE, 5 * self.interval)
+        )
+        self.burst = max(1, math.floor(rate))
+        self.window = self.burst / rate + margin
+        self.shifted = 0.0  # seconds the schedule moved back after stalls
+        self.delayed = 0  # grants held back by the window check
         self._monotonic = monotonic
         self._sleep = sleep
-        self._next = -math.inf
+        self._next = -math.inf  # schedule time of the next free slot
+        self._granted: deque[float] = deque(maxlen=self.burst)
 
     def reserve(self) -> float:
-        """Take the next free slot; returns its time on the `monotonic` clock."""
-        at = max(self._next, self._monotonic())
+        """Take the next free slot; returns its time on the `monotonic` clock (as scheduled now)."""
+        at = max(self._next, self._monotonic() - self.shifted)
         self._next = at + self.interval
-        return at
+        return at + self.shifted
 
     async def acquire(self) -> None:
-        """Wait for this caller's slot."""
-        wait = self.reserve() - self._monotonic()
-        if wait > 0:
-            await self._sleep(wait)
+        """Wait for this caller's slot (and, when grants bunched up, for the window to allow)."""
+        slot = self.reserve() - self.shifted
+        while True:
+            now = self._monotonic()
+            due = slot + self.shifted
+            if now < due:
+                await self._sleep(due - now)
+                continue
+            if now - due > self.tolerance:
+                self.shifted += now - due - self.tolerance
+            if len(self._granted) == self.burst:
+                wait = self._granted[0] + self.window - now
+                if wait > 0:
+                    self.delayed += 1
+                    await self._sleep(wait)
+                    continue
+            self._granted.append(now)
+            return
 
 
 class SharedRateLimiter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -13,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.delivery.outbox import Outbox, Outgoing
+from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
 from bot.delivery.ratelimit import LocalRateLimiter, RateLimiter
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient, Transport
 
@@ -74,12 +73,16 @@ class Sender:
         self.on_chat_gone = on_chat_gone
         self.stats = SenderStats()
         self._monotonic = monotonic
-        # Evenly spaced sends so no 1-second window ever holds more than `rate` messages (1 %
-        # headroom absorbs timer jitter); `limiter` (e.g. shared by instances) replaces it.
+        # Evenly spaced sends so no 1-second window ever holds more than `rate` messages (see
+        # LocalRateLimiter); `limiter` (e.g. shared by instances) replaces it.
         self._limiter: RateLimiter | None = limiter
         if limiter is None and rate > 0:
             self._limiter = LocalRateLimiter(rate)
+        # A slot is held from the `sending` mark until the `sent` mark is committed, so rows on
+        # the wire plus rows sent but not yet recorded never exceed `concurrency` (a crash can
+        # send twice only those).
         self._slots = asyncio.Semaphore(self.concurrency)
+        self.marks = MarkBatcher(outbox)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_next: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
@@ -112,91 +115,190 @@ class Sender:
 
     # ---- one message ------------------------------------------------------------------
 
+    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
+
+    def _forget_lock(self, chat_id: int, lock: asyncio.Lock) -> None:
+        # A long-running sender meets many chats: drop a lock nobody holds or waits for.
+        if not lock.locked() and not getattr(lock, "_waiters", None):
+            self._chat_locks.pop(chat_id, None)
+
     async def _deliver(self, msg: Outgoing) -> None:
-        lock = self._chat_locks.setdefault(msg.chat_id, asyncio.Lock())
-        async with lock:
-            held = self._hold.get(msg.chat_id, 0.0) - self._monotonic()
-            if held > 0:
-                await self.outbox.retry(
-                    msg.id,
-                    timedelta(seconds=held + HOLD_MARGIN),
-                    "held behind an earlier message to this chat",
-                    count=False,
-                )
+        lock = self._chat_lock(msg.chat_id)
+        try:
+            async with lock:
+                await self._deliver_locked(msg)
+        finally:
+            self._forget_lock(msg.chat_id, lock)
+
+    async def _deliver_locked(self, msg: Outgoing) -> None:
+        held = self._hold.get(msg.chat_id, 0.0) - self._monotonic()
+        if held > 0:
+            await self.outbox.retry(
+                msg.id,
+                timedelta(seconds=held + HOLD_MARGIN),
+                "held behind an earlier message to this chat",
+                count=False,
+            )
+            return
+        await self._pace_chat(msg)
+        async with self._slots:
+            if self._stopping:
+                await self.outbox.release([msg.id])
                 return
-            await self._pace_chat(msg)
-            async with self._slots:
-                if self._stopping:
-                    await self.outbox.release([msg.id])
-                    return
-                if not await self.outbox.mark_sending(msg.id):
-                    return  # cancelled meanwhile
-                if self._limiter is not None:
-                    # Right before the wire: a slow database write between the slot and the
-                    # send would bunch messages up past Telegram's global limit.
-                    await self._limiter.acquire()
-                try:
-                    message_id = await self.transport.send(msg)
-                except RetryLater as exc:
-                    self.stats.throttled += 1
-                    self._chat_next[msg.chat_id] = self._monotonic() + exc.seconds
-                    self._hold[msg.chat_id] = self._chat_next[msg.chat_id]
-                    await self.outbox.retry(
-                        msg.id, timedelta(seconds=exc.seconds), exc.reason, count=False
-                    )
-                except ChatGone as exc:
-                    self.stats.gone += 1
-                    await self.outbox.fail(msg.id, exc.reason)
-                    await self.outbox.fail_chat(msg.chat_id, exc.reason)
-                    if self.on_chat_gone is not None:
-                        await self.on_chat_gone(msg.chat_id, exc.reason)
-                except Rejected as exc:
+            if not await self.marks.sending(msg.id):
+                return  # cancelled meanwhile
+            if self._limiter is not None:
+                # Right before the wire: a slow database write between the slot and the send
+                # would bunch messages up past Telegram's global limit.
+                await self._limiter.acquire()
+            try:
+                message_id = await self.transport.send(msg)
+            except RetryLater as exc:
+                self._note_sent(msg)
+                self.stats.throttled += 1
+                self._chat_next[msg.chat_id] = self._monotonic() + exc.seconds
+                self._hold[msg.chat_id] = self._chat_next[msg.chat_id]
+                await self.outbox.retry(
+                    msg.id, timedelta(seconds=exc.seconds), exc.reason, count=False
+                )
+            except ChatGone as exc:
+                self._note_sent(msg)
+                self.stats.gone += 1
+                await self.outbox.fail(msg.id, exc.reason)
+                await self.outbox.fail_chat(msg.chat_id, exc.reason)
+                if self.on_chat_gone is not None:
+                    await self.on_chat_gone(msg.chat_id, exc.reason)
+            except Rejected as exc:
+                self._note_sent(msg)
+                self.stats.failed += 1
+                self.stats.latest_errors.append(exc.reason)
+                log.warning("outbox row %s rejected: %s", msg.id, exc.reason)
+                await self.outbox.fail(msg.id, exc.reason)
+            except Transient as exc:
+                self._note_sent(msg)
+                if msg.attempts + 1 >= self.max_attempts:
                     self.stats.failed += 1
-                    self.stats.latest_errors.append(exc.reason)
-                    log.warning("outbox row %s rejected: %s", msg.id, exc.reason)
-                    await self.outbox.fail(msg.id, exc.reason)
-                except Transient as exc:
-                    if msg.attempts + 1 >= self.max_attempts:
-                        self.stats.failed += 1
-                        await self.outbox.fail(msg.id, f"gave up: {exc.reason}")
-                    else:
-                        self.stats.retried += 1
-                        backoff = min(300.0, 2.0 ** (msg.attempts + 1))
-                        self._hold[msg.chat_id] = self._monotonic() + backoff
-                        await self.outbox.retry(msg.id, timedelta(seconds=backoff), exc.reason)
+                    await self.outbox.fail(msg.id, f"gave up: {exc.reason}")
                 else:
-                    self.stats.sent += 1
-                    await self.outbox.mark_sent(msg.id, message_id)
-                finally:
-                    self._note_sent(msg)
+                    self.stats.retried += 1
+                    backoff = min(300.0, 2.0 ** (msg.attempts + 1))
+                    self._hold[msg.chat_id] = self._monotonic() + backoff
+                    await self.outbox.retry(msg.id, timedelta(seconds=backoff), exc.reason)
+            else:
+                self._note_sent(msg)
+                self.stats.sent += 1
+                try:
+                    await self.marks.sent(msg.id, message_id)
+                except Exception:
+                    # Never requeue a message Telegram has: the row stays `sending`, and only
+                    # recover() after a restart may send it again.
+                    log.exception("outbox row %s was sent but could not be recorded", msg.id)
+
+    async def _deliver_or_requeue(self, msg: Outgoing) -> None:
+        """Deliver; a failure before the message reached Telegram puts the row back."""
+        try:
+            await self._deliver(msg)
+        except Exception as exc:
+            log.error("sending outbox row %s failed", msg.id, exc_info=exc)
+            try:
+                await self.outbox.retry(msg.id, timedelta(seconds=30), repr(exc))
+            except Exception:
+                log.exception("could not requeue outbox row %s", msg.id)
 
     # ---- loops ------------------------------------------------------------------------
 
+    @property
+    def claim_size(self) -> int:
+        """Rows claimed per transaction."""
+        return max(1, min(self.batch, self.concurrency * 8))
+
+    @property
+    def window(self) -> int:
+        """At most this many rows claimed and not yet settled at once."""
+        return max(2 * self.claim_size, 2 * self.concurrency)
+
     async def step(self) -> int:
-        """Claim one batch and send it; returns how many rows were claimed."""
-        claimed = await self.outbox.claim(self.instance, min(self.batch, self.concurrency * 8))
-        if claimed:
-            results = await asyncio.gather(
-                *(self._deliver(m) for m in claimed), return_exceptions=True
-            )
-            for msg, result in zip(claimed, results, strict=True):
-                if isinstance(result, Exception):
-                    log.error("sending outbox row %s failed", msg.id, exc_info=result)
-                    await self.outbox.retry(msg.id, timedelta(seconds=30), repr(result))
+        """Claim one batch and send it all; returns how many rows were claimed."""
+        claimed = await self.outbox.claim(self.instance, self.claim_size)
+        await asyncio.gather(*(self._deliver_or_requeue(m) for m in claimed))
         return len(claimed)
+
+    async def _pump(self, stop: asyncio.Event | None, deadline: float | None) -> int:
+        """The continuous pipeline: claim more rows as earlier ones settle, so no batch waits
+        for its slowest send. Returns when `stop` is set, or (with a `deadline`) when nothing is
+        ready or in hand after it. Rows in hand when it returns are settled or released."""
+        tasks: set[asyncio.Task[None]] = set()
+        room = asyncio.Event()  # set when enough rows settled to claim again
+        refill = max(1, self.claim_size // 2)
+
+        def settled(task: asyncio.Task[None]) -> None:
+            tasks.discard(task)
+            if self.window - len(tasks) >= refill:
+                room.set()
+
+        total = 0
+        try:
+            while stop is None or not stop.is_set():
+                room.clear()
+                wanted = min(self.claim_size, self.window - len(tasks))
+                if tasks and wanted < refill:
+                    wanted = 0  # wait for room rather than claim a handful
+                claimed: list[Outgoing] = []
+                if wanted > 0:
+                    try:
+                        claimed = await self.outbox.claim(self.instance, wanted)
+                    except Exception:
+                        if stop is None:
+                            raise
+                        log.exception("claiming outbox rows failed; retrying shortly")
+                for msg in claimed:
+                    task = asyncio.create_task(self._deliver_or_requeue(msg))
+                    tasks.add(task)
+                    task.add_done_callback(settled)
+                total += len(claimed)
+                if claimed and len(claimed) == wanted:
+                    continue  # more may be ready
+                if tasks:
+                    # no room: wait for it; room but nothing ready: look again after a while
+                    await self._wait(room, stop, None if wanted == 0 else self.poll_interval)
+                    continue
+                if claimed:
+                    continue
+                if deadline is not None and self._monotonic() >= deadline:
+                    break
+                timeout = self.poll_interval
+                if deadline is not None:
+                    timeout = min(timeout, max(0.0, deadline - self._monotonic()))
+                await self._wait(None, stop, timeout)
+        finally:
+            if tasks:
+                self._stopping = self._stopping or (stop is not None and stop.is_set())
+                await asyncio.gather(*tasks, return_exceptions=True)
+        return total
+
+    @staticmethod
+    async def _wait(
+        room: asyncio.Event | None, stop: asyncio.Event | None, timeout: float | None
+    ) -> None:
+        """Until `room` or `stop` is set, or `timeout` s passed."""
+        events = [e for e in (room, stop) if e is not None]
+        if not events:
+            await asyncio.sleep(timeout or 0.0)
+            return
+        waiters = [asyncio.ensure_future(e.wait()) for e in events]
+        try:
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
 
     async def drain(self, *, max_wait: float = 0.0) -> int:
         """Send until nothing is ready (waiting up to `max_wait` s for delayed rows)."""
-        total = 0
-        deadline = self._monotonic() + max_wait
-        while True:
-            n = await self.step()
-            total += n
-            if n:
-                continue
-            if self._monotonic() >= deadline:
-                return total
-            await asyncio.sleep(min(self.poll_interval, max(0.0, deadline - self._monotonic())))
+        return await self._pump(None, self._monotonic() + max_wait)
 
     async def aclose(self) -> None:
         """Release what the rate limiter holds (a Redis connection)."""
@@ -209,11 +311,8 @@ class Sender:
         await self.outbox.recover(older_than=timedelta(minutes=5))
         while not stop.is_set():
             try:
-                n = await self.step()
+                await self._pump(stop, None)
             except Exception:
-                log.exception("sender step failed; retrying shortly")
-                n = 0
-            if n == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
+                log.exception("sender loop failed; retrying shortly")
+                await self._wait(None, stop, self.poll_interval)
         self._stopping = True

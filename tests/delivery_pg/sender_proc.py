@@ -81,9 +81,7 @@ async def main(
             await asyncio.to_thread(sys.stdin.readline)
             outbox = sender.outbox
             while True:
-                n = await sender.step()
-                if n:
-                    continue
+                await sender.drain()  # the pipeline, until nothing is ready
                 counts = await outbox.counts()
                 if not any(counts.get(state, 0) for state in ("queued", "claimed", "sending")):
                     break  # the other process may still hold rows: wait until all are settled

@@ -244,3 +244,69 @@ async def test_postgres_limiter_shared_by_instances(pg_bucket_url: str) -> None:
 async def test_redis_limiter_shared_by_instances(redis_limiters: list[RedisRateLimiter]) -> None:
     granted = await hammer(list(redis_limiters), PER_INSTANCE, 4)
     check_shared(granted, list(redis_limiters))
+
+
+def stalled(at: float, length: float) -> Callable[[float], Awaitable[None]]:
+    """A sleep on a loop blocked from `at` for `length` s: wake-ups due meanwhile come late."""
+
+    async def sleep(delay: float) -> None:
+        end = loop_time() + delay
+        if at <= end < at + length:
+            end = at + length
+        await asyncio.sleep(max(0.0, end - loop_time()))
+
+    return sleep
+
+
+def late_by(late: float) -> Callable[[float], Awaitable[None]]:
+    """A sleep that always wakes `late` s after it should (timer granularity, a busy loop)."""
+
+    async def sleep(delay: float) -> None:
+        await asyncio.sleep(delay + late)
+
+    return sleep
+
+
+@pytest.mark.parametrize(("rate", "late"), [(30.0, 0.001), (30.0, 0.002), (1000.0, 0.001)])
+def test_local_limiter_late_wakeups_cost_no_rate(rate: float, late: float) -> None:
+    """Slots keep their times when callers wake a little late, so the rate holds."""
+
+    async def main() -> list[float]:
+        return (await hammer([LocalRateLimiter(rate, sleep=late_by(late))], int(rate * 2), 8))[0]
+
+    times = warp(main)
+    achieved = (len(times) - 1) / (times[-1] - times[0])
+    assert achieved >= rate * 0.985
+    assert max_in_window(times) <= rate
+
+
+@pytest.mark.parametrize("rate", [30.0, 1000.0])
+def test_local_limiter_does_not_burst_after_a_stall(rate: float) -> None:
+    """Slots that passed during a stall are not all granted at once when it ends."""
+
+    async def main() -> tuple[LocalRateLimiter, float, list[float]]:
+        start = loop_time()
+        limiter = LocalRateLimiter(rate, sleep=stalled(start + 1.0, 0.2))
+        return limiter, start, (await hammer([limiter], int(rate * 2), 16))[0]
+
+    limiter, start, times = warp(main)
+    end = start + 1.2
+    after = [t for t in times if end <= t < end + 0.1]
+    allowed = (0.1 + limiter.tolerance) / limiter.interval + 1
+    assert len(after) <= allowed  # without the shift: 0.3 s worth of slots in 0.1 s
+    # the schedule moved back by about the stall
+    assert 0.2 - limiter.tolerance - limiter.interval <= limiter.shifted <= 0.2 + limiter.tolerance
+    assert max_in_window(times) <= rate
+
+
+@pytest.mark.parametrize(("rate", "count"), [(30.0, 90), (1000.0, 2000)])
+def test_local_limiter_window_caps_a_catch_up_burst(rate: float, count: int) -> None:
+    """Even when told to catch up on everything a stall held back, no second overfills."""
+
+    async def main() -> tuple[LocalRateLimiter, list[float]]:
+        limiter = LocalRateLimiter(rate, tolerance=10.0, sleep=stalled(loop_time() + 1.0, 0.9))
+        return limiter, (await hammer([limiter], count, 16))[0]
+
+    limiter, times = warp(main)
+    assert limiter.delayed > 0  # the burst was held back by the window
+    assert max_in_window(times, limiter.window) <= rate
