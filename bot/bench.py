@@ -384,7 +384,7 @@ async def _broadcast(url: str, cap: int, messages: int) -> dict[str, Any]:
             gc.collect()
             gc.freeze()
             t0 = time.perf_counter()
-            await sender.drain(max_wait=5.0)
+            await sender.drain(max_wait=messages / cap + 5.0)
             drain_s = time.perf_counter() - t0
         counts = await domain.outbox.counts(f"bench-{cap}")
     sends = [c for c in api.calls if c.method == "sendMessage"]

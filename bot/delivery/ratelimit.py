@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[Any]]
 
-HEADROOM = 0.99  # 1 % below the cap absorbs timer jitter
+HEADROOM = 0.98  # 2 % below the cap absorbs timer jitter and still reaches ≥ 0.97 of it
 LATE_TOLERANCE = 0.002  # s a caller may wake after its slot before later slots move back
 GRANT_MARGIN = 0.005  # s: grants bunched by late wake-ups still leave a second this much slack
 BUCKET = "telegram"
