@@ -459,6 +459,9 @@ _VALUE_MONTH = re.compile(rf"\b{_MON}", re.IGNORECASE)
 _PERIODS = {"day": Precision.DAY, "week": Precision.WEEK, "month": Precision.MONTH}
 
 
+_VALUE_DMY = re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3,9}\.?)[ -](\d{4})$")
+
+
 def parse_date_value(value: str, *, default_year: int | None = None) -> FuzzyDate | None:
     """Parse a stand-alone date field (`2021-07-08`, `08 July 2021`, `July 2021`, `2021`)."""
     value = value.strip() if isinstance(value, str) else ""
@@ -471,6 +474,12 @@ def parse_date_value(value: str, *, default_year: int | None = None) -> FuzzyDat
             return None
     if m := _VALUE_YEAR.match(value):
         return FuzzyDate.year(int(m[1])) if 1 <= int(m[1]) <= 9999 else None
+    if (m := _VALUE_DMY.match(value)) and (month := MONTHS.get(m[2].lower().rstrip("."))):
+        # ACLED's "08 July 2021" (and "8 Jul 2021"): the common case, without dateparser.
+        try:
+            return FuzzyDate.day(date(int(m[3]), month, int(m[1])))
+        except ValueError:
+            return None
     if _VALUE_RELATIVE.search(value) or not re.search(r"\d", value):
         return None  # relative words need a reference day; a bare month name needs a year
     if _VALUE_MONTH.search(value) is None and len(re.findall(r"\d+", value)) < 3:

@@ -513,3 +513,23 @@ def test_event_dates_never_in_the_future() -> None:
     this_week = event_date_in_text("this week", PUB)
     assert this_week is not None and this_week.first_day() <= PUB  # starts in the past
     assert this_week.last_day() == PUB + timedelta(days=2)  # a week still covers its Sunday
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("8 Jul 2021", date(2021, 7, 8)),
+        ("08-Jul-2021", date(2021, 7, 8)),
+        ("30 Sept 2021", date(2021, 9, 30)),
+        ("1 December 2020", date(2020, 12, 1)),
+        ("29 February 2021", None),
+        ("8 Foo 2021", None),
+    ],
+)
+def test_acled_day_month_year_fast_path(value: str, expected: date | None) -> None:
+    result = parse_date_value(value)
+    if expected is None:
+        assert result is None
+    else:
+        assert result is not None
+        assert (result.start, result.precision) == (expected, Precision.DAY)
