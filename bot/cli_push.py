@@ -28,9 +28,7 @@ def register(app: typer.Typer) -> None:
         value: Annotated[
             str | None, typer.Argument(help="DATE for since, IDS for events (3,5,8), TEXT for text")
         ] = None,
-        to: Annotated[
-            str, typer.Option("--to", help="all | a place name | chat:CHAT_ID")
-        ] = "all",
+        to: Annotated[str, typer.Option("--to", help="all | a place name | chat:CHAT_ID")] = "all",
         yes: Annotated[bool, typer.Option("--yes", help="Send without asking.")] = False,
         now: NowOption = None,
         tz: TzOption = None,

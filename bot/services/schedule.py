@@ -51,12 +51,12 @@ def parse_hhmm(text: str) -> int | None:
 
 
 def hhmm(minute: int) -> str:
-    """"07:30" for 450."""
+    """ "07:30" for 450."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def offset_label(tz: tzinfo, at: datetime) -> str:
-    """"+4:30" style UTC offset of a zone at an instant."""
+    """ "+4:30" style UTC offset of a zone at an instant."""
     off = at.astimezone(tz).utcoffset() or timedelta(0)
     total = int(off.total_seconds() // 60)
     sign = "+" if total >= 0 else "−"
