@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -48,60 +48,27 @@ FORGET_RE = re.compile(r"fg:(yes|no)")
 OWNERS_ONLY = "Only owners (ADMIN_IDS) can add or remove admins."
 COMMANDS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 
-T = TypeVar("T")
-
-
 # --------------------------------------------------------------------------- services
-
-
-def _service(context: SitrepContext, name: str, kind: type[T], make: Any) -> T:
-    """`services.domain.<name>` when the domain has it, else one built once and kept in extras."""
-    services = context.services
-    found = getattr(services.domain, name, None)
-    if isinstance(found, kind):
-        return found
-    cached = services.extras.get(name)
-    if not isinstance(cached, kind):
-        cached = make(services)
-        services.extras[name] = cached
-    return cached
 
 
 def access_service(context: SitrepContext) -> AccessService:
     """The allowlist and admin roster."""
-    return _service(
-        context,
-        "access",
-        AccessService,
-        lambda s: AccessService(s.sessions, s.clock, s.settings.admin_ids),
-    )
+    return context.services.domain.access
 
 
 def privacy_service(context: SitrepContext) -> PrivacyService:
     """Forgetting users and chats."""
-    return _service(context, "privacy", PrivacyService, lambda s: PrivacyService(s.sessions))
+    return context.services.domain.privacy
 
 
 def question_log(context: SitrepContext) -> QuestionLog:
     """The question log (the question handler records each question here)."""
-    return _service(
-        context, "question_log", QuestionLog, lambda s: QuestionLog(s.sessions, s.clock)
-    )
+    return context.services.domain.question_log
 
 
 def stats_service(context: SitrepContext) -> StatsService:
     """The /stats figures."""
-
-    def make(s: Any) -> StatsService:
-        def name_of(key: str) -> str | None:
-            place = s.gazetteer.get(key)
-            return place.name if place is not None else None
-
-        return StatsService(
-            s.sessions, s.settings.tz, name_of, timezone_name=s.settings.default_timezone
-        )
-
-    return _service(context, "stats", StatsService, make)
+    return context.services.domain.stats
 
 
 def _user_id(update: Update) -> int | None:

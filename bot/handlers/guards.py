@@ -16,22 +16,13 @@ from bot.services.audit import AuditLog
 log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, that command is for Sitrep admins only."
-AUDIT_KEY = "audit_log"
 
 HandlerFn = TypeVar("HandlerFn", bound=Callable[[Update, SitrepContext], Awaitable[object]])
 
 
 def audit_log(context: SitrepContext) -> AuditLog:
-    """The audit log: `services.domain.audit` when the domain has one, else one kept in extras."""
-    services = context.services
-    found = getattr(services.domain, "audit", None)
-    if isinstance(found, AuditLog):
-        return found
-    cached = services.extras.get(AUDIT_KEY)
-    if not isinstance(cached, AuditLog):
-        cached = AuditLog(services.sessions, services.clock)
-        services.extras[AUDIT_KEY] = cached
-    return cached
+    """The audit log."""
+    return context.services.domain.audit
 
 
 def _what(update: Update) -> str:
