@@ -312,7 +312,8 @@ def test_local_limiter_window_caps_a_catch_up_burst(rate: float, count: int) -> 
 
     limiter, times = warp(main)
     busiest = max_in_window(times, limiter.window)
-    # Either the window check held the catch-up burst back, or (a loaded machine granting slower
-    # than the cap) the burst never reached a full window; never more than the cap.
-    assert limiter.delayed > 0 or busiest < limiter.burst
-    assert busiest <= rate
+    assert busiest <= rate  # never more than the cap in any window
+    if rate <= 30:
+        # At 30/s the machine always outruns the cap, so the catch-up burst must have been held
+        # back by the window check; at 1,000/s a loaded machine may grant slower than the cap.
+        assert limiter.delayed > 0
