@@ -21,7 +21,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database migrations (Alembic), and copying a store between databases.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 
 DbOption = Annotated[
@@ -209,6 +212,16 @@ def db_revision(
             lambda cfg: command.revision(cfg, message=message, autogenerate=autogenerate),
         )
     )
+
+
+def _register_db_verbs() -> None:
+    """`sitrep db` verbs that live in their own modules."""
+    from bot import cli_db
+
+    cli_db.register(db_app)
+
+
+_register_db_verbs()
 
 
 def _register_verbs() -> None:
