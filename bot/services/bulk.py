@@ -16,6 +16,7 @@ Rules (documented choices):
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import logging
@@ -34,14 +35,15 @@ from bot.db.event_models import EventRow
 from bot.services.bulk_acled import (
     EXPORT_COLUMNS,
     REQUIRED_COLUMNS,
+    AcledParser,
     acled_record,
-    parse_acled_row,
 )
 from bot.services.bulk_jsonl import dump_line, event_record, parse_jsonl_line, sitrep_key
 from bot.services.bulk_types import (
     BadRow,
     BulkError,
     ImportReport,
+    KnownPlace,
     ParsedRow,
     PlaceHint,
     RowError,
@@ -54,7 +56,8 @@ from bot.services.places import PlaceError
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
+YIELD_EVERY = 200
 CHUNK = 1 << 16
 _PRECISION_RANK = {
     LocationPrecision.EXACT: 0,
@@ -147,7 +150,9 @@ class _Counted:
             self._progress(self._total, self._total)
 
 
-def _acled_rows(lines: _Counted, path: Path, today: date) -> Iterator[ParsedRow | BadRow]:
+def _acled_rows(
+    lines: _Counted, path: Path, today: date, known_place: KnownPlace | None
+) -> Iterator[ParsedRow | BadRow]:
     reader = csv.reader(lines)
     try:
         header = next(reader)
@@ -163,6 +168,7 @@ def _acled_rows(lines: _Counted, path: Path, today: date) -> Iterator[ParsedRow 
             f"{', '.join(missing)} (needs at least {', '.join(REQUIRED_COLUMNS)})"
         )
     width = len(columns)
+    parser = AcledParser(today, known_place)
     line = reader.line_num + 1
     while True:
         try:
@@ -181,7 +187,7 @@ def _acled_rows(lines: _Counted, path: Path, today: date) -> Iterator[ParsedRow 
             continue
         row = dict(zip(columns, values, strict=False))
         try:
-            yield parse_acled_row(row, start, today)
+            yield parser.parse(row, start)
         except RowError as exc:
             yield BadRow(start, str(exc))
 
@@ -198,14 +204,25 @@ def _jsonl_rows(lines: _Counted, today: date) -> Iterator[ParsedRow | BadRow]:
 
 
 def read_rows(
-    path: Path, fmt: Format, today: date, progress: Progress | None = None
+    path: Path,
+    fmt: Format,
+    today: date,
+    progress: Progress | None = None,
+    known_place: KnownPlace | None = None,
 ) -> Iterator[ParsedRow | BadRow]:
-    """Stream a file's rows as drafts or bad rows (a key seen twice makes the later row bad)."""
+    """Stream a file's rows as drafts or bad rows (a key seen twice makes the later row bad).
+
+    `known_place` lets ACLED rows whose place is already resolved be drafted with it at once.
+    """
     total = path.stat().st_size
     first_line: dict[str, int] = {}
     with path.open(encoding="utf-8-sig", newline="") as f:
         lines = _Counted(f, progress, total)
-        rows = _acled_rows(lines, path, today) if fmt is Format.ACLED else _jsonl_rows(lines, today)
+        rows = (
+            _acled_rows(lines, path, today, known_place)
+            if fmt is Format.ACLED
+            else _jsonl_rows(lines, today)
+        )
         for item in rows:
             if isinstance(item, ParsedRow):
                 key = item.draft.external_key or ""
@@ -233,13 +250,30 @@ class PlaceResolver:
         self._gaz: Gazetteer = domain.gazetteer
         self._report = report
         self._memo: dict[PlaceHint, _Placed] = {}
+        # The parser hands out one PlaceHint object per distinct place, so most rows are found
+        # by identity before hashing; the hint is kept in the value, so its id stays its own.
+        self._by_id: dict[int, tuple[PlaceHint, _Placed]] = {}
+
+    def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
+        """The place key and precision of a hint resolved before, without asking anything."""
+        seen = self._by_id.get(id(hint))
+        if seen is not None and seen[0] is hint:
+            return seen[1].key, seen[1].precision
+        found = self._memo.get(hint)
+        return (found.key, found.precision) if found is not None else None
 
     async def place(self, hint: PlaceHint) -> _Placed:
         """The place key and location precision for a row's place hint."""
+        seen = self._by_id.get(id(hint))
+        if seen is not None and seen[0] is hint:
+            return seen[1]
         found = self._memo.get(hint)
         if found is None:
             found = await (self._jsonl(hint) if hint.exact else self._acled(hint))
             self._memo[hint] = found
+        if len(self._by_id) >= 100_000:
+            self._by_id.clear()
+        self._by_id[id(hint)] = (hint, found)
         return found
 
     async def _add(
@@ -283,12 +317,27 @@ class PlaceResolver:
             return True
         return any(a.key == area.key for a in self._gaz.ancestors(place.key))
 
+    def _named(self, name: str, areas: list[Place]) -> Place | None:
+        """The place called `name` inside the narrowest of the row's admin areas that has one.
+
+        Names repeat across provinces (two Faizabads): the row's admin areas choose among them.
+        Without known areas, the gazetteer's best match (typos forgiven) is taken.
+        """
+        if not areas:
+            return self._gaz.resolve(name, prefer_city=True)
+        for area in areas:
+            inside = self._gaz.named_within(name, area.key, prefer_city=True)
+            if inside:
+                return inside[0]
+        place = self._gaz.resolve(name, prefer_city=True)
+        return place if place is not None and self._inside(place, areas[-1]) else None
+
     async def _acled(self, hint: PlaceHint) -> _Placed:
         a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, None)
         a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1)
         a3 = self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1)
-        place = self._gaz.resolve(hint.as_written, prefer_city=True)
-        if place is not None and (a1 is None or self._inside(place, a1)):
+        place = self._named(hint.as_written, [a for a in (a3, a2, a1) if a is not None])
+        if place is not None:
             return _Placed(place.key, hint.precision)
         area = a3 or a2 or a1
         if area is None:
@@ -328,6 +377,10 @@ def _same(draft: EventDraft, view: EventView) -> bool:
 
 
 async def _stored(domain: Domain, keys: Sequence[str]) -> dict[str, EventView]:
+    """The stored events with these keys (a first import finds none, after one cheap query)."""
+    keys = sorted(await domain.events.stored_keys(keys))
+    if not keys:
+        return {}
     async with domain.sessions() as session:
         rows = (
             await session.scalars(
@@ -342,34 +395,67 @@ async def _stored(domain: Domain, keys: Sequence[str]) -> dict[str, EventView]:
 async def _store(
     domain: Domain, rows: list[ParsedRow], resolver: PlaceResolver, report: ImportReport
 ) -> None:
-    placed: list[ParsedRow] = []
+    placed: list[tuple[ParsedRow, EventDraft]] = []
     for row in rows:
+        if row.placed:
+            placed.append((row, row.draft))
+            continue
         where = await resolver.place(row.place)
         draft = replace(row.draft, place_key=where.key, location_precision=where.precision)
-        placed.append(replace(row, draft=draft))
-    stored = await _stored(domain, [r.draft.external_key or "" for r in placed])
-    todo: list[ParsedRow] = []
-    for row in placed:
-        have = stored.get(row.draft.external_key or "")
-        if have is not None and _same(row.draft, have):
+        placed.append((row, draft))
+    stored = await _stored(domain, [d.external_key or "" for _, d in placed])
+    new: list[tuple[ParsedRow, EventDraft]] = []
+    changed: list[tuple[ParsedRow, EventDraft]] = []
+    for row, draft in placed:
+        have = stored.get(draft.external_key or "")
+        if have is None:
+            new.append((row, draft))
+        elif _same(draft, have):
             report.unchanged += 1
         else:
-            todo.append(row)
-    if not todo:
-        return
+            changed.append((row, draft))
+    if new:
+        await _store_new(domain, new, report)
+    if changed:
+        await _store_changed(domain, changed, report)
+
+
+async def _store_new(
+    domain: Domain, todo: list[tuple[ParsedRow, EventDraft]], report: ImportReport
+) -> None:
+    """Insert rows whose keys are not stored, in one go (one by one if the batch fails)."""
     try:
-        results = await domain.events.add_many([r.draft for r in todo])
+        ids = await domain.events.insert_new([d for _, d in todo])
+    except SQLAlchemyError:
+        # e.g. another writer stored one of these keys since the lookup: the careful path
+        log.warning("import: a batch of new rows failed; storing them by key", exc_info=True)
+        await _store_changed(domain, todo, report)
+        return
+    report.created += len(ids)
+    for (row, _), event_id in zip(todo, ids, strict=True):
+        if row.retract_reason:
+            await domain.events.set_status(
+                [event_id], EventStatus.RETRACTED, reason=row.retract_reason
+            )
+
+
+async def _store_changed(
+    domain: Domain, todo: list[tuple[ParsedRow, EventDraft]], report: ImportReport
+) -> None:
+    """Store rows by key (update in place, or insert) in one transaction, else one by one."""
+    try:
+        results = await domain.events.add_many([d for _, d in todo])
         done = list(zip(todo, results, strict=True))
     except SQLAlchemyError:
         log.warning("import: a batch failed; storing its rows one by one", exc_info=True)
         done = []
-        for row in todo:
+        for row, draft in todo:
             try:
-                done.append((row, await domain.events.add(row.draft)))
+                done.append(((row, draft), await domain.events.add(draft)))
             except SQLAlchemyError as exc:
                 reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
                 report.bad_rows.append(BadRow(row.line, f"could not be stored ({reason})"))
-    for row, result in done:
+    for (row, _), result in done:
         if result.created:
             report.created += 1
             if row.retract_reason:
@@ -402,17 +488,32 @@ async def import_file(
             report.strict_failed = True
             return report
     resolver = PlaceResolver(domain, report)
+    # Pipelined: while one batch is being stored (SQLite inserts run in the driver's thread,
+    # without the GIL), the next is parsed; a short pause every few rows lets the storing task
+    # move on to its next statement. Batches are stored one after another, in file order.
+    storing: asyncio.Task[None] | None = None
     batch: list[ParsedRow] = []
-    for item in read_rows(path, fmt, today, progress):
-        if isinstance(item, BadRow):
-            report.bad_rows.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
+    try:
+        for item in read_rows(path, fmt, today, progress, resolver.known):
+            if isinstance(item, BadRow):
+                report.bad_rows.append(item)
+                continue
+            batch.append(item)
+            if len(batch) % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            if len(batch) >= batch_size:
+                if storing is not None:
+                    await storing
+                storing = asyncio.create_task(_store(domain, batch, resolver, report))
+                batch = []
+        if storing is not None:
+            await storing
+        if batch:
             await _store(domain, batch, resolver, report)
-            batch = []
-    if batch:
-        await _store(domain, batch, resolver, report)
+    finally:
+        if storing is not None and not storing.done():
+            # reading failed mid-file: let the batch in flight finish (or fail) on its own
+            await asyncio.wait([storing])
     report.bad_rows.sort(key=lambda b: b.line)
     log.info("import of %s: %s", path, report.summary())
     return report

@@ -7,8 +7,9 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
-from bot.services.bulk_types import ParsedRow, PlaceHint, RowError
+from bot.services.bulk_types import KnownPlace, ParsedRow, PlaceHint, RowError
 from bot.services.gazetteer import Gazetteer, PlaceKind
 from bot.services.model import (
     EventDraft,
@@ -60,6 +61,7 @@ _GEO_CODE = {v: k for k, v in GEO_PRECISION.items()}
 _AREAS = frozenset({PlaceKind.COUNTRY, PlaceKind.PROVINCE, PlaceKind.DISTRICT})
 _PRECISION_ORDER = (Precision.DAY, Precision.WEEK, Precision.MONTH, Precision.YEAR)
 
+_COUNT = re.compile(r"\d{1,7}")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s,-]+(\d{4})")
 _MONTHS = {
@@ -119,7 +121,7 @@ def _fatalities(row: Mapping[str, str]) -> int | None:
     text = (row.get("fatalities") or "").strip()
     if not text:
         return None
-    if not re.fullmatch(r"\d{1,7}", text):
+    if not _COUNT.fullmatch(text):
         raise RowError(f"fatalities {text!r} is not a whole number ≥ 0")
     return int(text)
 
@@ -152,58 +154,125 @@ def row_key(row: Mapping[str, str], when: FuzzyDate, location: str, notes: str) 
     return HASH_PREFIX + digest[:20]
 
 
-def parse_acled_row(row: Mapping[str, str], line: int, today: date) -> ParsedRow:
-    """Turn one ACLED CSV row (columns lowercased) into a draft; RowError says what is wrong."""
-    notes = " ".join((row.get("notes") or "").split())
-    if not notes:
-        raise RowError("notes is empty")
-    location = " ".join((row.get("location") or "").split())
-    if not location:
-        raise RowError("location is empty")
-    day = parse_event_date(row.get("event_date") or "")
-    stated = TIME_PRECISION[_code(row, "time_precision", TIME_PRECISION)]
-    precision = _coarser(day.precision, stated)
-    when = FuzzyDate(day.start, precision)
-    if when.first_day() > today:
-        raise RowError(f"event_date {day.start.isoformat()} is in the future")
-    geo = GEO_PRECISION[_code(row, "geo_precision", GEO_PRECISION)]
-    lat, lon = _coordinates(row)
-    fatalities = _fatalities(row)
-    actors = _unique(
-        [
+def _clean(row: Mapping[str, str], column: str) -> str:
+    return " ".join((row.get(column) or "").split())
+
+
+class AcledParser:
+    """Parses the rows of one ACLED file; values that repeat across rows are worked out once.
+
+    An export repeats dates, outlets, actor pairs and places thousands of times, so each is
+    parsed (and checked) once per file: a bulk import spends its time storing, not re-parsing.
+    """
+
+    MEMO_LIMIT = 100_000  # entries per memo before it starts afresh (bounded memory)
+
+    def __init__(self, today: date, known_place: KnownPlace | None = None) -> None:
+        self._today = today
+        self._known_place = known_place
+        self._dates: dict[tuple[str, str], tuple[FuzzyDate, date | None]] = {}
+        self._actors: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
+        self._sources: dict[tuple[str, date | None], tuple[SourceInfo, ...]] = {}
+        self._hints: dict[tuple[str, ...], PlaceHint] = {}
+
+    @classmethod
+    def _remember(cls, memo: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(memo) >= cls.MEMO_LIMIT:
+            memo.clear()
+        memo[key] = value
+
+    def _when(self, row: Mapping[str, str]) -> tuple[FuzzyDate, date | None]:
+        key = (row.get("event_date") or "", row.get("time_precision") or "")
+        found = self._dates.get(key)
+        if found is None:
+            day = parse_event_date(key[0])
+            stated = TIME_PRECISION[_code(row, "time_precision", TIME_PRECISION)]
+            when = FuzzyDate(day.start, _coarser(day.precision, stated))
+            if when.first_day() > self._today:
+                raise RowError(f"event_date {day.start.isoformat()} is in the future")
+            found = (when, day.start if day.precision is Precision.DAY else None)
+            self._remember(self._dates, key, found)
+        return found
+
+    def _actors_of(self, row: Mapping[str, str]) -> tuple[str, ...]:
+        key = (
             row.get("actor1") or "",
             row.get("actor2") or "",
-            *(row.get("assoc_actor_1") or "").split(";"),
-            *(row.get("assoc_actor_2") or "").split(";"),
-        ]
-    )
-    published = day.start if day.precision is Precision.DAY else None
-    sources = tuple(
-        SourceInfo(outlet=o, published_on=published)
-        for o in _unique((row.get("source") or "").split(";"))
-    )
-    admins = tuple(" ".join((row.get(c) or "").split()) for c in ("admin1", "admin2", "admin3"))
-    draft = EventDraft(
-        summary=notes,
-        when=when,
-        place_text=location,
-        location_precision=geo,
-        actors=actors,
-        event_type=" ".join((row.get("event_type") or "").split()),
-        sub_event_type=" ".join((row.get("sub_event_type") or "").split()),
-        fatalities=fatalities,
-        sources=sources,
-        external_key=row_key(row, when, location, notes),
-        origin=Origin.IMPORT,
-    )
-    hint = PlaceHint(
-        as_written=location,
-        admins=(admins[0], admins[1], admins[2]),
-        lat=lat,
-        lon=lon,
-        precision=geo,
-    )
-    return ParsedRow(line=line, draft=draft, place=hint)
+            row.get("assoc_actor_1") or "",
+            row.get("assoc_actor_2") or "",
+        )
+        found = self._actors.get(key)
+        if found is None:
+            found = _unique([key[0], key[1], *key[2].split(";"), *key[3].split(";")])
+            self._remember(self._actors, key, found)
+        return found
+
+    def _sources_of(self, row: Mapping[str, str], published: date | None) -> tuple[SourceInfo, ...]:
+        key = (row.get("source") or "", published)
+        found = self._sources.get(key)
+        if found is None:
+            found = tuple(
+                SourceInfo(outlet=o, published_on=published) for o in _unique(key[0].split(";"))
+            )
+            self._remember(self._sources, key, found)
+        return found
+
+    def _hint(self, row: Mapping[str, str], location: str) -> PlaceHint:
+        key = (
+            location,
+            row.get("admin1") or "",
+            row.get("admin2") or "",
+            row.get("admin3") or "",
+            row.get("latitude") or "",
+            row.get("longitude") or "",
+            row.get("geo_precision") or "",
+        )
+        found = self._hints.get(key)
+        if found is None:
+            geo = GEO_PRECISION[_code(row, "geo_precision", GEO_PRECISION)]
+            lat, lon = _coordinates(row)
+            found = PlaceHint(
+                as_written=location,
+                admins=(_clean(row, "admin1"), _clean(row, "admin2"), _clean(row, "admin3")),
+                lat=lat,
+                lon=lon,
+                precision=geo,
+            )
+            self._remember(self._hints, key, found)
+        return found
+
+    def parse(self, row: Mapping[str, str], line: int) -> ParsedRow:
+        """Turn one ACLED CSV row (columns lowercased) into a draft; RowError says what is wrong."""
+        notes = " ".join((row.get("notes") or "").split())
+        if not notes:
+            raise RowError("notes is empty")
+        location = " ".join((row.get("location") or "").split())
+        if not location:
+            raise RowError("location is empty")
+        when, published = self._when(row)
+        hint = self._hint(row, location)
+        known = self._known_place(hint) if self._known_place is not None else None
+        place_key, precision = known if known is not None else (None, hint.precision)
+        draft = EventDraft(
+            summary=notes,
+            when=when,
+            place_key=place_key,
+            place_text=location,
+            location_precision=precision,
+            actors=self._actors_of(row),
+            event_type=_clean(row, "event_type"),
+            sub_event_type=_clean(row, "sub_event_type"),
+            fatalities=_fatalities(row),
+            sources=self._sources_of(row, published),
+            external_key=row_key(row, when, location, notes),
+            origin=Origin.IMPORT,
+        )
+        return ParsedRow(line=line, draft=draft, place=hint, placed=known is not None)
+
+
+def parse_acled_row(row: Mapping[str, str], line: int, today: date) -> ParsedRow:
+    """Turn one ACLED CSV row (columns lowercased) into a draft; RowError says what is wrong."""
+    return AcledParser(today).parse(row, line)
 
 
 def _coordinate_text(value: float | None) -> str:

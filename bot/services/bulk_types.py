@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.services.model import EventDraft, LocationPrecision
@@ -40,14 +41,22 @@ class PlaceHint:
     exact: bool = False  # the key is authoritative (Sitrep JSONL): never resolve by name
 
 
+# The place of a hint when it is already known: (place key, location precision), else None.
+KnownPlace = Callable[["PlaceHint"], "tuple[str | None, LocationPrecision] | None"]
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedRow:
-    """A good row of an import file: an event draft whose place is still to be resolved."""
+    """A good row of an import file: an event draft whose place is still to be resolved.
+
+    `placed` says the draft already carries the resolved place (the parser knew it).
+    """
 
     line: int
     draft: EventDraft
     place: PlaceHint
     retract_reason: str | None = None
+    placed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, Table, delete, func, select
+from sqlalchemy import Select, Table, delete, func, select, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
+from bot.db.bulkinsert import RowWriter
 from bot.db.event_models import EventRow, SourceRow
+from bot.db.fulltext import deferred_fulltext
 from bot.services.model import (
     ClaimStatus,
     EventDraft,
@@ -118,6 +122,7 @@ class EventStore:
         self._sessions = sessions
         self._clock = clock
         self._place_name = place_name or (lambda key: None)
+        self._bulk_writers: tuple[RowWriter, RowWriter] | None = None
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -210,6 +215,25 @@ class EventStore:
             ).all()
             return [self.view(r) for r in rows]
 
+    async def stored_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these external keys are stored (one query with one parameter, any count)."""
+        if not keys:
+            return set()
+        async with self._sessions() as session:
+            conn = await session.connection()
+            if conn.dialect.name == "sqlite":
+                result = await conn.exec_driver_sql(
+                    "SELECT external_key FROM events "
+                    "WHERE external_key IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(keys)),),
+                )
+            else:
+                result = await conn.execute(
+                    text("SELECT external_key FROM events WHERE external_key = ANY(:keys)"),
+                    {"keys": list(keys)},
+                )
+            return {row[0] for row in result}
+
     async def count(self, *, statuses: Iterable[EventStatus] | None = None) -> int:
         """How many events are stored (optionally in some statuses)."""
         stmt = select(func.count(EventRow.id))
@@ -274,62 +298,120 @@ class EventStore:
                 results[index] = AddResult(view, created=True)
             return [r for r in results if r is not None]
 
+    async def insert_new(self, drafts: Sequence[EventDraft], *, by: int | None = None) -> list[int]:
+        """Insert drafts that are not stored yet (bulk imports) in one transaction; ids in order.
+
+        Their external keys must be new: a stored key fails the whole batch (unique constraint).
+        """
+        if not drafts:
+            return []
+        async with self._sessions.begin() as session:
+            ids, _ = await self._insert_rows(session, drafts, self._clock.now(), by)
+        return ids
+
     async def _insert_new(
         self, session: AsyncSession, drafts: Sequence[EventDraft], now: datetime, by: int | None
     ) -> list[EventView]:
-        """Insert new events and their sources with two multi-row statements (bulk imports)."""
+        """Insert new events and their sources, returning their views (add_many)."""
+        ids, rows = await self._insert_rows(session, drafts, now, by)
+        return [
+            self._draft_view(event_id, d, row)
+            for event_id, d, row in zip(ids, drafts, rows, strict=True)
+        ]
+
+    def _row_values(self, d: EventDraft, now: datetime, by: int | None) -> dict[str, Any]:
+        reported_at, reported_on = first_report(d.sources, now)
+        return {
+            **self._columns(d),
+            "status": d.status.value,
+            "reviewed": d.reviewed,
+            "retract_reason": None,
+            "reported_at": reported_at,
+            "reported_on": reported_on,
+            "created_at": now,
+            "updated_at": now,
+            "created_by": by,
+            "updated_by": by,
+        }
+
+    @staticmethod
+    def _source_values(event_id: int, d: EventDraft) -> Iterator[dict[str, Any]]:
+        seen: set[tuple[str, str]] = set()
+        for s in d.sources:
+            k = (s.outlet[:255], s.url)
+            if k in seen:
+                continue
+            seen.add(k)
+            yield {
+                "event_id": event_id,
+                "outlet": k[0],
+                "url": s.url,
+                "title": s.title,
+                "published_at": s.published_at,
+                "published_on": s.published_on,
+                "article_id": None,
+            }
+
+    async def _insert_rows(
+        self, session: AsyncSession, drafts: Sequence[EventDraft], now: datetime, by: int | None
+    ) -> tuple[list[int], list[dict[str, Any]]]:
+        """Insert new events and their sources with a few multi-row statements; ids and values.
+
+        SQLite: ids are max(id) + 1… (the transaction holds the write lock), rows go straight to
+        the driver's executemany and the full-text index is filled once for the batch. PostgreSQL:
+        one multi-row INSERT … RETURNING.
+        """
         if not drafts:
-            return []
-        events_t = cast(Table, EventRow.__table__)
-        sources_t = cast(Table, SourceRow.__table__)
-        rows = []
-        for d in drafts:
-            reported_at, reported_on = first_report(d.sources, now)
-            rows.append(
-                {
-                    **self._columns(d),
-                    "status": d.status.value,
-                    "reviewed": d.reviewed,
-                    "retract_reason": None,
-                    "reported_at": reported_at,
-                    "reported_on": reported_on,
-                    "created_at": now,
-                    "updated_at": now,
-                    "created_by": by,
-                    "updated_by": by,
-                }
+            return [], []
+        rows = [self._row_values(d, now, by) for d in drafts]
+        conn = await session.connection()
+        if conn.dialect.name == "sqlite":
+            writers = self._writers(conn.dialect)
+            first = int(
+                (
+                    await conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM events")
+                ).scalar_one()
             )
+            ids = list(range(first, first + len(rows)))
+            for event_id, row in zip(ids, rows, strict=True):
+                row["id"] = event_id
+            async with deferred_fulltext(conn, first):
+                await writers[0].insert(conn, rows)
+            await writers[1].insert(
+                conn,
+                (
+                    src
+                    for i, d in zip(ids, drafts, strict=True)
+                    for src in self._source_values(i, d)
+                ),
+            )
+            return ids, rows
+        events_t = cast(Table, EventRow.__table__)
         # Multi-row INSERT … RETURNING; rows come back in any order, so map them by their key.
         result = await session.execute(
             events_t.insert().returning(events_t.c.id, events_t.c.external_key), rows
         )
         id_of = {key: event_id for event_id, key in result.all()}
         ids = [id_of[d.external_key] for d in drafts]
-        source_rows = []
-        for event_id, d in zip(ids, drafts, strict=True):
-            seen: set[tuple[str, str]] = set()
-            for s in d.sources:
-                k = (s.outlet[:255], s.url)
-                if k in seen:
-                    continue
-                seen.add(k)
-                source_rows.append(
-                    {
-                        "event_id": event_id,
-                        "outlet": s.outlet[:255],
-                        "url": s.url,
-                        "title": s.title,
-                        "published_at": s.published_at,
-                        "published_on": s.published_on,
-                        "article_id": None,
-                    }
-                )
-        if source_rows:
-            await session.execute(sources_t.insert(), source_rows)
-        return [
-            self._draft_view(event_id, d, row)
-            for event_id, d, row in zip(ids, drafts, rows, strict=True)
+        source_rows = [
+            src for i, d in zip(ids, drafts, strict=True) for src in self._source_values(i, d)
         ]
+        if source_rows:
+            await session.execute(cast(Table, SourceRow.__table__).insert(), source_rows)
+        return ids, rows
+
+    def _writers(self, dialect: Dialect) -> tuple[RowWriter, RowWriter]:
+        """The SQLite bulk writers of events and sources (built once per store)."""
+        if self._bulk_writers is None:
+            events_t = cast(Table, EventRow.__table__)
+            sources_t = cast(Table, SourceRow.__table__)
+            self._bulk_writers = (
+                RowWriter(events_t, [c.name for c in events_t.columns], dialect),
+                RowWriter(
+                    sources_t, [c.name for c in sources_t.columns if c.name != "id"], dialect
+                ),
+            )
+        return self._bulk_writers
 
     def _draft_view(self, event_id: int, d: EventDraft, row: dict[str, Any]) -> EventView:
         place_name = (self._place_name(d.place_key) if d.place_key else None) or d.place_text

@@ -505,6 +505,25 @@ class Gazetteer:
         hit = self._fuzzy(folded, len(_words(_clean(name))), prefer_city)
         return hit[0] if hit else None
 
+    def named_within(self, name: str, area: str, *, prefer_city: bool = False) -> list[Place]:
+        """Places inside `area` called `name` (exactly or folded), best first.
+
+        Unlike resolve, names that are also common words ("March", a town in Badakhshan) count:
+        the area already says a place is meant.
+        """
+        norm, folded = normalize(name), fold(name)
+        if not norm:
+            return []
+        found = [
+            key
+            for key in self.descendants(area)
+            if any(
+                normalize(n) == norm or (len(folded) >= MIN_FOLDED_LEN and fold(n) == folded)
+                for n in self._places[key].all_names()
+            )
+        ]
+        return [self._places[k] for k in sorted(found, key=lambda k: self._rank(k, prefer_city))]
+
     def suggest(self, name: str, limit: int = 3) -> list[Place]:
         """Places whose names look most like ``name`` ("Did you mean ...?"), best first."""
         folded = fold(name)
