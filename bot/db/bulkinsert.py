@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -42,27 +44,29 @@ class RowWriter:
             if proc is not None:
                 procs.append((i, proc))
         self._procs = procs
+        self._pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*self.columns)
+            if len(self.columns) > 1
+            else lambda row: (row[self.columns[0]],)
+        )
 
     def values(self, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         """The rows' parameters, in column order, converted as SQLAlchemy would bind them.
 
-        A bulk load repeats values (dates, the batch's timestamp), so each column remembers what
-        it converted within one call.
+        Converted column by column; a bulk load repeats values (dates, the batch's timestamp),
+        so each column converts every distinct value once.
         """
-        columns = self.columns
-        memos: list[tuple[int, Processor, dict[Any, Any]]] = [(i, p, {}) for i, p in self._procs]
-        params: list[tuple[Any, ...]] = []
-        for row in rows:
-            out = [row[c] for c in columns]
-            for i, proc, memo in memos:
-                value = out[i]
-                if value is not None:
-                    done = memo.get(value)
-                    if done is None:
-                        done = memo[value] = proc(value)
-                    out[i] = done
-            params.append(tuple(out))
-        return params
+        picked: list[tuple[Any, ...]] = list(map(self._pick, rows))
+        if not picked or not self._procs:
+            return picked
+        columns: list[Sequence[Any]] = list(zip(*picked, strict=True))
+        for i, proc in self._procs:
+            memo: dict[Any, Any] = {None: None}
+            for value in set(columns[i]):
+                if value not in memo:
+                    memo[value] = proc(value)
+            columns[i] = [memo[v] for v in columns[i]]
+        return list(zip(*columns, strict=True))
 
     def sql(self, rows: int) -> str:
         """The INSERT of `rows` rows in one multi-row VALUES statement."""
@@ -76,12 +80,16 @@ class RowWriter:
         caller can go on working (parsing the next rows) in the meantime.
         """
         params = self.values(rows)
-        full, rest = divmod(len(params), self.chunk)
-        flat = [v for row in params for v in row]
-        width = self.chunk * len(self.columns)
+        size = self.chunk
+        full, rest = divmod(len(params), size)
         if full:
-            chunks = [tuple(flat[i * width : (i + 1) * width]) for i in range(full)]
-            await conn.exec_driver_sql(self.sql(self.chunk), chunks)
+            chunks = [
+                tuple(chain.from_iterable(params[i : i + size]))
+                for i in range(0, full * size, size)
+            ]
+            await conn.exec_driver_sql(self.sql(size), chunks)
         if rest:
-            await conn.exec_driver_sql(self.sql(rest), tuple(flat[full * width :]))
+            await conn.exec_driver_sql(
+                self.sql(rest), tuple(chain.from_iterable(params[full * size :]))
+            )
         return len(params)

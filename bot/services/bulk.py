@@ -514,6 +514,8 @@ async def import_file(
         if storing is not None and not storing.done():
             # reading failed mid-file: let the batch in flight finish (or fail) on its own
             await asyncio.wait([storing])
+            if not storing.cancelled() and storing.exception() is not None:
+                log.warning("import: the batch in flight failed too", exc_info=storing.exception())
     report.bad_rows.sort(key=lambda b: b.line)
     log.info("import of %s: %s", path, report.summary())
     return report

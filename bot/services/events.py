@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any, cast
 
 from rapidfuzz import fuzz
@@ -65,6 +66,12 @@ class AddResult:
     created: bool
     merged: bool = False
     updated: bool = False
+
+
+@lru_cache(maxsize=4096)
+def actors_text(actors: tuple[str, ...]) -> str:
+    """Actors as stored: stripped, blanks dropped, joined by "; " (imports repeat them a lot)."""
+    return ACTOR_SEP.join([a.strip() for a in actors if a.strip()])
 
 
 def _fuzzy(row: EventRow) -> FuzzyDate:
@@ -490,7 +497,7 @@ class EventStore:
             "place_key": draft.place_key,
             "place_text": draft.place_text[:255],
             "location_precision": draft.location_precision.value,
-            "actors_text": ACTOR_SEP.join(a.strip() for a in draft.actors if a.strip()),
+            "actors_text": actors_text(draft.actors),
             "event_type": draft.event_type[:64],
             "sub_event_type": draft.sub_event_type[:96],
             "severity": draft.severity.value,

@@ -325,6 +325,7 @@ class Gazetteer:
         self._children: dict[str, set[str]] = {}
         self._buckets: dict[str, list[str]] | None = None
         self._desc_cache: dict[str, frozenset[str]] = {}
+        self._name_forms: dict[str, frozenset[str]] = {}  # key -> normalized and folded names
         self._countries: dict[str, Place] = {}
         for place in places:
             self._insert(place)
@@ -392,6 +393,7 @@ class Gazetteer:
         self._insert(place)
 
     def _insert(self, place: Place) -> None:
+        self._name_forms.pop(place.key, None)
         old = self._places.get(place.key)
         if old is not None:
             # A replaced place (new alias): drop derived caches, rebuilt lazily.
@@ -514,15 +516,22 @@ class Gazetteer:
         norm, folded = normalize(name), fold(name)
         if not norm:
             return []
+        wanted = {norm, "~" + folded} if len(folded) >= MIN_FOLDED_LEN else {norm}
         found = [
-            key
-            for key in self.descendants(area)
-            if any(
-                normalize(n) == norm or (len(folded) >= MIN_FOLDED_LEN and fold(n) == folded)
-                for n in self._places[key].all_names()
-            )
+            key for key in self.descendants(area) if not wanted.isdisjoint(self._forms_of(key))
         ]
         return [self._places[k] for k in sorted(found, key=lambda k: self._rank(k, prefer_city))]
+
+    def _forms_of(self, key: str) -> frozenset[str]:
+        """A place's names normalized, and folded (marked with "~"), remembered per place."""
+        forms = self._name_forms.get(key)
+        if forms is None:
+            names = self._places[key].all_names()
+            forms = frozenset(
+                [normalize(n) for n in names] + ["~" + f for n in names if (f := fold(n))]
+            )
+            self._name_forms[key] = forms
+        return forms
 
     def suggest(self, name: str, limit: int = 3) -> list[Place]:
         """Places whose names look most like ``name`` ("Did you mean ...?"), best first."""
