@@ -137,11 +137,12 @@ async def briefing_tick(context: SitrepContext) -> None:
 
 
 async def purge_question_log(context: SitrepContext) -> None:
-    """Daily job: delete question logs older than QUESTION_LOG_DAYS."""
+    """Daily job: delete question logs older than QUESTION_LOG_DAYS and expired chat state."""
     services = context.services
     removed = await services.domain.question_log.purge(services.settings.question_log_days)
     if removed:
         log.info("deleted %d question log entries past retention", removed)
+    await services.chat_state.purge()
 
 
 def start_background(app: SitrepApp) -> None:

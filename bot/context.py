@@ -17,6 +17,7 @@ from bot.delivery.sender import Sender
 from bot.rendering import Renderer
 from bot.services.answers import AnswerService
 from bot.services.briefing import BriefingService
+from bot.services.chatstate import ChatStateStore
 from bot.services.domain import Domain
 from bot.services.events import EventStore
 from bot.services.figures import FigureService
@@ -108,6 +109,11 @@ class Services:
         """Adding places and aliases."""
         return self.domain.places
 
+    @property
+    def chat_state(self) -> ChatStateStore:
+        """Conversation state shared by every instance (forms, answer pages, follow-ups)."""
+        return self.domain.chat_state
+
 
 class BotData:
     """Application-wide state: build-time settings, then the services the lifecycle opens."""
@@ -145,15 +151,6 @@ class SitrepContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     def services(self) -> Services:
         """The application's services."""
         return self.bot_data.services
-
-    @property
-    def form(self) -> dict[Any, Any]:
-        """The user's per-chat conversation state (user_data, which PTB always provides in
-        handlers of updates that have a user)."""
-        data = self.user_data
-        if data is None:
-            raise RuntimeError("no user_data for this update")
-        return data
 
 
 SitrepApp = Application[ExtBot[None], SitrepContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -11,6 +11,7 @@ from bot.handlers import (
     admin_tools,
     errors,
     events_admin,
+    forms,
     ingest,
     newsroom,
     pushes,
@@ -38,8 +39,14 @@ def register_handlers(app: SitrepApp) -> None:
         app.add_handler(handler)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
-    # Admin event commands; the /addevent conversation must come before any plain-text handler
-    # so its answers are not read as questions.
+    # Open forms (guided /addevent, /ingest): their state is in the database, so any instance
+    # can take the next answer. The form handler takes every non-command message (text, file,
+    # forward) and stops it there when the sender has an open form; otherwise the message goes on
+    # to group 1 (questions). No other group-0 handler may expect such messages.
+    app.add_handler(
+        forms.form_handler({"addevent": events_admin.addevent_step, "ingest": ingest.article_step})
+    )
+    app.add_handler(CommandHandler("cancel", forms.cancel))
     for handler in events_admin.handlers():
         app.add_handler(handler)
     for handler in ingest.handlers():
@@ -53,10 +60,10 @@ def register_handlers(app: SitrepApp) -> None:
     for handler in questions.handlers():
         app.add_handler(handler)
 
-    # Last in group 0: any other text is a question (private chats) or ignored (groups unless
-    # the bot is mentioned or replied to).
-    app.add_handler(questions.text_handler())
     # Any button no handler above recognised (stale, tampered): answer so it stops spinning.
     app.add_handler(CallbackQueryHandler(start.unknown_button))
+    # Group 1: text no open form took is a question (private chats) or ignored (groups unless
+    # the bot is mentioned or replied to).
+    app.add_handler(questions.text_handler(), group=1)
 
     app.add_error_handler(errors.on_error)

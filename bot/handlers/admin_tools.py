@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -42,7 +43,7 @@ AUDIT_DEFAULT = 15
 AUDIT_MAX = 50
 MAX_MESSAGE = 4000
 STATS_MAX_PLACES = 15
-FORGET_KEY = "forget_pending"
+FORGET_KEY = "forget_pending"  # chat-wide state: the prompt awaiting its button, who asked
 FORGET_TTL_SECONDS = 600
 FORGET_RE = re.compile(r"fg:(yes|no)")
 OWNERS_ONLY = "Only owners (ADMIN_IDS) can add or remove admins."
@@ -300,11 +301,12 @@ def _forget_prompt(private: bool) -> str:
     who = "you" if private else "this chat"
     items = (
         "your user record, this chat, your subscription, messages queued or sent to you, "
-        "and the log of your questions"
+        "the log of your questions"
         if private
         else "this chat's record, its subscription, messages queued or sent here, "
-        "and the log of questions asked here"
+        "the log of questions asked here"
     )
+    items += ", and unfinished conversations (open forms, More pages, the last question)"
     return (
         f"<b>Forget {who}?</b>\nSitrep will delete {items}. "
         "An allowlist entry stays (it is an admin decision). Events and sources are not "
@@ -312,7 +314,7 @@ def _forget_prompt(private: bool) -> str:
     )
 
 
-def _forget_result(report: ForgetReport, private: bool) -> str:
+def _forget_result(report: ForgetReport, private: bool, states: int = 0) -> str:
     lines = ["<b>Done.</b> Sitrep deleted:"]
     if report.user_row:
         lines.append("• your user record")
@@ -327,7 +329,9 @@ def _forget_result(report: ForgetReport, private: bool) -> str:
         lines.append(
             f"• {report.questions} question-log entr{'y' if report.questions == 1 else 'ies'}"
         )
-    if not report.deleted_anything:
+    if states:
+        lines.append("• unfinished conversations (open forms, More pages, the last question)")
+    if not report.deleted_anything and not states:
         lines = ["Sitrep held nothing about " + ("you." if private else "this chat.")]
     kept = []
     if report.allowlisted:
@@ -358,12 +362,11 @@ async def forget_command(update: Update, context: SitrepContext) -> None:
         ]
     )
     sent = await reply_html(update, context, _forget_prompt(private), reply_markup=keyboard)
-    if sent is not None and context.chat_data is not None:
-        context.chat_data[FORGET_KEY] = {
-            "message_id": sent.message_id,
-            "user_id": _user_id(update),
-            "at": context.services.clock.now().timestamp(),
-        }
+    if sent is not None:
+        # A new prompt replaces an older one: only the newest prompt's buttons work.
+        pending = {"message_id": sent.message_id, "user_id": _user_id(update)}
+        ttl = timedelta(seconds=FORGET_TTL_SECONDS)
+        await context.services.chat_state.put(chat.id, None, FORGET_KEY, pending, ttl)
 
 
 async def _may_confirm(update: Update, context: SitrepContext, pending: dict[str, Any]) -> bool:
@@ -396,23 +399,26 @@ async def forget_button(update: Update, context: SitrepContext) -> None:
     chat = update.effective_chat
     assert query is not None
     choice = forget_choice(query.data)
-    pending = (context.chat_data or {}).get(FORGET_KEY)
-    now = context.services.clock.now().timestamp()
+    store = context.services.chat_state
+    pending = await store.get(chat.id, None, FORGET_KEY) if chat is not None else None
+    message_id = query.message.message_id if query.message is not None else None
     if (
         choice is None
         or chat is None
-        or not isinstance(pending, dict)
-        or query.message is None
-        or pending.get("message_id") != query.message.message_id
-        or now - float(pending.get("at", 0)) > FORGET_TTL_SECONDS
+        or pending is None
+        or message_id is None
+        or pending.get("message_id") != message_id
     ):
         await query.answer("That button is not valid any more.", show_alert=True)
         return
     if not await _may_confirm(update, context, pending):
         await query.answer("Only the person who asked can confirm this.", show_alert=True)
         return
-    if context.chat_data is not None:
-        context.chat_data.pop(FORGET_KEY, None)
+    # Taken, not read: of two presses (on any instances) only one goes on.
+    taken = await store.take(chat.id, None, FORGET_KEY)
+    if taken is None or taken.get("message_id") != message_id:
+        await query.answer("That button is not valid any more.", show_alert=True)
+        return
     await query.answer()
     if choice == "no":
         await query.edit_message_text("Cancelled; nothing was deleted.")
@@ -420,11 +426,12 @@ async def forget_button(update: Update, context: SitrepContext) -> None:
     private = chat.type == ChatType.PRIVATE
     user_id = chat.id if private else None
     report = await privacy_service(context).forget(chat.id, user_id)
+    states = await store.forget(chat.id, user_id)
     context.application.drop_chat_data(chat.id)
     if user_id is not None:
         context.application.drop_user_data(user_id)
     _forget_seen(context, chat.id, user_id)
-    await query.edit_message_text(_forget_result(report, private), parse_mode="HTML")
+    await query.edit_message_text(_forget_result(report, private, states), parse_mode="HTML")
 
 
 # --------------------------------------------------------------------------- registration

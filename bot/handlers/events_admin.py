@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import date
 from html import escape
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CommandHandler
 
 from bot.context import SitrepContext
 from bot.handlers.common import reply_html, reply_template
+from bot.handlers.forms import finish_form, save_form
 from bot.handlers.guards import admin_only
 from bot.services.event_input import (
     EDIT_FIELDS,
@@ -29,13 +32,12 @@ from bot.services.model import EventStatus, EventView
 
 log = logging.getLogger(__name__)
 
-ASK_DATE, ASK_PLACE, ASK_SUMMARY, ASK_SOURCE = range(4)
 # Edits that change what readers were told; a correction goes to every chat that got the event.
 CORRECTED_FIELDS = frozenset({"date", "place", "summary", "claim", "precision"})
-DRAFT_KEY = "addevent"
+FORM_KIND = "addevent"
 
 
-def _today(context: SitrepContext) -> Any:
+def _today(context: SitrepContext) -> date:
     return context.services.clock.local_now(context.services.tz).date()
 
 
@@ -63,111 +65,114 @@ async def _saved(
 
 
 @admin_only
-async def addevent(update: Update, context: SitrepContext) -> int:
+async def addevent(update: Update, context: SitrepContext) -> None:
     """/addevent DATE | PLACE | SUMMARY | SOURCE — or start the guided form."""
     message = update.effective_message
     assert message is not None
     text = (message.text or "").partition(" ")[2].strip()
     if not text:
-        context.form[DRAFT_KEY] = {}
+        await save_form(
+            update, context, FORM_KIND, {"step": "date", "today": _today(context).isoformat()}
+        )
         await reply_html(
             update,
             context,
             "New event. <b>When</b> did it happen? (e.g. 2021-07-08)\n/cancel stops.",
         )
-        return ASK_DATE
+        return
     try:
         draft, place = parse_event_line(text, context.services.gazetteer, _today(context))
     except InputError as exc:
         await message.reply_text(str(exc))
-        return ConversationHandler.END
+        return
     result = await context.services.events.add(draft, by=_user_id(update))
     await _saved(update, context, result.event, place, result.merged)
-    return ConversationHandler.END
 
 
-async def _ask_again(update: Update, error: InputError, state: int) -> int:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(f"{error}\nTry again, or /cancel.")
-    return state
+def _form_today(form: dict[str, Any]) -> date:
+    """The day the form was started: relative dates keep meaning what they meant then."""
+    return date.fromisoformat(str(form["today"]))
 
 
-async def got_date(update: Update, context: SitrepContext) -> int:
+async def got_date(update: Update, context: SitrepContext, form: dict[str, Any], text: str) -> None:
     """Guided /addevent: the date."""
-    try:
-        when = parse_event_date(update.effective_message.text or "", _today(context))  # type: ignore[union-attr]
-    except InputError as exc:
-        return await _ask_again(update, exc, ASK_DATE)
-    context.form[DRAFT_KEY]["when"] = when
+    when = parse_event_date(text, _form_today(form))
+    await save_form(update, context, FORM_KIND, {**form, "step": "place", "date": text})
     await reply_html(update, context, f"{when.label()}. <b>Where?</b> (a place name)")
-    return ASK_PLACE
 
 
-async def got_place(update: Update, context: SitrepContext) -> int:
+async def got_place(
+    update: Update, context: SitrepContext, form: dict[str, Any], text: str
+) -> None:
     """Guided /addevent: the place."""
-    try:
-        place = choose_place(update.effective_message.text or "", context.services.gazetteer)  # type: ignore[union-attr]
-    except InputError as exc:
-        return await _ask_again(update, exc, ASK_PLACE)
-    context.form[DRAFT_KEY]["place"] = place
+    place = choose_place(text, context.services.gazetteer)
+    await save_form(update, context, FORM_KIND, {**form, "step": "summary", "place": text})
     known = (
         place.place.name
         if place.place
         else f"{place.written} (not in the gazetteer; kept as written)"
     )
     await reply_html(update, context, f"{escape(known)}. <b>What happened?</b> (1–3 sentences)")
-    return ASK_SUMMARY
 
 
-async def got_summary(update: Update, context: SitrepContext) -> int:
+async def got_summary(
+    update: Update, context: SitrepContext, form: dict[str, Any], text: str
+) -> None:
     """Guided /addevent: the summary."""
-    try:
-        summary = check_summary(update.effective_message.text or "")  # type: ignore[union-attr]
-    except InputError as exc:
-        return await _ask_again(update, exc, ASK_SUMMARY)
-    context.form[DRAFT_KEY]["summary"] = summary
+    summary = check_summary(text)
+    await save_form(update, context, FORM_KIND, {**form, "step": "source", "summary": summary})
     await reply_html(
         update, context, "<b>Source?</b> Outlet and optional URL, e.g. AP https://apnews.com/…"
     )
-    return ASK_SOURCE
 
 
-async def got_source(update: Update, context: SitrepContext) -> int:
-    """Guided /addevent: the source; stores the event."""
+async def got_source(
+    update: Update, context: SitrepContext, form: dict[str, Any], text: str
+) -> None:
+    """Guided /addevent: the source; stores the event (once, whichever instance gets here)."""
+    source = parse_source(text)
+    answers = await finish_form(update, context)
+    if answers is None or answers.get("step") != "source":
+        log.info("guided /addevent finished by another update; nothing more to do")
+        return
     try:
-        source = parse_source(update.effective_message.text or "")  # type: ignore[union-attr]
-    except InputError as exc:
-        return await _ask_again(update, exc, ASK_SOURCE)
-    answers = context.form.pop(DRAFT_KEY, {})
-    draft = build_draft(answers["when"], answers["place"], answers["summary"], source)
+        today = _form_today(answers)
+        when = parse_event_date(str(answers["date"]), today)
+        place = choose_place(str(answers["place"]), context.services.gazetteer)
+        summary = check_summary(str(answers["summary"]))
+    except (KeyError, ValueError) as exc:  # InputError is a ValueError
+        log.warning("guided /addevent form no longer reads: %s", exc)
+        await reply_html(update, context, "That form could not be read; nothing was stored.")
+        return
+    draft = build_draft(when, place, summary, source)
     result = await context.services.events.add(draft, by=_user_id(update))
-    await _saved(update, context, result.event, answers["place"], result.merged)
-    return ConversationHandler.END
+    await _saved(update, context, result.event, place, result.merged)
 
 
-async def cancel(update: Update, context: SitrepContext) -> int:
-    """Leave the guided form; nothing is stored."""
-    context.form.pop(DRAFT_KEY, None)
-    await reply_html(update, context, "Cancelled; nothing was stored.")
-    return ConversationHandler.END
+FormAnswer = Callable[[Update, SitrepContext, dict[str, Any], str], Awaitable[None]]
+STEPS: dict[str, FormAnswer] = {
+    "date": got_date,
+    "place": got_place,
+    "summary": got_summary,
+    "source": got_source,
+}
 
 
-def addevent_conversation() -> ConversationHandler[SitrepContext]:
-    """The /addevent handler: one line, or a guided form of four questions."""
-    text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
-        entry_points=[CommandHandler("addevent", addevent)],
-        states={
-            ASK_DATE: [MessageHandler(text, got_date)],
-            ASK_PLACE: [MessageHandler(text, got_place)],
-            ASK_SUMMARY: [MessageHandler(text, got_summary)],
-            ASK_SOURCE: [MessageHandler(text, got_source)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        name="addevent",
-        per_chat=True,
-        per_user=True,
-    )
+async def addevent_step(update: Update, context: SitrepContext, form: dict[str, Any]) -> str | None:
+    """One answer to the guided /addevent form; returns the audit action ("addevent:date", …)."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return None  # a file or a photo: not an answer to this form
+    step = str(form.get("step", ""))
+    answer = STEPS.get(step)
+    if answer is None:
+        await finish_form(update, context)
+        return None
+    try:
+        await answer(update, context, form, message.text)
+    except InputError as exc:
+        await message.reply_text(f"{exc}\nTry again, or /cancel.")
+    return f"{FORM_KIND}:{step}"
 
 
 async def _card(update: Update, context: SitrepContext, event: EventView, note: str = "") -> None:
@@ -298,9 +303,9 @@ async def list_events(update: Update, context: SitrepContext) -> None:
 
 
 def handlers() -> list[Any]:
-    """The admin event handlers, in registration order."""
+    """The admin event handlers, in registration order (the form's answers: bot.handlers.forms)."""
     return [
-        addevent_conversation(),
+        CommandHandler("addevent", addevent),
         CommandHandler("event", show_event),
         CommandHandler("editevent", edit_event),
         CommandHandler("retract", retract),

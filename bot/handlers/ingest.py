@@ -11,24 +11,18 @@ from typing import Any
 
 from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import SitrepContext
 from bot.handlers.common import reply_html, reply_template
+from bot.handlers.forms import finish_form, save_form
 from bot.handlers.guards import admin_only
 from bot.services.ingest import IngestError, decode_article
 from bot.services.model import EventStatus, EventView
 
 log = logging.getLogger(__name__)
 
-WAIT_TEXT = 0
-STATE = "ingest"
+FORM_KIND = "ingest"
 MAX_FILE = 200_000
 CALLBACK = re.compile(r"^ing:(pub|del|one):(\d{1,10})(?::(\d{1,10}))?$")
 HEADER_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\b")
@@ -56,7 +50,7 @@ def _parse_header(args: str, context: SitrepContext) -> dict[str, Any] | str:
 
 
 @admin_only
-async def ingest_command(update: Update, context: SitrepContext) -> int:
+async def ingest_command(update: Update, context: SitrepContext) -> None:
     """/ingest [DATE] [OUTLET] [URL]: then the article as text, a .txt file or a forward."""
     message = update.effective_message
     assert message is not None
@@ -66,33 +60,45 @@ async def ingest_command(update: Update, context: SitrepContext) -> int:
     if isinstance(header, str):
         if len(args) < 100 and not HEADER_LIKE.match(args) and not rest.strip():
             await reply_html(update, context, header)
-            return ConversationHandler.END
+            return
         if HEADER_LIKE.match(args):
             await reply_html(update, context, header)
-            return ConversationHandler.END
+            return
         # No header: the text itself follows the command.
         header = {"published": _today(context), "outlet": "", "url": ""}
         rest = f"{args}\n{rest}"
     if rest.strip():
         await _ingest_text(update, context, rest, header)
-        return ConversationHandler.END
-    context.form[STATE] = header
+        return
+    await save_form(
+        update, context, FORM_KIND, {**header, "published": header["published"].isoformat()}
+    )
     await reply_html(
         update,
         context,
         f"Send the article (published {header['published']:%d %b %Y}): paste the text, send a "
         ".txt file, or forward a channel post. /cancel stops.",
     )
-    return WAIT_TEXT
 
 
-async def got_article(update: Update, context: SitrepContext) -> int:
+def _form_header(form: dict[str, Any], context: SitrepContext) -> dict[str, Any]:
+    """The header stored with the form (today's date, no outlet, when it does not read)."""
+    try:
+        published = date.fromisoformat(str(form["published"]))
+    except (KeyError, ValueError):
+        published = _today(context)
+    return {
+        "published": published,
+        "outlet": str(form.get("outlet") or ""),
+        "url": str(form.get("url") or ""),
+    }
+
+
+async def article_step(update: Update, context: SitrepContext, form: dict[str, Any]) -> str:
     """The article: text, a forwarded post (its date is the default), or a .txt document."""
     message = update.effective_message
     assert message is not None
-    header = dict(
-        context.form.get(STATE) or {"published": _today(context), "outlet": "", "url": ""}
-    )
+    header = _form_header(form, context)
     origin = message.forward_origin
     if origin is not None:
         header["published"] = origin.date.date()
@@ -105,10 +111,12 @@ async def got_article(update: Update, context: SitrepContext) -> int:
         await reply_html(
             update, context, f"{escape(str(exc))} Nothing was stored. Send another, or /cancel."
         )
-        return WAIT_TEXT
-    context.form.pop(STATE, None)
+        return f"{FORM_KIND}:article"
+    if await finish_form(update, context) is None:
+        log.info("/ingest form finished by another update; nothing more to do")
+        return f"{FORM_KIND}:article"
     await _ingest_text(update, context, text, header)
-    return ConversationHandler.END
+    return f"{FORM_KIND}:article"
 
 
 async def _article_text(message: Message) -> str:
@@ -211,24 +219,9 @@ async def review_button(update: Update, context: SitrepContext) -> None:
     await reply_html(update, context, note)
 
 
-async def cancel(update: Update, context: SitrepContext) -> int:
-    """Stop waiting for an article."""
-    context.form.pop(STATE, None)
-    await reply_html(update, context, "Cancelled; nothing was stored.")
-    return ConversationHandler.END
-
-
 def handlers() -> list[Any]:
-    """The /ingest conversation and its review buttons."""
-    article = (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.FORWARDED
+    """The /ingest command and its review buttons (the form's answers: bot.handlers.forms)."""
     return [
-        ConversationHandler(
-            entry_points=[CommandHandler("ingest", ingest_command)],
-            states={WAIT_TEXT: [MessageHandler(article, got_article)]},
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="ingest",
-            per_chat=True,
-            per_user=True,
-        ),
+        CommandHandler("ingest", ingest_command),
         CallbackQueryHandler(review_button, pattern=r"^ing:"),
     ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
-from typing import Any
+from datetime import timedelta
+from typing import Any, Literal
 
 from aiolimiter import AsyncLimiter
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,14 +16,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.context import SitrepContext
 from bot.handlers.common import reply_html, reply_template
 from bot.services.answers import Answer
+from bot.services.questions import Query
+from bot.services.statecodec import CodecError, query_from_json, query_to_json
 
 log = logging.getLogger(__name__)
 
 QUESTIONS_PER_MINUTE = 20
-MAX_STORED_ANSWERS = 20
+MAX_STORED_ANSWERS = 20  # "More" pages kept per chat; older ones answer "expired"
 MORE_RE = re.compile(r"^more:([0-9a-f]{8})$")
-LAST_QUERY = "last_query"
-ANSWERS = "answers"
+MORE = "more"  # state keys "more:<token>", one per answer with a next page, for the whole chat
+LAST_QUERY = "last_query"  # the chat's last question, for follow-ups ("and Kunduz?")
+PAGE_TTL = timedelta(days=1)
+LAST_QUERY_TTL = timedelta(days=1)
 
 
 def _limiter(context: SitrepContext, user_id: int) -> AsyncLimiter:
@@ -66,27 +70,54 @@ def _keyboard(answer: Answer, token: str | None, subscribe: bool) -> InlineKeybo
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _remember(context: SitrepContext, answer: Answer) -> str | None:
-    """Keep what the "More" button needs in the chat's memory; return its token."""
-    if not answer.has_more or context.chat_data is None:
+async def _remember(update: Update, context: SitrepContext, answer: Answer) -> str | None:
+    """Store what the "More" button needs (shared by every instance); return its token."""
+    chat = update.effective_chat
+    if not answer.has_more or chat is None:
         return None
-    stored: dict[str, dict[str, Any]] = context.chat_data.setdefault(ANSWERS, {})
-    while len(stored) >= MAX_STORED_ANSWERS:
-        stored.pop(next(iter(stored)))
-    token = secrets.token_hex(4)
-    stored[token] = {
-        "query": answer.query,
+    try:
+        query = query_to_json(answer.query)
+    except CodecError:
+        log.warning("answer query not storable; no More button", exc_info=True)
+        return None
+    page = {
+        "query": query,
         "offset": answer.next_offset,
         "loose": answer.loose,
         "order": answer.order,
         "title": answer.title,
     }
-    return token
+    return await context.services.chat_state.add_token(
+        chat.id, None, MORE, page, PAGE_TTL, keep=MAX_STORED_ANSWERS
+    )
+
+
+async def _previous_query(update: Update, context: SitrepContext) -> Query | None:
+    """The chat's last question, if it is recent enough to follow up on."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    stored = await context.services.chat_state.get(chat.id, None, LAST_QUERY)
+    if stored is None:
+        return None
+    return query_from_json(stored.get("query"), context.services.gazetteer)
+
+
+async def _keep_query(update: Update, context: SitrepContext, query: Query) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        value = {"query": query_to_json(query)}
+    except CodecError:
+        log.warning("question not storable for follow-ups", exc_info=True)
+        return
+    await context.services.chat_state.put(chat.id, None, LAST_QUERY, value, LAST_QUERY_TTL)
 
 
 async def send_answer(update: Update, context: SitrepContext, answer: Answer) -> None:
     """Render an answer and send it with its buttons."""
-    token = _remember(context, answer)
+    token = await _remember(update, context, answer)
     subscribe = bool(context.services.extras.get(SUBSCRIPTIONS_FLAG))
     await reply_template(
         update, context, "answer.html", a=answer, reply_markup=_keyboard(answer, token, subscribe)
@@ -109,7 +140,7 @@ async def answer_text(update: Update, context: SitrepContext, text: str) -> None
         return
     if not await _allowed(update, context):
         return
-    previous = context.chat_data.get(LAST_QUERY) if context.chat_data is not None else None
+    previous = await _previous_query(update, context)
     answer = await context.services.answers.ask(text, _local_now(context), previous)
     if context.services.settings.question_log_days > 0:
         # Aggregates for /stats: who asked (for /forget), which places, how many found — never
@@ -120,8 +151,8 @@ async def answer_text(update: Update, context: SitrepContext, text: str) -> None
             [p.key for p in answer.places],
             len(answer.events),
         )
-    if context.chat_data is not None and answer.kind != "unknown_place":
-        context.chat_data[LAST_QUERY] = answer.query
+    if answer.kind != "unknown_place":
+        await _keep_query(update, context, answer.query)
     await send_answer(update, context, answer)
 
 
@@ -203,22 +234,26 @@ async def search_command(update: Update, context: SitrepContext) -> None:
 async def more_button(update: Update, context: SitrepContext) -> None:
     """The "More" button: the next page of the same answer; unknown or tampered tokens refused."""
     query = update.callback_query
+    chat = update.effective_chat
     assert query is not None
     match = MORE_RE.match(query.data or "")
-    stored = (context.chat_data or {}).get(ANSWERS, {})
-    state = stored.get(match.group(1)) if match else None
-    if state is None:
+    page = None
+    if match is not None and chat is not None:
+        # Taken, not read: a second press (here or on another instance) finds it gone.
+        page = await context.services.chat_state.take(chat.id, None, f"{MORE}:{match.group(1)}")
+    previous = query_from_json(page.get("query"), context.services.gazetteer) if page else None
+    if page is None or previous is None:
         await query.answer("That list has expired. Please ask again.", show_alert=True)
         return
     await query.answer()
+    order: Literal["newest", "oldest"] = "oldest" if page.get("order") == "oldest" else "newest"
     answer = await context.services.answers.answer(
-        state["query"],
-        offset=state["offset"],
-        loose=state["loose"],
-        order=state["order"],
-        title=state["title"],
+        previous,
+        offset=int(page.get("offset") or 0),
+        loose=page.get("loose"),
+        order=order,
+        title=str(page.get("title") or ""),
     )
-    stored.pop(match.group(1), None)  # type: ignore[union-attr]
     await send_answer(update, context, answer)
 
 
@@ -234,5 +269,5 @@ def handlers() -> list[Any]:
 
 
 def text_handler() -> MessageHandler[SitrepContext, None]:
-    """The free-text handler; registered after every command and conversation."""
+    """The free-text handler; registered after every command, in a group after open forms."""
     return MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text)

@@ -17,6 +17,7 @@ from bot.services.access import AccessService, PrivacyService
 from bot.services.answers import AnswerService
 from bot.services.audit import AuditLog
 from bot.services.briefing import BriefingService
+from bot.services.chatstate import ChatStateStore
 from bot.services.events import EventStore
 from bot.services.figures import FigureService
 from bot.services.gazetteer import Gazetteer
@@ -53,6 +54,7 @@ class Domain:
     privacy: PrivacyService
     question_log: QuestionLog
     stats: StatsService
+    chat_state: ChatStateStore
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -120,6 +122,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         ),
         figures=FigureService(sessions, clock),
         pushes=PushService(sessions, clock, events, gazetteer, briefings, outbox, renderer.render),
+        chat_state=ChatStateStore(sessions, clock),
     )
 
 

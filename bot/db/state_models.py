@@ -1,0 +1,27 @@
+"""Per-chat conversation state shared by every instance: open forms, answer pages, follow-ups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base, UTCDateTime
+
+CHAT_WIDE = 0  # user_id of state that belongs to the whole chat, not to one user in it
+
+
+class ChatStateRow(Base):
+    """One piece of conversation state of a chat (user_id 0) or of one user in a chat."""
+
+    __tablename__ = "chat_state"
+    __table_args__ = (Index("ix_chat_state_expires_at", "expires_at"),)
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
