@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.db import all_models  # noqa: F401  (registers every table on Base.metadata)
 from bot.db.base import Base
+from bot.db.fulltext import insert_trigger_paused
 from bot.db.migrate import current_revision, head_revision, upgrade
 from bot.db.session import create_engine
 
@@ -238,11 +239,11 @@ async def _copy_table(
 
 
 async def _sqlite_fulltext(dst: AsyncConnection) -> set[str]:
-    """The SQLite full-text objects the destination has (events_fts, events_fts_deferred)."""
+    """The SQLite full-text table the destination has (events_fts), if any."""
     if dst.dialect.name != "sqlite":
         return set()
     rows = await dst.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE name IN ('events_fts', 'events_fts_deferred')"
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events_fts'"
     )
     return {str(r[0]) for r in rows}
 
@@ -300,15 +301,12 @@ async def _copy_all(
         if full:  # written since the first check
             raise CopyRefused(_full_message(full))
     fts = await _sqlite_fulltext(dst)
-    if "events_fts_deferred" in fts:  # no indexing per row: one rebuild at the end
-        await dst.exec_driver_sql("INSERT OR REPLACE INTO events_fts_deferred (id) VALUES (1)")
-    done = [await _copy_table(src, dst, table, chunk_rows, progress) for table in tables()]
-    started = time.perf_counter()
-    if "events_fts" in fts:
-        notice("rebuilding the full-text index")
-        await dst.exec_driver_sql("INSERT INTO events_fts(events_fts) VALUES('rebuild')")
-    if "events_fts_deferred" in fts:
-        await dst.exec_driver_sql("DELETE FROM events_fts_deferred")
+    async with insert_trigger_paused(dst):  # no indexing per row: one rebuild at the end
+        done = [await _copy_table(src, dst, table, chunk_rows, progress) for table in tables()]
+        started = time.perf_counter()
+        if "events_fts" in fts:
+            notice("rebuilding the full-text index")
+            await dst.exec_driver_sql("INSERT INTO events_fts(events_fts) VALUES('rebuild')")
     if dst.dialect.name == "postgresql":
         await _reset_sequences(dst)
     log.info("full-text index and sequences done in %.1f s", time.perf_counter() - started)

@@ -19,11 +19,11 @@ INSERT_TRIGGER = "events_fts_ai"
 
 
 @asynccontextmanager
-async def deferred_fulltext(conn: AsyncConnection, first_id: int) -> AsyncIterator[None]:
-    """Insert events inside without per-row indexing; then index every event with id ≥ first_id.
+async def insert_trigger_paused(conn: AsyncConnection) -> AsyncIterator[None]:
+    """SQLite: the full-text insert trigger is dropped inside and created again from its own SQL.
 
-    The caller must be in a write transaction and insert only ids from first_id up (max(id) + 1
-    on). On PostgreSQL (a GIN expression index) this does nothing.
+    Run it inside a write transaction, and index what was inserted before leaving. On
+    PostgreSQL (a GIN expression index) this does nothing.
     """
     if conn.dialect.name != "sqlite":
         yield
@@ -36,10 +36,22 @@ async def deferred_fulltext(conn: AsyncConnection, first_id: int) -> AsyncIterat
     if trigger is not None:
         await conn.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
     yield
-    await conn.exec_driver_sql(
-        f"INSERT INTO events_fts (rowid, {FTS_COLUMNS}) "
-        f"SELECT id, {FTS_COLUMNS} FROM events WHERE id >= ? ORDER BY id",
-        (first_id,),
-    )
     if trigger is not None:
         await conn.exec_driver_sql(trigger)
+
+
+@asynccontextmanager
+async def deferred_fulltext(conn: AsyncConnection, first_id: int) -> AsyncIterator[None]:
+    """Insert events inside without per-row indexing; then index every event with id ≥ first_id.
+
+    The caller must be in a write transaction and insert only ids from first_id up (max(id) + 1
+    on). On PostgreSQL this does nothing.
+    """
+    async with insert_trigger_paused(conn):
+        yield
+        if conn.dialect.name == "sqlite":
+            await conn.exec_driver_sql(
+                f"INSERT INTO events_fts (rowid, {FTS_COLUMNS}) "
+                f"SELECT id, {FTS_COLUMNS} FROM events WHERE id >= ? ORDER BY id",
+                (first_id,),
+            )
