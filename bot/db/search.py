@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -29,6 +29,8 @@ _TERM_CLEAN = re.compile(r"[^\w]+", re.UNICODE)
 MAX_TERMS = 64  # alternatives across all groups; the rest are dropped
 
 Order = Literal["newest", "oldest"]
+# Runs one driver-level statement (qmark parameters) and returns all its rows.
+Fetch = Callable[[str, Sequence[Any]], Awaitable[Sequence[Sequence[Any]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,9 +344,12 @@ def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
     return conds
 
 
-async def _pg_search(
+async def pg_search_ids(
     session: AsyncSession, flt: EventFilter, *, limit: int, offset: int, order: Order
 ) -> list[int]:
+    """Ids of matching events on PostgreSQL (GIN-indexed full-text condition)."""
+    if flt.place_keys is not None and not flt.place_keys:
+        return []
     if order == "newest":
         ordering: list[ColumnElement[Any]] = [
             EventRow.date_start.desc(),
@@ -407,27 +412,60 @@ class StatsCache:
 
 
 async def _sqlite_stats(
-    conn: Any, flt: EventFilter, cache: StatsCache | None
+    fetch: Fetch, flt: EventFilter, cache: StatsCache | None
 ) -> dict[str, int] | None:
     """The planner counts (from the cache when fresh); None when nothing can match."""
     queries = sqlite_stats_queries(flt)
     if not queries:
         return {}
     total_sql, total_params = queries.pop("total")
-    total = int((await conn.exec_driver_sql(total_sql, tuple(total_params))).scalar() or 0)
+    total = int((await fetch(total_sql, total_params))[0][0] or 0)
     stats = {"total": total}
     now = time.monotonic()
     for name, (sql, params) in queries.items():
         key = (sql, tuple(params))
         count = cache.get(key, total, now) if cache is not None else None
         if count is None:
-            count = int((await conn.exec_driver_sql(sql, tuple(params))).scalar() or 0)
+            count = int((await fetch(sql, params))[0][0] or 0)
             if cache is not None:
                 cache.put(key, count, total, now)
         if count == 0:
             return None  # no candidates, or no full-text matches: nothing can match
         stats[name] = count
     return stats
+
+
+async def sqlite_search_ids(
+    fetch: Fetch,
+    flt: EventFilter,
+    *,
+    limit: int,
+    offset: int = 0,
+    order: Order = "newest",
+    stats_cache: StatsCache | None = None,
+) -> list[int]:
+    """Ids of matching events on SQLite, each statement run through `fetch` (qmark SQL)."""
+    if flt.place_keys is not None and not flt.place_keys:
+        return []
+    stats = await _sqlite_stats(fetch, flt, stats_cache)
+    if stats is None:
+        return []
+    plan = plan_for(flt, stats, limit + offset)
+    built = sqlite_query(flt, limit=limit, offset=offset, order=order, plan=plan)
+    if built is None:
+        return []
+    sql, params = built
+    return [int(row[0]) for row in await fetch(sql, params)]
+
+
+def session_fetch(session: AsyncSession) -> Fetch:
+    """A fetch that runs driver SQL on the session's connection."""
+
+    async def fetch(sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
+        conn = await session.connection()
+        return (await conn.exec_driver_sql(sql, tuple(params))).fetchall()
+
+    return fetch
 
 
 async def search_event_ids(
@@ -444,18 +482,15 @@ async def search_event_ids(
         return []
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     if dialect != "sqlite":
-        return await _pg_search(session, flt, limit=limit, offset=offset, order=order)
-    conn = await session.connection()
-    stats = await _sqlite_stats(conn, flt, stats_cache)
-    if stats is None:
-        return []
-    plan = plan_for(flt, stats, limit + offset)
-    built = sqlite_query(flt, limit=limit, offset=offset, order=order, plan=plan)
-    if built is None:
-        return []
-    sql, params = built
-    result = await conn.exec_driver_sql(sql, tuple(params))
-    return [int(row[0]) for row in result.fetchall()]
+        return await pg_search_ids(session, flt, limit=limit, offset=offset, order=order)
+    return await sqlite_search_ids(
+        session_fetch(session),
+        flt,
+        limit=limit,
+        offset=offset,
+        order=order,
+        stats_cache=stats_cache,
+    )
 
 
 def raw_sqlite_query(

@@ -10,11 +10,22 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.search import Coverage, EventFilter, StatsCache, coverage, search_event_ids
-from bot.services.events import EventStore
+from bot.db.eventreads import EventRecord, open_reads
+from bot.db.search import Coverage, EventFilter, StatsCache
+from bot.services.events import ACTOR_SEP, EventStore
 from bot.services.gazetteer import Gazetteer, Place
-from bot.services.model import SEVERITY_RANK, EventView
+from bot.services.model import (
+    SEVERITY_RANK,
+    ClaimStatus,
+    EventStatus,
+    EventView,
+    LocationPrecision,
+    Origin,
+    Severity,
+    SourceInfo,
+)
 from bot.services.questions import Query, Understander
+from bot.services.timewords import FuzzyDate, Precision
 
 log = logging.getLogger(__name__)
 
@@ -141,34 +152,25 @@ class AnswerService:
         base = self._frame(query, order=order, title=title)
         flt = filter_for(query)
         groups = flt.term_groups
-        async with self._sessions() as session:
+        async with open_reads(self._sessions) as reads:
             use_loose = bool(loose)
             ids: list[int] = []
             if not use_loose:
-                ids = await search_event_ids(
-                    session,
-                    flt,
-                    limit=page + 1,
-                    offset=offset,
-                    order=order,
-                    stats_cache=self.stats_cache,
+                ids = await reads.search(
+                    flt, limit=page + 1, offset=offset, order=order, stats_cache=self.stats_cache
                 )
             if loose is None and not ids and len(groups) > 1 and offset == 0:
                 use_loose = True
             if use_loose:
                 flt = replace(flt, match_all=False)
-                ids = await search_event_ids(
-                    session,
-                    flt,
-                    limit=page + 1,
-                    offset=offset,
-                    order=order,
-                    stats_cache=self.stats_cache,
+                ids = await reads.search(
+                    flt, limit=page + 1, offset=offset, order=order, stats_cache=self.stats_cache
                 )
             cover = None
             if not ids and with_coverage:
-                cover = await coverage(session, query.place_keys)
-        events = await self._events.get_many(ids[:page])
+                cover = await reads.coverage(query.place_keys)
+            records = await reads.load(ids[:page])
+        events = [self._view(r) for r in records]
         if use_loose:
             # Ranked by relevance to pick them; shown newest first like every answer.
             events.sort(key=lambda e: (e.when.first_day(), e.id), reverse=order == "newest")
@@ -181,6 +183,38 @@ class AnswerService:
             has_more=len(ids) > page,
             loose=use_loose,
             coverage=cover,
+        )
+
+    def _view(self, record: EventRecord) -> EventView:
+        """An event as readers see it (the same view EventStore gives), from its plain record."""
+        place = self.gazetteer.get(record.place_key) if record.place_key else None
+        return EventView(
+            id=record.id,
+            summary=record.summary,
+            when=FuzzyDate(record.date_start, Precision(record.date_precision), record.date_end),
+            place_key=record.place_key,
+            place_text=record.place_text,
+            place_name=(place.name if place is not None else None) or record.place_text,
+            location_precision=LocationPrecision(record.location_precision),
+            actors=tuple(a for a in record.actors_text.split(ACTOR_SEP) if a),
+            event_type=record.event_type,
+            sub_event_type=record.sub_event_type,
+            severity=Severity(record.severity),
+            claim_status=ClaimStatus(record.claim_status),
+            claim_note=record.claim_note,
+            fatalities=record.fatalities,
+            status=EventStatus(record.status),
+            retract_reason=record.retract_reason,
+            origin=Origin(record.origin),
+            reviewed=record.reviewed,
+            external_key=record.external_key,
+            reported_at=record.reported_at,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            sources=tuple(
+                SourceInfo(s.outlet, s.url, s.title, s.published_at, s.published_on)
+                for s in record.sources
+            ),
         )
 
     def _unknown(self, query: Query, *, order: Literal["newest", "oldest"], title: str) -> Answer:

@@ -85,6 +85,19 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("germany", "german"),
     ("qatar", "qatari"),
 )
+# Per actor, its names longest first, each as a whole-word pattern (compiled once per process).
+_ACTOR_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (
+        actor,
+        tuple(
+            re.compile(r"(?<![\w.])" + re.escape(name) + r"(?![\w])")
+            for name in sorted(names, key=len, reverse=True)
+            if name.islower()  # the question is searched lowercased
+        ),
+    )
+    for actor, names in ACTORS.items()
+)
+_US_CAPITALS = re.compile(r"(?<![\w.])US(?![\w])")
 _PHRASES = sorted((w for group in SYNONYMS for w in group if " " in w), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.IGNORECASE)
 _SYNONYM_OF: dict[str, tuple[str, ...]] = {w: group for group in SYNONYMS for w in group}
@@ -238,18 +251,15 @@ class Understander:
         found: list[str] = []
         spans: list[tuple[int, int]] = []
         low = text.lower()
-        for actor, names in ACTORS.items():
-            for name in sorted(names, key=len, reverse=True):
-                pattern = r"(?<![\w.])" + re.escape(name) + r"(?![\w])"
-                m = re.search(pattern, low)
-                if m is None:
-                    continue
-                if name in ("u.s.",) or name.islower():
+        for actor, patterns in _ACTOR_PATTERNS:
+            for pattern in patterns:
+                m = pattern.search(low)
+                if m is not None:
                     found.append(actor)
                     spans.append((m.start(), m.end()))
                     break
         # "US" in capitals is the United States; "us" is a pronoun.
-        if "U.S." not in found and re.search(r"(?<![\w.])US(?![\w])", text):
+        if "U.S." not in found and _US_CAPITALS.search(text):
             found.append("U.S.")
         # Demonyms of neighbours ("Iranian", "Tajik") name actors: search by the country's names.
         for word in _WORD.findall(text):
