@@ -16,7 +16,6 @@ Rules (documented choices):
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import csv
 import logging
@@ -56,8 +55,7 @@ from bot.services.places import PlaceError
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
-YIELD_EVERY = 200
+BATCH_SIZE = 5000
 CHUNK = 1 << 16
 _PRECISION_RANK = {
     LocationPrecision.EXACT: 0,
@@ -253,6 +251,8 @@ class PlaceResolver:
         # The parser hands out one PlaceHint object per distinct place, so most rows are found
         # by identity before hashing; the hint is kept in the value, so its id stays its own.
         self._by_id: dict[int, tuple[PlaceHint, _Placed]] = {}
+        # admin areas by (name, kind, enclosing area): a file names a few hundred, many times
+        self._admins: dict[tuple[str, PlaceKind, str | None], Place | None] = {}
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
         """The place key and precision of a hint resolved before, without asking anything."""
@@ -307,6 +307,14 @@ class PlaceResolver:
     def _admin(self, name: str, kind: PlaceKind, within: Place | None) -> Place | None:
         if not name:
             return None
+        memo_key = (name, kind, within.key if within is not None else None)
+        if memo_key in self._admins:
+            return self._admins[memo_key]
+        found = self._admin_area(name, kind, within)
+        self._admins[memo_key] = found
+        return found
+
+    def _admin_area(self, name: str, kind: PlaceKind, within: Place | None) -> Place | None:
         place = self._gaz.resolve(f"{name} {kind.value}") or self._gaz.resolve(name)
         if place is None or (within is not None and not self._inside(place, within)):
             return None
@@ -488,34 +496,17 @@ async def import_file(
             report.strict_failed = True
             return report
     resolver = PlaceResolver(domain, report)
-    # Pipelined: while one batch is being stored (SQLite inserts run in the driver's thread,
-    # without the GIL), the next is parsed; a short pause every few rows lets the storing task
-    # move on to its next statement. Batches are stored one after another, in file order.
-    storing: asyncio.Task[None] | None = None
     batch: list[ParsedRow] = []
-    try:
-        for item in read_rows(path, fmt, today, progress, resolver.known):
-            if isinstance(item, BadRow):
-                report.bad_rows.append(item)
-                continue
-            batch.append(item)
-            if len(batch) % YIELD_EVERY == 0:
-                await asyncio.sleep(0)
-            if len(batch) >= batch_size:
-                if storing is not None:
-                    await storing
-                storing = asyncio.create_task(_store(domain, batch, resolver, report))
-                batch = []
-        if storing is not None:
-            await storing
-        if batch:
+    for item in read_rows(path, fmt, today, progress, resolver.known):
+        if isinstance(item, BadRow):
+            report.bad_rows.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
             await _store(domain, batch, resolver, report)
-    finally:
-        if storing is not None and not storing.done():
-            # reading failed mid-file: let the batch in flight finish (or fail) on its own
-            await asyncio.wait([storing])
-            if not storing.cancelled() and storing.exception() is not None:
-                log.warning("import: the batch in flight failed too", exc_info=storing.exception())
+            batch = []
+    if batch:
+        await _store(domain, batch, resolver, report)
     report.bad_rows.sort(key=lambda b: b.line)
     log.info("import of %s: %s", path, report.summary())
     return report
