@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiosqlite
 from sqlalchemy import select
 
 from bot.clock import Clock, FixedClock
@@ -173,6 +174,24 @@ def minutes_around(center: datetime, before: int, after: int) -> list[datetime]:
 
 # ---- virtual time ------------------------------------------------------------------------
 
+_aiosqlite_execute = aiosqlite.Connection._execute
+
+
+async def _tracked_execute(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """aiosqlite's call into its worker thread, counted on a WarpLoop: time never jumps while a
+    statement is still running (a slow commit is not an idle loop)."""
+    loop = asyncio.get_running_loop()
+    if not isinstance(loop, WarpLoop):
+        return await _aiosqlite_execute(self, fn, *args, **kwargs)
+    loop.busy += 1
+    try:
+        return await _aiosqlite_execute(self, fn, *args, **kwargs)
+    finally:
+        loop.busy -= 1
+
+
+aiosqlite.Connection._execute = _tracked_execute  # type: ignore[method-assign]
+
 
 class _SkippingSelector(selectors.BaseSelector):
     """Wraps the loop's selector: when the loop would only sleep until a timer, time jumps."""
@@ -198,7 +217,7 @@ class _SkippingSelector(selectors.BaseSelector):
         # Give I/O and worker threads (aiosqlite, the HTTP stack) a moment; if nothing
         # happened, the loop was only waiting for a timer: jump to it.
         events = self._inner.select(self.POLL)
-        if not events:
+        if not events and not self._loop.busy:
             self._loop.skew += timeout - self.POLL
         return events
 
@@ -216,6 +235,7 @@ class WarpLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         super().__init__()
         self.skew = 0.0
+        self.busy = 0  # aiosqlite calls in flight (see _tracked_execute)
         self._selector = _SkippingSelector(self._selector, self)  # type: ignore[has-type]
 
     def time(self) -> float:
