@@ -12,20 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.eventreads import EventRecord, open_reads
 from bot.db.search import Coverage, EventFilter, StatsCache
-from bot.services.events import ACTOR_SEP, EventStore
+from bot.services.events import EventStore, event_view
 from bot.services.gazetteer import Gazetteer, Place
 from bot.services.model import (
     SEVERITY_RANK,
-    ClaimStatus,
-    EventStatus,
     EventView,
-    LocationPrecision,
-    Origin,
-    Severity,
-    SourceInfo,
 )
 from bot.services.questions import Query, Understander
-from bot.services.timewords import FuzzyDate, Precision
 
 log = logging.getLogger(__name__)
 
@@ -186,36 +179,8 @@ class AnswerService:
         )
 
     def _view(self, record: EventRecord) -> EventView:
-        """An event as readers see it (the same view EventStore gives), from its plain record."""
         place = self.gazetteer.get(record.place_key) if record.place_key else None
-        return EventView(
-            id=record.id,
-            summary=record.summary,
-            when=FuzzyDate(record.date_start, Precision(record.date_precision), record.date_end),
-            place_key=record.place_key,
-            place_text=record.place_text,
-            place_name=(place.name if place is not None else None) or record.place_text,
-            location_precision=LocationPrecision(record.location_precision),
-            actors=tuple(a for a in record.actors_text.split(ACTOR_SEP) if a),
-            event_type=record.event_type,
-            sub_event_type=record.sub_event_type,
-            severity=Severity(record.severity),
-            claim_status=ClaimStatus(record.claim_status),
-            claim_note=record.claim_note,
-            fatalities=record.fatalities,
-            status=EventStatus(record.status),
-            retract_reason=record.retract_reason,
-            origin=Origin(record.origin),
-            reviewed=record.reviewed,
-            external_key=record.external_key,
-            reported_at=record.reported_at,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            sources=tuple(
-                SourceInfo(s.outlet, s.url, s.title, s.published_at, s.published_on)
-                for s in record.sources
-            ),
-        )
+        return event_view(record, place.name if place is not None else None)
 
     def _unknown(self, query: Query, *, order: Literal["newest", "oldest"], title: str) -> Answer:
         name = query.unknown_name or ""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from rapidfuzz import fuzz
 from sqlalchemy import Select, Table, delete, func, select, text
@@ -117,6 +117,106 @@ def source_from_row(row: SourceRow) -> SourceInfo:
     )
 
 
+class StoredSource(Protocol):
+    """A source as stored (an ORM row, or a plain record read without the ORM)."""
+
+    @property
+    def outlet(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def published_on(self) -> date | None: ...
+
+
+class StoredEvent(Protocol):
+    """An event's stored columns and sources (an ORM row, or a plain record)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def date_start(self) -> date: ...
+    @property
+    def date_end(self) -> date | None: ...
+    @property
+    def date_precision(self) -> str: ...
+    @property
+    def place_key(self) -> str | None: ...
+    @property
+    def place_text(self) -> str: ...
+    @property
+    def location_precision(self) -> str: ...
+    @property
+    def actors_text(self) -> str: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def sub_event_type(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def claim_status(self) -> str: ...
+    @property
+    def claim_note(self) -> str: ...
+    @property
+    def fatalities(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def retract_reason(self) -> str | None: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def reviewed(self) -> bool: ...
+    @property
+    def external_key(self) -> str | None: ...
+    @property
+    def reported_at(self) -> datetime: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def sources(self) -> Sequence[StoredSource]: ...
+
+
+def event_view(row: StoredEvent, place_name: str | None) -> EventView:
+    """The plain view of a stored event; `place_name` is its place's name (else as written)."""
+    return EventView(
+        id=row.id,
+        summary=row.summary,
+        when=FuzzyDate(row.date_start, Precision(row.date_precision), row.date_end),
+        place_key=row.place_key,
+        place_text=row.place_text,
+        place_name=place_name or row.place_text,
+        location_precision=LocationPrecision(row.location_precision),
+        actors=tuple(a for a in row.actors_text.split(ACTOR_SEP) if a),
+        event_type=row.event_type,
+        sub_event_type=row.sub_event_type,
+        severity=Severity(row.severity),
+        claim_status=ClaimStatus(row.claim_status),
+        claim_note=row.claim_note,
+        fatalities=row.fatalities,
+        status=EventStatus(row.status),
+        retract_reason=row.retract_reason,
+        origin=Origin(row.origin),
+        reviewed=row.reviewed,
+        external_key=row.external_key,
+        reported_at=row.reported_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        sources=tuple(
+            SourceInfo(s.outlet, s.url, s.title, s.published_at, s.published_on)
+            for s in row.sources
+        ),
+    )
+
+
 class EventStore:
     """Stores and reads events; every call is its own unit of work and returns plain data."""
 
@@ -135,32 +235,8 @@ class EventStore:
 
     def view(self, row: EventRow) -> EventView:
         """Turn a row (with its sources loaded) into plain data."""
-        place_name = (self._place_name(row.place_key) if row.place_key else None) or row.place_text
-        return EventView(
-            id=row.id,
-            summary=row.summary,
-            when=_fuzzy(row),
-            place_key=row.place_key,
-            place_text=row.place_text,
-            place_name=place_name,
-            location_precision=LocationPrecision(row.location_precision),
-            actors=tuple(a for a in row.actors_text.split(ACTOR_SEP) if a),
-            event_type=row.event_type,
-            sub_event_type=row.sub_event_type,
-            severity=Severity(row.severity),
-            claim_status=ClaimStatus(row.claim_status),
-            claim_note=row.claim_note,
-            fatalities=row.fatalities,
-            status=EventStatus(row.status),
-            retract_reason=row.retract_reason,
-            origin=Origin(row.origin),
-            reviewed=row.reviewed,
-            external_key=row.external_key,
-            reported_at=row.reported_at,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            sources=tuple(source_from_row(s) for s in row.sources),
-        )
+        place_name = self._place_name(row.place_key) if row.place_key else None
+        return event_view(row, place_name)
 
     async def get(self, event_id: int) -> EventView | None:
         """One event by id, in any status."""
