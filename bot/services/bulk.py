@@ -8,10 +8,12 @@ Rules (documented choices):
   read twice and nothing is stored when any row is bad.
 * Every imported event has a stable external key, so importing again updates in place: rows equal
   to the stored event count as unchanged and are not written at all.
-* ACLED places: the exact ``location`` when the gazetteer knows it (inside admin1 when admin1 is
-  known); else a new TOWN under the row's district (admin2) or province (admin1) at the row's
-  coordinates; without coordinates the event is placed on that district/province (precision at
-  least NEAR/REGION); when admin1 is unknown too, the place is kept as written.
+* ACLED places: the place called ``location`` inside the row's narrowest known admin area
+  (admin3, admin2, admin1: names repeat across provinces), else the gazetteer's best match
+  inside its broadest known area (or anywhere when no admin area is known); else a new TOWN
+  under the row's district (admin2) or province (admin1) at the row's coordinates; without
+  coordinates the event is placed on that district/province (precision at least NEAR/REGION);
+  when admin1 is unknown too, the place is kept as written.
 """
 
 from __future__ import annotations
