@@ -680,3 +680,30 @@ def test_runtime_module_imports_no_build_or_bot_frameworks() -> None:
         [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("name", "area", "keys"),
+    [
+        # a town whose name is also a common word: resolve() ignores it, an area finds it
+        ("March", "badakhshan", ["march"]),
+        # one name, two provinces: the area chooses (the town before its district)
+        ("Faizabad", "jowzjan", ["faizabad", "faizabad-d2"]),
+        ("Faizabad", "badakhshan", ["fayzabad", "faizabad-district"]),
+        ("Herat", "herat", ["herat-city", "herat", "herat-district"]),
+        ("Faizabad", "herat", []),
+        ("", "herat", []),
+    ],
+)
+def test_named_within_chooses_by_area(
+    gaz: Gazetteer, name: str, area: str, keys: list[str]
+) -> None:
+    assert [p.key for p in gaz.named_within(name, area, prefer_city=True)] == keys
+
+
+def test_named_within_sees_places_added_later(gaz: Gazetteer) -> None:
+    g = gaz.copy()
+    assert g.named_within("Qala-e Now 7", "achin") == []
+    g.add(Place("qala-e-now-7", "Qala-e Now 7", PlaceKind.TOWN, parent="achin", country="AF"))
+    assert [p.key for p in g.named_within("qala e now 7", "nangarhar")] == ["qala-e-now-7"]
+    assert g.resolve("March") is None
