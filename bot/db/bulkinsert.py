@@ -1,4 +1,4 @@
-"""Fast multi-row inserts for bulk loads: values converted once, executemany on the driver.
+"""Fast bulk inserts: values converted once per distinct value, executemany on the driver.
 
 SQLAlchemy's executemany runs every parameter through its bind processing one dict at a time;
 for a bulk import that costs as much as SQLite itself. A RowWriter compiles the INSERT once and
