@@ -363,8 +363,13 @@ async def _broadcast(url: str, cap: int, messages: int) -> dict[str, Any]:
     from bot.localapi import LocalBotApi, LocalRequest
     from bot.services.domain import open_domain
 
+    # Telegram's side keeps no history here: its bookkeeping is not the sender's cost.
     api = LocalBotApi(
-        latency=LATENCY, global_rate=cap, per_chat_interval=None, group_per_minute=None
+        latency=LATENCY,
+        global_rate=cap,
+        per_chat_interval=None,
+        group_per_minute=None,
+        keep_history=False,
     )
     async with open_domain(_settings(url)) as domain:
         text = "<b>Flash</b>: synthetic broadcast to measure delivery throughput."

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -69,6 +70,24 @@ class Outbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        # SQLite lets one transaction write at a time, and a writer that finds the lock taken
+        # sleeps in growing steps (up to 100 ms) before it looks again. The sender's claims and
+        # its mark commits would take turns that way, so a claim could wait 0.4 s behind a
+        # stream of marks and leave the wire idle. In one process they queue here instead, in
+        # order, and never meet the lock taken by each other.
+        bind = sessions.kw.get("bind")
+        sqlite = bind is not None and bind.dialect.name == "sqlite"
+        self._gate: asyncio.Lock | None = asyncio.Lock() if sqlite else None
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction (on SQLite, after this process's earlier outbox writes)."""
+        if self._gate is None:
+            async with self._sessions.begin() as session:
+                yield session
+            return
+        async with self._gate, self._sessions.begin() as session:
+            yield session
 
     async def enqueue(self, messages: Sequence[NewMessage]) -> int:
         """Insert messages; ones whose dedupe key exists already are skipped. Returns new rows."""
@@ -95,7 +114,7 @@ class Outbox:
             for m in messages
         ]
         table = OutboxRow.__table__
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             stmt = (
                 insert_for(session, table)
                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
@@ -137,7 +156,7 @@ class Outbox:
             )
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             # Lock the ids first, then update them: as `id IN (subquery)`, PostgreSQL may rescan
             # the LIMIT … SKIP LOCKED subquery per row (nested loop) and claim far past `limit`.
             ids = list((await session.scalars(ready)).all())
@@ -170,7 +189,7 @@ class Outbox:
         return out
 
     async def _set(self, row_id: int, expect: Iterable[str], **values: Any) -> bool:
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == row_id, OutboxRow.state.in_(list(expect)))
@@ -200,7 +219,7 @@ class Outbox:
         ids now marked sending (a row cancelled meanwhile is left out: do not send it)."""
         table = cast(Table, OutboxRow.__table__)
         marked: set[int] = set()
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             if sent:
                 await session.execute(
                     update(table)
@@ -242,7 +261,7 @@ class Outbox:
         """Give claimed rows back unsent (shutdown before they were sent)."""
         if not row_ids:
             return
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id.in_(list(row_ids)), OutboxRow.state == CLAIMED)
@@ -256,7 +275,7 @@ class Outbox:
 
     async def fail_chat(self, chat_id: int, error: str) -> int:
         """Fail every queued or claimed row to a chat that is gone (blocked, kicked, deleted)."""
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.chat_id == chat_id, OutboxRow.state.in_([QUEUED, CLAIMED]))
@@ -267,7 +286,7 @@ class Outbox:
 
     async def cancel_batch(self, batch: str) -> int:
         """Cancel the queued rows of a push or alert; sent ones stay sent."""
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.batch == batch, OutboxRow.state.in_([QUEUED, CLAIMED]))
@@ -288,7 +307,7 @@ class Outbox:
             cond.append(OutboxRow.claimed_by == instance)
         else:
             cond.append(OutboxRow.claimed_at < cutoff)
-        async with self._sessions.begin() as session:
+        async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
                 .where(*cond)

@@ -136,3 +136,37 @@ async def test_a_failed_sending_mark_is_not_retried(sqlite_db_url: str) -> None:
         rows = await outbox_rows(domain)
     assert failing.calls == 1
     assert [r.state for r in rows] == ["claimed"]  # never reached the wire
+
+
+async def test_outbox_writers_in_one_process_queue_instead_of_meeting_sqlites_lock(
+    sqlite_db_url: str,
+) -> None:
+    """Claims and mark commits running at once never find SQLite's write lock taken by each
+    other: with no busy timeout at all, none fails with "database is locked"."""
+    from sqlalchemy import event
+
+    async with domain_at(sqlite_db_url, NOW) as (domain, _):
+        ids = await claimed_ids(domain.outbox, 60)
+        await domain.outbox.enqueue([push(n) for n in range(100, 160)])
+
+        @event.listens_for(domain.engine.sync_engine, "checkout")
+        def _no_waiting(dbapi_conn: object, _record: object, _proxy: object) -> None:
+            cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.close()
+
+        results = await asyncio.gather(
+            *(domain.outbox.record([i], []) for i in ids[:30]),
+            *(domain.outbox.record([], [(i, 500 + i)]) for i in ids[30:]),
+            *(domain.outbox.claim("test:2", 2) for _ in range(30)),
+            return_exceptions=True,
+        )
+        errors = [r for r in results if isinstance(r, BaseException)]
+        assert errors == []
+        claimed = [m for r in results[60:] for m in r]  # type: ignore[union-attr]
+        rows = await outbox_rows(domain)
+    assert len(claimed) == 60
+    states = sorted(r.state for r in rows)
+    assert states.count("sending") == 30
+    # the other 30 stay claimed (a sent mark for a row not sending is ignored), plus 60 new
+    assert states.count("claimed") == 90

@@ -407,6 +407,29 @@ async def test_limits_can_be_switched_off_and_raised(clock: FakeClock) -> None:
     assert len(api.sent(GROUP)) == 100
 
 
+async def test_without_history_it_answers_and_limits_but_keeps_no_messages(
+    clock: FakeClock,
+) -> None:
+    """keep_history=False (the benchmark's sink): answers and rate limits as before, call log
+    without results, nothing of what was sent kept."""
+    api = LocalBotApi(clock=clock, global_rate=3, per_chat_interval=None, keep_history=False)
+    async with Bot("123456:LOCAL", request=LocalRequest(api)) as bot:
+        first = await bot.send_message(CHAT, "<b>one</b>", parse_mode="HTML")
+        second = await bot.send_message(CHAT, "two")
+        await bot.send_message(GROUP, "three")
+        with pytest.raises(RetryAfter):
+            await bot.send_message(CHAT + 1, "four")
+        with pytest.raises(BadRequest):
+            await bot.send_message(CHAT, "<b>broken", parse_mode="HTML")
+    assert (first.message_id, second.message_id) == (1, 2)
+    assert first.text == "one" and first.chat.id == CHAT
+    assert api.sent() == [] and api.messages(CHAT) == [] and api.events == []
+    sends = api.calls_to("sendMessage")
+    assert [(c.status, c.result) for c in sends[:3]] == [(200, None)] * 3
+    assert [c.status for c in sends[3:]] == [429, 400]
+    assert sends[0].params["text"] == "<b>one</b>"
+
+
 async def test_latency_is_awaited_per_call() -> None:
     api = LocalBotApi(latency=0.05)
     async with Bot("123456:LOCAL", request=LocalRequest(api)) as bot:
