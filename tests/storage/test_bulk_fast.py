@@ -153,7 +153,7 @@ async def test_stored_keys_takes_any_number_of_keys(db_url: str) -> None:
     async with domain_at(db_url) as domain:
         assert await domain.events.stored_keys([]) == set()
         await domain.events.insert_new(_keyed("s"))
-        many = [f"none:{i}" for i in range(5_000)] + ["s:2", "s:0", "O'Brien \"quoted\""]
+        many = [f"none:{i}" for i in range(5_000)] + ["s:2", "s:0", 'O\'Brien "quoted"']
         assert await domain.events.stored_keys(many) == {"s:0", "s:2"}
 
 
