@@ -8,7 +8,11 @@ Measured (each part in its own temporary SQLite file; the configured database is
 * broadcast: messages/s through the real Sender and TelegramTransport into the in-process Bot API
   with a 100 ms round trip and a global cap, as a ratio of the cap;
 * import: ACLED CSV rows/s through ``bulk.import_file``;
-* memory: the process's peak resident set (``ru_maxrss``) after each part.
+* memory: each part's peak resident set (``ru_maxrss``); the headline is the largest.
+
+Each part runs in a fresh interpreter, so no part pays for the heap an earlier one left (a
+collector walking the 1M-event part's leftovers slowed the broadcast measured after it), and
+each peak is that part's own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import gc
 import itertools
 import logging
 import math
+import multiprocessing
 import os
 import platform
 import random
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -102,6 +108,17 @@ PLANS: dict[str, BenchPlan] = {
 Progress = Callable[[str], None]
 
 
+def _quiet(_: str) -> None:
+    """A progress callback that says nothing (parts in child processes)."""
+
+
+def isolated(part: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run one part in a fresh interpreter (spawned, not forked) and return its numbers."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(part, *args).result()
+
+
 def peak_rss_mb() -> float:
     """The process's peak resident set so far, in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -159,8 +176,12 @@ class ScratchStores:
     def fresh(self, name: str) -> str:
         """The URL of a new prepared database file called `name`.db."""
         if self._template is None:
-            self._template = self.directory / "template.db"
-            asyncio.run(_prepare(f"sqlite+aiosqlite:///{self._template}"))
+            template = self.directory / "template.db"
+            ready = self.directory / "template.ready"  # a part in an earlier process made it
+            if not ready.exists():
+                asyncio.run(_prepare(f"sqlite+aiosqlite:///{template}"))
+                ready.touch()
+            self._template = template
         target = self.directory / f"{name}.db"
         shutil.copyfile(self._template, target)
         return f"sqlite+aiosqlite:///{target}"
@@ -182,17 +203,20 @@ def _chunks(items: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list
 
 def bench_ask(sizes: Sequence[int], repeats: int, progress: Progress) -> dict[str, Any]:
     """`ask` against raw FTS5 at each size (bot.bench_ask); the largest size is the headline."""
-    try:
-        from bot.bench_ask import run_ask_bench
-    except ImportError as exc:  # pragma: no cover - only while bench_ask is being written
-        return {"error": f"bot.bench_ask unavailable: {exc}"}
     runs: dict[str, Any] = {}
     for size in sizes:
         progress(f"ask: {size:,} events")
-        result = run_ask_bench(size, repeats=repeats)
-        result["rss_after_mb"] = peak_rss_mb()
-        runs[str(size)] = result
+        runs[str(size)] = isolated(_ask_part, size, repeats)
     return runs
+
+
+def _ask_part(size: int, repeats: int) -> dict[str, Any]:
+    from bot.bench_ask import run_ask_bench
+
+    result = run_ask_bench(size, repeats=repeats)
+    result["rss_after_mb"] = peak_rss_mb()
+    result["pid"] = os.getpid()
+    return result
 
 
 # ---- (b) compose --------------------------------------------------------------------------
@@ -305,7 +329,6 @@ async def _compose(url: str, plan: BenchPlan, progress: Progress) -> dict[str, A
     clock = FixedClock(DUE + timedelta(seconds=30))
     async with open_domain(_settings(url), clock) as domain:
         sets = filter_sets(domain.gazetteer, plan.filter_sets)
-        progress(f"compose: {plan.edition_events:,} events, {plan.subscribers:,} subscribers")
         async with domain.sessions.begin() as session:
             for batch in _chunks(_event_rows(domain.gazetteer, plan.edition_events)):
                 await session.execute(insert(EventRow), batch)
@@ -339,9 +362,15 @@ async def _compose(url: str, plan: BenchPlan, progress: Progress) -> dict[str, A
 
 def bench_compose(plan: BenchPlan, stores: ScratchStores, progress: Progress) -> dict[str, Any]:
     """Seconds for one tick to enqueue every subscriber's edition."""
+    progress(f"compose: {plan.edition_events:,} events, {plan.subscribers:,} subscribers")
+    return isolated(_compose_part, plan, stores)
+
+
+def _compose_part(plan: BenchPlan, stores: ScratchStores) -> dict[str, Any]:
     url = stores.fresh("compose")
-    result = asyncio.run(_compose(url, plan, progress))
+    result = asyncio.run(_compose(url, plan, _quiet))
     result["rss_after_mb"] = peak_rss_mb()
+    result["pid"] = os.getpid()
     return result
 
 
@@ -415,11 +444,16 @@ def bench_broadcast(plan: BenchPlan, stores: ScratchStores, progress: Progress) 
     results: dict[str, Any] = {}
     for cap, messages in plan.broadcasts:
         progress(f"broadcast: {messages:,} messages at a {cap}/s cap")
-        url = stores.fresh(f"broadcast-{cap}")
-        result = asyncio.run(_broadcast(url, cap, messages))
-        result["rss_after_mb"] = peak_rss_mb()
-        results[str(cap)] = result
+        results[str(cap)] = isolated(_broadcast_part, stores, cap, messages)
     return results
+
+
+def _broadcast_part(stores: ScratchStores, cap: int, messages: int) -> dict[str, Any]:
+    url = stores.fresh(f"broadcast-{cap}")
+    result = asyncio.run(_broadcast(url, cap, messages))
+    result["rss_after_mb"] = peak_rss_mb()
+    result["pid"] = os.getpid()
+    return result
 
 
 # ---- (d) import ---------------------------------------------------------------------------
@@ -505,9 +539,14 @@ def bench_import(plan: BenchPlan, stores: ScratchStores, progress: Progress) -> 
     path = stores.directory / "acled.csv"
     write_acled_csv(path, plan.import_rows, Gazetteer.load_default())
     progress(f"import: {plan.import_rows:,} ACLED rows")
+    return isolated(_import_part, stores, path)
+
+
+def _import_part(stores: ScratchStores, path: Path) -> dict[str, Any]:
     url = stores.fresh("import")
     result = asyncio.run(_import(url, path))
     result["rss_after_mb"] = peak_rss_mb()
+    result["pid"] = os.getpid()
     return result
 
 
@@ -530,7 +569,8 @@ def run_bench(
         broadcast = bench_broadcast(plan, stores, progress)
         imported = bench_import(plan, stores, progress)
         total_s = time.perf_counter() - t0
-    largest = ask.get(str(max(plan.ask_sizes)), {}) if "error" not in ask else {}
+    parts = [*ask.values(), compose, *broadcast.values(), imported]
+    largest = ask[str(max(plan.ask_sizes))]
     by_cap = {int(k): v for k, v in broadcast.items()}
     return {
         "plan": asdict(plan),
@@ -547,7 +587,7 @@ def run_bench(
         "broadcast_ratio_30": by_cap.get(30, {}).get("ratio"),
         "broadcast_ratio_1000": by_cap.get(1000, {}).get("ratio"),
         "import_rows_per_s": imported["import_rows_per_s"],
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": max(part["rss_after_mb"] for part in parts),
         "total_s": round(total_s, 1),
         "ask": ask,
         "compose": compose,
@@ -587,12 +627,7 @@ def format_report(result: dict[str, Any]) -> str:
         f"SQLite {m['sqlite']}",
         "",
     ]
-    ask = result["ask"]
-    if "error" in ask:
-        lines.append(f"ask: {ask['error']}")
-    for size, a in ask.items():
-        if size == "error":
-            continue
+    for size, a in result["ask"].items():
         lines.append(
             f"ask @ {int(size):>9,} events: p50 {a['ask_p50_ms']:.2f} ms, p95 "
             f"{a['ask_p95_ms']:.2f} ms | raw FTS5 p50 {a['fts_p50_ms']:.2f} ms, p95 "

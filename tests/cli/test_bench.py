@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,21 @@ def test_tiny_run_did_the_work_it_reports(tiny_run: tuple[dict[str, Any], str, P
         assert run["throttled_429"] == 0  # the sender keeps under the Bot API's cap
     assert data["import"]["created"] == plan.import_rows
     assert data["import"]["bad_rows"] == 0
+
+
+def test_each_part_ran_in_a_process_of_its_own(
+    tiny_run: tuple[dict[str, Any], str, Path],
+) -> None:
+    data, _, _ = tiny_run
+    parts = [
+        *data["ask"].values(),
+        data["compose"],
+        *data["broadcast"].values(),
+        data["import"],
+    ]
+    pids = [part["pid"] for part in parts]
+    assert len(set(pids)) == len(parts) and os.getpid() not in pids
+    assert data["peak_rss_mb"] == max(part["rss_after_mb"] for part in parts)
 
 
 def test_tiny_run_leaves_the_configured_database_and_scratch_alone(
