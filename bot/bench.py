@@ -120,8 +120,12 @@ def isolated(part: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
 
 
 def peak_rss_mb() -> float:
-    """The process's peak resident set so far, in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """The peak resident set so far of this process or any child it waited for (the import's
+    writer process), in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 

@@ -22,13 +22,23 @@ Processor = Callable[[Any], Any]
 class RowWriter:
     """An INSERT of some columns of a table, for many rows at once (qmark drivers: SQLite)."""
 
-    def __init__(self, table: Table, columns: Sequence[str], dialect: Dialect) -> None:
+    def __init__(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        dialect: Dialect,
+        *,
+        numbered: str | None = None,
+    ) -> None:
+        """`numbered`: a column first in the SQL but not in `values` (whoever runs the
+        statement puts it in front of each row, e.g. ids given out by a writer process)."""
         if dialect.paramstyle != "qmark":
             raise ValueError(f"RowWriter needs a qmark driver, not {dialect.paramstyle}")
         self.columns = tuple(columns)
         quote = dialect.identifier_preparer.quote
-        names = ", ".join(quote(c) for c in self.columns)
-        marks = ", ".join("?" for _ in self.columns)
+        in_sql = ((numbered,) if numbered else ()) + self.columns
+        names = ", ".join(quote(c) for c in in_sql)
+        marks = ", ".join("?" for _ in in_sql)
         self.sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
         procs: list[tuple[int, Processor]] = []
         for i, name in enumerate(self.columns):

@@ -16,6 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 FTS_COLUMNS = "summary, actors_text, event_type, place_text"
 INSERT_TRIGGER = "events_fts_ai"
+# Index every event with id >= ? (events inserted while the trigger was dropped).
+INDEX_FROM_SQL = (
+    f"INSERT INTO events_fts (rowid, {FTS_COLUMNS}) "
+    f"SELECT id, {FTS_COLUMNS} FROM events WHERE id >= ? ORDER BY id"
+)
 
 
 @asynccontextmanager
@@ -50,8 +55,4 @@ async def deferred_fulltext(conn: AsyncConnection, first_id: int) -> AsyncIterat
     async with insert_trigger_paused(conn):
         yield
         if conn.dialect.name == "sqlite":
-            await conn.exec_driver_sql(
-                f"INSERT INTO events_fts (rowid, {FTS_COLUMNS}) "
-                f"SELECT id, {FTS_COLUMNS} FROM events WHERE id >= ? ORDER BY id",
-                (first_id,),
-            )
+            await conn.exec_driver_sql(INDEX_FROM_SQL, (first_id,))

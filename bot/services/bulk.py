@@ -18,6 +18,7 @@ Rules (documented choices):
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import logging
@@ -33,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from bot.db.event_models import EventRow
+from bot.db.sqlitewriter import WriterError, WriterProcess
 from bot.services.bulk_acled import (
     EXPORT_COLUMNS,
     REQUIRED_COLUMNS,
@@ -58,6 +60,7 @@ from bot.services.places import PlaceError
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+WRITER_MIN_BYTES = 1 << 20  # files from ~2,000 ACLED rows: a writer process pays for itself
 CHUNK = 1 << 16
 _PRECISION_RANK = {
     LocationPrecision.EXACT: 0,
@@ -180,9 +183,9 @@ def _acled_rows(
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1
-        if not any(v.strip() for v in values):
+        if not any(map(str.strip, values)):
             continue
-        if len(values) > width and any(v.strip() for v in values[width:]):
+        if len(values) > width and any(map(str.strip, values[width:])):
             yield BadRow(start, f"{len(values)} fields, but the header has {width}")
             continue
         row = dict(zip(columns, values, strict=False))
@@ -257,12 +260,24 @@ class PlaceResolver:
         self._admins: dict[tuple[str, PlaceKind, str | None], Place | None] = {}
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
-        """The place key and precision of a hint resolved before, without asking anything."""
+        """The place key and precision of a hint, when the gazetteer (or a hint resolved
+        before) tells it without storing anything; None when a place has to be added first."""
         seen = self._by_id.get(id(hint))
         if seen is not None and seen[0] is hint:
             return seen[1].key, seen[1].precision
         found = self._memo.get(hint)
+        if found is None and not hint.exact:
+            found = self._acled_known(hint)
+            if found is None:
+                return None
+            self._remember(hint, found)
         return (found.key, found.precision) if found is not None else None
+
+    def _remember(self, hint: PlaceHint, found: _Placed) -> None:
+        self._memo[hint] = found
+        if len(self._by_id) >= 100_000:
+            self._by_id.clear()
+        self._by_id[id(hint)] = (hint, found)
 
     async def place(self, hint: PlaceHint) -> _Placed:
         """The place key and location precision for a row's place hint."""
@@ -272,10 +287,7 @@ class PlaceResolver:
         found = self._memo.get(hint)
         if found is None:
             found = await (self._jsonl(hint) if hint.exact else self._acled(hint))
-            self._memo[hint] = found
-        if len(self._by_id) >= 100_000:
-            self._by_id.clear()
-        self._by_id[id(hint)] = (hint, found)
+        self._remember(hint, found)
         return found
 
     async def _add(
@@ -342,10 +354,15 @@ class PlaceResolver:
         place = self._gaz.resolve(name, prefer_city=True)
         return place if place is not None and self._inside(place, areas[-1]) else None
 
-    async def _acled(self, hint: PlaceHint) -> _Placed:
+    def _areas(self, hint: PlaceHint) -> tuple[Place | None, Place | None, Place | None]:
         a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, None)
         a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1)
         a3 = self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1)
+        return a1, a2, a3
+
+    def _acled_known(self, hint: PlaceHint) -> _Placed | None:
+        """An ACLED row's place from the gazetteer alone; None when a new town is to be added."""
+        a1, a2, a3 = self._areas(hint)
         place = self._named(hint.as_written, [a for a in (a3, a2, a1) if a is not None])
         if place is not None:
             return _Placed(place.key, hint.precision)
@@ -353,15 +370,41 @@ class PlaceResolver:
         if area is None:
             return _Placed(None, hint.precision)
         if hint.lat is not None and hint.lon is not None:
-            added = await self._add(hint.as_written, PlaceKind.TOWN, area.key, hint.lat, hint.lon)
-            if added is not None:
-                return _Placed(added.key, hint.precision)
-        floor = LocationPrecision.REGION if area is a1 else LocationPrecision.NEAR
+            return None
+        return self._within(hint, area, a1)
+
+    @staticmethod
+    def _within(hint: PlaceHint, area: Place, province: Place | None) -> _Placed:
+        """The row placed on its admin area (at best NEAR a district, REGION of a province)."""
+        floor = LocationPrecision.REGION if area is province else LocationPrecision.NEAR
         precision = max(hint.precision, floor, key=_PRECISION_RANK.__getitem__)
         return _Placed(area.key, precision)
 
+    async def _acled(self, hint: PlaceHint) -> _Placed:
+        found = self._acled_known(hint)
+        if found is not None:
+            return found
+        a1, a2, a3 = self._areas(hint)
+        area = a3 or a2 or a1
+        if area is None or hint.lat is None or hint.lon is None:  # _acled_known placed these
+            return _Placed(None, hint.precision)
+        added = await self._add(hint.as_written, PlaceKind.TOWN, area.key, hint.lat, hint.lon)
+        if added is not None:
+            return _Placed(added.key, hint.precision)
+        return self._within(hint, area, a1)
+
 
 # ---- storing ------------------------------------------------------------------------------
+
+
+def _sqlite_file(domain: Domain) -> str | None:
+    """The database file when the store is a SQLite file (a writer process can share it)."""
+    url = domain.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:"):
+        return None  # URI filenames: keep to this process
+    return url.database
 
 
 def _same(draft: EventDraft, view: EventView) -> bool:
@@ -402,8 +445,61 @@ async def _stored(domain: Domain, keys: Sequence[str]) -> dict[str, EventView]:
         return {r.external_key: domain.events.view(r) for r in rows if r.external_key}
 
 
+class _NewRows:
+    """Stores batches of new rows: through a writer process when there is one (the importer
+    parses the next batch while it stores this one), else in this process."""
+
+    def __init__(self, domain: Domain, report: ImportReport, writer: WriterProcess | None):
+        self._domain, self._report, self._writer = domain, report, writer
+        self._pending: tuple[list[tuple[ParsedRow, EventDraft]], asyncio.Task[int]] | None = None
+
+    async def submit(self, todo: list[tuple[ParsedRow, EventDraft]]) -> None:
+        """Store these rows (the writer answers later; `settle` collects the answer)."""
+        if self._writer is not None:
+            batch = self._domain.events.writer_batch([d for _, d in todo])  # while it writes
+            await self.settle()
+        else:
+            await self.settle()
+        if self._writer is not None:
+            try:
+                task = self._writer.submit(batch)
+            except WriterError as exc:
+                log.warning("import: the writer process failed (%s); storing here", exc)
+                self._writer = None
+            else:
+                self._pending = (todo, task)
+                return
+        await _store_new(self._domain, todo, self._report)
+
+    async def settle(self) -> None:
+        """Wait for the batch the writer has in hand; a failed one is stored here, by key."""
+        if self._pending is None:
+            return
+        todo, task = self._pending
+        self._pending = None
+        try:
+            first = await task
+        except WriterError as exc:
+            # e.g. another writer stored one of these keys since the lookup: the careful path
+            log.warning("import: the writer could not store a batch (%s); storing by key", exc)
+            if exc.kind in {"EOF", "BrokenPipe"}:
+                self._writer = None
+            await _store_changed(self._domain, todo, self._report)
+            return
+        self._report.created += len(todo)
+        for offset, (row, _) in enumerate(todo):
+            if row.retract_reason:
+                await self._domain.events.set_status(
+                    [first + offset], EventStatus.RETRACTED, reason=row.retract_reason
+                )
+
+
 async def _store(
-    domain: Domain, rows: list[ParsedRow], resolver: PlaceResolver, report: ImportReport
+    domain: Domain,
+    rows: list[ParsedRow],
+    resolver: PlaceResolver,
+    report: ImportReport,
+    new_rows: _NewRows,
 ) -> None:
     placed: list[tuple[ParsedRow, EventDraft]] = []
     for row in rows:
@@ -425,8 +521,9 @@ async def _store(
         else:
             changed.append((row, draft))
     if new:
-        await _store_new(domain, new, report)
+        await new_rows.submit(new)
     if changed:
+        await new_rows.settle()
         await _store_changed(domain, changed, report)
 
 
@@ -485,8 +582,13 @@ async def import_file(
     today: date | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    writer_process: bool | None = None,
 ) -> ImportReport:
-    """Import an ACLED CSV or Sitrep JSONL file; raises BulkError when the whole file is unfit."""
+    """Import an ACLED CSV or Sitrep JSONL file; raises BulkError when the whole file is unfit.
+
+    On a SQLite file, new rows of a large file (or with `writer_process`) are stored by a
+    writer process while the next batch is parsed.
+    """
     check_file(path)
     fmt = fmt or detect_format(path)
     today = today or domain.clock.now().date()
@@ -498,17 +600,27 @@ async def import_file(
             report.strict_failed = True
             return report
     resolver = PlaceResolver(domain, report)
-    batch: list[ParsedRow] = []
-    for item in read_rows(path, fmt, today, progress, resolver.known):
-        if isinstance(item, BadRow):
-            report.bad_rows.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            await _store(domain, batch, resolver, report)
-            batch = []
-    if batch:
-        await _store(domain, batch, resolver, report)
+    if writer_process is None:
+        writer_process = path.stat().st_size >= WRITER_MIN_BYTES
+    database = _sqlite_file(domain) if writer_process else None
+    writer = WriterProcess(database) if database else None
+    new_rows = _NewRows(domain, report, writer)
+    try:
+        batch: list[ParsedRow] = []
+        for item in read_rows(path, fmt, today, progress, resolver.known):
+            if isinstance(item, BadRow):
+                report.bad_rows.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                await _store(domain, batch, resolver, report, new_rows)
+                batch = []
+        if batch:
+            await _store(domain, batch, resolver, report, new_rows)
+        await new_rows.settle()
+    finally:
+        if writer is not None:
+            await writer.close()
     report.bad_rows.sort(key=lambda b: b.line)
     log.info("import of %s: %s", path, report.summary())
     return report

@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from bot.clock import Clock
 from bot.db.bulkinsert import RowWriter
 from bot.db.event_models import EventRow, SourceRow
-from bot.db.fulltext import deferred_fulltext
+from bot.db.fulltext import INDEX_FROM_SQL, INSERT_TRIGGER, deferred_fulltext
+from bot.db.sqlitewriter import Batch
 from bot.services.model import (
     ClaimStatus,
     EventDraft,
@@ -230,6 +231,7 @@ class EventStore:
         self._clock = clock
         self._place_name = place_name or (lambda key: None)
         self._bulk_writers: tuple[RowWriter, RowWriter] | None = None
+        self._process_writers: tuple[RowWriter, RowWriter] | None = None
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -302,19 +304,23 @@ class EventStore:
         """Which of these external keys are stored (one query with one parameter, any count)."""
         if not keys:
             return set()
-        async with self._sessions() as session:
-            conn = await session.connection()
-            if conn.dialect.name == "sqlite":
-                result = await conn.exec_driver_sql(
+        bind = self._sessions.kw.get("bind")
+        if bind is not None and bind.dialect.name == "sqlite":
+            # On the driver, outside a transaction: no write lock, so an import's lookup does
+            # not wait for its writer process to commit the previous batch.
+            async with bind.connect() as conn:
+                raw = await conn.get_raw_connection()
+                found = await raw.driver_connection.execute_fetchall(
                     "SELECT external_key FROM events "
                     "WHERE external_key IN (SELECT value FROM json_each(?))",
                     (json.dumps(list(keys)),),
                 )
-            else:
-                result = await conn.execute(
-                    text("SELECT external_key FROM events WHERE external_key = ANY(:keys)"),
-                    {"keys": list(keys)},
-                )
+            return {row[0] for row in found}
+        async with self._sessions() as session:
+            result = await session.execute(
+                text("SELECT external_key FROM events WHERE external_key = ANY(:keys)"),
+                {"keys": list(keys)},
+            )
             return {row[0] for row in result}
 
     async def count(self, *, statuses: Iterable[EventStatus] | None = None) -> int:
@@ -482,6 +488,52 @@ class EventStore:
         if source_rows:
             await session.execute(cast(Table, SourceRow.__table__).insert(), source_rows)
         return ids, rows
+
+    def writer_batch(self, drafts: Sequence[EventDraft], *, by: int | None = None) -> Batch:
+        """New events (keys not stored) as one batch for a SQLite writer process.
+
+        Rows carry no ids (the writer numbers them from max(id) + 1); sources name their event
+        by its place in `drafts`. Values are converted exactly as the in-process path does.
+        """
+        now = self._clock.now()
+        dialect = self._dialect()
+        events_w, sources_w = self._batch_writers(dialect)
+        events = events_w.values(self._row_values(d, now, by) for d in drafts)
+        sources = sources_w.values(
+            src for i, d in enumerate(drafts) for src in self._source_values(i, d)
+        )
+        return Batch(
+            events_sql=events_w.sql,
+            events=events,
+            sources_sql=sources_w.sql,
+            sources=sources,
+            trigger=INSERT_TRIGGER,
+            index_sql=INDEX_FROM_SQL,
+        )
+
+    def _dialect(self) -> Dialect:
+        bind = self._sessions.kw.get("bind")
+        if bind is None:
+            raise RuntimeError("the session factory is not bound to an engine")
+        return cast(Dialect, bind.dialect)
+
+    def _batch_writers(self, dialect: Dialect) -> tuple[RowWriter, RowWriter]:
+        if self._process_writers is None:
+            events_t = cast(Table, EventRow.__table__)
+            sources_t = cast(Table, SourceRow.__table__)
+            columns = [c.name for c in sources_t.columns if c.name != "id"]
+            if columns[0] != "event_id":
+                raise RuntimeError("sources.event_id must follow sources.id")
+            self._process_writers = (
+                RowWriter(
+                    events_t,
+                    [c.name for c in events_t.columns if c.name != "id"],
+                    dialect,
+                    numbered="id",
+                ),
+                RowWriter(sources_t, columns, dialect),
+            )
+        return self._process_writers
 
     def _writers(self, dialect: Dialect) -> tuple[RowWriter, RowWriter]:
         """The SQLite bulk writers of events and sources (built once per store)."""
