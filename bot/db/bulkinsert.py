@@ -57,19 +57,16 @@ class RowWriter:
         """The rows' parameters, in column order, converted as SQLAlchemy would bind them.
 
         A bulk load repeats values (dates, the batch's timestamp), so each column converts
-        every distinct value once.
+        every distinct value once, column by column.
         """
         picked: list[tuple[Any, ...]] = list(map(self._pick, rows))
         if not picked or not self._procs:
             return picked
-        memos = [(i, self._memo(proc, {row[i] for row in picked})) for i, proc in self._procs]
-        out: list[tuple[Any, ...]] = []
-        for row in picked:
-            values = list(row)
-            for i, memo in memos:
-                values[i] = memo[values[i]]
-            out.append(tuple(values))
-        return out
+        columns = list(zip(*picked, strict=True))
+        for i, proc in self._procs:
+            memo = self._memo(proc, set(columns[i]))
+            columns[i] = tuple(map(memo.__getitem__, columns[i]))
+        return list(zip(*columns, strict=True))
 
     @staticmethod
     def _memo(proc: Processor, distinct: set[Any]) -> dict[Any, Any]:

@@ -30,6 +30,7 @@ from typing import IO, Any
 
 HEADER = struct.Struct("!Q")
 CACHE_KIB = 32 * 1024  # the child's page cache: a batch's index pages stay in memory
+CHECKPOINT_PAGES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,9 @@ def main(argv: Sequence[str]) -> int:
         "journal_mode=WAL",
         "synchronous=NORMAL",
         f"cache_size=-{CACHE_KIB}",
+        # Fold the WAL back into the file every ~40 MB instead of every 4 MB: a page that
+        # batch after batch changes (index pages) is copied back far fewer times.
+        f"wal_autocheckpoint={CHECKPOINT_PAGES}",
     ):
         conn.execute(f"PRAGMA {pragma}")
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer

@@ -60,6 +60,7 @@ from bot.services.places import PlaceError
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+FIRST_BATCH = 500  # then doubled up to BATCH_SIZE
 WRITER_MIN_BYTES = 1 << 20  # files from ~2,000 ACLED rows: a writer process pays for itself
 CHUNK = 1 << 16
 _PRECISION_RANK = {
@@ -605,6 +606,8 @@ async def import_file(
     database = _sqlite_file(domain) if writer_process else None
     writer = WriterProcess(database) if database else None
     new_rows = _NewRows(domain, report, writer)
+    # With a writer, the first batches are small, so it starts early (it waits for the first).
+    size = min(batch_size, FIRST_BATCH) if writer is not None else batch_size
     try:
         batch: list[ParsedRow] = []
         for item in read_rows(path, fmt, today, progress, resolver.known):
@@ -612,9 +615,10 @@ async def import_file(
                 report.bad_rows.append(item)
                 continue
             batch.append(item)
-            if len(batch) >= batch_size:
+            if len(batch) >= size:
                 await _store(domain, batch, resolver, report, new_rows)
                 batch = []
+                size = min(batch_size, size * 2)
         if batch:
             await _store(domain, batch, resolver, report, new_rows)
         await new_rows.settle()

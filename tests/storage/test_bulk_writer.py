@@ -63,7 +63,8 @@ async def test_the_writer_process_stores_exactly_what_the_import_stores_in_proce
         trigger = await _raw(domain, "SELECT sql FROM sqlite_master WHERE name = 'events_fts_ai'")
     async with domain_at(there) as domain:
         assert _sqlite_file(domain) is not None
-        report = await import_file(domain, acled_csv, batch_size=300, writer_process=True)
+        # the default batches: 500 rows first, then twice as many (here the remaining 734)
+        report = await import_file(domain, acled_csv, writer_process=True)
         got = await _stored(domain)
         assert (
             await _raw(domain, "SELECT sql FROM sqlite_master WHERE name = 'events_fts_ai'")
