@@ -456,12 +456,10 @@ class _NewRows:
 
     async def submit(self, todo: list[tuple[ParsedRow, EventDraft]]) -> None:
         """Store these rows (the writer answers later; `settle` collects the answer)."""
-        if self._writer is not None:
-            batch = self._domain.events.writer_batch([d for _, d in todo])  # while it writes
-            await self.settle()
-        else:
-            await self.settle()
-        if self._writer is not None:
+        # the batch is built while the writer still stores the previous one
+        batch = self._domain.events.writer_batch([d for _, d in todo]) if self._writer else None
+        await self.settle()
+        if self._writer is not None and batch is not None:
             try:
                 task = self._writer.submit(batch)
             except WriterError as exc:
