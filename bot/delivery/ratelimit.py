@@ -8,7 +8,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +25,8 @@ HEADROOM = 0.98  # 2 % below the cap absorbs timer jitter and still reaches ≥ 
 LATE_TOLERANCE = 0.002  # s a caller may wake after its slot before later slots move back
 GRANT_MARGIN = 0.005  # s: grants bunched by late wake-ups still leave a second this much slack
 BUCKET = "telegram"
+CLOCK_SAMPLES = 32  # round trips the store's clock offset is estimated from
+CLOCK_SAMPLE_AGE = 10.0  # s a round trip counts for it (a slewing clock drifts ≤ 0.5 ms/s)
 
 
 class RateLimiter(Protocol):
@@ -108,14 +110,27 @@ class LocalRateLimiter:
             return
 
 
+class Reservation(NamedTuple):
+    """A store's answer: the first slot and the store's now (on its clock), and the local
+    instants the request went out and the answer arrived (on the limiter's clock)."""
+
+    first: float
+    store_now: float
+    sent: float
+    seen: float
+
+
 class SharedRateLimiter:
     """Slots reserved from a store shared by every instance, `batch` evenly spaced ones per round
-    trip. The store answers "the first slot is `offset` s from my now": slots are placed from the
-    local instant the answer arrived, so they are late by the answer's way back, never early.
+    trip. The store answers with its first slot and its own now, both on its clock; slots are
+    placed on the local clock through the store's offset from it, estimated NTP-style from the
+    quickest recent round trip (error: half of it). So every instance puts a slot where the store
+    put it: an answer held up on its way back brings slots that are already past, not slots
+    moved onto another instance's.
 
-    A slot is used within `stale` s (plus one round trip) of its time or not at all: leftovers
-    that passed are dropped and a caller woken too late takes the next one, since a late send
-    could land next to another instance's slot.
+    A slot is used within `stale` s of its time or not at all: leftovers that passed are dropped
+    and a caller woken too late takes the next one, since a late send could land next to another
+    instance's slot.
     """
 
     def __init__(
@@ -140,25 +155,36 @@ class SharedRateLimiter:
         self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
         self._waiting = 0
-        self._rtt = 0.0
+        # (local time of the answer, round trip, store clock minus local clock) per round trip
+        self._samples: deque[tuple[float, float, float]] = deque(maxlen=CLOCK_SAMPLES)
 
-    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
-        """Reserve `count` slots in the store, none sooner than `lead` s from the store's now:
-        (seconds from the store's now to the first slot, local time the answer arrived)."""
+    async def _reserve(self, count: int, lead: float) -> Reservation:
+        """Reserve `count` slots in the store, none sooner than `lead` s from the store's now."""
         raise NotImplementedError
 
     def _tolerance(self) -> float:
-        return self.stale + self._rtt
+        return self.stale
+
+    @property
+    def clock_offset(self) -> float:
+        """The store's clock minus the local one, from the quickest recent round trip."""
+        return min(self._samples, key=lambda sample: sample[1])[2]
+
+    def _lead(self) -> float:
+        # An idle bucket hands out slots from its now: start them later than the slowest recent
+        # round trip, so the first slot has not passed by the time the answer is here.
+        return 1.5 * max((rtt for _, rtt, _ in self._samples), default=0.0) + self.stale
 
     async def _refill(self) -> None:
         count = max(self.batch, self._waiting)
-        before = self._monotonic()
-        # An idle bucket hands out slots from its now: start one round trip later, so the
-        # first slot has not passed by the time the answer is here.
-        offset, seen = await self._reserve(count, self._rtt)
+        answer = await self._reserve(count, self._lead())
         self.round_trips += 1
-        self._rtt = seen - before
-        base = seen + offset
+        seen, rtt = answer.seen, answer.seen - answer.sent
+        while self._samples and seen - self._samples[0][0] > CLOCK_SAMPLE_AGE:
+            self._samples.popleft()  # clocks drift apart: only recent samples count
+        # The store read its clock somewhere in the round trip: take the middle.
+        self._samples.append((seen, rtt, answer.store_now - (answer.sent + seen) / 2))
+        base = answer.first - self.clock_offset
         self._slots.extend(base + i * self.interval for i in range(count))
 
     async def take(self) -> float:
@@ -212,13 +238,14 @@ class PostgresRateLimiter(SharedRateLimiter):
         self._engine = engine
         self.name = name
 
-    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+    async def _reserve(self, count: int, lead: float) -> Reservation:
         params = {"name": self.name, "span": count * self.interval, "lead": lead}
-        async with self._engine.connect() as conn:
+        async with self._engine.connect() as conn:  # (the pool's ping is not timed)
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            sent = self._monotonic()
             row = (await auto.execute(PG_RESERVE, params)).one()
             seen = self._monotonic()
-        return float(row.first_at) - float(row.now), seen
+        return Reservation(float(row.first_at), float(row.now), sent, seen)
 
 
 REDIS_RESERVE = """
@@ -245,12 +272,13 @@ class RedisRateLimiter(SharedRateLimiter):
         self.key = key
         self._script = redis.register_script(REDIS_RESERVE)
 
-    async def _reserve(self, count: int, lead: float) -> tuple[float, float]:
+    async def _reserve(self, count: int, lead: float) -> Reservation:
         span = count * self.interval
         ttl_ms = int((span + lead + 60.0) * 1000)
         args: list[str | int] = [repr(span), ttl_ms, repr(lead)]
+        sent = self._monotonic()
         first, now = await self._script(keys=[self.key], args=args)
-        return float(first) - float(now), self._monotonic()
+        return Reservation(float(first), float(now), sent, self._monotonic())
 
     async def aclose(self) -> None:
         """Close the Redis client."""
