@@ -344,8 +344,9 @@ def test_local_limiter_does_not_burst_after_a_stall(rate: float) -> None:
     allowed = (0.1 + limiter.tolerance) / limiter.interval + 1
     assert len(after) <= allowed  # without the shift: 0.3 s worth of slots in 0.1 s
     # The schedule moved back by about the stall. (The loop runs in real time between idle
-    # waits, so a busy machine's own late wake-ups shift it a little more: 12.5 ms measured.)
-    jitter = 0.03
+    # waits, so a busy machine's own late wake-ups, or a collector pass in a long test run,
+    # shift it more: 12.5 ms measured; half the stall is allowed.)
+    jitter = 0.1
     assert 0.2 - limiter.tolerance - limiter.interval <= limiter.shifted
     assert limiter.shifted <= 0.2 + limiter.tolerance + jitter
     assert max_in_window(times) <= rate
