@@ -17,7 +17,7 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.config import Settings
-from bot.context import BotData, Services, SitrepApp, SitrepContext
+from bot.context import BotData, Services, SitrepApp, SitrepApplication, SitrepContext
 from bot.delivery.ratelimit import make_limiter
 from bot.delivery.sender import Sender
 from bot.delivery.transport import TelegramTransport
@@ -47,6 +47,7 @@ def build_application(
     )
     builder = (
         Application.builder()
+        .application_class(SitrepApplication)
         .token(token)
         .context_types(context_types)
         .post_init(post_init)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
@@ -123,6 +125,7 @@ class BotData:
         self.clock: Clock = Clock()
         self.tz: tzinfo | None = None
         self.background = False  # start the scheduler tick and the sender loop (sitrep run)
+        self.webhook = False  # updates come through the webhook inbox: mark each one done
         self.stop_sender: asyncio.Event | None = None
         self.sender_task: asyncio.Task[None] | None = None
         self._services: Services | None = None
@@ -154,3 +157,21 @@ class SitrepContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
 
 
 SitrepApp = Application[ExtBot[None], SitrepContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+log = logging.getLogger(__name__)
+
+
+class SitrepApplication(SitrepApp):
+    """The Application, which in webhook mode marks each update done in the inbox once its
+    handlers ran (an update whose process died first is processed again; see UpdateInbox)."""
+
+    async def process_update(self, update: object) -> None:
+        """Run the handlers, then mark a webhook update done."""
+        await super().process_update(update)
+        data = self.bot_data
+        if data.webhook and data.is_open and isinstance(update, Update):
+            try:
+                await data.services.domain.inbox.done(update.update_id)
+            except Exception:
+                # Left undone, the update is processed again when its lease runs out.
+                log.exception("could not mark webhook update %s done", update.update_id)

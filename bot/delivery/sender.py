@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -15,17 +13,13 @@ from datetime import timedelta
 from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
 from bot.delivery.ratelimit import LocalRateLimiter, RateLimiter
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient, Transport
+from bot.instance import instance_name
 
 log = logging.getLogger(__name__)
 
 HOLD_MARGIN = 0.05  # rows held behind a retried one become ready just after it
 
 ChatGoneHook = Callable[[int, str], Awaitable[None]]
-
-
-def instance_name() -> str:
-    """host:pid — who claimed a row."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.delivery.outbox import Outbox
+from bot.instance import instance_name
 from bot.rendering import Renderer, check_templates, create_environment
 from bot.services.access import AccessService, PrivacyService
 from bot.services.answers import AnswerService
@@ -21,6 +22,7 @@ from bot.services.chatstate import ChatStateStore
 from bot.services.events import EventStore
 from bot.services.figures import FigureService
 from bot.services.gazetteer import Gazetteer
+from bot.services.inbox import UpdateInbox
 from bot.services.ingest import IngestService
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
@@ -55,6 +57,7 @@ class Domain:
     question_log: QuestionLog
     stats: StatsService
     chat_state: ChatStateStore
+    inbox: UpdateInbox
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -123,6 +126,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         figures=FigureService(sessions, clock),
         pushes=PushService(sessions, clock, events, gazetteer, briefings, outbox, renderer.render),
         chat_state=ChatStateStore(sessions, clock),
+        inbox=UpdateInbox(sessions, clock, instance_name()),
     )
 
 

@@ -1,0 +1,45 @@
+"""webhook inbox: an update is stored before Telegram is answered, so a crash loses nothing
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-24 17:00:00
+
+In webhook mode an update was answered 200 once it was on the process's update queue, so an
+instance killed (SIGKILL, out of memory, a lost machine) before processing it lost it: Telegram
+does not send an update it got a 200 for again. Each update now goes into `webhook_inbox` first
+(its update_id the key, so a redelivered update is not processed twice), is marked done once
+processed, and one not done when its lease ends is processed again by any instance.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import bot.db.base
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "webhook_inbox",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("received_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_by", sa.String(length=64), nullable=False),
+        sa.Column("claimed_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.SmallInteger(), nullable=False),
+        sa.Column("done_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("error", sa.String(length=200), nullable=True),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_webhook_inbox")),
+    )
+    op.create_index("ix_webhook_inbox_done_at", "webhook_inbox", ["done_at"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_webhook_inbox_done_at", table_name="webhook_inbox")
+    op.drop_table("webhook_inbox")
