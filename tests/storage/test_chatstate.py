@@ -4,7 +4,6 @@ take, forget, token paging, and two "instances" (own engines) writing the same k
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,24 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FixedClock
-from bot.db.session import create_engine, create_sessionmaker
+from bot.db.session import create_sessionmaker
 from bot.db.state_models import ChatStateRow
 from bot.services.chatstate import ChatStateStore
 
 NOW = datetime(2021, 7, 10, 4, 30, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 CHAT, USER, OTHER_CHAT, OTHER_USER = -100123, 777, 1001, 1002
-
-
-@pytest.fixture
-async def engines(db_url: str) -> AsyncIterator[list[AsyncEngine]]:
-    """Two engines on one database: two Sitrep instances sharing PostgreSQL (or one SQLite file)."""
-    made = [create_engine(db_url), create_engine(db_url)]
-    try:
-        yield made
-    finally:
-        for engine in made:
-            await engine.dispose()
 
 
 @pytest.fixture

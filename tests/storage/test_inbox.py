@@ -4,7 +4,6 @@ left (after its lease, or at once by the same name), give up a poison update, pu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FixedClock
-from bot.db.session import create_engine, create_sessionmaker
+from bot.db.session import create_sessionmaker
 from bot.db.state_models import InboxRow
 from bot.services.inbox import KEEP_DONE, LEASE, MAX_ATTEMPTS, UpdateInbox
 
@@ -23,17 +22,6 @@ SECOND = timedelta(seconds=1)
 def body(update_id: int) -> dict[str, object]:
     """A Telegram update as JSON."""
     return {"update_id": update_id, "message": {"message_id": 1, "text": f"#{update_id} é"}}
-
-
-@pytest.fixture
-async def engines(db_url: str) -> AsyncIterator[list[AsyncEngine]]:
-    """Two engines on one database: two instances."""
-    made = [create_engine(db_url), create_engine(db_url)]
-    try:
-        yield made
-    finally:
-        for engine in made:
-            await engine.dispose()
 
 
 @pytest.fixture
