@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Column, Table, select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.event_models import EventRow, SourceRow
 from bot.db.search import (
@@ -33,6 +33,7 @@ from bot.db.search import (
     search_event_ids,
     sqlite_search_ids,
 )
+from bot.db.session import sqlite_engine
 
 EVENTS = cast(Table, EventRow.__table__)
 SOURCES = cast(Table, SourceRow.__table__)
@@ -289,8 +290,8 @@ def _driver_fetch(driver: Any) -> Fetch:
 @asynccontextmanager
 async def open_reads(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[EventReads]:
     """Reads on one pooled connection: the driver itself on SQLite (aiosqlite), else a session."""
-    bind = sessions.kw.get("bind")
-    if isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite":
+    bind = sqlite_engine(sessions)
+    if bind is not None:
         async with bind.connect() as conn:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection

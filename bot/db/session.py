@@ -56,3 +56,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """The one session factory of a process: one session per unit of work."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def sqlite_engine(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine | None:
+    """The engine behind a session factory when it is SQLite's, else None."""
+    bind = sessions.kw.get("bind")
+    if isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite":
+        return bind
+    return None

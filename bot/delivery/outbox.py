@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.db.delivery_models import EditionPartRow, OutboxRow
+from bot.db.session import sqlite_engine
 from bot.db.upsert import insert_for
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,7 @@ class Outbox:
         # its mark commits would take turns that way, so a claim could wait 0.4 s behind a
         # stream of marks and leave the wire idle. In one process they queue here instead, in
         # order, and never meet the lock taken by each other.
-        bind = sessions.kw.get("bind")
-        sqlite = bind is not None and bind.dialect.name == "sqlite"
+        sqlite = sqlite_engine(sessions) is not None
         self._gate: asyncio.Lock | None = asyncio.Lock() if sqlite else None
 
     @asynccontextmanager

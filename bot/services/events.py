@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.db.bulkinsert import RowWriter
 from bot.db.event_models import EventRow, SourceRow
 from bot.db.fulltext import INDEX_FROM_SQL, INSERT_TRIGGER, deferred_fulltext
+from bot.db.session import sqlite_engine
 from bot.db.sqlitewriter import Batch
 from bot.services.model import (
     ClaimStatus,
@@ -304,13 +305,14 @@ class EventStore:
         """Which of these external keys are stored (one query with one parameter, any count)."""
         if not keys:
             return set()
-        bind = self._sessions.kw.get("bind")
-        if bind is not None and bind.dialect.name == "sqlite":
+        bind = sqlite_engine(self._sessions)
+        if bind is not None:
             # On the driver, outside a transaction: no write lock, so an import's lookup does
             # not wait for its writer process to commit the previous batch.
             async with bind.connect() as conn:
                 raw = await conn.get_raw_connection()
-                found = await raw.driver_connection.execute_fetchall(
+                driver: Any = raw.driver_connection  # aiosqlite's
+                found = await driver.execute_fetchall(
                     "SELECT external_key FROM events "
                     "WHERE external_key IN (SELECT value FROM json_each(?))",
                     (json.dumps(list(keys)),),
