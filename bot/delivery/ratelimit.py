@@ -27,6 +27,7 @@ GRANT_MARGIN = 0.005  # s: grants bunched by late wake-ups still leave a second 
 BUCKET = "telegram"
 CLOCK_SAMPLES = 32  # round trips the store's clock offset is estimated from
 CLOCK_SAMPLE_AGE = 10.0  # s a round trip counts for it (a slewing clock drifts ≤ 0.5 ms/s)
+LEAD_SAMPLES = 3  # round trips an idle bucket's lead is taken from
 
 
 class RateLimiter(Protocol):
@@ -171,9 +172,11 @@ class SharedRateLimiter:
         return min(self._samples, key=lambda sample: sample[1])[2]
 
     def _lead(self) -> float:
-        # An idle bucket hands out slots from its now: start them later than the slowest recent
-        # round trip, so the first slot has not passed by the time the answer is here.
-        return 1.5 * max((rtt for _, rtt, _ in self._samples), default=0.0) + self.stale
+        # An idle bucket hands out slots from its now: start them later than the slowest of the
+        # last few round trips, so the first slot has not passed by the time the answer is
+        # here (one slow outlier lengthens only the next few leads).
+        recent = list(self._samples)[-LEAD_SAMPLES:]
+        return 1.5 * max((rtt for _, rtt, _ in recent), default=0.0) + self.stale
 
     async def _refill(self) -> None:
         count = max(self.batch, self._waiting)

@@ -369,3 +369,33 @@ def test_local_limiter_window_caps_a_catch_up_burst(rate: float, count: int) -> 
         # At 30/s the machine always outruns the cap, so the catch-up burst must have been held
         # back by the window check; at 1,000/s a loaded machine may grant slower than the cap.
         assert limiter.delayed > 0
+
+
+def test_an_idle_bucket_leads_by_recent_round_trips_only() -> None:
+    """The lead of an idle bucket follows the last few round trips: one slow answer lengthens
+    the next few leads, not every lead for as long as its sample is kept."""
+    now = [100.0]
+    trips = iter([0.002, 0.5, 0.002, 0.002, 0.002, 0.002])
+    leads: list[float] = []
+
+    class Timed(SharedRateLimiter):
+        async def _reserve(self, count: int, lead: float) -> Reservation:
+            leads.append(lead)
+            sent = now[0]
+            now[0] += next(trips)
+            return Reservation(now[0] + lead, now[0], sent, now[0])
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    async def main() -> None:
+        lim = Timed(10.0, batch=1, monotonic=lambda: now[0], sleep=no_sleep)
+        for _ in range(6):
+            await lim.take()
+            now[0] += 1.0  # idle between messages
+
+    asyncio.run(main())
+    stale = 0.005
+    assert leads == pytest.approx(
+        [stale, 1.5 * 0.002 + stale] + [1.5 * 0.5 + stale] * 3 + [1.5 * 0.002 + stale]
+    )
