@@ -23,6 +23,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.transport import TelegramTransport
 from bot.handlers import register_handlers
 from bot.services.domain import build_domain
+from bot.updateinbox import InboxQueue, start_inbox, stop_inbox
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def build_application(
     builder = (
         Application.builder()
         .application_class(SitrepApplication)
+        .update_queue(InboxQueue())
         .token(token)
         .context_types(context_types)
         .post_init(post_init)
@@ -175,6 +177,8 @@ async def stop_background(app: SitrepApp) -> None:
 async def post_init(app: SitrepApp) -> None:
     """Lifecycle start: open resources, publish the command menus, start background work."""
     await open_resources(app)
+    if app.bot_data.inbox:
+        await start_inbox(app)
     await publish_commands(app)
     if app.bot_data.background:
         start_background(app)
@@ -182,11 +186,13 @@ async def post_init(app: SitrepApp) -> None:
 
 async def post_stop(app: SitrepApp) -> None:
     """Lifecycle stop (after updates stop): finish sending what is in flight."""
+    await stop_inbox(app)
     await stop_background(app)
 
 
 async def post_shutdown(app: SitrepApp) -> None:
     """Lifecycle end: close resources."""
+    await stop_inbox(app)
     await stop_background(app)
     await close_resources(app)
 

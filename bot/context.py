@@ -125,7 +125,8 @@ class BotData:
         self.clock: Clock = Clock()
         self.tz: tzinfo | None = None
         self.background = False  # start the scheduler tick and the sender loop (sitrep run)
-        self.webhook = False  # updates come through the webhook inbox: mark each one done
+        self.inbox = False  # updates go through the update inbox (bot.updateinbox; sitrep run)
+        self.inbox_sweep: asyncio.Task[None] | None = None
         self.stop_sender: asyncio.Event | None = None
         self.sender_task: asyncio.Task[None] | None = None
         self._services: Services | None = None
@@ -162,14 +163,14 @@ log = logging.getLogger(__name__)
 
 
 class SitrepApplication(SitrepApp):
-    """The Application, which in webhook mode marks each update done in the inbox once its
-    handlers ran (an update whose process died first is processed again; see UpdateInbox)."""
+    """The Application, which marks each update done in the inbox once its handlers ran (an
+    update whose process died first is handled again; see bot.updateinbox)."""
 
     async def process_update(self, update: object) -> None:
-        """Run the handlers, then mark a webhook update done."""
+        """Run the handlers, then mark the update done in the inbox (when it is on)."""
         await super().process_update(update)
         data = self.bot_data
-        if data.webhook and data.is_open and isinstance(update, Update):
+        if data.inbox and data.is_open and isinstance(update, Update):
             try:
                 await data.services.domain.inbox.done(update.update_id)
             except Exception:

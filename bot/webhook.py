@@ -6,19 +6,16 @@ Why not PTB's ``run_webhook``: it cannot serve ``/healthz``. This follows PTB's
 ``application.update_queue``) with tornado, which PTB's ``webhooks`` extra already installs.
 
 No update is lost across a restart or a crash: an update is answered 200 only once it is stored
-in the webhook inbox (see ``bot.services.inbox``) and on the update queue; it is marked done
-once processed. A graceful stop closes the listener first, then ``Application.stop()``
-processes every queued update. After a crash, the updates the dead process had not finished are
-processed again: at start-up by an instance of the same name, or by any instance once their
-lease ran out (a sweep every SWEEP_SECONDS). An update Telegram sends again is not processed
-twice. Anything Telegram did not get a 200 for, it delivers again (the webhook is set with
-``drop_pending_updates=False`` and never deleted on shutdown).
+in the update inbox and on the update queue (see ``bot.updateinbox``). A graceful stop closes
+the listener first, then ``Application.stop()`` processes every queued update; after a crash,
+what the dead process had not finished is handled again. An update Telegram sends again is not
+handled twice. Anything Telegram did not get a 200 for, it delivers again (the webhook is set
+with ``drop_pending_updates=False`` and never deleted on shutdown).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -45,7 +42,6 @@ HEALTH_PATH = "/healthz"
 HEALTH_TIMEOUT = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # updates are small; files are fetched separately
 PENDING_STATES = ("queued", "claimed", "sending")
-SWEEP_SECONDS = 30.0
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -129,14 +125,12 @@ class _UpdateHandler(tornado.web.RequestHandler):
             self._answer(400, {"ok": False, "error": "not a Telegram update"})
             return
         try:
-            fresh = await self.app.bot_data.services.domain.inbox.accept(update.update_id, data)
+            # Stored in the inbox, then queued (one stored before: Telegram sent it again).
+            await self.app.update_queue.put(update)
         except Exception:
             # Not stored, not answered 200: Telegram sends it again.
-            log.exception("webhook: could not store update %s", update.update_id)
             self._answer(503, {"ok": False, "error": "cannot store the update"})
             return
-        if fresh:  # (else Telegram sent it again: it is stored, and processed or being so)
-            await self.app.update_queue.put(update)
         self._answer(200, {"ok": True})
 
 
@@ -221,36 +215,6 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
         log.debug("%s %s -> %s", handler.request.method, handler.request.path, status)
 
 
-async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
-    """Put the inbox's unfinished updates (of a stopped instance; with `mine`, also of an
-    earlier process of this instance's name) on the update queue; how many."""
-    queued = 0
-    for item in await app.bot_data.services.domain.inbox.reclaim(mine=mine):
-        try:
-            update = Update.de_json(item.body, app.bot)
-        except (ValueError, TypeError, KeyError) as exc:  # (stored only after it parsed)
-            log.error("webhook update %s cannot be read again: %s", item.update_id, exc)
-            update = None
-        if update is None:
-            await app.bot_data.services.domain.inbox.done(item.update_id)
-            continue
-        await app.update_queue.put(update)
-        queued += 1
-    return queued
-
-
-async def _sweep(app: SitrepApp) -> None:
-    """Every SWEEP_SECONDS: take over updates a dead instance left; purge old done ones."""
-    inbox = app.bot_data.services.domain.inbox
-    while True:
-        await asyncio.sleep(SWEEP_SECONDS)
-        try:
-            await requeue_unfinished(app)
-            await inbox.purge()
-        except Exception:
-            log.exception("webhook inbox sweep failed; trying again in %.0f s", SWEEP_SECONDS)
-
-
 @asynccontextmanager
 async def webhook_running(
     app: SitrepApp, config: WebhookConfig, *, probe: HealthProbe | None = None
@@ -263,6 +227,7 @@ async def webhook_running(
     """
     from bot.app import post_init, post_shutdown, post_stop
 
+    app.bot_data.inbox = True  # every update is stored before it is answered 200
     await app.initialize()
     server = WebhookServer(app, config, probe)
     try:
@@ -274,20 +239,12 @@ async def webhook_running(
             drop_pending_updates=False,
             max_connections=40,
         )
-        app.bot_data.webhook = True
         await app.start()
-        sweeping: asyncio.Task[None] | None = None
         try:
-            await requeue_unfinished(app, mine=True)
-            sweeping = asyncio.create_task(_sweep(app), name="webhook-inbox-sweep")
             await server.start()
             yield server
         finally:
             await server.stop()
-            if sweeping is not None:
-                sweeping.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sweeping
             await app.stop()
             await post_stop(app)
     finally:

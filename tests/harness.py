@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -104,3 +107,27 @@ async def running_bot(
     async with lifespan(app):
         yield Harness(app, api, factory, clock)
     assert api.unexpected == [], f"unexpected Bot API calls: {api.unexpected}"
+
+
+def db_path_of(url: str) -> Path:
+    """The file behind a sqlite+aiosqlite URL."""
+    return Path(url.split(":///", 1)[1])
+
+
+def inbox_rows(path: Path) -> dict[int, tuple[str, bool]]:
+    """The update inbox of a SQLite file: update_id -> (claimed_by, done)."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT update_id, claimed_by, done_at FROM update_inbox").fetchall()
+    finally:
+        con.close()
+    return {int(u): (str(c), d is not None) for u, c, d in rows}
+
+
+async def until(check: Callable[[], Any], timeout: float = 5.0) -> None:
+    """Wait for `check()` to be true (polling every 20 ms); fail after `timeout` s."""
+    for _ in range(int(timeout / 0.02)):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out")

@@ -28,11 +28,11 @@ class ChatStateRow(Base):
 
 
 class InboxRow(Base):
-    """One webhook update, stored before Telegram is answered 200 and marked done once the
-    application has processed it; a row not done when its lease ends is processed again."""
+    """One update, stored before Telegram is told it arrived and marked done once the
+    application has handled it; a row not done when its lease ends is handled again."""
 
-    __tablename__ = "webhook_inbox"
-    __table_args__ = (Index("ix_webhook_inbox_done_at", "done_at"),)
+    __tablename__ = "update_inbox"
+    __table_args__ = (Index("ix_update_inbox_done_at", "done_at"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)

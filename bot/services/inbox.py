@@ -1,7 +1,8 @@
-"""The webhook inbox: every update is stored before Telegram is answered, so a crash loses none.
+"""The update inbox: every update is stored before Telegram is told it arrived (the webhook's
+200, or the next getUpdates offset), so a crash loses none.
 
-Telegram sends an update again only while it gets no 200 for it. Answering 200 once the update
-sat in a process's memory lost it when that process died before processing it. Now:
+Telegram sends an update again only until it is acknowledged. Acknowledging it once it sat in a
+process's memory lost it when that process died before handling it. Now:
 
 - `accept` stores the update, keyed by its update_id, under a lease held by this instance;
   an update already stored (Telegram sent it again) is not accepted twice;
@@ -47,7 +48,7 @@ class InboxUpdate:
 
 
 class UpdateInbox:
-    """Stores webhook updates until processed; each call is one transaction."""
+    """Stores updates until handled; each call is one transaction."""
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, instance: str
@@ -103,7 +104,7 @@ class UpdateInbox:
             poison = [r.update_id for r in rows if r.attempts >= MAX_ATTEMPTS]
             again = [r for r in rows if r.attempts < MAX_ATTEMPTS]
             if poison:
-                log.error("webhook updates %s given up after %d attempts", poison, MAX_ATTEMPTS)
+                log.error("updates %s given up after %d attempts", poison, MAX_ATTEMPTS)
                 await session.execute(
                     update(InboxRow)
                     .where(InboxRow.update_id.in_(poison))
@@ -120,7 +121,7 @@ class UpdateInbox:
                     )
                 )
         if again:
-            log.warning("processing %d webhook updates again (their instance stopped)", len(again))
+            log.warning("handling %d updates again (their instance stopped)", len(again))
         return [InboxUpdate(r.update_id, dict(r.body)) for r in again]
 
     async def purge(self) -> int:

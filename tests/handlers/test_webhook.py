@@ -16,14 +16,12 @@ import pytest
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.context import SitrepApp
-from bot.db.session import create_engine, create_sessionmaker
 from bot.delivery.outbox import NewMessage
 from bot.instance import instance_name
 from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
 from bot.runner import serve_background
-from bot.services.inbox import LEASE, UpdateInbox
 from bot.webhook import HEALTH_PATH, SECRET_HEADER, WebhookConfig, webhook_running
-from tests.harness import DEFAULT_NOW, USER_ID
+from tests.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, until
 from tests.harness import test_settings as make_settings
 
 SECRET = "s3cret-Token_for-tests"
@@ -40,11 +38,6 @@ class Served:
     base: str
     hook: str
     db_path: Path
-
-
-def db_path_of(url: str) -> Path:
-    """The file behind a sqlite+aiosqlite URL."""
-    return Path(url.split(":///", 1)[1])
 
 
 @asynccontextmanager
@@ -246,97 +239,37 @@ async def test_an_instance_without_updates_still_ticks_and_sends(sqlite_db_url: 
     assert not app.running and not app.bot_data.is_open
 
 
-def _inbox(path: Path) -> dict[int, tuple[str, bool]]:
-    """update_id -> (claimed_by, done) of the webhook inbox."""
-    con = sqlite3.connect(path)
-    try:
-        rows = con.execute("SELECT update_id, claimed_by, done_at FROM webhook_inbox").fetchall()
-    finally:
-        con.close()
-    return {int(u): (str(c), d is not None) for u, c, d in rows}
-
-
-async def _until(check: Any, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
-
-
 async def test_an_update_telegram_sends_again_is_processed_once(sqlite_db_url: str) -> None:
     async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
         update = s.factory.message("/start", user_id=USER_ID)
         first = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
-        await _until(lambda: _inbox(s.db_path).get(update["update_id"], ("", False))[1])
+        await until(lambda: inbox_rows(s.db_path).get(update["update_id"], ("", False))[1])
         # Telegram did not see the 200 (a timeout on its side) and sends the update again.
         again = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
         await asyncio.sleep(0.3)
         sent = replies_to(s.api, USER_ID)
     assert (first.status_code, again.status_code) == (200, 200)
     assert len(sent) == 1 and "Sitrep" in sent[0]["text"]
-    assert _inbox(s.db_path) == {update["update_id"]: (instance_name(), True)}
-
-
-async def test_updates_a_crashed_process_acknowledged_are_processed_after_a_restart(
-    sqlite_db_url: str,
-) -> None:
-    """A process killed after answering 200 but before processing: its updates are in the
-    inbox, not done. This process's name takes them at start-up, a dead instance's once its
-    lease ran out; a live instance's (lease running) are left to it."""
-    api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
-    factory = UpdateFactory(api=api, bot_username=api.bot_username, bot_id=api.bot_id)
-    users = {"mine": 3001, "dead": 3002, "live": 3003}
-    updates = {who: factory.message("/start", user_id=u) for who, u in users.items()}
-    engine = create_engine(sqlite_db_url)
-    try:
-        sessions = create_sessionmaker(engine)
-        long_ago = FixedClock(DEFAULT_NOW - LEASE * 2)
-        now = FixedClock(DEFAULT_NOW)
-        stored = [
-            UpdateInbox(sessions, now, instance_name()).accept(
-                updates["mine"]["update_id"], updates["mine"]
-            ),
-            UpdateInbox(sessions, long_ago, "gone-host:7").accept(
-                updates["dead"]["update_id"], updates["dead"]
-            ),
-            UpdateInbox(sessions, now, "other-host:9").accept(
-                updates["live"]["update_id"], updates["live"]
-            ),
-        ]
-        assert [await accepted for accepted in stored] == [True, True, True]
-    finally:
-        await engine.dispose()
-    path = db_path_of(sqlite_db_url)
-    async with served(sqlite_db_url) as s:
-        await _until(lambda: replies_to(s.api, users["mine"]) and replies_to(s.api, users["dead"]))
-        await asyncio.sleep(0.2)
-        sent = {who: len(replies_to(s.api, u)) for who, u in users.items()}
-    assert sent == {"mine": 1, "dead": 1, "live": 0}
-    assert _inbox(path) == {
-        updates["mine"]["update_id"]: (instance_name(), True),
-        updates["dead"]["update_id"]: (instance_name(), True),
-        updates["live"]["update_id"]: ("other-host:9", False),
-    }
+    assert inbox_rows(s.db_path) == {update["update_id"]: (instance_name(), True)}
 
 
 async def test_an_update_that_cannot_be_stored_is_not_acknowledged(sqlite_db_url: str) -> None:
     async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
         con = sqlite3.connect(s.db_path)
-        con.execute("ALTER TABLE webhook_inbox RENAME TO webhook_inbox_away")
+        con.execute("ALTER TABLE update_inbox RENAME TO update_inbox_away")
         con.commit()
         update = s.factory.message("/start", user_id=USER_ID)
         try:
             refused = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
         finally:
-            con.execute("ALTER TABLE webhook_inbox_away RENAME TO webhook_inbox")
+            con.execute("ALTER TABLE update_inbox_away RENAME TO update_inbox")
             con.commit()
             con.close()
         await asyncio.sleep(0.3)
         assert replies_to(s.api, USER_ID) == []
         # Telegram sends it again, and now it goes through.
         accepted = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
-        await _until(lambda: replies_to(s.api, USER_ID))
+        await until(lambda: replies_to(s.api, USER_ID))
     assert (refused.status_code, accepted.status_code) == (503, 200)
     assert refused.json() == {"ok": False, "error": "cannot store the update"}
     assert len(replies_to(s.api, USER_ID)) == 1

@@ -1,0 +1,121 @@
+"""Long polling through the update inbox, with the real Application and PTB's Updater against
+the in-process Bot API: an update's offset is confirmed only once it is stored, a store that
+fails leaves it with Telegram, and what a crashed process fetched is handled after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.app import build_application, post_init, post_shutdown, post_stop
+from bot.clock import FixedClock
+from bot.context import SitrepApp
+from bot.db.session import create_engine, create_sessionmaker
+from bot.instance import instance_name
+from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
+from bot.services.inbox import LEASE, UpdateInbox
+from tests.harness import DEFAULT_NOW, db_path_of, inbox_rows, until
+from tests.harness import test_settings as make_settings
+
+
+@asynccontextmanager
+async def polling(db_url: str, api: LocalBotApi) -> AsyncIterator[SitrepApp]:
+    """The application polling as `sitrep run` does (run_polling's order), inbox on."""
+    settings = make_settings(db_url)
+    app = build_application(settings, clock=FixedClock(DEFAULT_NOW), request=LocalRequest(api))
+    app.bot_data.inbox = True
+    assert app.updater is not None
+    await app.initialize()
+    try:
+        await post_init(app)
+        await app.updater.start_polling(poll_interval=0, timeout=0, drop_pending_updates=False)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await post_stop(app)
+    finally:
+        await app.shutdown()
+        await post_shutdown(app)
+    assert api.unexpected == []
+
+
+def quiet_api() -> tuple[LocalBotApi, UpdateFactory]:
+    """A Bot API without rate limits, and its update factory."""
+    api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
+    return api, UpdateFactory(api=api, bot_username=api.bot_username, bot_id=api.bot_id)
+
+
+async def test_a_polled_update_is_stored_handled_and_marked_done(sqlite_db_url: str) -> None:
+    api, factory = quiet_api()
+    path = db_path_of(sqlite_db_url)
+    async with polling(sqlite_db_url, api):
+        update = factory.message("/start", user_id=4001)
+        api.push_update(update)
+        await until(lambda: inbox_rows(path).get(update["update_id"], ("", False))[1])
+    assert len(api.sent(4001)) == 1 and "Sitrep" in api.sent(4001)[0]["text"]
+    assert inbox_rows(path) == {update["update_id"]: (instance_name(), True)}
+
+
+async def test_an_update_that_cannot_be_stored_stays_with_telegram(sqlite_db_url: str) -> None:
+    api, factory = quiet_api()
+    path = db_path_of(sqlite_db_url)
+    async with polling(sqlite_db_url, api):
+        con = sqlite3.connect(path)
+        con.execute("ALTER TABLE update_inbox RENAME TO update_inbox_away")
+        con.commit()
+        update = factory.message("/start", user_id=4002)
+        api.push_update(update)
+        try:
+            await until(lambda: len(api.calls_to("getUpdates")) >= 3)  # fetched, not stored
+            await asyncio.sleep(0.1)
+            assert api.sent(4002) == []
+            # Not confirmed: the next getUpdates still asks from its update_id.
+            offsets = [c.params.get("offset") or 0 for c in api.calls_to("getUpdates")]
+            assert max(offsets) <= update["update_id"]
+        finally:
+            con.execute("ALTER TABLE update_inbox_away RENAME TO update_inbox")
+            con.commit()
+            con.close()
+        # PTB's polling loop retries (after a backoff of about a second): now it goes through.
+        await until(lambda: api.sent(4002), timeout=10.0)
+        await until(lambda: inbox_rows(path).get(update["update_id"], ("", False))[1])
+    assert len(api.sent(4002)) == 1
+
+
+async def test_updates_a_crashed_poller_fetched_are_handled_after_a_restart(
+    sqlite_db_url: str,
+) -> None:
+    """The dead process had stored them (so Telegram considers them delivered) but not handled
+    them: this process's name takes its own at start-up, a dead instance's once its lease ran
+    out; a live instance's are left to it."""
+    api, factory = quiet_api()
+    users = {"mine": 4011, "dead": 4012, "live": 4013}
+    updates = {who: factory.message("/start", user_id=u) for who, u in users.items()}
+    engine = create_engine(sqlite_db_url)
+    try:
+        sessions = create_sessionmaker(engine)
+        owners = {
+            "mine": (instance_name(), FixedClock(DEFAULT_NOW)),
+            "dead": ("gone-host:7", FixedClock(DEFAULT_NOW - LEASE * 2)),
+            "live": ("other-host:9", FixedClock(DEFAULT_NOW)),
+        }
+        for who, (name, clock) in owners.items():
+            inbox = UpdateInbox(sessions, clock, name)
+            assert await inbox.accept(updates[who]["update_id"], updates[who]) is True
+    finally:
+        await engine.dispose()
+    path = db_path_of(sqlite_db_url)
+    async with polling(sqlite_db_url, api):
+        await until(lambda: api.sent(users["mine"]) and api.sent(users["dead"]))
+        await asyncio.sleep(0.2)
+    assert {who: len(api.sent(u)) for who, u in users.items()} == {"mine": 1, "dead": 1, "live": 0}
+    assert inbox_rows(path) == {
+        updates["mine"]["update_id"]: (instance_name(), True),
+        updates["dead"]["update_id"]: (instance_name(), True),
+        updates["live"]["update_id"]: ("other-host:9", False),
+    }
