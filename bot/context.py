@@ -174,5 +174,5 @@ class SitrepApplication(SitrepApp):
             try:
                 await data.services.domain.inbox.done(update.update_id)
             except Exception:
-                # Left undone, the update is processed again when its lease runs out.
-                log.exception("could not mark webhook update %s done", update.update_id)
+                # Left undone, the update is handled again when its lease runs out.
+                log.exception("could not mark update %s done", update.update_id)
