@@ -57,11 +57,17 @@ class InboxQueue(asyncio.Queue[object]):
         await super().put(item)
 
 
+def _queue_of(app: SitrepApp) -> InboxQueue:
+    if not isinstance(app.update_queue, InboxQueue):
+        raise RuntimeError("the update inbox needs the application built with an InboxQueue")
+    return app.update_queue
+
+
 async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
     """Queue the inbox's unfinished updates of stopped instances (with `mine`, also those of an
     earlier process of this instance's name); how many."""
     inbox = app.bot_data.services.domain.inbox
-    queue = app.update_queue
+    queue = _queue_of(app)
     queued = 0
     for item in await inbox.reclaim(mine=mine):
         try:
@@ -72,10 +78,7 @@ async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
         if update is None:
             await inbox.done(item.update_id)
             continue
-        if isinstance(queue, InboxQueue):
-            await queue.put_stored(update)
-        else:
-            await queue.put(update)
+        await queue.put_stored(update)
         queued += 1
     return queued
 
@@ -95,9 +98,7 @@ async def _sweep(app: SitrepApp) -> None:
 async def start_inbox(app: SitrepApp) -> None:
     """Route updates through the inbox, queue this name's unfinished ones, start the sweep."""
     data = app.bot_data
-    if not isinstance(app.update_queue, InboxQueue):
-        raise RuntimeError("the update inbox needs the application built with an InboxQueue")
-    app.update_queue.inbox = data.services.domain.inbox
+    _queue_of(app).inbox = data.services.domain.inbox
     await requeue_unfinished(app, mine=True)
     data.inbox_sweep = asyncio.create_task(_sweep(app), name="update-inbox-sweep")
 
