@@ -124,6 +124,21 @@ def inbox_rows(path: Path) -> dict[int, tuple[str, bool]]:
     return {int(u): (str(c), d is not None) for u, c, d in rows}
 
 
+async def sqlite_execute(path: Path, sql: str) -> None:
+    """Run one statement on a SQLite file from a thread: a blocking call on the event loop could
+    wait for a lock that the application's own connection holds until the loop runs again."""
+
+    def run() -> None:
+        con = sqlite3.connect(path, timeout=30)
+        try:
+            con.execute(sql)
+            con.commit()
+        finally:
+            con.close()
+
+    await asyncio.to_thread(run)
+
+
 async def until(check: Callable[[], Any], timeout: float = 5.0) -> None:
     """Wait for `check()` to be true (polling every 20 ms); fail after `timeout` s."""
     for _ in range(int(timeout / 0.02)):

@@ -21,7 +21,7 @@ from bot.instance import instance_name
 from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
 from bot.runner import serve_background
 from bot.webhook import HEALTH_PATH, SECRET_HEADER, WebhookConfig, webhook_running
-from tests.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, until
+from tests.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, sqlite_execute, until
 from tests.harness import test_settings as make_settings
 
 SECRET = "s3cret-Token_for-tests"
@@ -255,16 +255,12 @@ async def test_an_update_telegram_sends_again_is_processed_once(sqlite_db_url: s
 
 async def test_an_update_that_cannot_be_stored_is_not_acknowledged(sqlite_db_url: str) -> None:
     async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
-        con = sqlite3.connect(s.db_path)
-        con.execute("ALTER TABLE update_inbox RENAME TO update_inbox_away")
-        con.commit()
+        await sqlite_execute(s.db_path, "ALTER TABLE update_inbox RENAME TO update_inbox_away")
         update = s.factory.message("/start", user_id=USER_ID)
         try:
             refused = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
         finally:
-            con.execute("ALTER TABLE update_inbox_away RENAME TO update_inbox")
-            con.commit()
-            con.close()
+            await sqlite_execute(s.db_path, "ALTER TABLE update_inbox_away RENAME TO update_inbox")
         await asyncio.sleep(0.3)
         assert replies_to(s.api, USER_ID) == []
         # Telegram sends it again, and now it goes through.
