@@ -1,4 +1,4 @@
-"""Alembic environment: URL and connection come from Sitrep (bot.db.migrate), not an ini file."""
+"""Alembic environment: URL and connection come from Sitrep (bot.store.migrate), not an ini file."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db import all_models  # noqa: F401  (registers every table on Base.metadata)
-from bot.db.base import Base
-from bot.db.migrate import include_name
-from bot.db.session import create_engine
+import bot.store.models  # noqa: F401  (registers every table on Base.metadata)
+from bot.store.migrate import include_name
+from bot.store.models.base import Base
+from bot.store.session import create_engine
 
 config = context.config
 target_metadata = Base.metadata

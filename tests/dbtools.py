@@ -13,10 +13,10 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bot.clock import Clock
+from bot.bootstrap import open_domain
 from bot.config import Settings
-from bot.db.migrate import upgrade
-from bot.services.domain import open_domain
+from bot.domain.clock import Clock
+from bot.store.migrate import upgrade
 
 PG_ENV = "SITREP_TEST_DATABASE_URL"
 

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 from sqlalchemy import select
 
-from bot.clock import Clock, FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.db.delivery_models import EditionPartRow, EditionRow, OutboxRow
-from bot.services.domain import Domain, open_domain
-from bot.services.model import EventDraft, Severity, SourceInfo
-from bot.services.timewords import FuzzyDate
+from bot.domain.clock import Clock, FixedClock
+from bot.domain.events.model import EventDraft, Severity, SourceInfo
+from bot.domain.questions.timewords import FuzzyDate
+from bot.store.models.delivery import EditionPartRow, EditionRow, OutboxRow
 
 KABUL = ZoneInfo("Asia/Kabul")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -12,11 +12,11 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import build_application, lifespan
-from bot.clock import Clock, FixedClock
 from bot.config import Settings
-from bot.context import SitrepApp
-from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
+from bot.domain.clock import Clock, FixedClock
+from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
+from bot.telegram.app import build_application, lifespan
+from bot.telegram.context import SitrepApp
 
 ADMIN_ID = 777
 USER_ID = 1001

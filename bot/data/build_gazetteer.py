@@ -20,7 +20,7 @@ from typing import Any
 
 from unidecode import unidecode
 
-from bot.services.gazetteer import COMMON_WORDS, PlaceKind, is_valid_key, normalize
+from bot.domain.places.gazetteer import COMMON_WORDS, PlaceKind, is_valid_key, normalize
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.db.delivery_models import EditionPartRow, OutboxRow
-from bot.db.session import sqlite_engine
-from bot.db.upsert import insert_for
+from bot.domain.clock import Clock
+from bot.store.models.delivery import EditionPartRow, OutboxRow
+from bot.store.session import sqlite_engine
+from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import bot.db.base
+import bot.store.models.base
 
 
 revision: str = "0001"
@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=64), nullable=True),
         sa.Column("is_forum", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("first_seen", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chats")),
     )
     op.create_table(
@@ -39,8 +39,8 @@ def upgrade() -> None:
         sa.Column("first_name", sa.String(length=255), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=True),
         sa.Column("language_code", sa.String(length=16), nullable=True),
-        sa.Column("first_seen", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_table(
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("added_by", sa.BigInteger(), nullable=True),
-        sa.Column("added_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["added_by"], ["users.id"], name=op.f("fk_admins_added_by_users")),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_admins")),
     )

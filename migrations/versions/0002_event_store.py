@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import bot.db.base
+import bot.store.models.base
 
 
 revision: str = "0002"
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("outlet", sa.String(length=255), nullable=False),
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("published_on", sa.Date(), nullable=True),
-        sa.Column("ingested_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ingested_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ingested_by", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_articles")),
         sa.UniqueConstraint("content_hash", name=op.f("uq_articles_content_hash")),
@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("names_local", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=32), nullable=False),
         sa.Column("added_by", sa.BigInteger(), nullable=True),
-        sa.Column("added_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("added_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_places")),
     )
     op.create_table(
@@ -75,10 +75,10 @@ def upgrade() -> None:
         sa.Column("reviewed", sa.Boolean(), nullable=False),
         sa.Column("fatalities", sa.Integer(), nullable=True),
         sa.Column("external_key", sa.String(length=128), nullable=True),
-        sa.Column("reported_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reported_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reported_on", sa.Date(), nullable=True),
-        sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         sa.Column("updated_by", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.Column("outlet", sa.String(length=255), nullable=False),
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("published_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("published_on", sa.Date(), nullable=True),
         sa.Column("article_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -134,8 +134,8 @@ def upgrade() -> None:
     create_fulltext_index()
 
 
-# Full-text index over events (bot.db.fulltext queries it). Hand-written: autogenerate skips it
-# (bot.db.migrate.include_name). SQLite: an FTS5 external-content table kept in step by triggers,
+# Full-text index over events (bot.store.fulltext queries it). Hand-written: autogenerate skips it
+# (bot.store.migrate.include_name). SQLite: an FTS5 external-content table kept in step by triggers,
 # so every write path (ORM, bulk import, raw SQL) updates it. PostgreSQL: a GIN expression index.
 SQLITE_FTS = [
     """CREATE VIRTUAL TABLE events_fts USING fts5(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import bot.db.base
+import bot.store.models.base
 
 
 revision: str = "0003"
@@ -34,11 +34,11 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("window_start", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("window_end", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_start", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_end", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("event_count", sa.Integer(), nullable=False),
         sa.Column("parts", sa.Integer(), nullable=False),
-        sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_editions")),
         sa.UniqueConstraint("audience_key", name=op.f("uq_editions_audience_key")),
     )
@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("source", sa.String(length=255), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_key_figures")),
     )
@@ -81,13 +81,13 @@ def upgrade() -> None:
         sa.Column("batch", sa.String(length=64), nullable=True),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("not_before", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("not_before", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
-        sa.Column("sent_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["edition_id"],
             ["editions.id"],
@@ -116,10 +116,12 @@ def upgrade() -> None:
         sa.Column("flash_alerts", sa.Boolean(), nullable=False),
         sa.Column("quiet_start", sa.Integer(), nullable=True),
         sa.Column("quiet_end", sa.Integer(), nullable=True),
-        sa.Column("next_due_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_window_end", bot.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_due_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "last_window_end", bot.store.models.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("created_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["chat_id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import bot.db.base
+import bot.store.models.base
 
 
 revision: str = "0004"
@@ -27,13 +27,13 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("note", sa.String(length=160), nullable=False),
         sa.Column("added_by", sa.BigInteger(), nullable=True),
-        sa.Column("added_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_allowlist")),
     )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.BigInteger(), nullable=True),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("target", sa.String(length=160), nullable=False),
@@ -46,7 +46,7 @@ def upgrade() -> None:
     op.create_table(
         "question_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=True),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
         sa.Column("place_keys", sa.Text(), nullable=False),
@@ -67,9 +67,9 @@ def upgrade() -> None:
         sa.Column("audience", sa.String(length=80), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("confirmed_by", sa.BigInteger(), nullable=True),
-        sa.Column("confirmed_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("confirmed_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("admin_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("progress_message_id", sa.BigInteger(), nullable=True),
         sa.Column("total", sa.Integer(), nullable=False),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import bot.db.base
+import bot.store.models.base
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -30,8 +30,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("value", sa.JSON(), nullable=False),
-        sa.Column("updated_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("chat_id", "user_id", "key", name=op.f("pk_chat_state")),
     )
     op.create_index("ix_chat_state_expires_at", "chat_state", ["expires_at"], unique=False)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import bot.db.base
+import bot.store.models.base
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -29,11 +29,11 @@ def upgrade() -> None:
         "update_inbox",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("received_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("claimed_by", sa.String(length=64), nullable=False),
-        sa.Column("claimed_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.SmallInteger(), nullable=False),
-        sa.Column("done_at", bot.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("done_at", bot.store.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("error", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_update_inbox")),
     )

@@ -12,11 +12,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.bench import PLANS, filter_sets, goal_checks, write_acled_csv
-from bot.cli_bench import register
-from bot.services.bulk import Format, read_rows
-from bot.services.bulk_types import BadRow
-from bot.services.gazetteer import Gazetteer
+from bot.cli.bench import register
+from bot.domain.bulk.importer import Format, read_rows
+from bot.domain.bulk.types import BadRow
+from bot.domain.places.gazetteer import Gazetteer
+from bot.sim.bench import PLANS, filter_sets, goal_checks, write_acled_csv
 
 REQUIRED_KEYS = (
     "ask_p95_ms",
@@ -35,7 +35,7 @@ REQUIRED_KEYS = (
 
 
 def cli() -> typer.Typer:
-    """A command line with only `bench` registered (as bot.cli does)."""
+    """A command line with only `bench` registered (as bot.cli.main does)."""
     app = typer.Typer()
     register(app)
 

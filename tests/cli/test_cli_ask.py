@@ -9,17 +9,17 @@ import sys
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.bootstrap import open_domain
 from bot.config import Settings
-from bot.services.domain import open_domain
+from bot.domain.clock import FixedClock
 from tests import dbtools
 from tests.fixtures.question_events import NOW, store_events
 
 pytestmark = pytest.mark.slow
 
-# `ask` is registered by bot.cli_ask.register; add it here if bot.cli does not (yet).
+# `ask` is registered by bot.cli.ask.register; add it here if bot.cli.main does not (yet).
 RUNNER = (
-    "import sys; from bot.cli import app; from bot.cli_ask import register\n"
+    "import sys; from bot.cli.main import app; from bot.cli.ask import register\n"
     "if not any(getattr(c.callback, '__name__', '') == 'ask' for c in app.registered_commands):\n"
     "    register(app)\n"
     "sys.argv[0] = 'sitrep'; app()\n"

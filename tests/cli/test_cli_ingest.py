@@ -1,4 +1,4 @@
-"""`sitrep ingest` as a real subprocess (registered the way bot/cli.py does)."""
+"""`sitrep ingest` as a real subprocess (registered the way bot/cli/main.py does)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-# Works before and after bot/cli.py calls register(app) itself (register is idempotent).
-ENTRY = "from bot.cli import app; from bot.cli_ingest import register; register(app); app()"
+# Works before and after bot/cli/main.py calls register(app) itself (register is idempotent).
+ENTRY = "from bot.cli.main import app; from bot.cli.ingest import register; register(app); app()"
 
 
 def run_ingest(*args: str) -> subprocess.CompletedProcess[str]:

@@ -13,9 +13,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-# Registers the verbs on the sitrep app unless bot/cli.py already does.
+# Registers the verbs on the sitrep app unless bot/cli/main.py already does.
 RUN = (
-    "import sys; from bot import cli_io; from bot.cli import app\n"
+    "import sys; from bot.cli import io as cli_io; from bot.cli.main import app\n"
     "if not any(c.name == 'import' for c in app.registered_commands): cli_io.register(app)\n"
     "sys.argv[0] = 'sitrep'; app()"
 )

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.clock import Clock
+from bot.bootstrap import open_domain
 from bot.config import Settings
 from bot.delivery.sender import Sender
 from bot.delivery.transport import TelegramTransport
-from bot.services.domain import open_domain
+from bot.domain.clock import Clock
 
 TOKEN = "123456:LOCAL"
 UNFINISHED = ("queued", "claimed", "sending")

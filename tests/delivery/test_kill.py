@@ -21,9 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from bot.clock import FixedClock
 from bot.delivery.outbox import NewMessage
-from bot.localapi import LocalBotApi, parse_html
+from bot.domain.clock import FixedClock
+from bot.sim.api import LocalBotApi, parse_html
 from tests.delivery_helpers import domain_at, outbox_rows
 
 ROOT = Path(__file__).resolve().parents[2]

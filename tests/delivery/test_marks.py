@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.db.delivery_models import OutboxRow
 from bot.delivery.outbox import MarkBatcher, NewMessage, Outbox
+from bot.store.models.delivery import OutboxRow
 from tests.delivery_helpers import domain_at, outbox_rows
 
 NOW = datetime(2021, 7, 9, 6, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import pytest
 
 from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
 from bot.delivery.transport import TelegramTransport
-from bot.localapi import LocalBotApi, LocalRequest
+from bot.sim.api import LocalBotApi, LocalRequest
 from tests.delivery.test_sender import fake_api, msg, sends, warp, wired
 from tests.delivery_helpers import loop_time, outbox_rows
 

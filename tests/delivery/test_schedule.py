@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.schedule import local_instant, next_delivery
+from bot.domain.editions.schedule import local_instant, next_delivery
 from tests.delivery_helpers import (
     add_event,
     domain_at,

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import update
 from telegram import Bot
 
-from bot.db.delivery_models import SubscriptionRow
+from bot.bootstrap import Domain, open_domain
 from bot.delivery.outbox import NewMessage
 from bot.delivery.sender import Sender
 from bot.delivery.transport import TelegramTransport
-from bot.localapi import LocalBotApi, LocalRequest, parse_html
-from bot.services.domain import Domain, open_domain
+from bot.sim.api import LocalBotApi, LocalRequest, parse_html
+from bot.store.models.delivery import SubscriptionRow
 from tests.delivery_helpers import (
     LoopClock,
     WarpLoop,

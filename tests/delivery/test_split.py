@@ -9,12 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import Clock
+from bot import bootstrap as domain_module
+from bot.bootstrap import build_domain
 from bot.delivery.split import TELEGRAM_LIMIT, split_html, utf16_len
-from bot.localapi import parse_html
-from bot.rendering import TEMPLATES_DIR, TemplateCheckError, check_templates, create_environment
-from bot.services import domain as domain_module
-from bot.services.domain import build_domain
+from bot.domain.clock import Clock
+from bot.render.environment import (
+    TEMPLATES_DIR,
+    TemplateCheckError,
+    check_templates,
+    create_environment,
+)
+from bot.sim.api import parse_html
 from tests.delivery_helpers import settings_for
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
-from bot.db.delivery_models import OutboxRow, SubscriptionRow
-from bot.services import briefing
-from bot.services.domain import Domain
+from bot.bootstrap import Domain
+from bot.domain.editions import compose as briefing
+from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from tests.delivery_helpers import add_event, domain_at, editions, outbox_rows, subscribe, utc
 
 BASE = 20_000

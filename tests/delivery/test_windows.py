@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.db.delivery_models import KeyFigureRow
-from bot.localapi import parse_html
+from bot.sim.api import parse_html
+from bot.store.models.delivery import KeyFigureRow
 from tests.delivery_helpers import (
     Row,
     add_event,

@@ -17,13 +17,13 @@ from typing import TextIO
 
 from telegram import Bot
 
-from bot.clock import Clock
-from bot.db.session import create_engine, create_sessionmaker
 from bot.delivery.outbox import Outbox, Outgoing
 from bot.delivery.ratelimit import PostgresRateLimiter, RedisRateLimiter, SharedRateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.transport import TelegramTransport
-from bot.localapi import LocalBotApi, LocalRequest
+from bot.domain.clock import Clock
+from bot.sim.api import LocalBotApi, LocalRequest
+from bot.store.session import create_engine, create_sessionmaker
 
 TOKEN = "123456:LOCAL"
 

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.db.session import create_engine
 from bot.delivery.ratelimit import (
     HEADROOM,
     LocalRateLimiter,
@@ -21,6 +20,7 @@ from bot.delivery.ratelimit import (
     SharedRateLimiter,
     interval_for,
 )
+from bot.store.session import create_engine
 from tests import dbtools
 from tests.delivery_helpers import WarpLoop, loop_time
 from tests.delivery_pg.common import create_rate_buckets, max_in_window, redis_url

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.clock import Clock
-from bot.db.delivery_models import OutboxRow
-from bot.db.session import create_engine, create_sessionmaker
 from bot.delivery.outbox import NewMessage, Outbox
+from bot.domain.clock import Clock
+from bot.store.models.delivery import OutboxRow
+from bot.store.session import create_engine, create_sessionmaker
 from tests import dbtools
 from tests.delivery_pg.common import create_rate_buckets, max_in_window, redis_url
 

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import bot.db.all_models  # noqa: F401  (every table in Base.metadata)
-from bot.db.admin_models import AllowRow, AuditRow, QuestionLogRow
-from bot.db.base import Base
-from bot.db.delivery_models import OutboxRow, SubscriptionRow
-from bot.db.event_models import EventRow
-from bot.db.models import Admin, Chat, User
-from bot.handlers.guards import REFUSAL
-from bot.services.access import PRIVATE_LINE
-from bot.services.audit import AuditLog
+import bot.store.models  # noqa: F401  (every table in Base.metadata)
+from bot.store.access import PRIVATE_LINE
+from bot.store.audit import AuditLog
+from bot.store.models.base import Base
+from bot.store.models.delivery import OutboxRow, SubscriptionRow
+from bot.store.models.events import EventRow
+from bot.store.models.newsroom import AllowRow, AuditRow, QuestionLogRow
+from bot.store.models.people import Admin, Chat, User
+from bot.telegram.handlers.guards import REFUSAL
 from tests.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
 from tests.harness import test_settings as make_settings
 from tests.storage.test_stats import seed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.event_models import EventRow, SourceRow
+from bot.store.models.events import EventRow, SourceRow
 from tests.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness
 
 LINE = "/addevent 2021-07-08 | Islam Qala | Taliban seized the Islam Qala crossing | AP"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from telegram.ext import CommandHandler
 
-from bot.db.models import Chat, User
+from bot.store.models.people import Chat, User
 from tests.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
 
 
@@ -31,7 +31,7 @@ async def test_help_lists_user_commands_only_for_users(bot: Harness) -> None:
 async def test_help_shows_admin_section_to_admins(bot: Harness) -> None:
     [user_reply] = await bot.send("/help", user_id=USER_ID)
     [admin_reply] = await bot.send("/help", user_id=ADMIN_ID)
-    from bot.commands import ADMIN_COMMANDS
+    from bot.telegram.commands import ADMIN_COMMANDS
 
     if ADMIN_COMMANDS:
         assert "Admin commands" in admin_reply["text"]
@@ -62,7 +62,7 @@ async def test_startup_sets_user_and_admin_command_menus(bot: Harness) -> None:
     assert {"type": "default"} in scopes
     default = next(c for c, s in zip(calls, scopes, strict=True) if s["type"] == "default")
     assert [c["command"] for c in default.params["commands"]][:2] == ["start", "help"]
-    from bot.commands import ADMIN_COMMANDS
+    from bot.telegram.commands import ADMIN_COMMANDS
 
     if ADMIN_COMMANDS:
         assert {"type": "chat", "chat_id": ADMIN_ID} in scopes
@@ -85,7 +85,7 @@ async def test_seen_chats_and_users_are_recorded(bot: Harness) -> None:
 
 
 def test_broken_template_stops_startup_with_a_clear_error(tmp_path: Path) -> None:
-    from bot.rendering import TemplateCheckError, check_templates, create_environment
+    from bot.render.environment import TemplateCheckError, check_templates, create_environment
 
     (tmp_path / "good.html").write_text("<b>{{ x }}</b>")
     (tmp_path / "daily.html").write_text("{% for e in events %}{{ e }}")  # unclosed for
@@ -94,7 +94,7 @@ def test_broken_template_stops_startup_with_a_clear_error(tmp_path: Path) -> Non
 
 
 def test_shipped_templates_compile() -> None:
-    from bot.rendering import check_templates, create_environment
+    from bot.render.environment import check_templates, create_environment
 
     names = check_templates(create_environment())
     assert {"start.html", "help.html", "error.html"} <= set(names)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.event_models import ArticleRow, EventRow
+from bot.store.models.events import ArticleRow, EventRow
 from tests.harness import ADMIN_ID, USER_ID, Harness
 
 SEED = (Path(__file__).parent.parent / "fixtures" / "islam-qala-2021-07.txt").read_text()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.delivery_models import KeyFigureRow
-from bot.db.event_models import PlaceRow
+from bot.store.models.delivery import KeyFigureRow
+from bot.store.models.events import PlaceRow
 from tests.harness import ADMIN_ID, USER_ID, Harness
 
 

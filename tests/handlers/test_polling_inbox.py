@@ -8,13 +8,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.app import build_application, post_init, post_shutdown, post_stop
-from bot.clock import FixedClock
-from bot.context import SitrepApp
-from bot.db.session import create_engine, create_sessionmaker
+from bot.domain.clock import FixedClock
 from bot.instance import instance_name
-from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
-from bot.services.inbox import LEASE, UpdateInbox
+from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
+from bot.store.inbox import LEASE, UpdateInbox
+from bot.store.session import create_engine, create_sessionmaker
+from bot.telegram.app import build_application, post_init, post_shutdown, post_stop
+from bot.telegram.context import SitrepApp
 from tests.harness import DEFAULT_NOW, db_path_of, inbox_rows, sqlite_execute, until
 from tests.harness import test_settings as make_settings
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.admin_models import PushRow
-from bot.db.delivery_models import OutboxRow
-from bot.services.model import EventDraft, Severity, SourceInfo
-from bot.services.timewords import FuzzyDate, Precision
+from bot.domain.events.model import EventDraft, Severity, SourceInfo
+from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.store.models.delivery import OutboxRow
+from bot.store.models.newsroom import PushRow
 from tests.harness import ADMIN_ID, USER_ID, Harness
 
 HERAT_CHAT, KUNDUZ_CHAT, ALL_CHAT = 2001, 2002, 2003

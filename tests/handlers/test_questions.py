@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from tests.fixtures.question_events import NOW, store_events
 from tests.harness import GROUP_ID, USER_ID, Harness, running_bot
 

@@ -18,12 +18,12 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
-from bot.app import build_application, lifespan
-from bot.clock import FixedClock
-from bot.db.admin_models import AuditRow
-from bot.db.event_models import EventRow
-from bot.db.state_models import ChatStateRow
-from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
+from bot.domain.clock import FixedClock
+from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
+from bot.store.models.events import EventRow
+from bot.store.models.newsroom import AuditRow
+from bot.store.models.state import ChatStateRow
+from bot.telegram.app import build_application, lifespan
 from tests.fixtures.question_events import NOW, store_events
 from tests.harness import ADMIN_ID, DEFAULT_NOW, GROUP_ID, USER_ID, Harness
 from tests.harness import test_settings as settings_for

@@ -13,14 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import build_application
-from bot.clock import FixedClock
-from bot.context import SitrepApp
 from bot.delivery.outbox import NewMessage
+from bot.domain.clock import FixedClock
 from bot.instance import instance_name
-from bot.localapi import LocalBotApi, LocalRequest, UpdateFactory
-from bot.runner import serve_background
-from bot.webhook import HEALTH_PATH, SECRET_HEADER, WebhookConfig, webhook_running
+from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
+from bot.telegram.app import build_application
+from bot.telegram.context import SitrepApp
+from bot.telegram.intake.runner import serve_background
+from bot.telegram.intake.webhook import HEALTH_PATH, SECRET_HEADER, WebhookConfig, webhook_running
 from tests.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, sqlite_execute, until
 from tests.harness import test_settings as make_settings
 

@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.localapi import (
+from bot.sim.api import (
     ButtonIndex,
     HtmlParseError,
     LocalBotApi,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.session import create_engine
+from bot.store.session import create_engine
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.db.search import Order, SqlitePlan, sqlite_query
-from bot.rendering import Renderer, create_environment
-from bot.services.answers import Answer, filter_for
-from bot.services.domain import Domain, open_domain
+from bot.domain.clock import FixedClock
+from bot.domain.questions.answers import Answer, filter_for
+from bot.render.environment import Renderer, create_environment
+from bot.store.search import Order, SqlitePlan, sqlite_query
 from tests.fixtures.question_events import EVENTS, NOW, store_events
 
 NEVER = ("iq_retracted", "guzara_draft")  # retracted and draft: in no answer, ever

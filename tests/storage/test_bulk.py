@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.services.bulk import BulkError, Format, detect_format, export_events, import_file
-from bot.services.bulk_acled import parse_acled_row, parse_event_date
-from bot.services.bulk_types import RowError
-from bot.services.domain import Domain, open_domain
-from bot.services.model import (
+from bot.domain.bulk.acled import parse_acled_row, parse_event_date
+from bot.domain.bulk.importer import BulkError, Format, detect_format, export_events, import_file
+from bot.domain.bulk.types import RowError
+from bot.domain.clock import FixedClock
+from bot.domain.events.model import (
     EventDraft,
     EventStatus,
     EventView,
@@ -26,7 +26,7 @@ from bot.services.model import (
     Origin,
     SourceInfo,
 )
-from bot.services.timewords import FuzzyDate, Precision
+from bot.domain.questions.timewords import FuzzyDate, Precision
 from tests import dbtools
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

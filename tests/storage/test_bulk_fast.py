@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from bot.bench import write_acled_csv
-from bot.services.bulk import Format, export_events, import_file
-from bot.services.domain import Domain
-from bot.services.model import (
+from bot.bootstrap import Domain
+from bot.domain.bulk.importer import Format, export_events, import_file
+from bot.domain.events.model import (
     ClaimStatus,
     EventDraft,
     EventStatus,
@@ -24,7 +23,8 @@ from bot.services.model import (
     Severity,
     SourceInfo,
 )
-from bot.services.timewords import FuzzyDate, Precision
+from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.sim.bench import write_acled_csv
 from tests import dbtools
 from tests.storage.test_bulk import SAMPLE, domain_at
 

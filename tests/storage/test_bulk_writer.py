@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.bench import write_acled_csv
-from bot.db import sqlitewriter
-from bot.services.bulk import _sqlite_file, import_file
-from bot.services.domain import Domain
-from bot.services.model import EventStatus
+from bot.bootstrap import Domain
+from bot.domain.bulk.importer import _sqlite_file, import_file
+from bot.domain.events.model import EventStatus
+from bot.sim.bench import write_acled_csv
+from bot.store import sqlitewriter
 from tests import dbtools
 from tests.storage.test_bulk import _populate, domain_at, export_text
 
@@ -38,7 +38,7 @@ async def _stored(domain: Domain) -> tuple[list[tuple[Any, ...]], list[tuple[Any
 
 @pytest.fixture
 def acled_csv(tmp_path: Path) -> Path:
-    from bot.services.gazetteer import Gazetteer
+    from bot.domain.places.gazetteer import Gazetteer
 
     path = tmp_path / "acled.csv"
     write_acled_csv(path, ROWS, Gazetteer.load_default())
@@ -182,7 +182,7 @@ def test_a_child_answers_an_error_for_a_batch_it_cannot_store(tmp_path: Path) ->
         conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, summary TEXT UNIQUE)")
         conn.execute("CREATE TABLE sources (event_id INTEGER, outlet TEXT)")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.db.sqlitewriter", str(db)],
+        [sys.executable, "-m", "bot.store.sqlitewriter", str(db)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )

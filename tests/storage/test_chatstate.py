@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FixedClock
-from bot.db.session import create_sessionmaker
-from bot.db.state_models import ChatStateRow
-from bot.services.chatstate import ChatStateStore
+from bot.domain.clock import FixedClock
+from bot.store.chatstate import ChatStateStore
+from bot.store.models.state import ChatStateRow
+from bot.store.session import create_sessionmaker
 
 NOW = datetime(2021, 7, 10, 4, 30, tzinfo=UTC)
 HOUR = timedelta(hours=1)

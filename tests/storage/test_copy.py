@@ -1,4 +1,4 @@
-"""`bot.db.copy`: a whole store copied SQLite → PostgreSQL, PostgreSQL → SQLite and SQLite →
+"""`bot.store.copy`: a whole store copied SQLite → PostgreSQL, PostgreSQL → SQLite and SQLite →
 SQLite, row for row, with sequences moved on and full-text search working on the copy."""
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ import pytest
 from sqlalchemy import Boolean, DateTime, Table, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.db.base import Base
-from bot.db.copy import CopyRefused, TableCopy, copy_store, tables
-from bot.db.delivery_models import RateBucketRow
-from bot.db.migrate import current_revision, head_revision, upgrade
-from bot.db.search import EventFilter, search_event_ids
-from bot.db.session import create_engine, create_sessionmaker
-from bot.services.domain import Domain, open_domain
-from bot.services.model import EventDraft, FuzzyDate, Severity, SourceInfo
-from bot.services.people import SeenChat, SeenUser
+from bot.domain.clock import FixedClock
+from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
+from bot.store.copy import CopyRefused, TableCopy, copy_store, tables
+from bot.store.migrate import current_revision, head_revision, upgrade
+from bot.store.models.base import Base
+from bot.store.models.delivery import RateBucketRow
+from bot.store.people import SeenChat, SeenUser
+from bot.store.search import EventFilter, search_event_ids
+from bot.store.session import create_engine, create_sessionmaker
 from tests import dbtools
 from tests.fixtures.question_events import KABUL, NOW, store_events
 

@@ -1,4 +1,4 @@
-"""The lean read path of answers (bot/db/eventreads.py) against the ORM and session queries."""
+"""The lean read path of answers (bot/store/eventreads.py) against the ORM and session queries."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.clock import FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.db.eventreads import EventReads, SessionReads, SqliteReads, open_reads
-from bot.db.search import EventFilter, coverage, search_event_ids, session_fetch
-from bot.services.domain import Domain, open_domain
-from bot.services.model import EventDraft, FuzzyDate, Severity, SourceInfo
+from bot.domain.clock import FixedClock
+from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
+from bot.store.eventreads import EventReads, SessionReads, SqliteReads, open_reads
+from bot.store.search import EventFilter, coverage, search_event_ids, session_fetch
 from tests.fixtures.question_events import NOW, store_events
 
 # Beyond the question fixtures: an instant-dated source, fatalities, an external key, several

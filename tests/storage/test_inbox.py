@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import FixedClock
-from bot.db.session import create_sessionmaker
-from bot.db.state_models import InboxRow
-from bot.services.inbox import KEEP_DONE, LEASE, MAX_ATTEMPTS, UpdateInbox
+from bot.domain.clock import FixedClock
+from bot.store.inbox import KEEP_DONE, LEASE, MAX_ATTEMPTS, UpdateInbox
+from bot.store.models.state import InboxRow
+from bot.store.session import create_sessionmaker
 
 NOW = datetime(2021, 7, 10, 4, 30, tzinfo=UTC)
 SECOND = timedelta(seconds=1)

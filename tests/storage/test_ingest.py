@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.db.event_models import ArticleRow, EventRow, SourceRow
-from bot.services.domain import Domain, open_domain
-from bot.services.ingest import (
+from bot.domain.clock import FixedClock
+from bot.domain.events.model import EventStatus
+from bot.domain.ingest.service import (
     MAX_ARTICLE_BYTES,
     IngestError,
     IngestService,
     content_hash,
     decode_article,
 )
-from bot.services.model import EventStatus
+from bot.store.models.events import ArticleRow, EventRow, SourceRow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PUBLISHED = date(2021, 7, 9)

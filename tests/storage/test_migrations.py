@@ -11,10 +11,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from bot.db import all_models  # noqa: F401
-from bot.db.base import Base
-from bot.db.migrate import current_revision, downgrade, head_revision, include_name, upgrade
-from bot.db.session import create_engine
+import bot.store.models  # noqa: F401  (registers every table on Base.metadata)
+from bot.store.migrate import current_revision, downgrade, head_revision, include_name, upgrade
+from bot.store.models.base import Base
+from bot.store.session import create_engine
 from tests import dbtools
 
 

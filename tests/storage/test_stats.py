@@ -14,15 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.clock import FixedClock
+from bot.bootstrap import Domain, open_domain
 from bot.config import Settings
-from bot.db.admin_models import AllowRow, AuditRow, PushRow, QuestionLogRow
-from bot.db.delivery_models import EditionRow, OutboxRow, SubscriptionRow
-from bot.db.models import Admin, Chat, User
-from bot.services.access import AccessService, PrivacyService
-from bot.services.audit import AuditLog
-from bot.services.domain import Domain, open_domain
-from bot.services.stats import DayCount, QuestionLog, Stats, StatsService, StatusCounts
+from bot.domain.clock import FixedClock
+from bot.store.access import AccessService, PrivacyService
+from bot.store.audit import AuditLog
+from bot.store.models.delivery import EditionRow, OutboxRow, SubscriptionRow
+from bot.store.models.newsroom import AllowRow, AuditRow, PushRow, QuestionLogRow
+from bot.store.models.people import Admin, Chat, User
+from bot.store.stats import DayCount, QuestionLog, Stats, StatsService, StatusCounts
 
 NOW = datetime(2021, 7, 10, 4, 30, tzinfo=UTC)  # 09:00 in Kabul
 KABUL = ZoneInfo("Asia/Kabul")
@@ -320,7 +320,7 @@ async def test_forget_private_user_deletes_only_theirs(domain: Domain) -> None:
 def test_cli_stats_prints_plain_text(
     sqlite_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.cli_stats import register
+    from bot.cli.stats import register
 
     async def prepare() -> None:
         settings = Settings(_env_file=None, database_url=sqlite_db_url)  # type: ignore[call-arg]

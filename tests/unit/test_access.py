@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.admin_tools import _forget_result, forget_choice
-from bot.services.access import ForgetReport, kind_of, parse_id
-from bot.services.audit import _clip
+from bot.store.access import ForgetReport, kind_of, parse_id
+from bot.store.audit import _clip
+from bot.telegram.handlers.admin_tools import _forget_result, forget_choice
 
 
 @pytest.mark.parametrize(

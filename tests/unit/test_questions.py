@@ -7,7 +7,10 @@ from datetime import date
 
 import pytest
 
-from bot.db.search import (
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.questions.answers import filter_for
+from bot.domain.questions.understand import Understander
+from bot.store.search import (
     FTS_CAP,
     EventFilter,
     SqlitePlan,
@@ -18,9 +21,6 @@ from bot.db.search import (
     sqlite_query,
     sqlite_stats_queries,
 )
-from bot.services.answers import filter_for
-from bot.services.gazetteer import Gazetteer
-from bot.services.questions import Understander
 from tests.fixtures.question_events import NOW
 
 U = Understander(Gazetteer.load_default())

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bot.services.gazetteer import Gazetteer
-from bot.services.questions import Understander
-from bot.services.statecodec import CodecError, query_from_json, query_to_json
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.questions.statecodec import CodecError, query_from_json, query_to_json
+from bot.domain.questions.understand import Understander
 from tests.fixtures.question_events import NOW
 
 GAZETTEER = Gazetteer.load_default()

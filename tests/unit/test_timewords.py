@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.timewords import (
+from bot.domain.questions.timewords import (
     FuzzyDate,
     Precision,
     Window,

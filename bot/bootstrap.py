@@ -1,0 +1,140 @@
+"""The domain services of one process, opened and closed together (bot, CLI verbs, benchmarks)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.delivery.outbox import Outbox
+from bot.domain.clock import Clock
+from bot.domain.editions.compose import BriefingService
+from bot.domain.editions.figures import FigureService
+from bot.domain.editions.pushes import PushService
+from bot.domain.ingest.service import IngestService
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.questions.answers import AnswerService
+from bot.instance import instance_name
+from bot.render.environment import Renderer, check_templates, create_environment
+from bot.store.access import AccessService, PrivacyService
+from bot.store.audit import AuditLog
+from bot.store.chatstate import ChatStateStore
+from bot.store.events import EventStore
+from bot.store.inbox import UpdateInbox
+from bot.store.people import PeopleService
+from bot.store.places import PlaceService
+from bot.store.session import create_engine, create_sessionmaker
+from bot.store.stats import QuestionLog, StatsService
+from bot.store.subscriptions import SubscriptionService
+
+
+@dataclass
+class Domain:
+    """Engine, session factory and the services built on them."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    gazetteer: Gazetteer
+    places: PlaceService
+    events: EventStore
+    people: PeopleService
+    answers: AnswerService
+    renderer: Renderer
+    subscriptions: SubscriptionService
+    briefings: BriefingService
+    outbox: Outbox
+    ingest: IngestService
+    pushes: PushService
+    figures: FigureService
+    audit: AuditLog
+    access: AccessService
+    privacy: PrivacyService
+    question_log: QuestionLog
+    stats: StatsService
+    chat_state: ChatStateStore
+    inbox: UpdateInbox
+
+    async def close(self) -> None:
+        """Dispose of the engine."""
+        await self.engine.dispose()
+
+
+def _place_namer(gazetteer: Gazetteer) -> Callable[[str], str | None]:
+    def name_of(key: str) -> str | None:
+        place = gazetteer.get(key)
+        return place.name if place is not None else None
+
+    return name_of
+
+
+async def build_domain(settings: Settings, clock: Clock) -> Domain:
+    """Open the store and build every domain service (the gazetteer synced with the table).
+
+    Templates are compiled first: a broken template stops start-up with a clear error.
+    """
+    env = create_environment()
+    check_templates(env)
+    engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    gazetteer = Gazetteer.load_default().copy()
+    places = PlaceService(sessions, clock, gazetteer)
+    try:
+        await places.sync()
+    except Exception:
+        await engine.dispose()
+        raise
+    events = EventStore(sessions, clock, place_name=_place_namer(gazetteer))
+    renderer = Renderer(env)
+    outbox = Outbox(sessions, clock)
+    briefings = BriefingService(sessions, events, gazetteer, clock, renderer.render)
+    return Domain(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        gazetteer=gazetteer,
+        places=places,
+        events=events,
+        people=PeopleService(sessions, clock, settings.admin_ids),
+        answers=AnswerService(sessions, events, gazetteer),
+        renderer=renderer,
+        subscriptions=SubscriptionService(
+            sessions,
+            clock,
+            default_minute=settings.default_briefing_time.hour * 60
+            + settings.default_briefing_time.minute,
+            default_timezone=settings.default_timezone,
+        ),
+        briefings=briefings,
+        outbox=outbox,
+        ingest=IngestService(sessions, clock, gazetteer, events),
+        audit=AuditLog(sessions, clock),
+        access=AccessService(sessions, clock, settings.admin_ids),
+        privacy=PrivacyService(sessions),
+        question_log=QuestionLog(sessions, clock),
+        stats=StatsService(
+            sessions,
+            settings.tz,
+            _place_namer(gazetteer),
+            timezone_name=settings.default_timezone,
+        ),
+        figures=FigureService(sessions, clock),
+        pushes=PushService(sessions, clock, events, gazetteer, briefings, outbox, renderer.render),
+        chat_state=ChatStateStore(sessions, clock),
+        inbox=UpdateInbox(sessions, clock, instance_name()),
+    )
+
+
+@asynccontextmanager
+async def open_domain(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Domain]:
+    """Build the domain for a CLI verb and close it afterwards."""
+    domain = await build_domain(settings, clock or Clock())
+    try:
+        yield domain
+    finally:
+        await domain.close()

@@ -1,0 +1,90 @@
+"""What every `sitrep` verb shares: the Typer apps, common options, and the exits with one line."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import tzinfo
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.clock import Clock, parse_now
+
+app = typer.Typer(
+    help="Sitrep: situation briefings on Telegram. With no token, try `sitrep chat`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(
+    help="Database migrations (Alembic), and copying a store between databases.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (overrides DATABASE_URL), e.g. sqlite+aiosqlite:///x.db"
+    ),
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        help="Pretend it is this ISO date-time (e.g. 2021-07-10T09:00+04:30); its offset is the "
+        "zone unless --tz is given.",
+    ),
+]
+TzOption = Annotated[
+    str | None, typer.Option("--tz", help="IANA time zone of the reader, e.g. Asia/Kabul.")
+]
+
+
+class ChatType(StrEnum):
+    """Kinds of chat the local chat can pretend to be."""
+
+    private = "private"
+    group = "group"
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise."""
+    typer.echo(f"sitrep: {message}", err=True)
+    return typer.Exit(code)
+
+
+def settings_or_exit(db: str | None = None) -> Settings:
+    """Load settings (with --db applied), or exit 2 with one line naming the bad variable."""
+    try:
+        return load_settings(**({"database_url": db} if db else {}))
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+def clock_or_exit(now: str | None, tz: str | None, settings: Settings) -> tuple[Clock, tzinfo]:
+    """Resolve --now/--tz into the run's clock and the reader's zone."""
+    try:
+        zone: tzinfo = ZoneInfo(tz) if tz else settings.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(f"--tz: unknown IANA time zone {tz!r} (e.g. Asia/Kabul, UTC)") from None
+    if now is None:
+        return Clock(), zone
+    try:
+        clock, now_zone = parse_now(now, tz)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    return clock, (zone if tz else now_zone)
+
+
+def migrate_or_exit(settings: Settings) -> None:
+    """Apply pending migrations, or exit with one line if the database cannot be reached."""
+    from bot.store.migrate import upgrade
+
+    try:
+        asyncio.run(upgrade(settings.database_url))
+    except Exception as exc:
+        raise fail(f"cannot migrate the database ({settings.database_url}): {exc}", 1) from None

@@ -1,0 +1,1 @@
+"""Editions: composing briefings, their schedule, key figures, admin pushes and alerts."""

@@ -1,0 +1,503 @@
+"""Manual briefings, flash alerts and corrections: composed, previewed, confirmed once, and
+delivered through the outbox like everything else."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery.outbox import NewMessage, Outbox
+from bot.delivery.split import split_html
+from bot.domain.clock import Clock
+from bot.domain.editions.compose import Audience, BriefingService, EditionData, EditionGroup
+from bot.domain.editions.schedule import zone_name
+from bot.domain.events.model import EventStatus, EventView, Severity
+from bot.domain.places.gazetteer import Gazetteer
+from bot.store.editions import store_edition
+from bot.store.events import EventStore
+from bot.store.models.delivery import EditionPartRow, OutboxRow, SubscriptionRow
+from bot.store.models.newsroom import EditionEventRow, PushRow
+from bot.store.models.people import Chat
+
+log = logging.getLogger(__name__)
+
+PushSource = Literal["today", "since", "events", "text"]
+MAX_TEXT = 3500
+
+
+class PushError(ValueError):
+    """A push that cannot be composed, addressed or confirmed (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One chat a message goes to."""
+
+    chat_id: int
+    chat_type: str
+    thread_id: int | None
+    quiet_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushView:
+    """A push as plain data."""
+
+    id: int
+    kind: str
+    status: str
+    audience: str
+    created_by: int
+    parts: tuple[str, ...]
+    recipients: int
+    event_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Delivery state of a confirmed push."""
+
+    total: int
+    sent: int
+    failed: int
+    cancelled: int
+    remaining: int
+    status: str
+
+    @property
+    def done(self) -> bool:
+        """Nothing left to send."""
+        return self.remaining == 0
+
+
+def _in_quiet(now_local: datetime, start: int | None, end: int | None) -> datetime | None:
+    """When quiet hours that cover `now_local` end (None when not in quiet hours)."""
+    if start is None or end is None or start == end:
+        return None
+    minute = now_local.hour * 60 + now_local.minute
+    inside = start <= minute < end if start < end else (minute >= start or minute < end)
+    if not inside:
+        return None
+    end_day = now_local.date()
+    if start > end and minute >= start:
+        end_day += timedelta(days=1)
+    local_end = datetime.combine(end_day, time(end // 60, end % 60), now_local.tzinfo)
+    return local_end.astimezone(UTC)
+
+
+class PushService:
+    """Composes previews, resolves audiences, confirms once, corrects what went out."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        events: EventStore,
+        gazetteer: Gazetteer,
+        briefings: BriefingService,
+        outbox: Outbox,
+        render: object,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._events = events
+        self._gazetteer = gazetteer
+        self._briefings = briefings
+        self._outbox = outbox
+        self._render = render  # Renderer.render
+
+    # ---- composing --------------------------------------------------------------------
+
+    async def compose(
+        self,
+        source: PushSource,
+        *,
+        by: int,
+        admin_chat_id: int | None,
+        tz: tzinfo,
+        since: date | None = None,
+        event_ids: Sequence[int] = (),
+        text: str = "",
+    ) -> PushView:
+        """Render a manual briefing and store it as a preview (nothing is sent yet)."""
+        now = self._clock.now()
+        local_now = now.astimezone(tz)
+        zone = zone_name(tz)
+        events: list[EventView] = []
+        if source == "text":
+            body = " ".join(text.split()) if "\n" not in text else text.strip()
+            if not body:
+                raise PushError("The text is empty.")
+            if len(body) > MAX_TEXT:
+                raise PushError(f"The text is {len(body)} characters; at most {MAX_TEXT}.")
+            parts = split_html(self._render("push_text.html", text=body))  # type: ignore[operator]
+        else:
+            if source == "events":
+                events = [
+                    e
+                    for e in await self._events.get_many(list(event_ids))
+                    if e.status == EventStatus.PUBLISHED
+                ]
+                missing = sorted(set(event_ids) - {e.id for e in events})
+                if missing:
+                    raise PushError(f"No published event #{missing[0]}.")
+                data = self._selection(events, local_now, zone)
+            else:
+                start_day = local_now.date() if source == "today" else since
+                if start_day is None:
+                    raise PushError("Give a date: /push since YYYY-MM-DD")
+                if start_day > local_now.date():
+                    raise PushError("That date is in the future.")
+                start = datetime.combine(start_day, time(0), tz).astimezone(UTC)
+                audience = Audience((), (), zone, start, now)
+                data = await self._briefings.collect(audience)
+                events = [e for g in data.groups for e in g.events] + list(data.background)
+                if data.is_empty:
+                    raise PushError("No events were reported in that period; nothing to push.")
+            data = EditionData(
+                title="Sitrep briefing",
+                date_label=data.date_label,
+                zone_label=data.zone_label,
+                window_label=data.window_label,
+                scope_label=data.scope_label,
+                groups=data.groups,
+                background=data.background,
+                figures=data.figures,
+                more=data.more,
+            )
+            parts = self._briefings.render(data, empty_note=False)
+        return await self._store("push", parts, events, by=by, admin_chat_id=admin_chat_id, tz=zone)
+
+    def _selection(self, events: list[EventView], local_now: datetime, zone: str) -> EditionData:
+        groups: dict[str, list[EventView]] = {}
+        for e in events:
+            groups.setdefault(self._briefings.group_name(e), []).append(e)
+        return EditionData(
+            title="Sitrep briefing",
+            date_label=f"{local_now:%a} {local_now.day} {local_now:%b %Y}",
+            zone_label=zone,
+            window_label="selected events",
+            scope_label="Selected events",
+            groups=tuple(EditionGroup(n, tuple(v)) for n, v in groups.items()),
+            background=(),
+            figures=(),
+        )
+
+    async def compose_flash(self, event_id: int, *, by: int, admin_chat_id: int | None) -> PushView:
+        """A flash alert for one published event (marked flash); a preview until confirmed."""
+        event = await self._events.get(event_id)
+        if event is None or event.status != EventStatus.PUBLISHED:
+            raise PushError(f"No published event #{event_id}.")
+        if event.severity != Severity.FLASH:
+            event = await self._events.edit(event_id, by=by, severity=Severity.FLASH)
+        parts = split_html(self._render("flash.html", e=event))  # type: ignore[operator]
+        return await self._store(
+            "flash", parts, [event], by=by, admin_chat_id=admin_chat_id, tz="UTC", event_id=event.id
+        )
+
+    async def _store(
+        self,
+        kind: str,
+        parts: list[str],
+        events: Sequence[EventView],
+        *,
+        by: int,
+        admin_chat_id: int | None,
+        tz: str,
+        event_id: int | None = None,
+    ) -> PushView:
+        now = self._clock.now()
+        audience = "all"
+        if kind == "flash" and event_id is not None:
+            audience = f"event:{event_id}"
+        async with self._sessions.begin() as session:
+            edition = await store_edition(
+                session,
+                key=f"{kind}:{uuid.uuid4().hex}",
+                kind=kind,
+                local_date=now.date(),
+                timezone=tz,
+                window_start=now,
+                window_end=now,
+                parts=parts,
+                events=events,
+                now=now,
+            )
+            push = PushRow(
+                kind=kind,
+                status="preview",
+                edition_id=edition.id,
+                audience=audience,
+                event_id=event_id,
+                created_by=by,
+                created_at=now,
+                admin_chat_id=admin_chat_id,
+            )
+            session.add(push)
+            await session.flush()
+            push_id = push.id
+        return await self.get(push_id)  # type: ignore[return-value]
+
+    # ---- reading ----------------------------------------------------------------------
+
+    async def get(self, push_id: int) -> PushView | None:
+        """A push with its parts and how many chats its audience has now."""
+        async with self._sessions() as session:
+            row = await session.get(PushRow, push_id)
+            if row is None:
+                return None
+            parts = (
+                await session.scalars(
+                    select(EditionPartRow.text)
+                    .where(EditionPartRow.edition_id == row.edition_id)
+                    .order_by(EditionPartRow.part_no)
+                )
+            ).all()
+            view = PushView(
+                id=row.id,
+                kind=row.kind,
+                status=row.status,
+                audience=row.audience,
+                created_by=row.created_by,
+                parts=tuple(parts),
+                recipients=row.total,
+                event_id=row.event_id,
+            )
+        if view.status == "preview":
+            view = replace(view, recipients=len(await self.recipients(view)))
+        return view
+
+    async def latest_of(self, admin_id: int, statuses: Sequence[str]) -> PushView | None:
+        """The admin's newest push in one of these states."""
+        async with self._sessions() as session:
+            push_id = await session.scalar(
+                select(PushRow.id)
+                .where(PushRow.created_by == admin_id, PushRow.status.in_(list(statuses)))
+                .order_by(PushRow.id.desc())
+                .limit(1)
+            )
+        return await self.get(push_id) if push_id is not None else None
+
+    # ---- audiences --------------------------------------------------------------------
+
+    async def set_audience(self, push_id: int, audience: str, *, by: int) -> PushView:
+        """Change a preview's audience: all, place:<key> or chat:<id>."""
+        kind, _, arg = audience.partition(":")
+        if kind == "place" and self._gazetteer.get(arg) is None:
+            raise PushError("Unknown place.")
+        if kind == "chat":
+            async with self._sessions() as session:
+                if not arg.lstrip("-").isdigit() or await session.get(Chat, int(arg)) is None:
+                    raise PushError("I don't know that chat (it must have talked to the bot).")
+        if kind not in ("all", "place", "chat"):
+            raise PushError("Audience is all, a place, or one chat.")
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(PushRow)
+                .where(PushRow.id == push_id, PushRow.created_by == by, PushRow.status == "preview")
+                .values(audience=audience)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise PushError("That push is not a preview of yours any more.")
+        view = await self.get(push_id)
+        assert view is not None
+        return view
+
+    async def recipients(self, push: PushView) -> list[Recipient]:
+        """The chats a push goes to now (active subscriptions; flash: matching places)."""
+        kind, _, arg = push.audience.partition(":")
+        now = self._clock.now()
+        async with self._sessions() as session:
+            if kind == "chat":
+                chat = await session.get(Chat, int(arg))
+                if chat is None or not chat.active:
+                    return []
+                sub = await session.scalar(
+                    select(SubscriptionRow).where(SubscriptionRow.chat_id == chat.id)
+                )
+                return [Recipient(chat.id, chat.type, sub.thread_id if sub else None)]
+            rows = (
+                await session.execute(
+                    select(SubscriptionRow, Chat.type)
+                    .join(Chat, Chat.id == SubscriptionRow.chat_id)
+                    .where(SubscriptionRow.status == "active")
+                    .order_by(SubscriptionRow.chat_id)
+                )
+            ).all()
+        scope: set[str] | None = None
+        event_place: str | None = None
+        if kind == "place":
+            scope = set(self._gazetteer.descendants(arg)) | {
+                p.key for p in self._gazetteer.ancestors(arg)
+            }
+        if kind == "event":
+            event = await self._events.get(int(arg))
+            event_place = event.place_key if event else None
+        out = []
+        for sub, chat_type in rows:
+            places = [p for p in sub.places.split("\n") if p]
+            if kind == "event":
+                if not sub.flash_alerts:
+                    continue
+                if places and not self._covers(places, event_place):
+                    continue
+                quiet = _in_quiet(
+                    now.astimezone(ZoneInfo(sub.timezone)), sub.quiet_start, sub.quiet_end
+                )
+                out.append(Recipient(sub.chat_id, chat_type, sub.thread_id, quiet))
+                continue
+            if scope is not None and places and not any(p in scope for p in places):
+                continue
+            out.append(Recipient(sub.chat_id, chat_type, sub.thread_id))
+        return out
+
+    def _covers(self, places: Sequence[str], key: str | None) -> bool:
+        """Whether any followed place contains (or is) the event's place."""
+        if key is None:
+            return False
+        chain = {key} | {p.key for p in self._gazetteer.ancestors(key)}
+        return any(p in chain for p in places)
+
+    # ---- confirming, cancelling, progress ---------------------------------------------
+
+    async def confirm(self, push_id: int, *, by: int) -> Progress:
+        """Send a preview: only its author, only once (a second Confirm changes nothing)."""
+        push = await self.get(push_id)
+        if push is None or push.created_by != by:
+            raise PushError("That push is not yours.")
+        if push.status != "preview":
+            raise PushError("That push was already confirmed or cancelled.")
+        recipients = await self.recipients(push)
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(PushRow)
+                .where(PushRow.id == push_id, PushRow.status == "preview", PushRow.created_by == by)
+                .values(
+                    status="sending",
+                    confirmed_by=by,
+                    confirmed_at=now,
+                    total=len(recipients) * len(push.parts),
+                )
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                raise PushError("That push was already confirmed or cancelled.")
+            edition_id = (await session.get(PushRow, push_id)).edition_id  # type: ignore[union-attr]
+        batch = f"push:{push_id}"
+        await self._outbox.enqueue(
+            [
+                NewMessage(
+                    kind=push.kind,
+                    dedupe_key=f"{batch}:{r.chat_id}:{part}",
+                    chat_id=r.chat_id,
+                    chat_type=r.chat_type,
+                    thread_id=r.thread_id,
+                    edition_id=edition_id,
+                    part_no=part,
+                    batch=batch,
+                    not_before=r.quiet_until,
+                )
+                for r in recipients
+                for part in range(len(push.parts))
+            ]
+        )
+        return await self.progress(push_id)
+
+    async def cancel(self, push_id: int, *, by: int) -> Progress:
+        """Cancel a preview, or stop a running push (queued rows cancelled, sent ones kept)."""
+        async with self._sessions.begin() as session:
+            row = await session.get(PushRow, push_id)
+            if row is None or (row.created_by != by and row.confirmed_by != by):
+                raise PushError("That push is not yours.")
+            if row.status in ("done", "cancelled"):
+                raise PushError("That push has already finished.")
+            row.status = "cancelled"
+        await self._outbox.cancel_batch(f"push:{push_id}")
+        return await self.progress(push_id)
+
+    async def progress(self, push_id: int) -> Progress:
+        """Sent, failed, cancelled and remaining rows of a push; marks it done when finished."""
+        counts = await self._outbox.counts(batch=f"push:{push_id}")
+        remaining = sum(counts.get(s, 0) for s in ("queued", "claimed", "sending"))
+        async with self._sessions.begin() as session:
+            row = await session.get(PushRow, push_id)
+            status = row.status if row else "missing"
+            if row is not None and row.status == "sending" and remaining == 0:
+                row.status = status = "done"
+        return Progress(
+            total=sum(counts.values()),
+            sent=counts.get("sent", 0),
+            failed=counts.get("failed", 0),
+            cancelled=counts.get("cancelled", 0),
+            remaining=remaining,
+            status=status,
+        )
+
+    async def set_progress_message(self, push_id: int, message_id: int) -> None:
+        """Remember the admin's progress message (edited live)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(PushRow).where(PushRow.id == push_id).values(progress_message_id=message_id)
+            )
+
+    # ---- corrections ------------------------------------------------------------------
+
+    async def correct(self, event_id: int, *, by: int, what: str) -> int:
+        """Send one correction to each chat that got the event, replying to that message."""
+        event = await self._events.get(event_id)
+        if event is None:
+            return 0
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        OutboxRow.chat_id,
+                        OutboxRow.chat_type,
+                        OutboxRow.thread_id,
+                        OutboxRow.message_id,
+                        OutboxRow.id,
+                    )
+                    .join(
+                        EditionEventRow,
+                        (EditionEventRow.edition_id == OutboxRow.edition_id)
+                        & (EditionEventRow.part_no == OutboxRow.part_no),
+                    )
+                    .where(
+                        EditionEventRow.event_id == event_id,
+                        OutboxRow.state == "sent",
+                        OutboxRow.kind.in_(["edition", "push", "flash"]),
+                    )
+                    .order_by(OutboxRow.id)
+                )
+            ).all()
+        latest: dict[int, tuple[str, int | None, int | None]] = {}
+        for chat_id, chat_type, thread_id, message_id, _ in rows:
+            latest[chat_id] = (chat_type, thread_id, message_id)
+        if not latest:
+            return 0
+        text = self._render("correction.html", e=event, what=what)  # type: ignore[operator]
+        stamp = event.updated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+        return await self._outbox.enqueue(
+            [
+                NewMessage(
+                    kind="correction",
+                    dedupe_key=f"corr:{event_id}:{what}:{stamp}:{chat_id}",
+                    chat_id=chat_id,
+                    chat_type=chat_type,
+                    thread_id=thread_id,
+                    text=part,
+                    reply_to_message_id=message_id,
+                    batch=f"corr:{event_id}:{stamp}",
+                )
+                for chat_id, (chat_type, thread_id, message_id) in latest.items()
+                for part in split_html(text)[:1]
+            ]
+        )

@@ -1,0 +1,337 @@
+"""Word lists for article extraction: event verbs, event types, actors, claims, boilerplate."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.events.model import ClaimStatus, Severity
+
+_I = re.IGNORECASE
+
+# ACLED event types and the sub-event types used here.
+STRATEGIC = "Strategic developments"
+BATTLES = "Battles"
+EXPLOSIONS = "Explosions/Remote violence"
+VIOLENCE_CIVILIANS = "Violence against civilians"
+PROTESTS = "Protests"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A sort of happening an article sentence can report, with its ACLED type."""
+
+    name: str
+    pattern: re.Pattern[str]
+    event_type: str
+    sub_event_type: str
+    severity: Severity
+
+
+def _rx(text: str) -> re.Pattern[str]:
+    return re.compile(text, _I)
+
+
+# Finite past / perfect forms only: "to close", "are pulling out" and nouns like "seizure" are
+# background, not reports of a happening.  Earlier kinds win when a clause matches several.
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "withdrawal",
+        _rx(
+            r"\b(?:withdrawal|pullout|pull-out|drawdown|evacuation|handover)\b[^;]{0,80}?"
+            r"\b(?:is|was|has been|are|were)\s+(?:now\s+)?(?:\w+ly\s+)?(?:complete|completed|"
+            r"finished|over)\b|\b(?:withdrew|withdrawn|pulled out)\b"
+        ),
+        STRATEGIC,
+        "Other",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "regain",
+        _rx(r"\b(?:recaptured|retook|retaken|regained|recovered control|pushed back)\b"),
+        BATTLES,
+        "Government regains territory",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "takeover",
+        _rx(
+            r"\b(?:seized|captured|overran|overrun|overtook|stormed|entered|"
+            r"(?:took|taken|taking|seized|gained|assumed)\s+(?:over|control)|"
+            r"fell(?!\s+(?:ill|asleep|short|silent|apart|back))|fallen\s+to)\b"
+        ),
+        STRATEGIC,
+        "Non-state actor overtakes territory",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "retreat",
+        _rx(
+            r"\b(?:fled|retreated|surrendered|deserted|abandoned\s+(?:their\s+)?"
+            r"(?:posts?|positions?|bases?|checkpoints?)|crossed\s+(?:the\s+border\s+)?into)\b"
+        ),
+        STRATEGIC,
+        "Other",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "base",
+        _rx(
+            r"\b(?:established|set up|opened|built)\b[^.;]{0,40}\b(?:base|headquarters|"
+            r"checkpoints?|command post|office)\b"
+        ),
+        STRATEGIC,
+        "Headquarters or base established",
+        Severity.ROUTINE,
+    ),
+    Kind(
+        "closure",
+        _rx(r"\b(?:closed|shut(?:\s+down)?|suspended|sealed)\b"),
+        STRATEGIC,
+        "Other",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "mobilisation",
+        _rx(
+            r"\b(?:called up|mobili[sz]ed|deployed|dispatched|sent (?:troops|reinforcements)|"
+            r"massed|reinforced|put\s+[^.;]{0,30}\s+on (?:high )?alert)\b"
+        ),
+        STRATEGIC,
+        "Other",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "airstrike",
+        _rx(r"\b(?:air ?strikes?|airstrikes?|drone strikes?|warplanes?|bombed|air raids?)\b"),
+        EXPLOSIONS,
+        "Air/drone strike",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "shelling",
+        _rx(r"\b(?:shelled|shelling|mortars?|rockets?|artillery)\b"),
+        EXPLOSIONS,
+        "Shelling/artillery/missile attack",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "explosion",
+        _rx(
+            r"\b(?:explosions?|exploded|blasts?|bombs?|bombings?|IEDs?|landmines?|mines?|"
+            r"(?:fire|blaze)\s+(?:erupted|broke out)|caught fire)\b"
+        ),
+        EXPLOSIONS,
+        "Remote explosive/landmine/IED",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "clash",
+        _rx(
+            r"\b(?:attacked|clashed|clashes|fought|ambushed|assaulted|battled|repelled|"
+            r"fighting\s+(?:erupted|broke out)|launched\s+an?\s+(?:attack|offensive|assault))\b"
+        ),
+        BATTLES,
+        "Armed clash",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "casualties",
+        _rx(r"\b(?:killed|injured|wounded|died|slain|executed|massacred)\b"),
+        BATTLES,
+        "Armed clash",
+        Severity.NOTABLE,
+    ),
+    Kind(
+        "arrest",
+        _rx(r"\b(?:arrested|detained)\b"),
+        STRATEGIC,
+        "Arrests",
+        Severity.ROUTINE,
+    ),
+    Kind(
+        "protest",
+        _rx(r"\b(?:protested|demonstrated|rallied|marched)\b"),
+        PROTESTS,
+        "Peaceful protest",
+        Severity.ROUTINE,
+    ),
+    Kind(
+        "transfer",
+        _rx(r"\b(?:handed over|handed\s+\w+\s+over)\b"),
+        STRATEGIC,
+        "Non-violent transfer of territory",
+        Severity.NOTABLE,
+    ),
+)
+KIND_BY_NAME = {k.name: k for k in KINDS}
+
+# Kinds that are the same happening told with different verbs.
+KIND_FAMILY = {"casualties": "clash", "transfer": "takeover", "shelling": "clash"}
+
+FIGHT_RE = _rx(r"\b(?:fighting|clash(?:es|ed)?|battle|heavy|gunfire|after a fight|killed)\b")
+NO_FIGHT_RE = _rx(r"\bwithout (?:a )?(?:fight|resistance|a shot)\b")
+ACCIDENT_RE = _rx(
+    r"\b(?:fuel tanker|tanker|accident(?:al|ally)?|caught fire|(?:fire|blaze)\s+(?:erupted|"
+    r"broke out)|short circuit)\b"
+)
+SUICIDE_RE = _rx(r"\bsuicide (?:bomb(?:er|ing)?|attack(?:er)?)\b")
+CIVILIAN_RE = _rx(r"\bcivilians?\b|\bresidents\b|\bvillagers\b")
+
+# Sentences that are not reports: plans, conditions, negations.
+FUTURE_RE = _rx(
+    r"\b(?:will|would|could|might|plans?\s+to|planned\s+to|intends?\s+to|expected\s+to|"
+    r"threaten(?:s|ed)?\s+to|vow(?:s|ed)\s+to|aims?\s+to|if)\b"
+)
+NEGATION_RE = _rx(
+    r"\b(?:no suggestion|no sign|no evidence|no reports? of|not|never|did not|didn't|"
+    r"was not|were not|has not|have not)\b"
+)
+# A finite verb in the present tense of standing facts ("hold", "has taken control of a third").
+STANDING_RE = _rx(
+    r"\b(?:about|around|roughly|nearly|almost|more than|over)?\s*(?:a third|a quarter|half|"
+    r"two-thirds|three-quarters|\d+\s*(?:percent|%)|out of \d+)\b|\b(?:holds?|controls?)\b"
+)
+
+# Caption, headline and boilerplate detection.
+CAPTION_RE = _rx(
+    r"Getty Images|AP Photo|/AFP\b|/Reuters\b|\bvia Reuters\b|/EPA\b|\bIn this (?:[\w.,]+ ){0,6}"
+    r"(?:photo|image|picture)\b|\bfile photo\b|^\s*(?:Photo|Photograph|Image|Caption)\s*:"
+)
+BOILERPLATE_RE = _rx(
+    r"^\s*(?:for more (?:reporting|coverage|news|on this)|read more|related\b|see also|"
+    r"click here|sign up|subscribe|follow (?:us|\w+) on|copyright|©|all rights reserved|"
+    r"this (?:story|article) (?:was|has been)|advertisement|share this|"
+    r".{0,80}\bcontributed (?:to )?this report)"
+    r"|see below:?\s*$"
+)
+DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{2,30})?\s*(?:\((?:AP|Reuters|AFP|dpa)\))?"
+    r"\s*[—–-]{1,2}\s+"
+)
+
+# Claims and attribution.
+CLAIM_RE = _rx(
+    r"\b(?:Taliban|insurgents?'?|militants?'?|group's|Islamic State)\s+spokesm[ae]n\b[^;]{0,60}"
+    r"\b(?:said|says|tweeted|claimed|confirmed|wrote|posted)\b|"
+    r"\bclaim(?:ed|s|ing)?\b|\bpurport(?:ing|ed|s)?\b|\bin a (?:statement|tweet)\b"
+)
+CLAIMER_RE = re.compile(
+    r"((?:[A-Z][\w.'-]*\s+)*spokesm[ae]n(?:\s+(?:for|of)\s+the\s+[A-Z][\w'-]+)?"
+    r"(?:,?\s+[A-Z][\w'-]+){0,3})"
+)
+DENIAL_RE = _rx(r"\b(?:denied|dismissed|rejected)\b(?:[^.;]{0,30}\b(?:claims?|reports?))?")
+ACCORDING_RE = _rx(r"\baccording to ([^,.;]{3,120})")
+SAID_RE = re.compile(
+    r"(?:^|,\s+|\b(?:the|The)\s+)((?:[A-Z][\w.'-]*\s+){0,4}?(?:[A-Z][\w.'-]*|media|officials?|"
+    r"police|sources?))\s+(?:reported|said|says|told)\b"
+)
+REPORTEDLY_RE = _rx(r"\breportedly\b|\bunconfirmed reports?\b")
+
+# Numbers of people hurt.
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "dozens": 24,
+    "a dozen": 12,
+    "scores": 40,
+    "hundreds": 200,
+}
+_NUM = r"(\d[\d,]*|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+KILLED_RE = re.compile(
+    r"\b(?:at least|some|about|nearly|more than|over|up to)?\s*" + _NUM + r"\s+(?:[\w-]+\s+){0,3}"
+    r"(?:were|was|have been|had been)?\s*(?:killed|dead|died|slain)\b|\bkill(?:ed|ing)\s+"
+    r"(?:at least\s+|some\s+|about\s+)?" + _NUM + r"\b",
+    _I,
+)
+INJURED_RE = re.compile(
+    r"\b(?:at least|some|about|nearly|more than|over)?\s*" + _NUM + r"\s+(?:[\w-]+\s+){0,3}"
+    r"(?:were|was|have been|had been)?\s*(?:injured|wounded|hurt)\b|\b(?:injur|wound)(?:ed|ing)\s+"
+    r"(?:at least\s+|some\s+|about\s+)?" + _NUM + r"\b",
+    _I,
+)
+
+
+def number_value(word: str) -> int:
+    """The value of a count word ("20", "1,200", "three", "dozens")."""
+    word = word.lower().replace(",", "")
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 0)
+
+
+# Actors: (pattern, canonical name, non-state armed group?).  Order: longest first.
+ACTORS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (_rx(r"\bU\.?S\.? Central Command\b|\bCENTCOM\b"), "U.S. Central Command", False),
+    (_rx(r"\bPentagon\b"), "U.S. Department of Defense", False),
+    (
+        _rx(
+            r"\b(?:U\.?S\.?|American|United States)(?:\s+and\s+NATO)?\s+(?:forces|troops|military)"
+        ),
+        "U.S. forces",
+        False,
+    ),
+    (_rx(r"\bNATO\b"), "NATO forces", False),
+    (_rx(r"\bTaliban\b|\bIslamic Emirate\b"), "Taliban", True),
+    (
+        _rx(r"\bIslamic State\b|\bISIS\b|\bISIL\b|\bIS-K\b|\bISKP\b|\bDaesh\b"),
+        "Islamic State",
+        True,
+    ),
+    (_rx(r"\bal-?Qaida\b|\bal-?Qaeda\b"), "al-Qaida", True),
+    (_rx(r"\bHaqqani network\b"), "Haqqani network", True),
+    (_rx(r"\bUnited Nations\b|\bU\.?N\.?\b(?=\s)"), "United Nations", False),
+    (_rx(r"\bRed Cross\b|\bICRC\b"), "Red Cross", False),
+    (_rx(r"\bpro-government militias?\b|\buprising forces\b"), "pro-government militia", False),
+    (_rx(r"\b(?:government|security) forces\b"), "government forces", False),
+)
+# Insurgent words stand for the article's own armed group (the Taliban, mostly).
+INSURGENT_RE = _rx(r"\b(?:the\s+)?(?:insurgent group|insurgents|militants|the group|fighters)\b")
+# "<demonym> soldiers/forces/troops/..." → "<Demonym> forces"; "<demonym> media" → media.
+FORCE_NOUNS = (
+    r"(?:security\s+|government\s+|border\s+|special\s+|army\s+)?(?:soldiers|forces|troops|"
+    r"army|police|border guards|commandos|militias?|militia forces|servicemen|military)"
+)
+DEMONYM_ACTOR_RE = re.compile(
+    r"\b([A-Z][a-z]+)\s+(" + FORCE_NOUNS + r"|media|state media|officials?|government|"
+    r"authorities)\b"
+)
+# States acting in world affairs that the Afghan gazetteer need not hold.
+STATES = (
+    "Afghanistan",
+    "Pakistan",
+    "Iran",
+    "Tajikistan",
+    "Uzbekistan",
+    "Turkmenistan",
+    "China",
+    "India",
+    "Russia",
+    "Turkey",
+    "Germany",
+    "France",
+    "Britain",
+    "Qatar",
+    "Saudi Arabia",
+    "United States",
+    "Kazakhstan",
+    "Kyrgyzstan",
+)
+STATE_RE = re.compile(r"\b(" + "|".join(STATES) + r")\b")
+
+CLAIM_ORDER = {
+    ClaimStatus.DENIED: 0,
+    ClaimStatus.CLAIMED: 1,
+    ClaimStatus.CONFIRMED: 2,
+    ClaimStatus.REPORTED: 3,
+}

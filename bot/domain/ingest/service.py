@@ -1,0 +1,259 @@
+"""Article ingestion: keep the pasted text for provenance, extract its events, store them.
+
+Documented choices:
+
+* Bytes must be UTF-8 (a BOM is fine).  Other encodings (cp1252, latin-1) are refused with a
+  polite message rather than guessed: a wrong guess turns names into mojibake silently.
+* Empty text, more than 200 KB, NUL bytes or mostly control characters are refused.
+* The article is stored once per content hash (SHA-256 of the normalised text); ingesting the
+  same text again changes nothing and reports the events linked to the first ingestion.
+* Text in which no event is found is not stored (the report says so): provenance is kept for
+  events, and nothing else is written.
+* Events are PUBLISHED unless ``draft`` (then DRAFT), always unreviewed, origin INGEST.  A draft
+  ingestion that matches an existing event only adds its source to it.
+* A published date later than today (by the clock, allowing for the easternmost time zone) is
+  refused.  Ingestion never sends anything to anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.clock import Clock
+from bot.domain.events.model import EventStatus, EventView, SourceInfo
+from bot.domain.ingest.extract import Extraction, extract_events
+from bot.domain.ingest.text import Skipped, normalise_text
+from bot.domain.places.gazetteer import Gazetteer
+from bot.store.events import EventStore
+from bot.store.models.events import ArticleRow, SourceRow
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_ARTICLE_BYTES",
+    "IngestError",
+    "IngestReport",
+    "IngestService",
+    "content_hash",
+    "decode_article",
+]
+
+MAX_ARTICLE_BYTES = 200 * 1024
+MAX_CONTROL_SHARE = 0.05
+DEFAULT_OUTLET = "pasted article"
+_EASTERNMOST = timedelta(hours=14)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+class IngestError(ValueError):
+    """The article cannot be ingested; the message says why, politely, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What ingesting one article did."""
+
+    article_id: int | None
+    duplicate: bool = False
+    created: list[EventView] = field(default_factory=list)
+    merged: list[EventView] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    previous: list[EventView] = field(default_factory=list)  # for a duplicate: events of the first
+
+    @property
+    def events(self) -> list[EventView]:
+        """Created and merged events together."""
+        return [*self.created, *self.merged]
+
+    @property
+    def message(self) -> str:
+        """One line for an admin: what happened."""
+        if self.duplicate:
+            return (
+                f"Article #{self.article_id} was already ingested "
+                f"({len(self.previous)} events); nothing changed."
+            )
+        if self.article_id is None:
+            return "No events found in this text; nothing was stored."
+        return (
+            f"Article #{self.article_id}: {len(self.created)} new events, "
+            f"{len(self.merged)} merged into existing ones, {len(self.skipped)} passages skipped."
+        )
+
+
+def decode_article(data: bytes) -> str:
+    """The text of an uploaded article, or IngestError for empty, huge, binary or non-UTF-8 data."""
+    if not data or not data.strip():
+        raise IngestError("The article is empty.")
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise IngestError(
+            f"The article is too long ({len(data) // 1024} KB); the limit is "
+            f"{MAX_ARTICLE_BYTES // 1024} KB — paste the story text only."
+        )
+    if b"\x00" in data:
+        raise IngestError("This looks like a binary file, not text.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"The article is not UTF-8 text (bad byte at position {exc.start}); "
+            "please save it as UTF-8 and try again."
+        ) from None
+    controls = sum(1 for c in text if ord(c) < 32 and c not in _ALLOWED_CONTROLS)
+    if controls > max(2, MAX_CONTROL_SHARE * len(text)):
+        raise IngestError("This looks like a binary file, not text.")
+    if not text.strip():
+        raise IngestError("The article is empty.")
+    return text
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the normalised article text."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+class IngestService:
+    """Stores an article with the events extracted from it, each source linked to the article."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        gazetteer: Gazetteer,
+        events: EventStore,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._gazetteer = gazetteer
+        self._events = events
+
+    def extract(self, text: str, *, published: date, source: SourceInfo) -> Extraction:
+        """Extract without storing (a preview for the admin)."""
+        return extract_events(text, published, self._gazetteer, source=source)
+
+    async def ingest(
+        self,
+        text: str,
+        *,
+        published: date,
+        outlet: str = "",
+        url: str = "",
+        title: str = "",
+        by: int | None = None,
+        draft: bool = False,
+    ) -> IngestReport:
+        """Store an article and its events; a second ingestion of the same text changes nothing."""
+        body = normalise_text(text)
+        if not body:
+            raise IngestError("The article is empty.")
+        if len(body.encode("utf-8")) > MAX_ARTICLE_BYTES:
+            raise IngestError(
+                f"The article is too long; the limit is {MAX_ARTICLE_BYTES // 1024} KB."
+            )
+        latest = (self._clock.now() + _EASTERNMOST).date()
+        if published > latest:
+            raise IngestError(f"The published date {published.isoformat()} is in the future.")
+        digest = content_hash(body)
+        existing = await self._article_id(digest)
+        if existing is not None:
+            return IngestReport(existing, duplicate=True, previous=await self._events_of(existing))
+        extraction = extract_events(body, published, self._gazetteer)
+        if not extraction.events:
+            log.info("ingest: no events in article %s", digest[:12])
+            return IngestReport(None, skipped=extraction.skipped)
+        source = SourceInfo(
+            outlet=(outlet.strip() or DEFAULT_OUTLET)[:255],
+            url=url.strip(),
+            title=title.strip() or extraction.title,
+            published_on=published,
+        )
+        article_id = await self._store_article(body, digest, source, by)
+        if article_id is None:  # stored concurrently a moment ago
+            found = await self._article_id(digest)
+            previous = await self._events_of(found) if found is not None else []
+            return IngestReport(found, duplicate=True, previous=previous)
+        status = EventStatus.DRAFT if draft else EventStatus.PUBLISHED
+        drafts = [replace(d, sources=(source,), status=status) for d in extraction.events]
+        try:
+            results = await self._events.add_many(drafts, by=by)
+        except Exception:
+            await self._forget_article(article_id)
+            raise
+        await self._link_sources(article_id, [r.event.id for r in results], source)
+        ids_created = [r.event.id for r in results if r.created]
+        ids_merged = [
+            r.event.id for r in results if not r.created and r.event.id not in ids_created
+        ]
+        created = await self._events.get_many(ids_created)
+        merged = await self._events.get_many(list(dict.fromkeys(ids_merged)))
+        log.info("ingest: article %d, %d created, %d merged", article_id, len(created), len(merged))
+        return IngestReport(article_id, created=created, merged=merged, skipped=extraction.skipped)
+
+    async def _article_id(self, digest: str) -> int | None:
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(ArticleRow.id).where(ArticleRow.content_hash == digest)
+            )
+
+    async def _events_of(self, article_id: int) -> list[EventView]:
+        async with self._sessions() as session:
+            ids = (
+                await session.scalars(
+                    select(SourceRow.event_id)
+                    .where(SourceRow.article_id == article_id)
+                    .order_by(SourceRow.event_id)
+                )
+            ).all()
+        return await self._events.get_many(list(dict.fromkeys(ids)))
+
+    async def _store_article(
+        self, body: str, digest: str, source: SourceInfo, by: int | None
+    ) -> int | None:
+        row = ArticleRow(
+            content_hash=digest,
+            text=body,
+            title=source.title,
+            outlet=source.outlet,
+            url=source.url or None,
+            published_on=source.published_on,
+            ingested_at=self._clock.now(),
+            ingested_by=by,
+        )
+        try:
+            async with self._sessions.begin() as session:
+                session.add(row)
+                await session.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    async def _forget_article(self, article_id: int) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(ArticleRow, article_id)
+            if row is not None:
+                await session.delete(row)
+
+    async def _link_sources(
+        self, article_id: int, event_ids: list[int], source: SourceInfo
+    ) -> None:
+        """Point this article's sources (same outlet and URL) on these events at the article."""
+        if not event_ids:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(SourceRow)
+                .where(
+                    SourceRow.event_id.in_(event_ids),
+                    SourceRow.outlet == source.outlet,
+                    SourceRow.url == source.url,
+                    SourceRow.article_id.is_(None),
+                )
+                .values(article_id=article_id)
+            )

@@ -1,0 +1,1 @@
+"""Places: the world gazetteer, name matching and the place hierarchy."""

@@ -1,0 +1,1 @@
+"""Questions: understanding a question (place, time words, words), answering it, its state."""

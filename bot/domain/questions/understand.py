@@ -1,0 +1,335 @@
+"""Understanding a question: place scope, time window, actors and event words (pure, no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
+from bot.domain.questions.timewords import Window, find_window
+
+MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
+MAX_WORD = 40  # longer "words" are noise, not search terms
+AFGHANISTAN = "AF"
+
+# Actors readers ask about, with the words that name them in summaries and actor fields.
+ACTORS: dict[str, tuple[str, ...]] = {
+    "Taliban": ("taliban", "taleban", "talib", "insurgents", "insurgent"),
+    "Afghan forces": (
+        "afghan forces",
+        "afghan soldiers",
+        "afghan troops",
+        "afghan army",
+        "government forces",
+        "security forces",
+        "ansf",
+        "andsf",
+    ),
+    "U.S.": ("u.s.", "united states", "american", "americans", "us forces", "centcom", "pentagon"),
+    "NATO": ("nato",),
+    "Islamic State": ("islamic state", "isis", "isil", "is-k", "iskp", "daesh"),
+    "militia": ("militia", "militias", "militiamen"),
+}
+_ACTOR_TERMS: dict[str, tuple[str, ...]] = {
+    "Taliban": ("taliban", "taleban"),
+    "Afghan forces": (
+        "afghan forces",
+        "afghan soldiers",
+        "afghan troops",
+        "afghan army",
+        "security forces",
+        "government forces",
+    ),
+    "U.S.": ("u s", "united states", "american", "us forces", "central command"),
+    "NATO": ("nato",),
+    "Islamic State": ("islamic state", "isis", "isil", "iskp", "daesh"),
+    "militia": ("militia", "militiamen"),
+}
+
+# Event words that mean the same thing; a question word pulls in its whole group.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    (
+        "seized",
+        "seize",
+        "seizure",
+        "took control",
+        "take control",
+        "taken control",
+        "captured",
+        "capture",
+        "overran",
+        "overrun",
+        "took over",
+        "takeover",
+        "fell",
+        "overtakes",
+    ),
+    ("fled", "flee", "fleeing", "retreated", "retreat", "crossed into", "escaped"),
+    ("attack", "attacked", "attacks", "assault", "offensive", "clash", "clashes", "fighting"),
+    ("killed", "kill", "dead", "deaths", "casualties", "fatalities"),
+    ("injured", "wounded", "injuries"),
+    ("fire", "blaze", "explosion", "exploded", "burned", "tanker"),
+    ("closed", "close", "closure", "shut"),
+    ("consulate", "consulates", "embassy", "diplomats"),
+    ("withdrawal", "withdrew", "withdraw", "pullout", "pulled out", "pull out"),
+    ("reservists", "reservist", "called up", "mobilised", "mobilized"),
+    ("surrendered", "surrender", "gave up"),
+    ("protest", "protests", "demonstration", "rally"),
+    # Countries beyond the neighbours (the gazetteer knows those): name and demonym.
+    ("turkey", "turkish"),
+    ("russia", "russian", "russians"),
+    ("china", "chinese"),
+    ("india", "indian"),
+    ("britain", "british", "uk"),
+    ("germany", "german"),
+    ("qatar", "qatari"),
+)
+# Per actor, its names longest first, each as a whole-word pattern (compiled once per process).
+_ACTOR_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (
+        actor,
+        tuple(
+            re.compile(r"(?<![\w.])" + re.escape(name) + r"(?![\w])")
+            for name in sorted(names, key=len, reverse=True)
+            if name.islower()  # the question is searched lowercased
+        ),
+    )
+    for actor, names in ACTORS.items()
+)
+_US_CAPITALS = re.compile(r"(?<![\w.])US(?![\w])")
+_PHRASES = sorted((w for group in SYNONYMS for w in group if " " in w), key=len, reverse=True)
+_PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.IGNORECASE)
+_SYNONYM_OF: dict[str, tuple[str, ...]] = {w: group for group in SYNONYMS for w in group}
+
+STOPWORDS = frozenset(
+    """
+    a about above after again all also am an and any anything anyone are around as at be been
+    before being between both but by can could did do does doing done during each else ever
+    for from further get give got had has have having he her here hers him his how i if in
+    into is it its itself just know let like me more most my near new news no nor not now of
+    off on once only or other our out over please put said say says see she should show so
+    some something tell than thank thanks that the their them then there these they this those
+    through to too under until up update updates us very want was we were what whats what's
+    when where which while who whom why will with would you your latest recent recently
+    happen happened happening happens going go gone event events report reports reported
+    situation sitrep brief briefing info information question today yesterday week month year
+    hi hello hey pls plz ok okay
+    city province district town area region border borders crossing crossings
+    """.split()
+)
+FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|also|same for)\b\s*", re.IGNORECASE)
+_UNKNOWN_NAME = re.compile(
+    r"\b(?:at|in|from|near|around|about|on|for)\s+((?:[A-Z][\w'`’-]{2,}\s?){1,3})"
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_BORDER = re.compile(r"\bborders?\b|\bfrontier\b", re.IGNORECASE)
+_CITY = re.compile(r"\bcity\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a question asks for, ready for retrieval."""
+
+    text: str
+    places: tuple[Place, ...] = ()
+    place_keys: frozenset[str] | None = None  # None: anywhere
+    window: Window | None = None
+    actors: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # event words as the reader wrote them
+    unknown_name: str | None = None
+    border_of: Place | None = None  # "the Iran border": the neighbour country
+    actor_names: tuple[tuple[str, ...], ...] = ()  # per actor, the names that find it in text
+
+    @property
+    def first_date(self) -> date | None:
+        """First day of the window, if any."""
+        return self.window.first_date() if self.window else None
+
+    @property
+    def last_date(self) -> date | None:
+        """Last day of the window, if any."""
+        return self.window.last_date() if self.window else None
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to search by at all."""
+        return not (self.places or self.window or self.actors or self.words or self.unknown_name)
+
+    def term_groups(self) -> list[tuple[str, ...]]:
+        """Full-text groups: each is a set of alternatives; every group must match."""
+        names = dict(zip(self.actors, self.actor_names, strict=False))
+        groups = [names.get(a) or _ACTOR_TERMS.get(a, (a.lower(),)) for a in self.actors]
+        groups += [_SYNONYM_OF.get(w, (w,)) for w in self.words]
+        return groups
+
+
+@dataclass
+class Understander:
+    """Turns questions into queries with the gazetteer and the reader's clock."""
+
+    gazetteer: Gazetteer
+    demonym_words: dict[str, Place] = field(default_factory=dict)
+
+    def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
+        """Read a question; a short follow-up ("and Herat?") keeps the previous question's terms."""
+        text = " ".join(question[:MAX_QUESTION].split())
+        follow = previous is not None and bool(FOLLOW_UP.match(text))
+        if follow:
+            text = FOLLOW_UP.sub("", text, count=1)
+        window, rest = find_window(text, now)
+        places, border_of, rest = self._places(rest)
+        actors, rest = self._actors(rest, places)
+        words = self._words(rest)
+        unknown = None if places or border_of else self._unknown_name(rest, actors)
+        if unknown:
+            words = tuple(w for w in words if w.lower() not in unknown.lower().split())
+        actor_names = tuple(self._actor_names(a) for a in actors)
+        query = Query(
+            text=question[:MAX_QUESTION],
+            places=tuple(places),
+            place_keys=self.scope(places, border_of),
+            window=window,
+            actors=tuple(actors),
+            words=words,
+            unknown_name=unknown,
+            border_of=border_of,
+            actor_names=actor_names,
+        )
+        if follow and previous is not None:
+            query = replace(
+                previous,
+                text=query.text,
+                places=query.places or previous.places,
+                place_keys=query.place_keys if query.places or border_of else previous.place_keys,
+                border_of=query.border_of if query.places or border_of else previous.border_of,
+                window=query.window or previous.window,
+                actors=query.actors or previous.actors,
+                actor_names=query.actor_names if query.actors else previous.actor_names,
+                words=query.words or previous.words,
+                unknown_name=query.unknown_name,
+            )
+        return query
+
+    def _places(self, text: str) -> tuple[list[Place], Place | None, str]:
+        """Places named in the text (longest first), a border asked about, and the rest."""
+        mentions = self.gazetteer.find_in_text(text)
+        places: list[Place] = []
+        border_of: Place | None = None
+        spans: list[tuple[int, int]] = []
+        for m in mentions:
+            place = m.place
+            around = text[max(0, m.start - 12) : m.end + 12]
+            if place.kind is PlaceKind.COUNTRY and place.country != AFGHANISTAN:
+                if _BORDER.search(around) or _BORDER.search(m.matched):
+                    border_of = place
+                    spans.append((m.start, m.end))
+                    continue
+                if not m.matched[:1].isupper() and m.matched.lower() != place.name.lower():
+                    continue  # a lowercase demonym ("iranian") is an actor word, not a scope
+                if self._is_demonym(m.matched, place):
+                    continue  # "Iranian media", "Tajik troops": actors, handled below
+            if place.kind is PlaceKind.PROVINCE and _CITY.search(text[m.end : m.end + 8]):
+                city = self.gazetteer.resolve(m.matched, prefer_city=True)
+                place = city or place
+            if place.key not in {p.key for p in places}:
+                places.append(place)
+            spans.append((m.start, m.end))
+        rest = _cut(text, spans)
+        return places, border_of, rest
+
+    @staticmethod
+    def _is_demonym(matched: str, place: Place) -> bool:
+        norm = matched.strip().lower()
+        return (
+            norm != place.name.lower()
+            and norm in {a.lower() for a in place.aliases}
+            and (norm.endswith(("ian", "i", "ik", "ek", "men", "ese")) or len(norm) <= 6)
+        )
+
+    def _actors(self, text: str, places: list[Place]) -> tuple[list[str], str]:
+        found: list[str] = []
+        spans: list[tuple[int, int]] = []
+        low = text.lower()
+        for actor, patterns in _ACTOR_PATTERNS:
+            for pattern in patterns:
+                m = pattern.search(low)
+                if m is not None:
+                    found.append(actor)
+                    spans.append((m.start(), m.end()))
+                    break
+        # "US" in capitals is the United States; "us" is a pronoun.
+        if "U.S." not in found and _US_CAPITALS.search(text):
+            found.append("U.S.")
+        # Demonyms of neighbours ("Iranian", "Tajik") name actors: search by the country's names.
+        for word in _WORD.findall(text):
+            country = self.gazetteer.country_for_word(word)
+            if country is None or country.country == AFGHANISTAN or country.name in found:
+                continue
+            if not any(p.key == country.key for p in places):
+                found.append(country.name)
+                spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), text))
+        return found, _cut(text, spans)
+
+    def _actor_names(self, actor: str) -> tuple[str, ...]:
+        """Names that find an actor in event text; a country also by its demonyms."""
+        if actor in _ACTOR_TERMS:
+            return _ACTOR_TERMS[actor]
+        country = self.gazetteer.country_for_word(actor)
+        if country is None:
+            return (actor.lower(),)
+        names = [n.lower() for n in (country.name, *country.aliases) if n.isascii() and len(n) > 2]
+        return tuple(dict.fromkeys(names))
+
+    @staticmethod
+    def _words(text: str) -> tuple[str, ...]:
+        words: list[str] = [m.group(1).lower() for m in _PHRASE_RE.finditer(text)]
+        text = _PHRASE_RE.sub(" ", text)
+        for raw in _WORD.findall(text):
+            w = raw.lower().strip("'’-")
+            if not 3 <= len(w) <= MAX_WORD or not w.isascii() or w in STOPWORDS or w in words:
+                continue
+            words.append(w)
+        return tuple(words[:8])
+
+    def _unknown_name(self, text: str, actors: list[str]) -> str | None:
+        """A capitalised name the reader gave as a place that the gazetteer does not know."""
+        m = _UNKNOWN_NAME.search(text)
+        candidate = m.group(1).strip() if m else None
+        if candidate is None:
+            bare = text.strip(" ?!.,")
+            if bare and len(bare.split()) <= 3 and bare[:1].isupper():
+                candidate = " ".join(w for w in bare.split() if w[:1].isupper())
+        if not candidate:
+            return None
+        if candidate.lower() in STOPWORDS or any(candidate.lower() == a.lower() for a in actors):
+            return None
+        if all(w.lower() in STOPWORDS for w in candidate.split()):
+            return None
+        if any(candidate.lower() in names for names in ACTORS.values()):
+            return None
+        return candidate
+
+    def scope(self, places: list[Place], border_of: Place | None) -> frozenset[str] | None:
+        keys: set[str] = set()
+        for place in places:
+            if place.kind is PlaceKind.COUNTRY and place.country == AFGHANISTAN:
+                return None  # the whole country: no place restriction
+            keys |= self.gazetteer.descendants(place.key)
+            if place.kind is PlaceKind.COUNTRY:
+                keys |= {c.key for c in self.gazetteer.crossings_on_border(place.country)}
+        if border_of is not None:
+            keys |= {c.key for c in self.gazetteer.crossings_on_border(border_of.country)}
+            keys.add(border_of.key)
+        return frozenset(keys) if keys else None
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the given spans blanked out."""
+    if not spans:
+        return text
+    out = list(text)
+    for start, end in spans:
+        for i in range(start, min(end, len(out))):
+            out[i] = " "
+    return "".join(out)

@@ -1,0 +1,24 @@
+"""In-process fake Telegram Bot API used by `sitrep chat` and the handler tests."""
+
+from bot.sim.api.html import HtmlParseError, parse_html, utf16_len
+from bot.sim.api.request import LocalRequest
+from bot.sim.api.server import ApiCall, ApiError, LocalBotApi, UploadedFile
+from bot.sim.api.transcript import Button, ButtonIndex, render_event, render_message
+from bot.sim.api.updates import UpdateFactory, text_entities
+
+__all__ = [
+    "ApiCall",
+    "ApiError",
+    "Button",
+    "ButtonIndex",
+    "HtmlParseError",
+    "LocalBotApi",
+    "LocalRequest",
+    "UpdateFactory",
+    "UploadedFile",
+    "parse_html",
+    "render_event",
+    "render_message",
+    "text_entities",
+    "utf16_len",
+]

@@ -1,0 +1,142 @@
+"""The update inbox: every update is stored before Telegram is told it arrived (the webhook's
+200, or the next getUpdates offset), so a crash loses none.
+
+Telegram sends an update again only until it is acknowledged. Acknowledging it once it sat in a
+process's memory lost it when that process died before handling it. Now:
+
+- `accept` stores the update, keyed by its update_id, under a lease held by this instance;
+  an update already stored (Telegram sent it again) is not accepted twice;
+- `done` marks it processed;
+- `reclaim` takes the updates whose lease ran out without being done (their instance died) or
+  that this very instance name left behind (a restart), for any instance to process again;
+  after MAX_ATTEMPTS an update is given up and marked done with an error, so one update that
+  kills its process cannot kill every restart;
+- `purge` deletes done updates after a day (Telegram stops sending an update again long before).
+
+Processing is at least once: an update whose instance died after replying but before `done`
+is processed again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.clock import Clock
+from bot.store.models.state import InboxRow
+from bot.store.upsert import insert_for
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)  # an update not done this long after its claim is taken again
+KEEP_DONE = timedelta(days=1)
+MAX_ATTEMPTS = 3
+RECLAIM_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class InboxUpdate:
+    """A stored update: its id and the JSON Telegram sent."""
+
+    update_id: int
+    body: dict[str, Any]
+
+
+class UpdateInbox:
+    """Stores updates until handled; each call is one transaction."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, instance: str
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self.instance = instance[:64]
+
+    async def accept(self, update_id: int, body: dict[str, Any]) -> bool:
+        """Store an update under this instance's lease; False if it was stored before."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            stmt = (
+                insert_for(session, InboxRow)
+                .values(
+                    update_id=update_id,
+                    body=body,
+                    received_at=now,
+                    claimed_by=self.instance,
+                    claimed_at=now,
+                    attempts=1,
+                )
+                .on_conflict_do_nothing(index_elements=["update_id"])
+                .returning(InboxRow.update_id)
+            )
+            return (await session.execute(stmt)).first() is not None
+
+    async def done(self, update_id: int) -> None:
+        """Mark an update processed (nothing happens for one not in the inbox)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(InboxRow)
+                .where(InboxRow.update_id == update_id, InboxRow.done_at.is_(None))
+                .values(done_at=self._clock.now())
+            )
+
+    async def reclaim(self, *, mine: bool = False) -> list[InboxUpdate]:
+        """Claim the updates to process again, oldest first: those whose lease ran out and,
+        with `mine`, those left by an earlier process of this instance's name."""
+        now = self._clock.now()
+        stale = InboxRow.claimed_at < now - LEASE
+        due = or_(stale, InboxRow.claimed_by == self.instance) if mine else stale
+        async with self._sessions.begin() as session:
+            rows = (
+                await session.execute(
+                    select(InboxRow.update_id, InboxRow.body, InboxRow.attempts)
+                    .where(InboxRow.done_at.is_(None), due)
+                    .order_by(InboxRow.update_id)
+                    .limit(RECLAIM_LIMIT)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            poison = [r.update_id for r in rows if r.attempts >= MAX_ATTEMPTS]
+            again = [r for r in rows if r.attempts < MAX_ATTEMPTS]
+            if poison:
+                log.error("updates %s given up after %d attempts", poison, MAX_ATTEMPTS)
+                await session.execute(
+                    update(InboxRow)
+                    .where(InboxRow.update_id.in_(poison))
+                    .values(done_at=now, error=f"given up after {MAX_ATTEMPTS} attempts")
+                )
+            if again:
+                await session.execute(
+                    update(InboxRow)
+                    .where(InboxRow.update_id.in_([r.update_id for r in again]))
+                    .values(
+                        claimed_by=self.instance,
+                        claimed_at=now,
+                        attempts=InboxRow.attempts + 1,
+                    )
+                )
+        if again:
+            log.warning("handling %d updates again (their instance stopped)", len(again))
+        return [InboxUpdate(r.update_id, dict(r.body)) for r in again]
+
+    async def purge(self) -> int:
+        """Delete updates done more than KEEP_DONE ago; how many."""
+        cutoff = self._clock.now() - KEEP_DONE
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(InboxRow).where(InboxRow.done_at.is_not(None), InboxRow.done_at < cutoff)
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def pending(self) -> int:
+        """Updates stored and not yet done."""
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(InboxRow).where(InboxRow.done_at.is_(None))
+            )
+        return int(count or 0)

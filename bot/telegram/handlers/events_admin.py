@@ -1,0 +1,313 @@
+"""Admin event commands: /addevent (one line or guided), /event, /editevent, /retract, /events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date
+from html import escape
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.domain.events.input import (
+    EDIT_FIELDS,
+    InputError,
+    PlaceChoice,
+    build_draft,
+    check_summary,
+    choose_place,
+    parse_edit,
+    parse_event_date,
+    parse_event_line,
+    parse_source,
+)
+from bot.domain.events.model import EventStatus, EventView
+from bot.store.events import EventNotFound
+from bot.telegram.context import SitrepContext
+from bot.telegram.handlers.common import reply_html, reply_template
+from bot.telegram.handlers.forms import finish_form, save_form
+from bot.telegram.handlers.guards import admin_only
+
+log = logging.getLogger(__name__)
+
+# Edits that change what readers were told; a correction goes to every chat that got the event.
+CORRECTED_FIELDS = frozenset({"date", "place", "summary", "claim", "precision"})
+FORM_KIND = "addevent"
+
+
+def _today(context: SitrepContext) -> date:
+    return context.services.clock.local_now(context.services.tz).date()
+
+
+def _user_id(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+def _event_id(arg: str) -> int | None:
+    arg = arg.lstrip("#")
+    return int(arg) if arg.isdigit() and len(arg) < 12 else None
+
+
+async def _saved(
+    update: Update, context: SitrepContext, event: EventView, place: PlaceChoice, merged: bool
+) -> None:
+    await reply_template(
+        update,
+        context,
+        "event_saved.html",
+        e=event,
+        merged=merged,
+        unresolved=place.place is None,
+        suggestions=[p.name for p in place.suggestions],
+    )
+
+
+@admin_only
+async def addevent(update: Update, context: SitrepContext) -> None:
+    """/addevent DATE | PLACE | SUMMARY | SOURCE — or start the guided form."""
+    message = update.effective_message
+    assert message is not None
+    text = (message.text or "").partition(" ")[2].strip()
+    if not text:
+        await save_form(
+            update, context, FORM_KIND, {"step": "date", "today": _today(context).isoformat()}
+        )
+        await reply_html(
+            update,
+            context,
+            "New event. <b>When</b> did it happen? (e.g. 2021-07-08)\n/cancel stops.",
+        )
+        return
+    try:
+        draft, place = parse_event_line(text, context.services.gazetteer, _today(context))
+    except InputError as exc:
+        await message.reply_text(str(exc))
+        return
+    result = await context.services.events.add(draft, by=_user_id(update))
+    await _saved(update, context, result.event, place, result.merged)
+
+
+def _form_today(form: dict[str, Any]) -> date:
+    """The day the form was started: relative dates keep meaning what they meant then."""
+    return date.fromisoformat(str(form["today"]))
+
+
+async def got_date(update: Update, context: SitrepContext, form: dict[str, Any], text: str) -> None:
+    """Guided /addevent: the date."""
+    when = parse_event_date(text, _form_today(form))
+    await save_form(update, context, FORM_KIND, {**form, "step": "place", "date": text})
+    await reply_html(update, context, f"{when.label()}. <b>Where?</b> (a place name)")
+
+
+async def got_place(
+    update: Update, context: SitrepContext, form: dict[str, Any], text: str
+) -> None:
+    """Guided /addevent: the place."""
+    place = choose_place(text, context.services.gazetteer)
+    await save_form(update, context, FORM_KIND, {**form, "step": "summary", "place": text})
+    known = (
+        place.place.name
+        if place.place
+        else f"{place.written} (not in the gazetteer; kept as written)"
+    )
+    await reply_html(update, context, f"{escape(known)}. <b>What happened?</b> (1–3 sentences)")
+
+
+async def got_summary(
+    update: Update, context: SitrepContext, form: dict[str, Any], text: str
+) -> None:
+    """Guided /addevent: the summary."""
+    summary = check_summary(text)
+    await save_form(update, context, FORM_KIND, {**form, "step": "source", "summary": summary})
+    await reply_html(
+        update, context, "<b>Source?</b> Outlet and optional URL, e.g. AP https://apnews.com/…"
+    )
+
+
+async def got_source(
+    update: Update, context: SitrepContext, form: dict[str, Any], text: str
+) -> None:
+    """Guided /addevent: the source; stores the event (once, whichever instance gets here)."""
+    source = parse_source(text)
+    answers = await finish_form(update, context)
+    if answers is None or answers.get("step") != "source":
+        log.info("guided /addevent finished by another update; nothing more to do")
+        return
+    try:
+        today = _form_today(answers)
+        when = parse_event_date(str(answers["date"]), today)
+        place = choose_place(str(answers["place"]), context.services.gazetteer)
+        summary = check_summary(str(answers["summary"]))
+    except (KeyError, ValueError) as exc:  # InputError is a ValueError
+        log.warning("guided /addevent form no longer reads: %s", exc)
+        await reply_html(update, context, "That form could not be read; nothing was stored.")
+        return
+    draft = build_draft(when, place, summary, source)
+    result = await context.services.events.add(draft, by=_user_id(update))
+    await _saved(update, context, result.event, place, result.merged)
+
+
+FormAnswer = Callable[[Update, SitrepContext, dict[str, Any], str], Awaitable[None]]
+STEPS: dict[str, FormAnswer] = {
+    "date": got_date,
+    "place": got_place,
+    "summary": got_summary,
+    "source": got_source,
+}
+
+
+async def addevent_step(update: Update, context: SitrepContext, form: dict[str, Any]) -> str | None:
+    """One answer to the guided /addevent form; returns the audit action ("addevent:date", …)."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return None  # a file or a photo: not an answer to this form
+    step = str(form.get("step", ""))
+    answer = STEPS.get(step)
+    if answer is None:
+        await finish_form(update, context)
+        return None
+    try:
+        await answer(update, context, form, message.text)
+    except InputError as exc:
+        await message.reply_text(f"{exc}\nTry again, or /cancel.")
+    return f"{FORM_KIND}:{step}"
+
+
+async def _card(update: Update, context: SitrepContext, event: EventView, note: str = "") -> None:
+    """Every field of an event, with its place's context."""
+    gazetteer = context.services.gazetteer
+    label = gazetteer.context_label(event.place_key) if event.place_key else ""
+    await reply_template(
+        update, context, "event_card.html", e=event, place_context=label, note=note
+    )
+
+
+@admin_only
+async def show_event(update: Update, context: SitrepContext) -> None:
+    """/event N: every field of one event."""
+    args = context.args or []
+    event_id = _event_id(args[0]) if args else None
+    if event_id is None:
+        await reply_html(update, context, "Use: /event N (the event number, e.g. /event 12)")
+        return
+    event = await context.services.events.get(event_id)
+    if event is None:
+        await reply_html(update, context, f"There is no event #{event_id}.")
+        return
+    await _card(update, context, event)
+
+
+@admin_only
+async def edit_event(update: Update, context: SitrepContext) -> None:
+    """/editevent N FIELD VALUE: change one field (or add a source); a published event's
+    readers get a correction when what they were told changed."""
+    text = (update.effective_message.text or "").split(maxsplit=3)  # type: ignore[union-attr]
+    usage = "Use: /editevent N FIELD VALUE. Fields:\n" + "\n".join(
+        f"• {k} — {v}" for k, v in EDIT_FIELDS.items()
+    )
+    event_id = _event_id(text[1]) if len(text) > 1 else None
+    if event_id is None or len(text) < 3:
+        await reply_html(update, context, usage)
+        return
+    field, value = text[2].lower(), text[3] if len(text) > 3 else ""
+    events = context.services.events
+    note = "Saved."
+    try:
+        if field == "source":
+            event = await events.add_source(event_id, parse_source(value), by=_user_id(update))
+        else:
+            changes = parse_edit(field, value, context.services.gazetteer, _today(context))
+            before = await events.get(event_id)
+            event = await events.edit(event_id, by=_user_id(update), **changes)
+            published = before is not None and before.status == EventStatus.PUBLISHED
+            if published and field in CORRECTED_FIELDS and before != event:
+                sent = await context.services.pushes.correct(
+                    event_id, by=_user_id(update) or 0, what="corrected"
+                )
+                if sent:
+                    note += f" A correction goes to {sent} chat(s) that got it."
+    except InputError as exc:
+        await reply_html(update, context, escape(str(exc)) if field in EDIT_FIELDS else usage)
+        return
+    except EventNotFound:
+        await reply_html(update, context, f"There is no event #{event_id}.")
+        return
+    await _card(update, context, event, note)
+
+
+@admin_only
+async def retract(update: Update, context: SitrepContext) -> None:
+    """/retract N REASON: the event disappears from answers and briefings."""
+    parts = (update.effective_message.text or "").split(maxsplit=2)  # type: ignore[union-attr]
+    event_id = _event_id(parts[1]) if len(parts) > 1 else None
+    if event_id is None or len(parts) < 3 or not parts[2].strip():
+        await reply_html(
+            update, context, "Use: /retract N REASON, e.g. /retract 12 duplicate of #9"
+        )
+        return
+    before = await context.services.events.get(event_id)
+    done = await context.services.events.set_status(
+        [event_id], EventStatus.RETRACTED, by=_user_id(update), reason=parts[2][:500]
+    )
+    if not done:
+        await reply_html(update, context, f"There is no event #{event_id}.")
+        return
+    sent = 0
+    if before is not None and before.status == EventStatus.PUBLISHED:
+        sent = await context.services.pushes.correct(
+            event_id, by=_user_id(update) or 0, what="retracted"
+        )
+    if sent:
+        await reply_html(update, context, f"A correction goes to {sent} chat(s) that got it.")
+    await reply_html(
+        update,
+        context,
+        f"Event #{event_id} is retracted; it no longer appears in answers or briefings.",
+    )
+
+
+@admin_only
+async def list_events(update: Update, context: SitrepContext) -> None:
+    """/events [PLACE]: the latest events (drafts included), optionally within a place."""
+    query = " ".join(context.args or []).strip()
+    gazetteer = context.services.gazetteer
+    keys = None
+    place_name = ""
+    if query:
+        place = gazetteer.resolve(query)
+        if place is None:
+            hints = ", ".join(p.name for p in gazetteer.suggest(query))
+            await reply_html(
+                update,
+                context,
+                f"I don't know the place “{escape(query[:60])}”."
+                + (f" Did you mean {escape(hints)}?" if hints else ""),
+            )
+            return
+        keys, place_name = gazetteer.descendants(place.key), place.name
+    events = await context.services.events.list_events(
+        place_keys=keys, statuses=(EventStatus.PUBLISHED, EventStatus.DRAFT), limit=10
+    )
+    title = f"Latest events — {place_name}" if place_name else "Latest events"
+    await reply_template(
+        update,
+        context,
+        "event_list.html",
+        title=title,
+        events=events,
+        show_ids=True,
+        place_name=place_name,
+    )
+
+
+def handlers() -> list[Any]:
+    """The admin event handlers, in registration order (the form's answers: handlers.forms)."""
+    return [
+        CommandHandler("addevent", addevent),
+        CommandHandler("event", show_event),
+        CommandHandler("editevent", edit_event),
+        CommandHandler("retract", retract),
+        CommandHandler("events", list_events),
+    ]

@@ -1,0 +1,34 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
+from bot.telegram.context import SitrepContext
+from bot.telegram.handlers.common import reply_template
+
+
+async def start(update: Update, context: SitrepContext) -> None:
+    """Say what Sitrep is and suggest three things to try."""
+    user = update.effective_user
+    await reply_template(update, context, "start.html", first_name=user.first_name if user else "")
+
+
+async def help_command(update: Update, context: SitrepContext) -> None:
+    """List user commands, and admin commands when an admin asks."""
+    user = update.effective_user
+    is_admin = await context.services.people.is_admin(user.id if user else None)
+    await reply_template(
+        update,
+        context,
+        "help.html",
+        user_commands=USER_COMMANDS,
+        admin_commands=ADMIN_COMMANDS if is_admin else (),
+    )
+
+
+async def unknown_button(update: Update, context: SitrepContext) -> None:
+    """A button whose data no handler knows: refuse politely, change nothing."""
+    if update.callback_query is not None:
+        await update.callback_query.answer("That button is not valid any more.", show_alert=True)

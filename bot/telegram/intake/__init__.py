@@ -1,0 +1,1 @@
+"""Update intake: the update inbox (stored before Telegram gets an answer), polling, the webhook."""
