@@ -1,13 +1,8 @@
-"""Sending one outbox message through the Bot API, with Telegram's errors sorted into kinds."""
+"""What the sender needs of a transport: one send, and the kinds of failure it may raise."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Protocol
-
-from telegram import Bot, ReplyParameters
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.outbox import Outgoing
 
@@ -46,44 +41,3 @@ class Transport(Protocol):
     async def send(self, message: Outgoing) -> int:
         """Send; raise a DeliveryError subclass when it did not go through."""
         ...
-
-
-GONE_MARKERS = ("chat not found", "bot was kicked", "user is deactivated", "have no rights")
-
-
-class TelegramTransport:
-    """Sends through python-telegram-bot's Bot (so through PTB's real request path)."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def send(self, message: Outgoing) -> int:
-        """Send one message as HTML, in its forum topic, as a reply when it corrects one."""
-        reply = (
-            ReplyParameters(message.reply_to_message_id, allow_sending_without_reply=True)
-            if message.reply_to_message_id
-            else None
-        )
-        try:
-            sent = await self.bot.send_message(
-                chat_id=message.chat_id,
-                text=message.text,
-                parse_mode=ParseMode.HTML,
-                message_thread_id=message.thread_id,
-                reply_parameters=reply,
-                disable_web_page_preview=True,
-            )
-        except RetryAfter as exc:
-            wait = exc._retry_after  # the public property warns in PTB 22
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(str(exc), seconds) from exc
-        except Forbidden as exc:
-            raise ChatGone(exc.message) from exc
-        except BadRequest as exc:
-            text = exc.message.lower()
-            if any(marker in text for marker in GONE_MARKERS):
-                raise ChatGone(exc.message) from exc
-            raise Rejected(exc.message) from exc
-        except (TimedOut, NetworkError) as exc:
-            raise Transient(str(exc)) from exc
-        return sent.message_id

@@ -392,7 +392,7 @@ async def _broadcast(url: str, cap: int, messages: int) -> dict[str, Any]:
     from bot.bootstrap import open_domain
     from bot.delivery.outbox import NewMessage
     from bot.delivery.sender import Sender
-    from bot.delivery.transport import TelegramTransport
+    from bot.delivery.telegram_transport import TelegramTransport
     from bot.sim.api import LocalBotApi, LocalRequest
     from bot.telegram.app import LOCAL_TOKEN
 

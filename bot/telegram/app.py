@@ -18,7 +18,7 @@ from bot.bootstrap import build_domain
 from bot.config import Settings
 from bot.delivery.ratelimit import make_limiter
 from bot.delivery.sender import Sender
-from bot.delivery.transport import TelegramTransport
+from bot.delivery.telegram_transport import TelegramTransport
 from bot.domain.clock import Clock
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import BotData, Services, SitrepApp, SitrepApplication, SitrepContext

@@ -17,7 +17,7 @@ from telegram import Bot
 from bot.bootstrap import open_domain
 from bot.config import Settings
 from bot.delivery.sender import Sender
-from bot.delivery.transport import TelegramTransport
+from bot.delivery.telegram_transport import TelegramTransport
 from bot.domain.clock import Clock
 
 TOKEN = "123456:LOCAL"

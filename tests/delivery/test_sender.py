@@ -18,7 +18,7 @@ from telegram import Bot
 from bot.bootstrap import Domain, open_domain
 from bot.delivery.outbox import NewMessage
 from bot.delivery.sender import Sender
-from bot.delivery.transport import TelegramTransport
+from bot.delivery.telegram_transport import TelegramTransport
 from bot.sim.api import LocalBotApi, LocalRequest, parse_html
 from bot.store.models.delivery import SubscriptionRow
 from tests.delivery_helpers import (

@@ -20,7 +20,7 @@ from telegram import Bot
 from bot.delivery.outbox import Outbox, Outgoing
 from bot.delivery.ratelimit import PostgresRateLimiter, RedisRateLimiter, SharedRateLimiter
 from bot.delivery.sender import Sender
-from bot.delivery.transport import TelegramTransport
+from bot.delivery.telegram_transport import TelegramTransport
 from bot.domain.clock import Clock
 from bot.sim.api import LocalBotApi, LocalRequest
 from bot.store.session import create_engine, create_sessionmaker
