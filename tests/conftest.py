@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import dbtools
-from tests.harness import Harness, running_bot
+from tests.support import dbtools
+from tests.support.harness import Harness, running_bot
 
 # Tests never read the developer's .env or real token.
 for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):

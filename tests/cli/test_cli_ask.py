@@ -12,8 +12,8 @@ import pytest
 from bot.bootstrap import open_domain
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from tests import dbtools
-from tests.fixtures.question_events import NOW, store_events
+from tests.support import dbtools
+from tests.support.question_events import NOW, store_events
 
 pytestmark = pytest.mark.slow
 

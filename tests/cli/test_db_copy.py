@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import dbtools
+from tests.support import dbtools
 
 pytestmark = pytest.mark.slow
 

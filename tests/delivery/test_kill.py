@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 from bot.delivery.outbox import NewMessage
 from bot.domain.clock import FixedClock
 from bot.sim.api import LocalBotApi, parse_html
-from tests.delivery_helpers import domain_at, outbox_rows
+from tests.support.delivery import domain_at, outbox_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 400
@@ -92,7 +92,7 @@ def start_sender(url: str, base_url: str, *extra: str) -> subprocess.Popen[str]:
         [
             sys.executable,
             "-m",
-            "tests.delivery.sender_proc",
+            "tests.support.kill_sender",
             url,
             base_url,
             "--concurrency",

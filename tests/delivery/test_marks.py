@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.delivery.outbox import MarkBatcher, NewMessage, Outbox
 from bot.store.models.delivery import OutboxRow
-from tests.delivery_helpers import domain_at, outbox_rows
+from tests.support.delivery import domain_at, outbox_rows
 
 NOW = datetime(2021, 7, 9, 6, 0, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
 from bot.delivery.telegram_transport import TelegramTransport
 from bot.sim.api import LocalBotApi, LocalRequest
 from tests.delivery.test_sender import fake_api, msg, sends, warp, wired
-from tests.delivery_helpers import loop_time, outbox_rows
+from tests.support.delivery import loop_time, outbox_rows
 
 
 class SlowChatRequest(LocalRequest):

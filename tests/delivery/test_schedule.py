@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.editions.schedule import local_instant, next_delivery
-from tests.delivery_helpers import (
+from tests.support.delivery import (
     add_event,
     domain_at,
     editions,

@@ -21,7 +21,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.telegram_transport import TelegramTransport
 from bot.sim.api import LocalBotApi, LocalRequest, parse_html
 from bot.store.models.delivery import SubscriptionRow
-from tests.delivery_helpers import (
+from tests.support.delivery import (
     LoopClock,
     WarpLoop,
     add_event,

@@ -20,7 +20,7 @@ from bot.render.environment import (
     create_environment,
 )
 from bot.sim.api import parse_html
-from tests.delivery_helpers import settings_for
+from tests.support.delivery import settings_for
 
 
 def _squash(text: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import event, select, update
 from bot.bootstrap import Domain
 from bot.domain.editions import compose as briefing
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
-from tests.delivery_helpers import add_event, domain_at, editions, outbox_rows, subscribe, utc
+from tests.support.delivery import add_event, domain_at, editions, outbox_rows, subscribe, utc
 
 BASE = 20_000
 DUE = utc(2021, 7, 9, 2, 30)  # 07:00 in Kabul

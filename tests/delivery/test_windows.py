@@ -10,7 +10,7 @@ import pytest
 
 from bot.sim.api import parse_html
 from bot.store.models.delivery import KeyFigureRow
-from tests.delivery_helpers import (
+from tests.support.delivery import (
     Row,
     add_event,
     domain_at,

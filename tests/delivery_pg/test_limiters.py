@@ -21,9 +21,9 @@ from bot.delivery.ratelimit import (
     interval_for,
 )
 from bot.store.session import create_engine
-from tests import dbtools
-from tests.delivery_helpers import WarpLoop, loop_time
-from tests.delivery_pg.common import create_rate_buckets, max_in_window, redis_url
+from tests.support import dbtools
+from tests.support.delivery import WarpLoop, loop_time
+from tests.support.shared_limits import create_rate_buckets, max_in_window, redis_url
 
 T = TypeVar("T")
 

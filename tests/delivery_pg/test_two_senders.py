@@ -20,8 +20,8 @@ from bot.delivery.outbox import NewMessage, Outbox
 from bot.domain.clock import Clock
 from bot.store.models.delivery import OutboxRow
 from bot.store.session import create_engine, create_sessionmaker
-from tests import dbtools
-from tests.delivery_pg.common import create_rate_buckets, max_in_window, redis_url
+from tests.support import dbtools
+from tests.support.shared_limits import create_rate_buckets, max_in_window, redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 300
@@ -70,7 +70,7 @@ def run_senders(url: str, logs: list[Path], store: str, bucket: str) -> list[str
     procs = [
         subprocess.Popen(
             [
-                *(sys.executable, "-m", "tests.delivery_pg.sender_proc", url, str(log)),
+                *(sys.executable, "-m", "tests.support.shared_sender", url, str(log)),
                 *(f"proc{n}", str(CAP), str(HEADROOM), store, bucket, redis_url() or ""),
             ],
             cwd=ROOT,

@@ -18,8 +18,8 @@ from bot.store.models.events import EventRow
 from bot.store.models.newsroom import AllowRow, AuditRow, QuestionLogRow
 from bot.store.models.people import Admin, Chat, User
 from bot.telegram.handlers.guards import REFUSAL
-from tests.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
-from tests.harness import test_settings as make_settings
+from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
+from tests.support.harness import test_settings as make_settings
 from tests.storage.test_stats import seed
 
 ADDEVENT = "/addevent 2021-07-08 | Islam Qala | Taliban seized the crossing | AP"

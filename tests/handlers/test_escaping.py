@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import ADMIN_ID, Harness
+from tests.support.harness import ADMIN_ID, Harness
 
 NASTY = "<b>Zorg & abad</i>"
 

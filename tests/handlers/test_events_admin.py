@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.store.models.events import EventRow, SourceRow
-from tests.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness
+from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness
 
 LINE = "/addevent 2021-07-08 | Islam Qala | Taliban seized the Islam Qala crossing | AP"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from telegram.ext import CommandHandler
 
 from bot.store.models.people import Chat, User
-from tests.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
+from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
 
 
 async def test_start_explains_and_suggests(bot: Harness) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.store.models.events import ArticleRow, EventRow
-from tests.harness import ADMIN_ID, USER_ID, Harness
+from tests.support.harness import ADMIN_ID, USER_ID, Harness
 
 SEED = (Path(__file__).parent.parent / "fixtures" / "islam-qala-2021-07.txt").read_text()
 

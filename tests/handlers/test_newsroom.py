@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.store.models.delivery import KeyFigureRow
 from bot.store.models.events import PlaceRow
-from tests.harness import ADMIN_ID, USER_ID, Harness
+from tests.support.harness import ADMIN_ID, USER_ID, Harness
 
 
 async def _places(bot: Harness) -> int:

@@ -15,8 +15,8 @@ from bot.store.inbox import LEASE, UpdateInbox
 from bot.store.session import create_engine, create_sessionmaker
 from bot.telegram.app import build_application, post_init, post_shutdown, post_stop
 from bot.telegram.context import SitrepApp
-from tests.harness import DEFAULT_NOW, db_path_of, inbox_rows, sqlite_execute, until
-from tests.harness import test_settings as make_settings
+from tests.support.harness import DEFAULT_NOW, db_path_of, inbox_rows, sqlite_execute, until
+from tests.support.harness import test_settings as make_settings
 
 
 @asynccontextmanager

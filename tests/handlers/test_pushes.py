@@ -12,7 +12,7 @@ from bot.domain.events.model import EventDraft, Severity, SourceInfo
 from bot.domain.questions.timewords import FuzzyDate, Precision
 from bot.store.models.delivery import OutboxRow
 from bot.store.models.newsroom import PushRow
-from tests.harness import ADMIN_ID, USER_ID, Harness
+from tests.support.harness import ADMIN_ID, USER_ID, Harness
 
 HERAT_CHAT, KUNDUZ_CHAT, ALL_CHAT = 2001, 2002, 2003
 REPORTED = datetime(2021, 7, 10, 3, 0, tzinfo=UTC)

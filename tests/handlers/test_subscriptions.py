@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import GROUP_ID, USER_ID, Harness
+from tests.support.harness import GROUP_ID, USER_ID, Harness
 
 
 def _button(message: dict[str, Any], starts: str) -> str:

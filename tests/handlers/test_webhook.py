@@ -21,8 +21,8 @@ from bot.telegram.app import build_application
 from bot.telegram.context import SitrepApp
 from bot.telegram.intake.runner import serve_background
 from bot.telegram.intake.webhook import HEALTH_PATH, SECRET_HEADER, WebhookConfig, webhook_running
-from tests.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, sqlite_execute, until
-from tests.harness import test_settings as make_settings
+from tests.support.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, sqlite_execute, until
+from tests.support.harness import test_settings as make_settings
 
 SECRET = "s3cret-Token_for-tests"
 PUBLIC_URL = "https://sitrep.example.org/telegram/hook"

@@ -13,7 +13,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.questions.answers import Answer, filter_for
 from bot.render.environment import Renderer, create_environment
 from bot.store.search import Order, SqlitePlan, sqlite_query
-from tests.fixtures.question_events import EVENTS, NOW, store_events
+from tests.support.question_events import EVENTS, NOW, store_events
 
 NEVER = ("iq_retracted", "guzara_draft")  # retracted and draft: in no answer, ever
 

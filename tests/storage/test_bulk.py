@@ -27,7 +27,7 @@ from bot.domain.events.model import (
     SourceInfo,
 )
 from bot.domain.questions.timewords import FuzzyDate, Precision
-from tests import dbtools
+from tests.support import dbtools
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE = FIXTURES / "acled_sample.csv"

@@ -25,7 +25,7 @@ from bot.domain.events.model import (
 )
 from bot.domain.questions.timewords import FuzzyDate, Precision
 from bot.sim.bench import write_acled_csv
-from tests import dbtools
+from tests.support import dbtools
 from tests.storage.test_bulk import SAMPLE, domain_at
 
 KABUL = timezone(timedelta(hours=4, minutes=30))

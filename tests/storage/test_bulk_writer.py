@@ -14,7 +14,7 @@ from bot.domain.bulk.importer import _sqlite_file, import_file
 from bot.domain.events.model import EventStatus
 from bot.sim.bench import write_acled_csv
 from bot.store import sqlitewriter
-from tests import dbtools
+from tests.support import dbtools
 from tests.storage.test_bulk import _populate, domain_at, export_text
 
 ROWS = 1_234

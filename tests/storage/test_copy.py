@@ -24,8 +24,8 @@ from bot.store.models.delivery import RateBucketRow
 from bot.store.people import SeenChat, SeenUser
 from bot.store.search import EventFilter, search_event_ids
 from bot.store.session import create_engine, create_sessionmaker
-from tests import dbtools
-from tests.fixtures.question_events import KABUL, NOW, store_events
+from tests.support import dbtools
+from tests.support.question_events import KABUL, NOW, store_events
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = (FIXTURES / "islam-qala-2021-07.txt").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
 from bot.store.eventreads import EventReads, SessionReads, SqliteReads, open_reads
 from bot.store.search import EventFilter, coverage, search_event_ids, session_fetch
-from tests.fixtures.question_events import NOW, store_events
+from tests.support.question_events import NOW, store_events
 
 # Beyond the question fixtures: an instant-dated source, fatalities, an external key, several
 # sources out of alphabetical order, and an event with no source at all.

@@ -15,7 +15,7 @@ import bot.store.models  # noqa: F401  (registers every table on Base.metadata)
 from bot.store.migrate import current_revision, downgrade, head_revision, include_name, upgrade
 from bot.store.models.base import Base
 from bot.store.session import create_engine
-from tests import dbtools
+from tests.support import dbtools
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -21,7 +21,7 @@ from bot.store.search import (
     sqlite_query,
     sqlite_stats_queries,
 )
-from tests.fixtures.question_events import NOW
+from tests.support.question_events import NOW
 
 U = Understander(Gazetteer.load_default())
 

@@ -9,7 +9,7 @@ import pytest
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.statecodec import CodecError, query_from_json, query_to_json
 from bot.domain.questions.understand import Understander
-from tests.fixtures.question_events import NOW
+from tests.support.question_events import NOW
 
 GAZETTEER = Gazetteer.load_default()
 U = Understander(GAZETTEER)

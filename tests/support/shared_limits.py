@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from tests import dbtools
+from tests.support import dbtools
 
 REDIS_ENV = "SITREP_TEST_REDIS_URL"
 

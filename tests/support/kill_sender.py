@@ -1,7 +1,7 @@
 """A sender process for the kill test: sends the outbox through PTB's HTTP stack to a Bot API
 URL until nothing is left to send, then prints "done".
 
-Usage: python -m tests.delivery.sender_proc DATABASE_URL BOT_API_BASE_URL
+Usage: python -m tests.support.kill_sender DATABASE_URL BOT_API_BASE_URL
        [--concurrency N] [--clock-offset SECONDS]
 """
 

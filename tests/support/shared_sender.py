@@ -1,7 +1,7 @@
 """One sender process for the multi-instance test: a Sender on the shared outbox with a shared
 limiter, sending through its own in-process Bot API, logging every accepted send.
 
-    python -m tests.delivery_pg.sender_proc URL LOG NAME RATE HEADROOM STORE BUCKET [REDIS_URL]
+    python -m tests.support.shared_sender URL LOG NAME RATE HEADROOM STORE BUCKET [REDIS_URL]
 
 (STORE: postgres or redis.)
 
