@@ -14,8 +14,9 @@ import pytest
 from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
 from bot.delivery.telegram_transport import TelegramTransport
 from bot.sim.api import LocalBotApi, LocalRequest
-from tests.delivery.test_sender import fake_api, msg, sends, warp, wired
-from tests.support.delivery import loop_time, outbox_rows
+from tests.support.delivery import outbox_rows
+from tests.support.sending import fake_api, msg, sends, wired
+from tests.support.virtual_time import loop_time, warp
 
 
 class SlowChatRequest(LocalRequest):

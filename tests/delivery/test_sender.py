@@ -4,86 +4,18 @@ trips Telegram's limits. Runs on a loop whose clock skips idle waits, so minutes
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import update
-from telegram import Bot
 
-from bot.bootstrap import Domain, open_domain
-from bot.delivery.outbox import NewMessage
-from bot.delivery.sender import Sender
-from bot.delivery.telegram_transport import TelegramTransport
 from bot.sim.api import LocalBotApi, LocalRequest, parse_html
 from bot.store.models.delivery import SubscriptionRow
-from tests.support.delivery import (
-    LoopClock,
-    WarpLoop,
-    add_event,
-    loop_time,
-    outbox_rows,
-    settings_for,
-    subscribe,
-    utc,
-)
-
-T = TypeVar("T")
-START = utc(2021, 7, 9, 2, 0)
-TOKEN = "123456:LOCAL"
-
-
-def warp(main: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine on a loop whose clock jumps over idle waits."""
-    with asyncio.Runner(loop_factory=WarpLoop) as runner:
-        return runner.run(main())  # type: ignore[arg-type]
-
-
-def fake_api(**kw: Any) -> LocalBotApi:
-    """The in-process Bot API on the loop's clock."""
-    return LocalBotApi(clock=loop_time, **kw)
-
-
-@asynccontextmanager
-async def wired(
-    url: str, api: LocalBotApi, request: LocalRequest | None = None, **sender_kw: Any
-) -> AsyncIterator[tuple[Domain, Sender]]:
-    """A domain on the loop's clock and a sender through a real telegram.Bot."""
-    async with (
-        open_domain(settings_for(url), LoopClock(START)) as domain,
-        Bot(token=TOKEN, request=request or LocalRequest(api)) as bot,
-    ):
-        sender = Sender(
-            domain.outbox,
-            TelegramTransport(bot),
-            monotonic=loop_time,
-            on_chat_gone=domain.subscriptions.mark_blocked,
-            poll_interval=0.2,
-            **sender_kw,
-        )
-        yield domain, sender
-
-
-def msg(chat: int, n: int, text: str | None = None, chat_type: str = "private") -> NewMessage:
-    """A push message numbered n."""
-    return NewMessage(
-        kind="push",
-        dedupe_key=f"t:{chat}:{n}",
-        chat_id=chat,
-        chat_type=chat_type,
-        text=text or f"<b>msg {n}</b> to {chat}",
-    )
-
-
-def sends(api: LocalBotApi, chat: int | None = None) -> list[Any]:
-    """sendMessage calls (any outcome), optionally to one chat."""
-    return [
-        c for c in api.calls_to("sendMessage") if chat is None or int(c.params["chat_id"]) == chat
-    ]
+from tests.support.delivery import add_event, outbox_rows, subscribe, utc
+from tests.support.sending import START, fake_api, msg, sends, wired
+from tests.support.virtual_time import loop_time, warp
 
 
 def test_429_is_honoured_and_order_kept(sqlite_db_url: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -22,16 +22,8 @@ from bot.delivery.ratelimit import (
 )
 from bot.store.session import create_engine
 from tests.support import dbtools
-from tests.support.delivery import WarpLoop, loop_time
 from tests.support.shared_limits import create_rate_buckets, max_in_window, redis_url
-
-T = TypeVar("T")
-
-
-def warp(main: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine on a loop whose clock jumps over idle waits."""
-    with asyncio.Runner(loop_factory=WarpLoop) as runner:
-        return runner.run(main())  # type: ignore[arg-type]
+from tests.support.virtual_time import loop_time, warp
 
 
 async def hammer(limiters: list[RateLimiter], per_limiter: int, tasks: int) -> list[list[float]]:

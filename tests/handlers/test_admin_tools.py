@@ -20,7 +20,7 @@ from bot.store.models.people import Admin, Chat, User
 from bot.telegram.handlers.guards import REFUSAL
 from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
 from tests.support.harness import test_settings as make_settings
-from tests.storage.test_stats import seed
+from tests.support.stats_seed import seed
 
 ADDEVENT = "/addevent 2021-07-08 | Islam Qala | Taliban seized the crossing | AP"
 PLAIN_ADMIN = 555

@@ -5,21 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import Domain, open_domain
-from bot.config import Settings
+from bot.bootstrap import Services
 from bot.domain.bulk.acled import parse_acled_row, parse_event_date
-from bot.domain.bulk.importer import BulkError, Format, detect_format, export_events, import_file
+from bot.domain.bulk.importer import BulkError, Format, detect_format, import_file
 from bot.domain.bulk.types import RowError
-from bot.domain.clock import FixedClock
 from bot.domain.events.model import (
-    EventDraft,
     EventStatus,
     EventView,
     LocationPrecision,
@@ -28,33 +24,17 @@ from bot.domain.events.model import (
 )
 from bot.domain.questions.timewords import FuzzyDate, Precision
 from tests.support import dbtools
+from tests.support.bulk import NOW, SAMPLE, domain_at, export_text, populate
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SAMPLE = FIXTURES / "acled_sample.csv"
 BAD_ROWS = FIXTURES / "bulk_bad_rows.csv"
-NOW = datetime(2021, 9, 1, 8, 0, tzinfo=UTC)
 TODAY = NOW.date()
 
 
-@asynccontextmanager
-async def domain_at(url: str) -> AsyncIterator[Domain]:
-    """The domain services on a database, with the clock fixed after the events."""
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    async with open_domain(settings, FixedClock(NOW)) as domain:
-        yield domain
-
-
-async def by_key(domain: Domain) -> dict[str, EventView]:
+async def by_key(domain: Services) -> dict[str, EventView]:
     """Every stored event (any status) by external key."""
     views = await domain.events.list_events(statuses=tuple(EventStatus), limit=10_000)
     return {v.external_key or f"id:{v.id}": v for v in views}
-
-
-async def export_text(domain: Domain, fmt: Format = Format.JSONL) -> str:
-    """An export as text."""
-    out = io.StringIO()
-    await export_events(domain, out, fmt=fmt)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -380,48 +360,11 @@ async def test_bad_jsonl_lines_are_reported(db_url: str, tmp_path: Path) -> None
 # ---- export and round trips ---------------------------------------------------------------
 
 
-async def _populate(domain: Domain) -> None:
-    """The ACLED sample plus events of every status, with and without keys and URLs."""
-    await import_file(domain, SAMPLE)
-    admin = await domain.events.add(
-        EventDraft(
-            summary="Iran closed its side of the Islam Qala crossing to traffic.",
-            when=FuzzyDate.day(date(2021, 7, 9)),
-            place_key="islam-qala",
-            place_text="Islam Qala",
-            actors=("Iran",),
-            sources=(
-                SourceInfo(
-                    "Newsweek",
-                    url="https://example.org/islam-qala",
-                    title="Taliban seize border crossing",
-                    published_at=datetime(2021, 7, 9, 14, 30, tzinfo=UTC),
-                ),
-            ),
-        ),
-        by=42,
-    )
-    draft = await domain.events.add(
-        EventDraft(
-            summary="Unconfirmed: a ceasefire was agreed around Kala-i-Now.",
-            when=FuzzyDate(date(2021, 8, 1), Precision.DAY, date(2021, 8, 3)),
-            place_text="Kala-i-Now",
-            status=EventStatus.DRAFT,
-            reviewed=False,
-            origin=Origin.INGEST,
-        )
-    )
-    await domain.events.set_status(
-        [admin.event.id], EventStatus.RETRACTED, reason="Wrong crossing."
-    )
-    assert draft.created
-
-
 async def test_jsonl_round_trip_is_byte_identical(
     db_url: str, other_db_url: str, tmp_path: Path
 ) -> None:
     async with domain_at(db_url) as first:
-        await _populate(first)
+        await populate(first)
         exported = await export_text(first)
     lines = exported.splitlines()
     assert len(lines) == 17
@@ -454,7 +397,7 @@ async def test_jsonl_round_trip_is_byte_identical(
 
 async def test_acled_round_trip_keeps_acled_fields(db_url: str) -> None:
     async with domain_at(db_url) as domain:
-        await _populate(domain)
+        await populate(domain)
         text = await export_text(domain, Format.ACLED)
     exported = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(text))}
     original = {r["event_id_cnty"]: r for r in csv.DictReader(SAMPLE.open(encoding="utf-8"))}

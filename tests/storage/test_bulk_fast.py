@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from bot.bootstrap import Domain
+from bot.bootstrap import Services
 from bot.domain.bulk.importer import Format, export_events, import_file
 from bot.domain.events.model import (
     ClaimStatus,
@@ -26,7 +26,7 @@ from bot.domain.events.model import (
 from bot.domain.questions.timewords import FuzzyDate, Precision
 from bot.sim.bench import write_acled_csv
 from tests.support import dbtools
-from tests.storage.test_bulk import SAMPLE, domain_at
+from tests.support.bulk import SAMPLE, domain_at
 
 KABUL = timezone(timedelta(hours=4, minutes=30))
 
@@ -72,12 +72,12 @@ def _keyed(prefix: str) -> list[EventDraft]:
     return [replace(d, external_key=f"{prefix}:{i}") for i, d in enumerate(DRAFTS)]
 
 
-async def _raw(domain: Domain, sql: str) -> list[tuple[Any, ...]]:
+async def _raw(domain: Services, sql: str) -> list[tuple[Any, ...]]:
     async with domain.sessions() as session:
         return [tuple(r) for r in (await session.execute(text(sql))).all()]
 
 
-async def _event_rows(domain: Domain, prefix: str) -> list[tuple[Any, ...]]:
+async def _event_rows(domain: Services, prefix: str) -> list[tuple[Any, ...]]:
     """Every stored column of the prefix's events, as the database holds them (no id, no key)."""
     rows = await _raw(
         domain,
@@ -88,7 +88,7 @@ async def _event_rows(domain: Domain, prefix: str) -> list[tuple[Any, ...]]:
     return [tuple(v for i, v in enumerate(r) if i not in skip) for r in rows]
 
 
-async def _source_rows(domain: Domain, prefix: str) -> list[tuple[Any, ...]]:
+async def _source_rows(domain: Services, prefix: str) -> list[tuple[Any, ...]]:
     return await _raw(
         domain,
         "SELECT e.external_key, s.outlet, s.url, s.title, s.published_at, s.published_on, "
@@ -97,13 +97,13 @@ async def _source_rows(domain: Domain, prefix: str) -> list[tuple[Any, ...]]:
     )
 
 
-async def _columns(domain: Domain, table: str) -> list[str]:
+async def _columns(domain: Services, table: str) -> list[str]:
     async with domain.sessions() as session:
         result = await session.execute(text(f"SELECT * FROM {table} LIMIT 0"))
         return list(result.keys())
 
 
-async def _fulltext_ok(domain: Domain) -> None:
+async def _fulltext_ok(domain: Services) -> None:
     """FTS5's own check that its index matches the events table (SQLite only)."""
     async with domain.sessions.begin() as session:
         await session.execute(
@@ -111,7 +111,7 @@ async def _fulltext_ok(domain: Domain) -> None:
         )
 
 
-async def _insert_trigger(domain: Domain) -> str | None:
+async def _insert_trigger(domain: Services) -> str | None:
     rows = await _raw(
         domain, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_ai'"
     )

@@ -9,23 +9,23 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.bootstrap import Domain
+from bot.bootstrap import Services
 from bot.domain.bulk.importer import _sqlite_file, import_file
 from bot.domain.events.model import EventStatus
 from bot.sim.bench import write_acled_csv
 from bot.store import sqlitewriter
 from tests.support import dbtools
-from tests.storage.test_bulk import _populate, domain_at, export_text
+from tests.support.bulk import domain_at, export_text, populate
 
 ROWS = 1_234
 
 
-async def _raw(domain: Domain, sql: str) -> list[tuple[Any, ...]]:
+async def _raw(domain: Services, sql: str) -> list[tuple[Any, ...]]:
     async with domain.sessions() as session:
         return [tuple(r) for r in (await session.execute(text(sql))).all()]
 
 
-async def _stored(domain: Domain) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+async def _stored(domain: Services) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Every events and sources row as stored (ids included), and the FTS5 self-check."""
     async with domain.sessions.begin() as session:
         await session.execute(
@@ -93,7 +93,7 @@ async def test_retracted_rows_of_a_jsonl_file_keep_their_status_through_the_writ
 ) -> None:
     here, there = two_dbs
     async with domain_at(here) as domain:
-        await _populate(domain)
+        await populate(domain)
         exported = await export_text(domain)
     path = tmp_path / "copy.jsonl"
     path.write_text(exported, encoding="utf-8")

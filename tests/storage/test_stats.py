@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import typer
@@ -14,117 +13,25 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.bootstrap import Domain, open_domain
+from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.store.access import AccessService, PrivacyService
 from bot.store.audit import AuditLog
-from bot.store.models.delivery import EditionRow, OutboxRow, SubscriptionRow
-from bot.store.models.newsroom import AllowRow, AuditRow, PushRow, QuestionLogRow
+from bot.store.models.delivery import OutboxRow, SubscriptionRow
+from bot.store.models.newsroom import AllowRow, AuditRow, QuestionLogRow
 from bot.store.models.people import Admin, Chat, User
 from bot.store.stats import DayCount, QuestionLog, Stats, StatsService, StatusCounts
+from tests.support.stats_seed import CHATS, KABUL, NOW, QUESTIONS, seed
 
-NOW = datetime(2021, 7, 10, 4, 30, tzinfo=UTC)  # 09:00 in Kabul
-KABUL = ZoneInfo("Asia/Kabul")
 NAMES = {"herat": "Herat", "kunduz": "Kunduz", "kabul": "Kabul", "islam-qala": "Islam Qala"}
-
-CHATS = [  # id, type, status, places
-    (101, "private", "active", "herat\nkunduz"),
-    (102, "private", "paused", ""),
-    (103, "private", "blocked", "herat"),
-    (-201, "group", "active", "herat"),
-    (-301, "supergroup", "active", ""),
-    (-401, "channel", "paused", "kabul"),
-]
-OUTBOX = [  # kind, state, age, how many
-    ("edition", "sent", timedelta(days=1), 3),
-    ("edition", "failed", timedelta(days=2), 1),
-    ("edition", "sent", timedelta(days=10), 2),  # outside the window
-    ("edition", "queued", timedelta(days=10), 1),  # outside the window, still in the queue
-    ("flash", "sent", timedelta(hours=1), 2),
-    ("flash", "failed", timedelta(hours=1), 1),
-    ("push", "queued", timedelta(hours=1), 1),
-    ("push", "claimed", timedelta(hours=1), 1),
-    ("empty", "sent", timedelta(hours=3), 1),
-    ("correction", "cancelled", timedelta(hours=3), 1),
-]
-QUESTIONS = [  # local Kabul time, found, place keys
-    (datetime(2021, 7, 10, 8, 0), 2, "herat"),
-    (datetime(2021, 7, 10, 8, 30), 0, ""),
-    (datetime(2021, 7, 10, 0, 5), 1, "herat\nislam-qala"),
-    (datetime(2021, 7, 9, 12, 0), 1, "kunduz"),
-    (datetime(2021, 7, 4, 0, 10), 0, "kunduz"),  # first minutes of the window
-    (datetime(2021, 7, 3, 23, 50), 1, "kabul"),  # just before it
-    (datetime(2021, 7, 1, 12, 0), 1, "kabul"),
-]
-
-
-async def seed(sessions: async_sessionmaker[AsyncSession], now: datetime = NOW) -> None:
-    """Chats, subscriptions, outbox rows, editions, pushes and questions the stats count."""
-    async with sessions.begin() as session:
-        for chat_id, chat_type, status, places in CHATS:
-            session.add(Chat(id=chat_id, type=chat_type, first_seen=now, last_seen=now))
-            await session.flush()
-            session.add(
-                SubscriptionRow(
-                    chat_id=chat_id,
-                    status=status,
-                    places=places,
-                    created_at=now,
-                    updated_at=now,
-                    created_by=chat_id if chat_id > 0 else 101,
-                )
-            )
-        n = 0
-        for kind, state, age, count in OUTBOX:
-            for _ in range(count):
-                n += 1
-                session.add(
-                    OutboxRow(
-                        kind=kind,
-                        dedupe_key=f"seed:{n}",
-                        chat_id=CHATS[n % len(CHATS)][0],
-                        state=state,
-                        text="hello",
-                        not_before=now - age,
-                        created_at=now - age,
-                        sent_at=now - age if state == "sent" else None,
-                    )
-                )
-        for key, kind, age in (
-            ("a", "daily", timedelta(days=1)),
-            ("b", "daily", timedelta(days=1)),
-            ("c", "push", timedelta(days=8)),
-        ):
-            session.add(
-                EditionRow(
-                    audience_key=key,
-                    kind=kind,
-                    local_date=(now - age).date(),
-                    timezone="UTC",
-                    window_start=now - age - timedelta(days=1),
-                    window_end=now - age,
-                    created_at=now - age,
-                )
-            )
-        session.add(PushRow(kind="flash", created_by=777, created_at=now - timedelta(hours=1)))
-        for local, found, keys in QUESTIONS:
-            session.add(
-                QuestionLogRow(
-                    at=local.replace(tzinfo=KABUL),
-                    user_id=101,
-                    chat_id=101,
-                    place_keys=keys,
-                    found=found,
-                )
-            )
 
 
 @pytest.fixture
-async def domain(db_url: str) -> AsyncIterator[Domain]:
+async def domain(db_url: str) -> AsyncIterator[Services]:
     """The domain on a fresh migrated store, with the clock at NOW and Kabul as default zone."""
     settings = Settings(_env_file=None, database_url=db_url, default_timezone="Asia/Kabul")  # type: ignore[call-arg]
-    async with open_domain(settings, FixedClock(NOW)) as d:
+    async with open_services(settings, FixedClock(NOW)) as d:
         yield d
 
 
@@ -133,12 +40,12 @@ async def _count(sessions: async_sessionmaker[AsyncSession], model: type) -> int
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def _kabul_stats(domain: Domain) -> Stats:
+async def _kabul_stats(domain: Services) -> Stats:
     service = StatsService(domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul")
     return await service.collect(NOW)
 
 
-async def test_stats_figures_match_the_rows(domain: Domain) -> None:
+async def test_stats_figures_match_the_rows(domain: Services) -> None:
     await seed(domain.sessions)
     stats = await StatsService(
         domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul"
@@ -189,7 +96,7 @@ async def test_stats_figures_match_the_rows(domain: Domain) -> None:
     ]
 
 
-async def test_stats_render_without_ids_or_texts(domain: Domain) -> None:
+async def test_stats_render_without_ids_or_texts(domain: Services) -> None:
     await seed(domain.sessions)
     stats = await StatsService(
         domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul"
@@ -203,7 +110,7 @@ async def test_stats_render_without_ids_or_texts(domain: Domain) -> None:
     assert "101" not in text and "-201" not in text and "hello" not in text
 
 
-async def test_empty_store_stats(domain: Domain) -> None:
+async def test_empty_store_stats(domain: Services) -> None:
     stats = await StatsService(domain.sessions, UTC).collect(NOW)
     assert stats.subscribers.total == 0 and stats.queue == 0 and stats.deliveries == ()
     assert [d.asked for d in stats.questions] == [0] * 7 and stats.top_places == ()
@@ -214,7 +121,7 @@ async def test_empty_store_stats(domain: Domain) -> None:
     ("days", "left"),
     [(30, 2), (7, 1), (0, 0), (365, 3)],
 )
-async def test_question_log_purge_by_age(domain: Domain, days: int, left: int) -> None:
+async def test_question_log_purge_by_age(domain: Services, days: int, left: int) -> None:
     log = QuestionLog(domain.sessions, FixedClock(NOW))
     async with domain.sessions.begin() as session:
         for age in (timedelta(days=31), timedelta(days=8), timedelta(hours=1)):
@@ -224,7 +131,7 @@ async def test_question_log_purge_by_age(domain: Domain, days: int, left: int) -
     assert await _count(domain.sessions, QuestionLogRow) == left
 
 
-async def test_question_log_records_keys_not_text(domain: Domain) -> None:
+async def test_question_log_records_keys_not_text(domain: Services) -> None:
     log = QuestionLog(domain.sessions, FixedClock(NOW))
     await log.record(5, -201, ["herat", "", "herat", "kunduz"], 3)
     async with domain.sessions() as session:
@@ -238,7 +145,7 @@ async def test_question_log_records_keys_not_text(domain: Domain) -> None:
     )
 
 
-async def test_audit_record_and_recent(domain: Domain) -> None:
+async def test_audit_record_and_recent(domain: Services) -> None:
     clock = FixedClock(NOW)
     audit = AuditLog(domain.sessions, clock)
     async with domain.sessions.begin() as session:
@@ -256,7 +163,7 @@ async def test_audit_record_and_recent(domain: Domain) -> None:
     assert await audit.count() == 2
 
 
-async def test_allowlist_and_admin_roster(domain: Domain) -> None:
+async def test_allowlist_and_admin_roster(domain: Services) -> None:
     access = AccessService(domain.sessions, FixedClock(NOW), frozenset({777}))
     assert await access.is_allowed(777, 777) and not await access.is_allowed(5, 5)
     assert await access.allow(5, "reporter", by=777) is True
@@ -282,7 +189,7 @@ async def test_allowlist_and_admin_roster(domain: Domain) -> None:
     assert await _count(domain.sessions, Admin) == 0
 
 
-async def test_forget_private_user_deletes_only_theirs(domain: Domain) -> None:
+async def test_forget_private_user_deletes_only_theirs(domain: Services) -> None:
     await seed(domain.sessions)
     async with domain.sessions.begin() as session:
         session.add(User(id=101, first_name="A", first_seen=NOW, last_seen=NOW))
@@ -324,7 +231,7 @@ def test_cli_stats_prints_plain_text(
 
     async def prepare() -> None:
         settings = Settings(_env_file=None, database_url=sqlite_db_url)  # type: ignore[call-arg]
-        async with open_domain(settings, FixedClock(NOW)) as d:
+        async with open_services(settings, FixedClock(NOW)) as d:
             await seed(d.sessions)
 
     asyncio.run(prepare())

@@ -1,11 +1,8 @@
-"""Shared helpers for the delivery tests: a domain on a fake clock, subscriptions, events, the
-outbox as plain tuples, and an event loop whose clock skips idle waits (pacing in seconds)."""
+"""Shared helpers for the delivery tests: a domain on a fake clock, subscriptions, events and
+the outbox as plain tuples (virtual time is in tests.support.virtual_time)."""
 
 from __future__ import annotations
 
-import asyncio
-import selectors
-import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,10 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from sqlalchemy import select
 
-from bot.bootstrap import Domain, open_domain
+from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import Clock, FixedClock
 from bot.domain.events.model import EventDraft, Severity, SourceInfo
@@ -46,15 +42,15 @@ def settings_for(url: str, *, tz: str = "UTC", minute: int = 7 * 60) -> Settings
 @asynccontextmanager
 async def domain_at(
     url: str, at: datetime, *, tz: str = "UTC", clock: Clock | None = None
-) -> AsyncIterator[tuple[Domain, FixedClock]]:
+) -> AsyncIterator[tuple[Services, FixedClock]]:
     """The domain on `url` with a FixedClock at `at` (or the given clock)."""
     fixed = FixedClock(at)
-    async with open_domain(settings_for(url, tz=tz), clock or fixed) as domain:
+    async with open_services(settings_for(url, tz=tz), clock or fixed) as domain:
         yield domain, fixed
 
 
 async def subscribe(
-    domain: Domain,
+    domain: Services,
     chat_id: int,
     *,
     minute: int = 7 * 60,
@@ -76,7 +72,7 @@ async def subscribe(
 
 
 async def add_event(
-    domain: Domain,
+    domain: Services,
     summary: str,
     *,
     day: date,
@@ -122,7 +118,7 @@ class Row:
     text: str
 
 
-async def outbox_rows(domain: Domain) -> list[Row]:
+async def outbox_rows(domain: Services) -> list[Row]:
     """Every outbox row, oldest first, with its text (an edition part's or its own)."""
     async with domain.sessions() as session:
         rows = (await session.scalars(select(OutboxRow).order_by(OutboxRow.id))).all()
@@ -148,13 +144,13 @@ async def outbox_rows(domain: Domain) -> list[Row]:
     ]
 
 
-async def editions(domain: Domain) -> list[EditionRow]:
+async def editions(domain: Services) -> list[EditionRow]:
     """Every stored edition."""
     async with domain.sessions() as session:
         return list((await session.scalars(select(EditionRow).order_by(EditionRow.id))).all())
 
 
-async def run_ticks(domain: Domain, clock: FixedClock, instants: Sequence[datetime]) -> list[Any]:
+async def run_ticks(domain: Services, clock: FixedClock, instants: Sequence[datetime]) -> list[Any]:
     """Tick at each instant (moving the clock there first); (instant, new rows) per tick."""
     seen = {r.id for r in await outbox_rows(domain)}
     out = []
@@ -170,94 +166,3 @@ async def run_ticks(domain: Domain, clock: FixedClock, instants: Sequence[dateti
 def minutes_around(center: datetime, before: int, after: int) -> list[datetime]:
     """Instants every minute from `before` minutes before `center` to `after` minutes after."""
     return [center + timedelta(minutes=m) for m in range(-before, after + 1)]
-
-
-# ---- virtual time ------------------------------------------------------------------------
-
-_aiosqlite_execute = aiosqlite.Connection._execute
-
-
-async def _tracked_execute(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """aiosqlite's call into its worker thread, counted on a WarpLoop: time never jumps while a
-    statement is still running (a slow commit is not an idle loop)."""
-    loop = asyncio.get_running_loop()
-    if not isinstance(loop, WarpLoop):
-        return await _aiosqlite_execute(self, fn, *args, **kwargs)
-    loop.busy += 1
-    try:
-        return await _aiosqlite_execute(self, fn, *args, **kwargs)
-    finally:
-        loop.busy -= 1
-
-
-aiosqlite.Connection._execute = _tracked_execute  # type: ignore[method-assign]
-
-
-class _SkippingSelector(selectors.BaseSelector):
-    """Wraps the loop's selector: when the loop would only sleep until a timer, time jumps."""
-
-    POLL = 0.003
-
-    def __init__(self, inner: selectors.BaseSelector, loop: WarpLoop) -> None:
-        self._inner = inner
-        self._loop = loop
-
-    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        return self._inner.register(fileobj, events, data)
-
-    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
-        return self._inner.unregister(fileobj)
-
-    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        return self._inner.modify(fileobj, events, data)
-
-    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        if timeout is None or timeout <= self.POLL:
-            return self._inner.select(timeout)
-        # Give I/O and worker threads (aiosqlite, the HTTP stack) a moment; if nothing
-        # happened, the loop was only waiting for a timer: jump to it.
-        events = self._inner.select(self.POLL)
-        if not events and not self._loop.busy:
-            self._loop.skew += timeout - self.POLL
-        return events
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def get_map(self) -> Any:
-        return self._inner.get_map()
-
-
-class WarpLoop(asyncio.SelectorEventLoop):
-    """An event loop whose clock skips ahead whenever it is idle until a timer: sleeps of a
-    minute take milliseconds, while everything reading loop.time() stays consistent."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.skew = 0.0
-        self.busy = 0  # aiosqlite calls in flight (see _tracked_execute)
-        self._selector = _SkippingSelector(self._selector, self)  # type: ignore[has-type]
-
-    def time(self) -> float:
-        """Real monotonic time plus every skipped wait."""
-        return time.monotonic() + self.skew
-
-
-def loop_time() -> float:
-    """The running loop's clock (virtual under WarpLoop)."""
-    return asyncio.get_running_loop().time()
-
-
-@dataclass
-class LoopClock(Clock):
-    """A domain clock that follows the running loop's clock from a starting instant."""
-
-    start: datetime
-    origin: float | None = None
-
-    def now(self) -> datetime:
-        """`start` plus the loop time elapsed since first asked."""
-        t = loop_time()
-        if self.origin is None:
-            self.origin = t
-        return (self.start + timedelta(seconds=t - self.origin)).astimezone(UTC)
