@@ -1,0 +1,94 @@
+"""Who acts in a sentence: armed groups, forces by nationality, media and acting states."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.domain.ingest import lexicon as lx
+from bot.domain.ingest.candidates import Context
+from bot.domain.ingest.text import Sentence
+
+DEMONYM_SUFFIX = re.compile(r"(?:an|ans|ian|ians|i|is|ik|iks|ek|eks|ese|ish)$", re.I)
+_STATE_NOT_ACTOR = re.compile(
+    r"\b(?:in|into|inside|at|across|from|to|toward|towards|near|with|between|connecting|"
+    r"outside|of\s+\w+'s)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def home_group(sentences: list[Sentence]) -> str | None:
+    """The armed non-state group the article mentions most (the insurgents it calls "the group")."""
+    counts: Counter[str] = Counter()
+    for s in sentences:
+        for pattern, name, non_state in lx.ACTORS:
+            if non_state:
+                counts[name] += len(pattern.findall(s.text))
+    return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else None
+
+
+def actors(ctx: Context, clause: str, verb_at: int, sentence: str) -> list[str]:
+    """Actors named in a clause: groups, forces by nationality, media, and acting states."""
+    found = [
+        *_group_actors(ctx, clause),
+        *_demonym_actors(ctx, clause),
+        *_state_actors(clause, verb_at),
+    ]
+    out: list[str] = []
+    for _, name in sorted(found):
+        if name not in out:
+            out.append(name)
+    if "U.S. Central Command" in out and "U.S. forces" not in out and "troops" in sentence:
+        out.append("U.S. forces")
+    return out
+
+
+def _group_actors(ctx: Context, clause: str) -> list[tuple[int, str]]:
+    """Named groups and bodies, and "the insurgents" standing for the article's main group."""
+    found: list[tuple[int, str]] = []
+    for pattern, name, _non_state in lx.ACTORS:
+        for m in pattern.finditer(clause):
+            found.append((m.start(), name))
+    if ctx.home_group:
+        for m in lx.INSURGENT_RE.finditer(clause):
+            found.append((m.start(), ctx.home_group))
+    return found
+
+
+def _demonym_actors(ctx: Context, clause: str) -> list[tuple[int, str]]:
+    """Forces, governments, militias and media named by nationality ("Afghan soldiers")."""
+    found: list[tuple[int, str]] = []
+    for m in lx.DEMONYM_ACTOR_RE.finditer(clause):
+        word, noun = m.group(1), m.group(2).lower()
+        if word in ("The", "Government", "Security") or noun.startswith("official"):
+            continue
+        country = ctx.gazetteer.country_for_word(word)
+        if country is None and not DEMONYM_SUFFIX.search(word):
+            continue
+        found.append((m.start(), _demonym_label(word, noun)))
+    return found
+
+
+def _demonym_label(word: str, noun: str) -> str:
+    """How a nationality actor is named: "X media", "X government", "X militia" or "X forces"."""
+    if noun.endswith("media"):
+        return f"{word} {noun}"
+    if noun in ("government", "authorities"):
+        return f"{word} government"
+    if "militia" in noun:
+        return f"{word} militia"
+    return f"{word} forces"
+
+
+def _state_actors(clause: str, verb_at: int) -> list[tuple[int, str]]:
+    """States named before the verb as its subject (not "in Iran", not "Iran's border")."""
+    found: list[tuple[int, str]] = []
+    acting = True
+    for m in lx.STATE_RE.finditer(clause):
+        between = clause[: m.start()]
+        joined = re.search(r"(?:,|\band)\s*$", between) is not None
+        if not joined:
+            acting = _STATE_NOT_ACTOR.search(between) is None
+        if acting and m.start() < verb_at and not clause[m.end() : m.end() + 2].startswith("'"):
+            found.append((m.start(), m.group(1)))
+    return found

@@ -1,0 +1,63 @@
+"""The working state of one extraction: clauses, candidate events and the article's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.domain.events.model import ClaimStatus
+from bot.domain.ingest import lexicon as lx
+from bot.domain.ingest.text import Sentence, Skipped
+from bot.domain.places.gazetteer import Gazetteer, Place
+from bot.domain.questions.timewords import FuzzyDate
+
+
+@dataclass(slots=True)
+class Clause:
+    """A piece of a sentence that may report one happening."""
+
+    text: str
+    start: int  # offset in the sentence
+    end: int
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An event being assembled from one or more sentences."""
+
+    kind: lx.Kind
+    sentences: list[Sentence]
+    when: FuzzyDate | None
+    standing: bool
+    place: Place | None
+    place_text: str
+    near: bool
+    actors: list[str]
+    claim: ClaimStatus
+    notes: list[str]
+    killed: int | None = None
+    injured: int | None = None
+
+    @property
+    def last(self) -> Sentence:
+        """The last sentence of the event so far."""
+        return self.sentences[-1]
+
+
+@dataclass(slots=True)
+class Context:
+    """What an extraction knows about its article, and what it found so far."""
+
+    gazetteer: Gazetteer
+    published: date
+    home_country: Place | None
+    home_group: str | None
+    events: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def larger(a: int | None, b: int | None) -> int | None:
+    """The larger of two optional counts (None when both are unknown)."""
+    if a is None:
+        return b
+    return a if b is None else max(a, b)

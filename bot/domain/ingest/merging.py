@@ -1,0 +1,71 @@
+"""Sentences about the same happening become one event: kind, places and dates must agree."""
+
+from __future__ import annotations
+
+from bot.domain.ingest import lexicon as lx
+from bot.domain.ingest.candidates import Candidate, Context, larger
+from bot.domain.ingest.placing import places_fit, same_spot
+from bot.domain.places.gazetteer import PlaceKind
+from bot.domain.questions.timewords import FuzzyDate
+
+
+def _family(kind: lx.Kind) -> str:
+    return lx.KIND_FAMILY.get(kind.name, kind.name)
+
+
+def _dates_fit(a: FuzzyDate, b: FuzzyDate) -> bool:
+    same_shape = a.precision is b.precision and (a.end is None) == (b.end is None)
+    return same_shape and a.overlaps(b)
+
+
+def _fits(ctx: Context, ev: Candidate, cand: Candidate, *, same_spot_only: bool) -> bool:
+    if _family(ev.kind) != _family(cand.kind) or ev.standing or cand.standing:
+        return False
+    if not places_fit(ctx.gazetteer, ev.place, cand.place):
+        return False
+    spot = same_spot(ev.place, cand.place)
+    if same_spot_only and not spot:
+        return False
+    if ev.when is not None and cand.when is not None:
+        return _dates_fit(ev.when, cand.when)
+    near = cand.last.para - ev.last.para <= 1
+    return spot or near
+
+
+def merge_or_add(ctx: Context, cand: Candidate) -> None:
+    """Merge a candidate into an earlier event it fits (same spot first), else add it."""
+    for same_spot_only in (True, False):
+        for ev in reversed(ctx.events):
+            if _fits(ctx, ev, cand, same_spot_only=same_spot_only):
+                _merge(ctx, ev, cand)
+                return
+    ctx.events.append(cand)
+
+
+def _merge(ctx: Context, ev: Candidate, cand: Candidate) -> None:
+    gz = ctx.gazetteer
+    for s in cand.sentences:
+        if s not in ev.sentences:
+            ev.sentences.append(s)
+    ev.sentences.sort(key=lambda s: s.index)
+    if ev.when is None:
+        ev.when = cand.when
+    if cand.place is not None and (
+        ev.place is None
+        or ev.place.key in {p.key for p in gz.ancestors(cand.place.key)}
+        or (
+            (ev.place.key == (ctx.home_country.key if ctx.home_country else None))
+            and cand.place.kind is not PlaceKind.COUNTRY
+        )
+    ):
+        ev.place, ev.place_text, ev.near = cand.place, cand.place_text, cand.near
+    for a in cand.actors:
+        if a not in ev.actors:
+            ev.actors.append(a)
+    if lx.CLAIM_ORDER[cand.claim] < lx.CLAIM_ORDER[ev.claim]:
+        ev.claim = cand.claim
+    for n in cand.notes:
+        if n not in ev.notes:
+            ev.notes.append(n)
+    ev.killed = larger(ev.killed, cand.killed)
+    ev.injured = larger(ev.injured, cand.injured)
