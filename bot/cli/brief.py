@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Print the first briefing a new subscriber would get on DATE at the default time."""
-        from bot.bootstrap import open_domain
+        from bot.bootstrap import open_services
 
         settings = settings_or_exit(db)
         clock, zone = clock_or_exit(now, tz, settings)
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         migrate_or_exit(settings)
 
         async def go() -> list[str]:
-            async with open_domain(settings, clock) as domain:
+            async with open_services(settings, clock) as domain:
                 keys: list[str] = []
                 for name in (p.strip() for p in (places or "").split(",") if p.strip()):
                     place = domain.gazetteer.resolve(name)

@@ -73,12 +73,12 @@ def ingest(
 async def _ingest_all(
     settings: object, texts: list[tuple[Path, str]], day: date, outlet: str, url: str, draft: bool
 ) -> None:
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.config import Settings
     from bot.domain.ingest.service import IngestService
 
     assert isinstance(settings, Settings)
-    async with open_domain(settings) as domain:
+    async with open_services(settings) as domain:
         service = IngestService(domain.sessions, domain.clock, domain.gazetteer, domain.events)
         for path, text in texts:
             report = await service.ingest(text, published=day, outlet=outlet, url=url, draft=draft)

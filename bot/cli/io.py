@@ -77,7 +77,7 @@ def import_events(
     db: DbOption = None,
 ) -> None:
     """Import events from an ACLED CSV export or a Sitrep JSONL file (re-importing is safe)."""
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
     from bot.domain.bulk.importer import BulkError, import_file
@@ -87,7 +87,7 @@ def import_events(
     migrate_or_exit(settings)
 
     async def go(progress: Progress | None) -> ImportReport:
-        async with open_domain(settings) as domain:
+        async with open_services(settings) as domain:
             # What start-up loaded (the gazetteer above all) lives until the end: out of the
             # collector's full passes, which would walk it again and again (~20% of an import).
             gc.collect()
@@ -128,7 +128,7 @@ def export_events(
     db: DbOption = None,
 ) -> None:
     """Export events (JSONL: all, with status; ACLED CSV: published only), sorted by date."""
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
     from bot.domain.bulk.importer import export_events as export
@@ -138,7 +138,7 @@ def export_events(
     migrate_or_exit(settings)
 
     async def go(out: TextIO, progress: Progress | None) -> int:
-        async with open_domain(settings) as domain:
+        async with open_services(settings) as domain:
             return await export(domain, out, fmt=fmt, progress=progress)
 
     try:

@@ -11,7 +11,7 @@ places_app = typer.Typer(help="The gazetteer: find, add places, add aliases.", n
 
 
 def _run(db: str | None, action: str, **kw: object) -> None:
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.domain.places.gazetteer import PlaceKind
     from bot.store.places import PlaceError
 
@@ -19,7 +19,7 @@ def _run(db: str | None, action: str, **kw: object) -> None:
     migrate_or_exit(settings)
 
     async def go() -> None:
-        async with open_domain(settings) as domain:
+        async with open_services(settings) as domain:
             gaz = domain.gazetteer
             try:
                 if action == "find":

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Preview a manual briefing and queue it; the running bot's sender delivers it."""
-        from bot.bootstrap import open_domain
+        from bot.bootstrap import open_services
         from bot.domain.editions.pushes import PushError
 
         settings = settings_or_exit(db)
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         migrate_or_exit(settings)
 
         async def go() -> int:
-            async with open_domain(settings, clock) as domain:
+            async with open_services(settings, clock) as domain:
                 pushes = domain.pushes
                 try:
                     view = await pushes.compose(

@@ -15,11 +15,11 @@ STATS_MAX_PLACES = 50
 
 async def stats_text(settings: Settings, clock: Clock) -> str:
     """Collect the figures and render stats.html as plain text."""
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.render.plain import html_to_text
     from bot.store.stats import StatsService
 
-    async with open_domain(settings, clock) as domain:
+    async with open_services(settings, clock) as domain:
         gazetteer = domain.gazetteer
 
         def name_of(key: str) -> str | None:

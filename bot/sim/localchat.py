@@ -87,7 +87,9 @@ class LocalChat:
             return [update]
         await self.app.process_update(Update.de_json(update, self.app.bot))
         # Deliver what the update queued (pushes, alerts, corrections) so it shows here too.
-        await self.app.bot_data.services.sender.drain()
+        sender = self.app.bot_data.sender
+        if sender is not None:
+            await sender.drain()
         return [*self._pending, *self._notices()]
 
 

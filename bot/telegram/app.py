@@ -14,14 +14,14 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
 
-from bot.bootstrap import build_domain
+from bot.bootstrap import Services, build_services
 from bot.config import Settings
 from bot.delivery.ratelimit import make_limiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_transport import TelegramTransport
 from bot.domain.clock import Clock
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
-from bot.telegram.context import BotData, Services, SitrepApp, SitrepApplication, SitrepContext
+from bot.telegram.context import BotData, SitrepApp, SitrepApplication, SitrepContext
 from bot.telegram.handlers import register_handlers
 from bot.telegram.intake.inbox import InboxQueue, start_inbox, stop_inbox
 
@@ -76,27 +76,23 @@ async def open_resources(app: SitrepApp) -> Services:
     if data.settings is None:
         raise RuntimeError("build_application() sets the settings before start-up")
     settings, clock = data.settings, data.clock
-    domain = await build_domain(settings, clock)
+    services = await build_services(settings, clock, data.tz)
     # The global send rate is shared by every instance: through Redis when configured, else
     # through PostgreSQL; SQLite runs one instance, so the process keeps it.
     limiter = make_limiter(
         settings.send_rate,
         redis_url=settings.redis_url,
-        engine=None if settings.is_sqlite else domain.engine,
+        engine=None if settings.is_sqlite else services.engine,
     )
-    sender = Sender(
-        domain.outbox,
+    data.sender = Sender(
+        services.outbox,
         TelegramTransport(app.bot),
         rate=settings.send_rate,
         concurrency=settings.send_concurrency,
-        on_chat_gone=domain.subscriptions.mark_blocked,
+        on_chat_gone=services.subscriptions.mark_blocked,
         limiter=limiter,
     )
-    services = Services(
-        domain=domain, renderer=domain.renderer, tz=data.tz or settings.tz, sender=sender
-    )
-    services.extras["subscriptions_enabled"] = True
-    app.bot_data.services = services
+    data.services = services
     return services
 
 
@@ -104,10 +100,13 @@ async def close_resources(app: SitrepApp) -> None:
     """Dispose of what open_resources created."""
     if not app.bot_data.is_open:
         return
-    services = app.bot_data.services
-    app.bot_data.services = None
-    await services.sender.aclose()
-    await services.domain.close()
+    data = app.bot_data
+    services = data.services
+    data.services = None
+    if data.sender is not None:
+        await data.sender.aclose()
+        data.sender = None
+    await services.close()
 
 
 async def publish_commands(app: SitrepApp) -> None:
@@ -142,7 +141,7 @@ async def briefing_tick(context: SitrepContext) -> None:
 async def purge_question_log(context: SitrepContext) -> None:
     """Daily job: delete question logs older than QUESTION_LOG_DAYS and expired chat state."""
     services = context.services
-    removed = await services.domain.question_log.purge(services.settings.question_log_days)
+    removed = await services.question_log.purge(services.settings.question_log_days)
     if removed:
         log.info("deleted %d question log entries past retention", removed)
     await services.chat_state.purge()
@@ -150,7 +149,6 @@ async def purge_question_log(context: SitrepContext) -> None:
 
 def start_background(app: SitrepApp) -> None:
     """Start the briefing tick (JobQueue/APScheduler) and the sender loop."""
-    services = app.bot_data.services
     # What start-up loaded (gazetteer, templates, ORM) lives as long as the process: keep it out
     # of the garbage collector's full passes, which would otherwise pause sending for ~50 ms.
     gc.collect()
@@ -162,7 +160,10 @@ def start_background(app: SitrepApp) -> None:
         )
     stop = asyncio.Event()
     app.bot_data.stop_sender = stop
-    app.bot_data.sender_task = asyncio.create_task(services.sender.run(stop), name="sender")
+    sender = app.bot_data.sender
+    if sender is None:
+        raise RuntimeError("start_background() needs the sender open_resources() makes")
+    app.bot_data.sender_task = asyncio.create_task(sender.run(stop), name="sender")
 
 
 async def stop_background(app: SitrepApp) -> None:

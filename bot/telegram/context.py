@@ -1,129 +1,34 @@
-"""The typed context handlers receive: services reach handlers through it, not bot_data casts."""
+"""The typed context handlers receive: the one services container (`bot.bootstrap.Services`)
+reaches handlers through it, beside the application's own runtime state (`BotData`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.bootstrap import Domain
+from bot.bootstrap import Services
 from bot.config import Settings
-from bot.delivery.outbox import Outbox
 from bot.delivery.sender import Sender
 from bot.domain.clock import Clock
-from bot.domain.editions.compose import BriefingService
-from bot.domain.editions.figures import FigureService
-from bot.domain.editions.pushes import PushService
-from bot.domain.ingest.service import IngestService
-from bot.domain.places.gazetteer import Gazetteer
-from bot.domain.questions.answers import AnswerService
-from bot.render.environment import Renderer
-from bot.store.chatstate import ChatStateStore
-from bot.store.events import EventStore
-from bot.store.people import PeopleService
-from bot.store.places import PlaceService
-from bot.store.subscriptions import SubscriptionService
-
-
-@dataclass
-class Services:
-    """Everything a handler may call, created in the application's lifecycle."""
-
-    domain: Domain
-    renderer: Renderer
-    tz: tzinfo
-    sender: Sender
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def subscriptions(self) -> SubscriptionService:
-        """Subscriptions and their settings."""
-        return self.domain.subscriptions
-
-    @property
-    def briefings(self) -> BriefingService:
-        """Composing and enqueueing editions."""
-        return self.domain.briefings
-
-    @property
-    def ingest(self) -> IngestService:
-        """Turning articles into events."""
-        return self.domain.ingest
-
-    @property
-    def figures(self) -> FigureService:
-        """Key figures for briefings."""
-        return self.domain.figures
-
-    @property
-    def pushes(self) -> PushService:
-        """Manual briefings, flash alerts, corrections."""
-        return self.domain.pushes
-
-    @property
-    def outbox(self) -> Outbox:
-        """The delivery outbox."""
-        return self.domain.outbox
-
-    @property
-    def settings(self) -> Settings:
-        """The settings the app was built with."""
-        return self.domain.settings
-
-    @property
-    def clock(self) -> Clock:
-        """The one clock."""
-        return self.domain.clock
-
-    @property
-    def sessions(self) -> async_sessionmaker[AsyncSession]:
-        """The session factory."""
-        return self.domain.sessions
-
-    @property
-    def people(self) -> PeopleService:
-        """Chats, users, admins."""
-        return self.domain.people
-
-    @property
-    def events(self) -> EventStore:
-        """The event store."""
-        return self.domain.events
-
-    @property
-    def gazetteer(self) -> Gazetteer:
-        """The gazetteer (shipped places plus admin additions)."""
-        return self.domain.gazetteer
-
-    @property
-    def answers(self) -> AnswerService:
-        """Answering questions."""
-        return self.domain.answers
-
-    @property
-    def places(self) -> PlaceService:
-        """Adding places and aliases."""
-        return self.domain.places
-
-    @property
-    def chat_state(self) -> ChatStateStore:
-        """Conversation state shared by every instance (forms, answer pages, follow-ups)."""
-        return self.domain.chat_state
 
 
 class BotData:
-    """Application-wide state: build-time settings, then the services the lifecycle opens."""
+    """Application-wide state: build-time settings, then the services and the sender the
+    lifecycle opens, and the runtime state of this process (background tasks, rate limits)."""
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.clock: Clock = Clock()
         self.tz: tzinfo | None = None
+        self.subscriptions_enabled = True  # answers offer "follow this place" buttons
+        self.ask_limiters: dict[int, AsyncLimiter] = {}  # per-chat question rate (handlers)
+        self.sender: Sender | None = None
         self.background = False  # start the scheduler tick and the sender loop (sitrep run)
         self.inbox = False  # updates go through the update inbox (intake.inbox; sitrep run)
         self.inbox_sweep: asyncio.Task[None] | None = None
@@ -172,7 +77,7 @@ class SitrepApplication(SitrepApp):
         data = self.bot_data
         if data.inbox and data.is_open and isinstance(update, Update):
             try:
-                await data.services.domain.inbox.done(update.update_id)
+                await data.services.inbox.done(update.update_id)
             except Exception:
                 # Left undone, the update is handled again when its lease runs out.
                 log.exception("could not mark update %s done", update.update_id)

@@ -63,7 +63,7 @@ async def test_push_preview_equals_what_subscribers_receive_and_confirm_is_once(
     )
     assert "already confirmed" in bot.answers()[-1]
     assert await _outbox(bot) == 3
-    await bot.services.sender.drain()
+    await bot.sender.drain()
     for chat in (HERAT_CHAT, KUNDUZ_CHAT, ALL_CHAT):
         assert [m["text"] for m in bot.api.sent(chat)] == [
             m["text"] for m in replies if not m.get("reply_markup")
@@ -87,7 +87,7 @@ async def test_audience_place_and_another_admins_confirm_is_rejected(bot: Harnes
         other_admin = await s.scalar(select(func.count(PushRow.id)))
     assert other_admin == 1
     await bot.press(control, data, user_id=ADMIN_ID)
-    await bot.services.sender.drain()
+    await bot.sender.drain()
     assert bot.api.sent(KUNDUZ_CHAT) == []
     assert len(bot.api.sent(HERAT_CHAT)) == 1 and len(bot.api.sent(ALL_CHAT)) == 1
     assert replies
@@ -100,7 +100,7 @@ async def test_cancel_mid_push_keeps_sent_and_cancels_queued(bot: Harness) -> No
     await bot.press(
         control, control["reply_markup"]["inline_keyboard"][0][0]["callback_data"], user_id=ADMIN_ID
     )
-    sender = bot.services.sender
+    sender = bot.sender
     claimed = await sender.outbox.claim(sender.instance, 1)
     await sender._deliver(claimed[0])
     [reply] = await bot.send("/cancelpush", user_id=ADMIN_ID)
@@ -123,7 +123,7 @@ async def test_flash_goes_to_matching_subscribers_only_and_respects_quiet_hours(
     await bot.press(
         control, control["reply_markup"]["inline_keyboard"][0][0]["callback_data"], user_id=ADMIN_ID
     )
-    await bot.services.sender.drain()
+    await bot.sender.drain()
     assert len(bot.api.sent(HERAT_CHAT)) == 1
     assert bot.api.sent(KUNDUZ_CHAT) == []
     assert bot.api.sent(ALL_CHAT) == []  # held until quiet hours end
@@ -140,20 +140,20 @@ async def test_correction_replies_to_the_right_message_in_each_chat(bot: Harness
     await bot.press(
         control, control["reply_markup"]["inline_keyboard"][0][0]["callback_data"], user_id=ADMIN_ID
     )
-    await bot.services.sender.drain()
+    await bot.sender.drain()
     originals = {c: bot.api.sent(c)[0]["message_id"] for c in (HERAT_CHAT, KUNDUZ_CHAT, ALL_CHAT)}
     [card] = await bot.send(
         f"/editevent {event_id} summary Taliban fighters seized the Islam Qala crossing.",
         user_id=ADMIN_ID,
     )
     assert "correction goes to 3 chat" in card["text"]
-    await bot.services.sender.drain()
+    await bot.sender.drain()
     for chat, message_id in originals.items():
         correction = bot.api.sent(chat)[-1]
         assert "Correction" in correction["text"] and "Taliban fighters" in correction["text"]
         assert correction["reply_to_message"]["message_id"] == message_id
     await bot.send(f"/retract {event_id} duplicate", user_id=ADMIN_ID)
-    await bot.services.sender.drain()
+    await bot.sender.drain()
     assert all("retracted" in bot.api.sent(c)[-1]["text"] for c in originals)
     assert all(len(bot.api.sent(c)) == 3 for c in originals)
 

@@ -119,11 +119,11 @@ async def test_tampered_more_is_refused(qbot: Harness, data: str) -> None:
 
 
 async def test_subscribe_button_only_when_subscriptions_are_on(qbot: Harness) -> None:
-    assert qbot.services.extras["subscriptions_enabled"] is True  # the app turns them on
-    qbot.services.extras["subscriptions_enabled"] = False
+    assert qbot.app.bot_data.subscriptions_enabled is True  # the app turns them on
+    qbot.app.bot_data.subscriptions_enabled = False
     [off] = await qbot.send("Spin Boldak")
     assert not any(d.startswith("sub:") for _t, d in _buttons(off))
-    qbot.services.extras["subscriptions_enabled"] = True
+    qbot.app.bot_data.subscriptions_enabled = True
     [on] = await qbot.send("Spin Boldak")
     assert ("Subscribe to Spin Boldak", "sub:spin-boldak") in _buttons(on)
     [unknown] = await qbot.send("news from Zorgabad")

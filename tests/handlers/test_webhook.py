@@ -21,7 +21,14 @@ from bot.telegram.app import build_application
 from bot.telegram.context import SitrepApp
 from bot.telegram.intake.runner import serve_background
 from bot.telegram.intake.webhook import HEALTH_PATH, SECRET_HEADER, WebhookConfig, webhook_running
-from tests.support.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, sqlite_execute, until
+from tests.support.harness import (
+    DEFAULT_NOW,
+    USER_ID,
+    db_path_of,
+    inbox_rows,
+    sqlite_execute,
+    until,
+)
 from tests.support.harness import test_settings as make_settings
 
 SECRET = "s3cret-Token_for-tests"
@@ -65,6 +72,19 @@ def replies_to(api: LocalBotApi, chat_id: int) -> list[dict[str, Any]]:
     return api.sent(chat_id)
 
 
+BARRIER_USER = 4999
+
+
+async def barrier(s: Served, client: httpx.AsyncClient) -> int:
+    """Post a later update from another user and wait until it was answered: updates are handled
+    one at a time in order, so everything posted before it has been handled too. Its update_id."""
+    later = s.factory.message("/start", user_id=BARRIER_USER)
+    response = await client.post(s.hook, json=later, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200
+    await until(lambda: replies_to(s.api, BARRIER_USER))
+    return int(later["update_id"])
+
+
 @pytest.mark.parametrize(
     ("headers", "status", "processed"),
     [
@@ -83,7 +103,7 @@ async def test_secret_token_decides_whether_an_update_is_processed(
         response = await client.post(s.hook, json=update, headers=headers)
         assert response.status_code == status
         # Let the application work through its queue before looking.
-        await asyncio.sleep(0.3)
+        await barrier(s, client)
         sent = replies_to(s.api, USER_ID)
     if processed:
         assert len(sent) == 1 and "Sitrep" in sent[0]["text"]
@@ -150,7 +170,7 @@ async def test_healthz_reports_database_and_outbox(sqlite_db_url: str, queued: i
 async def test_healthz_is_503_when_the_database_is_unreachable(sqlite_db_url: str) -> None:
     async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
         services = s.app.bot_data.services
-        await services.domain.engine.dispose()
+        await services.engine.dispose()
         hidden = s.db_path.parent.with_name(s.db_path.parent.name + "-gone")
         s.db_path.parent.rename(hidden)
         try:
@@ -246,11 +266,13 @@ async def test_an_update_telegram_sends_again_is_processed_once(sqlite_db_url: s
         await until(lambda: inbox_rows(s.db_path).get(update["update_id"], ("", False))[1])
         # Telegram did not see the 200 (a timeout on its side) and sends the update again.
         again = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
-        await asyncio.sleep(0.3)
+        later_id = await barrier(s, client)
         sent = replies_to(s.api, USER_ID)
     assert (first.status_code, again.status_code) == (200, 200)
     assert len(sent) == 1 and "Sitrep" in sent[0]["text"]
-    assert inbox_rows(s.db_path) == {update["update_id"]: (instance_name(), True)}
+    rows = inbox_rows(s.db_path)
+    assert rows.pop(later_id) == (instance_name(), True)
+    assert rows == {update["update_id"]: (instance_name(), True)}
 
 
 async def test_an_update_that_cannot_be_stored_is_not_acknowledged(sqlite_db_url: str) -> None:
@@ -261,7 +283,7 @@ async def test_an_update_that_cannot_be_stored_is_not_acknowledged(sqlite_db_url
             refused = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})
         finally:
             await sqlite_execute(s.db_path, "ALTER TABLE update_inbox_away RENAME TO update_inbox")
-        await asyncio.sleep(0.3)
+        await barrier(s, client)
         assert replies_to(s.api, USER_ID) == []
         # Telegram sends it again, and now it goes through.
         accepted = await client.post(s.hook, json=update, headers={SECRET_HEADER: SECRET})

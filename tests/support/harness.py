@@ -12,7 +12,9 @@ from typing import Any
 
 from telegram import Update
 
+from bot.bootstrap import Services
 from bot.config import Settings
+from bot.delivery.sender import Sender
 from bot.domain.clock import Clock, FixedClock
 from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
 from bot.telegram.app import build_application, lifespan
@@ -34,9 +36,16 @@ class Harness:
         self.clock = clock
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         """The app's open services."""
         return self.app.bot_data.services
+
+    @property
+    def sender(self) -> Sender:
+        """The app's outbox sender (open while the app is)."""
+        sender = self.app.bot_data.sender
+        assert sender is not None, "the sender is made at start-up"
+        return sender
 
     async def process(self, update: dict[str, Any]) -> list[dict[str, Any]]:
         """Process one update dict; return the messages the bot sent or edited meanwhile."""

@@ -25,12 +25,9 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 
 from bot.store.access import (
     PRIVATE_LINE,
-    AccessService,
     ForgetReport,
-    PrivacyService,
     parse_id,
 )
-from bot.store.stats import QuestionLog, StatsService
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_html, reply_template
@@ -48,28 +45,6 @@ FORGET_TTL_SECONDS = 600
 FORGET_RE = re.compile(r"fg:(yes|no)")
 OWNERS_ONLY = "Only owners (ADMIN_IDS) can add or remove admins."
 COMMANDS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-
-# --------------------------------------------------------------------------- services
-
-
-def access_service(context: SitrepContext) -> AccessService:
-    """The allowlist and admin roster."""
-    return context.services.domain.access
-
-
-def privacy_service(context: SitrepContext) -> PrivacyService:
-    """Forgetting users and chats."""
-    return context.services.domain.privacy
-
-
-def question_log(context: SitrepContext) -> QuestionLog:
-    """The question log (the question handler records each question here)."""
-    return context.services.domain.question_log
-
-
-def stats_service(context: SitrepContext) -> StatsService:
-    """The /stats figures."""
-    return context.services.domain.stats
 
 
 def _user_id(update: Update) -> int | None:
@@ -113,7 +88,7 @@ async def access_gate(update: Update, context: SitrepContext) -> None:
     chat = update.effective_chat
     if user_id is None and chat is None:
         return  # polls and the like: nobody to store, nobody to refuse
-    if await access_service(context).is_allowed(user_id, chat.id if chat else None):
+    if await context.services.access.is_allowed(user_id, chat.id if chat else None):
         return
     log.info("access gate: update %s from someone not allowed", update.update_id)
     try:
@@ -178,7 +153,7 @@ async def _refresh_commands(context: SitrepContext, user_id: int, *, admin: bool
 async def admins_command(update: Update, context: SitrepContext) -> None:
     """/admins lists owners and admins; owners use /admins add|remove USER_ID."""
     args = context.args or []
-    access = access_service(context)
+    access = context.services.access
     if not args:
         await reply_template(
             update, context, "admins.html", admins=await access.admins(), allowed=None, access=""
@@ -225,7 +200,7 @@ async def admins_command(update: Update, context: SitrepContext) -> None:
 @admin_only
 async def stats_command(update: Update, context: SitrepContext) -> None:
     """/stats: subscribers, deliveries, queue and questions (aggregates only)."""
-    stats = await stats_service(context).collect(context.services.clock.now())
+    stats = await context.services.stats.collect(context.services.clock.now())
     await reply_template(update, context, "stats.html", s=stats, max_places=STATS_MAX_PLACES)
 
 
@@ -247,7 +222,7 @@ async def allow_command(update: Update, context: SitrepContext) -> None:
         )
         return
     note = parts[2] if len(parts) > 2 else ""
-    new = await access_service(context).allow(ident, note, by=_user_id(update))
+    new = await context.services.access.allow(ident, note, by=_user_id(update))
     kind = "chat" if ident < 0 else "user"
     line = (
         f"Allowed {kind} {ident}." if new else f"{kind.capitalize()} {ident} was allowed already."
@@ -265,7 +240,7 @@ async def deny_command(update: Update, context: SitrepContext) -> None:
     if ident is None:
         await reply_html(update, context, "Use: /deny ID, e.g. /deny 123456789")
         return
-    access = access_service(context)
+    access = context.services.access
     if not await access.deny(ident):
         await reply_html(update, context, f"{ident} is not on the allowlist; nothing was changed.")
         return
@@ -283,7 +258,7 @@ async def allowed_command(update: Update, context: SitrepContext) -> None:
         context,
         "admins.html",
         admins=None,
-        allowed=await access_service(context).allowed(),
+        allowed=await context.services.access.allowed(),
         access=context.services.settings.access,
     )
 
@@ -425,7 +400,7 @@ async def forget_button(update: Update, context: SitrepContext) -> None:
         return
     private = chat.type == ChatType.PRIVATE
     user_id = chat.id if private else None
-    report = await privacy_service(context).forget(chat.id, user_id)
+    report = await context.services.privacy.forget(chat.id, user_id)
     states = await store.forget(chat.id, user_id)
     context.application.drop_chat_data(chat.id)
     if user_id is not None:

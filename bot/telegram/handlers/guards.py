@@ -22,7 +22,7 @@ HandlerFn = TypeVar("HandlerFn", bound=Callable[[Update, SitrepContext], Awaitab
 
 def audit_log(context: SitrepContext) -> AuditLog:
     """The audit log."""
-    return context.services.domain.audit
+    return context.services.audit
 
 
 def _what(update: Update) -> str:

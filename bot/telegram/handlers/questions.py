@@ -31,7 +31,7 @@ LAST_QUERY_TTL = timedelta(days=1)
 
 
 def _limiter(context: SitrepContext, user_id: int) -> AsyncLimiter:
-    limiters: dict[int, AsyncLimiter] = context.services.extras.setdefault("ask_limiters", {})
+    limiters = context.bot_data.ask_limiters
     if user_id not in limiters:
         limiters[user_id] = AsyncLimiter(QUESTIONS_PER_MINUTE, 60)
     return limiters[user_id]
@@ -53,9 +53,6 @@ async def _allowed(update: Update, context: SitrepContext) -> bool:
         "Please wait a little and ask again.",
     )
     return False
-
-
-SUBSCRIPTIONS_FLAG = "subscriptions_enabled"
 
 
 def _keyboard(answer: Answer, token: str | None, subscribe: bool) -> InlineKeyboardMarkup | None:
@@ -118,7 +115,7 @@ async def _keep_query(update: Update, context: SitrepContext, query: Query) -> N
 async def send_answer(update: Update, context: SitrepContext, answer: Answer) -> None:
     """Render an answer and send it with its buttons."""
     token = await _remember(update, context, answer)
-    subscribe = bool(context.services.extras.get(SUBSCRIPTIONS_FLAG))
+    subscribe = context.bot_data.subscriptions_enabled
     await reply_template(
         update, context, "answer.html", a=answer, reply_markup=_keyboard(answer, token, subscribe)
     )
@@ -145,7 +142,7 @@ async def answer_text(update: Update, context: SitrepContext, text: str) -> None
     if context.services.settings.question_log_days > 0:
         # Aggregates for /stats: who asked (for /forget), which places, how many found — never
         # the question text.
-        await context.services.domain.question_log.record(
+        await context.services.question_log.record(
             update.effective_user.id if update.effective_user else None,
             update.effective_chat.id if update.effective_chat else None,
             [p.key for p in answer.places],

@@ -66,7 +66,7 @@ def _queue_of(app: SitrepApp) -> InboxQueue:
 async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
     """Queue the inbox's unfinished updates of stopped instances (with `mine`, also those of an
     earlier process of this instance's name); how many."""
-    inbox = app.bot_data.services.domain.inbox
+    inbox = app.bot_data.services.inbox
     queue = _queue_of(app)
     queued = 0
     for item in await inbox.reclaim(mine=mine):
@@ -85,7 +85,7 @@ async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
 
 async def _sweep(app: SitrepApp) -> None:
     """Every SWEEP_SECONDS: take over updates a dead instance left; purge old done ones."""
-    inbox = app.bot_data.services.domain.inbox
+    inbox = app.bot_data.services.inbox
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
         try:
@@ -98,7 +98,7 @@ async def _sweep(app: SitrepApp) -> None:
 async def start_inbox(app: SitrepApp) -> None:
     """Route updates through the inbox, queue this name's unfinished ones, start the sweep."""
     data = app.bot_data
-    _queue_of(app).inbox = data.services.domain.inbox
+    _queue_of(app).inbox = data.services.inbox
     await requeue_unfinished(app, mine=True)
     data.inbox_sweep = asyncio.create_task(_sweep(app), name="update-inbox-sweep")
 

@@ -87,7 +87,7 @@ async def database_health(app: SitrepApp) -> dict[str, Any]:
         pending = await session.scalar(
             select(func.count(OutboxRow.id)).where(OutboxRow.state.in_(PENDING_STATES))
         )
-    inbox = await app.bot_data.services.domain.inbox.pending()
+    inbox = await app.bot_data.services.inbox.pending()
     return {"db": "ok", "outbox_pending": int(pending or 0), "inbox_pending": inbox}
 
 
