@@ -13,28 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.sim.api.htmltags import (
+    SPACES,
+    HtmlParseError,
+    OpenTag,
+    byte_offset,
+    decode_entity,
+    parse_start_tag,
+)
+
 __all__ = ["HtmlParseError", "parse_html", "utf16_len", "utf16_to_index"]
 
-_SUPPORTED_TAGS = frozenset(
-    {
-        "a",
-        "b",
-        "strong",
-        "i",
-        "em",
-        "s",
-        "strike",
-        "del",
-        "u",
-        "ins",
-        "tg-spoiler",
-        "tg-emoji",
-        "span",
-        "pre",
-        "code",
-        "blockquote",
-    }
-)
 _TAG_TO_TYPE = {
     "a": "text_link",
     "b": "bold",
@@ -53,12 +42,6 @@ _TAG_TO_TYPE = {
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_SPACES = " \t\r\n\f\v"
-
-
-class HtmlParseError(ValueError):
-    """Raised for text Telegram rejects with "Bad Request: can't parse entities: <message>"."""
 
 
 def utf16_len(text: str) -> int:
@@ -76,43 +59,8 @@ def utf16_to_index(text: str, offset: int) -> int:
     return len(text)
 
 
-def _byte_offset(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-8"))
-
-
-def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
-    """Decode an HTML entity starting at ``text[pos] == '&'``; return (char, next_pos)."""
-    end = pos + 1
-    n = len(text)
-    if end < n and text[end] == "#":
-        end += 1
-        value = 0
-        if end < n and text[end] == "x":
-            end += 1
-            while end < n and text[end] in "0123456789abcdefABCDEF" and value < 0x110000:
-                value = value * 16 + int(text[end], 16)
-                end += 1
-        else:
-            while end < n and text[end].isdigit() and text[end].isascii() and value < 0x110000:
-                value = value * 10 + int(text[end])
-                end += 1
-        if value == 0 or value >= 0x10FFFF or end - pos >= 10:
-            return None
-        char = chr(value)
-    else:
-        while end < n and text[end].isascii() and text[end].isalpha():
-            end += 1
-        name = text[pos + 1 : end]
-        if name not in _NAMED_ENTITIES:
-            return None
-        char = _NAMED_ENTITIES[name]
-    if end < n and text[end] == ";":
-        end += 1
-    return char, end
-
-
 def _valid_url(url: str) -> bool:
-    if not url or any(ch in url for ch in _SPACES):
+    if not url or any(ch in url for ch in SPACES):
         return False
     lowered = url.lower()
     if lowered.startswith(("http://", "https://", "tg://", "ton://", "ftp://")):
@@ -120,110 +68,7 @@ def _valid_url(url: str) -> bool:
     return "." in url and "://" not in url
 
 
-class _Open:
-    __slots__ = ("argument", "expandable", "start", "tag")
-
-    def __init__(self, tag: str, argument: str, start: int, expandable: bool) -> None:
-        self.tag = tag
-        self.argument = argument
-        self.start = start
-        self.expandable = expandable
-
-
-def _parse_start_tag(text: str, begin: int) -> tuple[_Open, int]:
-    """Parse ``<tag attr="v">`` at ``begin``; return the open tag (start unset) and next index."""
-    n = len(text)
-    i = begin + 1
-    while i < n and text[i] not in _SPACES and text[i] != ">":
-        i += 1
-    if i >= n:
-        raise HtmlParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
-    tag = text[begin + 1 : i].lower()
-    if tag not in _SUPPORTED_TAGS:
-        raise HtmlParseError(
-            f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, begin)}'
-        )
-    argument = ""
-    expandable = False
-    while i < n and text[i] != ">":
-        while i < n and text[i] in _SPACES:
-            i += 1
-        if i >= n:
-            break
-        if text[i] == ">":
-            break
-        attr_begin = i
-        while i < n and text[i] not in _SPACES and text[i] not in "=>":
-            i += 1
-        attr = text[attr_begin:i]
-        if not attr:
-            raise HtmlParseError(
-                f'Empty attribute name in the tag "{tag}" at byte offset '
-                f"{_byte_offset(text, begin)}"
-            )
-        while i < n and text[i] in _SPACES:
-            i += 1
-        if i >= n or text[i] != "=":
-            if tag == "blockquote" and attr == "expandable":
-                expandable = True
-                continue
-            raise HtmlParseError(
-                "Expected equal sign in declaration of an attribute of the tag "
-                f'"{tag}" at byte offset {_byte_offset(text, begin)}'
-            )
-        i += 1
-        while i < n and text[i] in _SPACES:
-            i += 1
-        if i >= n:
-            raise HtmlParseError(
-                f'Unclosed start tag "{tag}" at byte offset {_byte_offset(text, begin)}'
-            )
-        value_chars: list[str] = []
-        if text[i] not in "'\"":
-            token_begin = i
-            while i < n and ((text[i].isascii() and text[i].isalnum()) or text[i] in ".-"):
-                i += 1
-            value_chars.append(text[token_begin:i].lower())
-            if i >= n or (text[i] not in _SPACES and text[i] != ">"):
-                raise HtmlParseError(
-                    f"Unexpected end of name token at byte offset {_byte_offset(text, token_begin)}"
-                )
-        else:
-            quote = text[i]
-            i += 1
-            while i < n and text[i] != quote:
-                if text[i] == "&":
-                    decoded = _decode_entity(text, i)
-                    if decoded is not None:
-                        value_chars.append(decoded[0])
-                        i = decoded[1]
-                        continue
-                value_chars.append(text[i])
-                i += 1
-            if i < n:
-                i += 1
-        if i >= n:
-            raise HtmlParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
-        value = "".join(value_chars)
-        if (
-            (tag == "a" and attr == "href")
-            or (tag == "tg-emoji" and attr == "emoji-id")
-            or (tag == "code" and attr == "class" and value.startswith("language-"))
-            or (tag == "span" and attr == "class" and value.startswith("tg-"))
-        ):
-            argument = value
-        elif tag == "blockquote" and attr == "expandable":
-            expandable = True
-    if tag == "code":
-        argument = argument.removeprefix("language-")
-    if tag == "span" and argument != "tg-spoiler":
-        raise HtmlParseError(
-            f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, begin)}'
-        )
-    return _Open(tag, argument, 0, expandable), i + 1
-
-
-def _entity(open_tag: _Open, offset: int, length: int, inner: str) -> dict[str, Any] | None:
+def _entity(open_tag: OpenTag, offset: int, length: int, inner: str) -> dict[str, Any] | None:
     """Build the entity dict for a closed tag, or None when Telegram would drop it."""
     tag = open_tag.tag
     entity: dict[str, Any] = {"type": _TAG_TO_TYPE[tag], "offset": offset, "length": length}
@@ -251,77 +96,113 @@ def _entity(open_tag: _Open, offset: int, length: int, inner: str) -> dict[str, 
     return entity
 
 
+def _bare_ampersand(text: str, i: int) -> HtmlParseError:
+    """The strict-mode error for an ``&`` at ``i`` that starts no known entity."""
+    n = len(text)
+    end = i + 1
+    while end < n and end - i < 12 and text[end] not in SPACES + "&<;":
+        end += 1
+    shown = text[i : end + 1] if end < n and text[end] == ";" else text[i:end]
+    return HtmlParseError(
+        f'Unsupported HTML entity "{shown}" at byte offset {byte_offset(text, i)}; '
+        'escape "&" as &amp;'
+    )
+
+
+class _HtmlParser:
+    """One pass over Telegram HTML: the plain text so far, the open tags and the entities."""
+
+    def __init__(self, text: str, strict: bool) -> None:
+        self.text = text
+        self.n = len(text)
+        self.strict = strict
+        self.out: list[str] = []
+        self.out_len = 0  # UTF-16 length of "".join(out)
+        self.stack: list[OpenTag] = []
+        self.entities: list[dict[str, Any]] = []
+
+    def run(self) -> tuple[str, list[dict[str, Any]]]:
+        """Parse the whole text; return (plain text, entities sorted by position)."""
+        text, out = self.text, self.out
+        i = 0
+        while i < self.n:
+            ch = text[i]
+            if ch == "<":
+                i = self.tag(i)
+            elif ch == "&" and (decoded := self.ampersand(i)) is not None:
+                i = decoded
+            else:
+                out.append(ch)
+                self.out_len += 2 if ord(ch) > 0xFFFF else 1
+                i += 1
+        if self.stack:
+            raise HtmlParseError(
+                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"'
+            )
+        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
+        return "".join(out), self.entities
+
+    def ampersand(self, i: int) -> int | None:
+        """Decode an entity at ``i`` into the output and return the next index; None when the
+        ``&`` is literal (only without ``strict``)."""
+        decoded = decode_entity(self.text, i)
+        if decoded is not None:
+            self.out.append(decoded[0])
+            self.out_len += utf16_len(decoded[0])
+            return decoded[1]
+        if self.strict:
+            raise _bare_ampersand(self.text, i)
+        return None
+
+    def tag(self, begin: int) -> int:
+        """Handle the start or end tag at ``begin``; return the index after it."""
+        if begin + 1 < self.n and self.text[begin + 1] == "/":
+            return self.end_tag(begin)
+        open_tag, i = parse_start_tag(self.text, begin)
+        open_tag.start = self.out_len
+        self.stack.append(open_tag)
+        return i
+
+    def end_tag(self, begin: int) -> int:
+        """Close the innermost open tag with ``</tag>`` at ``begin``; return the next index."""
+        text, n = self.text, self.n
+        if not self.stack:
+            raise HtmlParseError(f"Unexpected end tag at byte offset {byte_offset(text, begin)}")
+        i = begin + 2
+        while i < n and text[i] not in SPACES and text[i] != ">":
+            i += 1
+        end_name = text[begin + 2 : i].lower()
+        while i < n and text[i] in SPACES:
+            i += 1
+        if i >= n or text[i] != ">":
+            raise HtmlParseError(f"Unclosed end tag at byte offset {byte_offset(text, begin)}")
+        open_tag = self.stack.pop()
+        if end_name and end_name != open_tag.tag:
+            raise HtmlParseError(
+                f"Unmatched end tag at byte offset {byte_offset(text, begin)}, "
+                f'expected "</{open_tag.tag}>", found "</{end_name}>"'
+            )
+        self.close(open_tag)
+        return i + 1
+
+    def close(self, open_tag: OpenTag) -> None:
+        """Record the entity of a closed tag, unless it is empty or Telegram drops it."""
+        length = self.out_len - open_tag.start
+        if length > 0:
+            inner = "".join(self.out)
+            inner = inner[utf16_to_index(inner, open_tag.start) :]
+            entity = _entity(open_tag, open_tag.start, length, inner)
+            if entity is not None:
+                _merge_pre_code(self.entities, entity)
+
+
 def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """Validate Telegram HTML and return (plain text, entity dicts) like the Bot API does.
 
     Raises HtmlParseError with Telegram's wording for anything Telegram rejects; with ``strict``
     also for a bare ``&`` that is not an entity (see the module docstring).
     """
-    out: list[str] = []
-    out_len = 0  # UTF-16 length of "".join(out)
-    stack: list[_Open] = []
-    entities: list[dict[str, Any]] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch == "&":
-            decoded = _decode_entity(text, i)
-            if decoded is not None:
-                out.append(decoded[0])
-                out_len += utf16_len(decoded[0])
-                i = decoded[1]
-                continue
-            if strict:
-                end = i + 1
-                while end < n and end - i < 12 and text[end] not in _SPACES + "&<;":
-                    end += 1
-                shown = text[i : end + 1] if end < n and text[end] == ";" else text[i:end]
-                raise HtmlParseError(
-                    f'Unsupported HTML entity "{shown}" at byte offset {_byte_offset(text, i)}; '
-                    'escape "&" as &amp;'
-                )
-        if ch != "<":
-            out.append(ch)
-            out_len += 2 if ord(ch) > 0xFFFF else 1
-            i += 1
-            continue
-        begin = i
-        if i + 1 < n and text[i + 1] == "/":
-            if not stack:
-                raise HtmlParseError(
-                    f"Unexpected end tag at byte offset {_byte_offset(text, begin)}"
-                )
-            i += 2
-            while i < n and text[i] not in _SPACES and text[i] != ">":
-                i += 1
-            end_name = text[begin + 2 : i].lower()
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n or text[i] != ">":
-                raise HtmlParseError(f"Unclosed end tag at byte offset {_byte_offset(text, begin)}")
-            i += 1
-            open_tag = stack.pop()
-            if end_name and end_name != open_tag.tag:
-                raise HtmlParseError(
-                    f"Unmatched end tag at byte offset {_byte_offset(text, begin)}, "
-                    f'expected "</{open_tag.tag}>", found "</{end_name}>"'
-                )
-            length = out_len - open_tag.start
-            if length > 0:
-                inner = "".join(out)
-                inner = inner[utf16_to_index(inner, open_tag.start) :]
-                entity = _entity(open_tag, open_tag.start, length, inner)
-                if entity is not None:
-                    _merge_pre_code(entities, entity)
-            continue
-        open_tag, i = _parse_start_tag(text, begin)
-        open_tag.start = out_len
-        stack.append(open_tag)
-    if stack:
-        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
+    return _HtmlParser(text, strict).run()
 
 
 def _merge_pre_code(entities: list[dict[str, Any]], entity: dict[str, Any]) -> None:
