@@ -55,3 +55,11 @@ class Renderer:
     def render(self, name: str, /, **data: Any) -> str:
         """Render `briefings/<name>` and strip surrounding blank space."""
         return self.env.get_template(name).render(**data).strip()
+
+    def render_macro(self, name: str, macro: str, /, **data: Any) -> str:
+        """Render one macro of `briefings/<name>` (a file of short messages, one macro each)."""
+        module = self.env.get_template(name).make_module()
+        render = getattr(module, macro, None)
+        if render is None:
+            raise KeyError(f"briefings/{name} has no macro {macro!r}")
+        return str(render(**data)).strip()
