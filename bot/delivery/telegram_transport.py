@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from telegram import Bot, ReplyParameters
@@ -12,6 +13,18 @@ from bot.delivery.outbox import Outgoing
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient
 
 GONE_MARKERS = ("chat not found", "bot was kicked", "user is deactivated", "have no rights")
+
+# PTB 22 builds every RetryAfter through its deprecated int-valued `retry_after` (a deprecation
+# warning on each 429) unless time periods are opted in to timedelta; nothing here reads them as
+# ints. An explicit PTB_TIMEDELTA in the environment wins.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+def _flood_reason(seconds: float) -> str:
+    """RetryAfter's message as PTB words it for int periods (kept as the row's retry reason)."""
+    if seconds.is_integer():
+        return f"Flood control exceeded. Retry in {int(seconds)} seconds"
+    return f"Flood control exceeded. Retry in {seconds}"
 
 
 class TelegramTransport:
@@ -37,9 +50,9 @@ class TelegramTransport:
                 disable_web_page_preview=True,
             )
         except RetryAfter as exc:
-            wait = exc._retry_after  # the public property warns in PTB 22
+            wait = exc._retry_after  # a timedelta whatever PTB_TIMEDELTA says
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(str(exc), seconds) from exc
+            raise RetryLater(_flood_reason(seconds), seconds) from exc
         except Forbidden as exc:
             raise ChatGone(exc.message) from exc
         except BadRequest as exc:

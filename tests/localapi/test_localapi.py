@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -42,8 +43,6 @@ from bot.sim.api import (
     render_message,
     utf16_len,
 )
-
-pytestmark = pytest.mark.filterwarnings("ignore:.*attribute `retry_after`:DeprecationWarning")
 
 CHAT = 1001
 GROUP = -1001234567890
@@ -365,7 +364,7 @@ async def test_per_chat_limit_is_one_message_per_second(bot: Bot, clock: FakeClo
     clock.advance(0.4)
     with pytest.raises(RetryAfter) as info:
         await bot.send_message(CHAT, "two")
-    assert info.value.retry_after == 1
+    assert info.value.retry_after == timedelta(seconds=1)
     await bot.send_message(CHAT + 1, "other chats are fine")
     edited = await bot.edit_message_text("edits are not limited", CHAT, 1)
     assert not isinstance(edited, bool) and edited.text == "edits are not limited"
@@ -382,7 +381,7 @@ async def test_group_limit_is_twenty_per_minute(
     # 30 s after the first of the last 20 messages: 30 s to wait.
     with pytest.raises(RetryAfter) as info:
         await bot.send_message(GROUP, "one too many")
-    assert info.value.retry_after == 30
+    assert info.value.retry_after == timedelta(seconds=30)
     assert api.calls[-1].response["parameters"] == {"retry_after": 30}
     assert api.calls[-1].description == "Too Many Requests: retry after 30"
     clock.advance(30)
@@ -394,7 +393,7 @@ async def test_global_limit_is_thirty_per_second(bot: Bot, clock: FakeClock) -> 
         await bot.send_message(5000 + user, "broadcast")
     with pytest.raises(RetryAfter) as info:
         await bot.send_message(6000, "broadcast")
-    assert info.value.retry_after == 1
+    assert info.value.retry_after == timedelta(seconds=1)
     clock.advance(1.0)
     await bot.send_message(6000, "broadcast")
 

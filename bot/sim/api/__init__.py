@@ -1,5 +1,11 @@
 """In-process fake Telegram Bot API used by `sitrep chat` and the handler tests."""
 
+import os
+
+# The fake answers 429s, so PTB builds RetryAfters: opt in to PTB 22's timedelta time periods (as
+# bot.delivery.telegram_transport does), else each one raises a deprecation warning.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from bot.sim.api.html import HtmlParseError, parse_html, utf16_len
 from bot.sim.api.request import LocalRequest
 from bot.sim.api.server import ApiCall, ApiError, LocalBotApi, UploadedFile
