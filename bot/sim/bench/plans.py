@@ -1,0 +1,69 @@
+"""What `sitrep bench` runs: plan sizes, goals, and the fixed moments and names of its data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+KABUL = ZoneInfo("Asia/Kabul")
+DUE = datetime(2021, 8, 20, 7, 0, tzinfo=KABUL)  # every bench subscriber's next edition
+TODAY = DUE.date()
+LATENCY = 0.1  # simulated Bot API round trip (seconds)
+CHUNK = 5_000
+ACLED_TYPES: tuple[tuple[str, str], ...] = (
+    ("Battles", "Armed clash"),
+    ("Battles", "Non-state actor overtakes territory"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("Explosions/Remote violence", "Air/drone strike"),
+    ("Violence against civilians", "Attack"),
+    ("Protests", "Peaceful protest"),
+    ("Riots", "Violent demonstration"),
+    ("Strategic developments", "Headquarters or base established"),
+)
+ACTORS = (
+    "Taliban",
+    "Military Forces of Afghanistan (2004-2021)",
+    "Police Forces of Afghanistan (2004-2021)",
+    "Islamic State (Afghanistan)",
+    "Civilians (Afghanistan)",
+    "Unidentified Armed Group (Afghanistan)",
+)
+OUTLETS = ("Pajhwok Afghan News", "Tolo News", "Reuters", "AP", "Khaama Press")
+SEVERITIES = ("routine", "routine", "routine", "notable", "notable", "flash")
+
+GOALS: dict[str, tuple[str, float, str]] = {
+    # key: (comparison, bound, label)
+    "ask_vs_fts_p95_ratio": ("<=", 2.0, "ask p95 ≤ 2× raw FTS5 p95"),
+    "compose_s_100k": ("<=", 10.0, "100k editions enqueued ≤ 10 s"),
+    "broadcast_ratio_30": (">=", 0.97, "broadcast ≥ 0.97 of a 30 msg/s cap"),
+    "broadcast_ratio_1000": (">=", 0.97, "broadcast ≥ 0.97 of a 1,000 msg/s cap"),
+    "import_rows_per_s": (">=", 20_000.0, "ACLED import ≥ 20k rows/s"),
+    "peak_rss_mb": ("<=", 200.0, "peak memory ≤ 200 MB (1M events, 100k subscribers)"),
+}
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    """Sizes of one bench run."""
+
+    name: str
+    ask_sizes: tuple[int, ...]
+    ask_repeats: int
+    subscribers: int
+    filter_sets: int
+    edition_events: int
+    broadcasts: tuple[tuple[int, int], ...]  # (cap msg/s, messages)
+    import_rows: int
+
+
+PLANS: dict[str, BenchPlan] = {
+    "full": BenchPlan("full", (100_000, 1_000_000), 5, 100_000, 50, 30_000,
+                      ((30, 300), (1000, 5000)), 100_000),
+    "quick": BenchPlan("quick", (100_000,), 3, 10_000, 50, 10_000,
+                       ((30, 150), (1000, 2000)), 20_000),
+    "tiny": BenchPlan("tiny", (1_000,), 1, 200, 10, 500, ((30, 15), (1000, 100)), 300),
+}  # fmt: skip
+
+Progress = Callable[[str], None]

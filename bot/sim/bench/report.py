@@ -1,0 +1,68 @@
+"""The bench result as text, and each headline number checked against its goal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.sim.bench.plans import GOALS
+
+
+def goal_checks(result: dict[str, Any]) -> list[tuple[str, Any, bool | None]]:
+    """(goal label, measured value, met?) — None when the run was too small to judge it."""
+    full = result["events"] >= 1_000_000 and result["subscribers"] >= 100_000
+    compose = result["compose_s"]
+    if compose is not None and result["subscribers"] < 100_000:
+        compose = None  # the goal is stated for 100k subscribers
+    values = {
+        "ask_vs_fts_p95_ratio": result["ask_vs_fts_p95_ratio"],
+        "compose_s_100k": compose,
+        "broadcast_ratio_30": result["broadcast_ratio_30"],
+        "broadcast_ratio_1000": result["broadcast_ratio_1000"],
+        "import_rows_per_s": result["import_rows_per_s"],
+        "peak_rss_mb": result["peak_rss_mb"] if full else None,
+    }
+    checks: list[tuple[str, Any, bool | None]] = []
+    for key, (op, bound, label) in GOALS.items():
+        value = values[key]
+        met = None if value is None else (value <= bound if op == "<=" else value >= bound)
+        checks.append((label, value, met))
+    return checks
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """The numbers as text, each next to its goal."""
+    m = result["machine"]
+    lines = [
+        f"Sitrep bench ({result['plan']['name']}) {result['measured_at']} on "
+        f"{m.get('cpus')} CPUs, {m.get('memory_gb', '?')} GB, Python {m['python']}, "
+        f"SQLite {m['sqlite']}",
+        "",
+    ]
+    for size, a in result["ask"].items():
+        lines.append(
+            f"ask @ {int(size):>9,} events: p50 {a['ask_p50_ms']:.2f} ms, p95 "
+            f"{a['ask_p95_ms']:.2f} ms | raw FTS5 p50 {a['fts_p50_ms']:.2f} ms, p95 "
+            f"{a['fts_p95_ms']:.2f} ms | ratio {a['ask_vs_fts_p95_ratio']}"
+        )
+    c = result["compose"]
+    lines.append(
+        f"compose: {c['subscribers']:,} subscribers, {c['filter_sets']} filter sets -> "
+        f"{c['audiences']} editions, {c['enqueued']:,} outbox rows in {c['compose_s']} s"
+    )
+    for cap, b in result["broadcast"].items():
+        lines.append(
+            f"broadcast @ {int(cap):,}/s cap: {b['achieved_per_s']}/s = {b['ratio']:.3f} of cap "
+            f"({b['sent']}/{b['messages']} sent, {b['concurrency']} in flight, "
+            f"{b['latency_ms']} ms round trip, {b['throttled_429']} × 429)"
+        )
+    i = result["import"]
+    lines.append(
+        f"import: {i['rows']:,} ACLED rows in {i['import_s']} s = {i['import_rows_per_s']:,} rows/s"
+    )
+    lines.append(f"peak memory: {result['peak_rss_mb']} MB (ru_maxrss)")
+    lines += ["", "Goals:"]
+    for label, value, met in goal_checks(result):
+        mark = {True: "met", False: "NOT met", None: "n/a at this size"}[met]
+        lines.append(f"  {label}: {value} — {mark}")
+    lines.append(f"(total {result['total_s']} s)")
+    return "\n".join(lines)

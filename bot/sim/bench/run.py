@@ -1,0 +1,60 @@
+"""The whole `sitrep bench` run: every part in scratch stores, gathered into one result."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.sim.bench.ask import bench_ask
+from bot.sim.bench.broadcast import bench_broadcast
+from bot.sim.bench.compose import bench_compose
+from bot.sim.bench.importing import bench_import
+from bot.sim.bench.plans import BenchPlan, Progress
+from bot.sim.bench.scratch import ScratchStores, machine_info
+
+
+def run_bench(
+    plan: BenchPlan,
+    *,
+    measured_at: datetime,
+    progress: Progress = lambda _: None,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
+    """Run every part in scratch stores (a temporary directory) and return the numbers."""
+    with tempfile.TemporaryDirectory(prefix="sitrep-bench-", dir=workdir) as tmp:
+        stores = ScratchStores(Path(tmp))
+        t0 = time.perf_counter()
+        ask = bench_ask(plan.ask_sizes, plan.ask_repeats, progress)
+        compose = bench_compose(plan, stores, progress)
+        broadcast = bench_broadcast(plan, stores, progress)
+        imported = bench_import(plan, stores, progress)
+        total_s = time.perf_counter() - t0
+    parts = [*ask.values(), compose, *broadcast.values(), imported]
+    largest = ask[str(max(plan.ask_sizes))]
+    by_cap = {int(k): v for k, v in broadcast.items()}
+    return {
+        "plan": asdict(plan),
+        "measured_at": measured_at.isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "events": max(plan.ask_sizes),
+        "subscribers": plan.subscribers,
+        "ask_p50_ms": largest.get("ask_p50_ms"),
+        "ask_p95_ms": largest.get("ask_p95_ms"),
+        "fts_p50_ms": largest.get("fts_p50_ms"),
+        "fts_p95_ms": largest.get("fts_p95_ms"),
+        "ask_vs_fts_p95_ratio": largest.get("ask_vs_fts_p95_ratio"),
+        "compose_s": compose["compose_s"],
+        "broadcast_ratio_30": by_cap.get(30, {}).get("ratio"),
+        "broadcast_ratio_1000": by_cap.get(1000, {}).get("ratio"),
+        "import_rows_per_s": imported["import_rows_per_s"],
+        "peak_rss_mb": max(part["rss_after_mb"] for part in parts),
+        "total_s": round(total_s, 1),
+        "ask": ask,
+        "compose": compose,
+        "broadcast": broadcast,
+        "import": imported,
+    }
