@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 from weakref import WeakKeyDictionary
 
@@ -22,6 +21,7 @@ from sqlalchemy import Column, Table, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.events.records import EventRecord, SourceRecord
 from bot.store.models.events import EventRow, SourceRow
 from bot.store.search import (
     Coverage,
@@ -35,49 +35,17 @@ from bot.store.search import (
 )
 from bot.store.session import sqlite_engine
 
+__all__ = [
+    "EventReads",
+    "EventRecord",
+    "SessionReads",
+    "SourceRecord",
+    "SqliteReads",
+    "open_reads",
+]
+
 EVENTS = cast(Table, EventRow.__table__)
 SOURCES = cast(Table, SourceRow.__table__)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    """One source of an event, as stored."""
-
-    outlet: str
-    url: str
-    title: str
-    published_at: datetime | None
-    published_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    """The columns of one event that readers see, with its sources (oldest first)."""
-
-    id: int
-    summary: str
-    date_start: date
-    date_end: date | None
-    date_precision: str
-    place_key: str | None
-    place_text: str
-    location_precision: str
-    actors_text: str
-    event_type: str
-    sub_event_type: str
-    severity: str
-    claim_status: str
-    claim_note: str
-    fatalities: int | None
-    status: str
-    retract_reason: str | None
-    origin: str
-    reviewed: bool
-    external_key: str | None
-    reported_at: datetime
-    created_at: datetime
-    updated_at: datetime
-    sources: tuple[SourceRecord, ...] = field(default=(), kw_only=True)
 
 
 _EVENT_NAMES = tuple(f for f in EventRecord.__dataclass_fields__ if f != "sources")

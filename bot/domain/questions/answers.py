@@ -8,17 +8,15 @@ from datetime import datetime
 from itertools import groupby
 from typing import Literal
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
+from bot.domain.events.filters import Coverage, EventFilter
 from bot.domain.events.model import (
     SEVERITY_RANK,
     EventView,
 )
+from bot.domain.events.records import EventRecord, event_view
 from bot.domain.places.gazetteer import Gazetteer, Place
+from bot.domain.questions.ports import EventReader
 from bot.domain.questions.understand import Query, Understander
-from bot.store.eventreads import EventRecord, open_reads
-from bot.store.events import EventStore, event_view
-from bot.store.search import Coverage, EventFilter, StatsCache
 
 log = logging.getLogger(__name__)
 
@@ -90,17 +88,10 @@ def filter_for(query: Query) -> EventFilter:
 class AnswerService:
     """Understands questions and answers them from the store."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        events: EventStore,
-        gazetteer: Gazetteer,
-    ) -> None:
-        self._sessions = sessions
-        self._events = events
+    def __init__(self, reader: EventReader, gazetteer: Gazetteer) -> None:
+        self._reader = reader
         self.gazetteer = gazetteer
         self.understander = Understander(gazetteer)
-        self.stats_cache = StatsCache()  # planner counts: speed only, never what is found
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question relative to the reader's local `now`."""
@@ -145,20 +136,16 @@ class AnswerService:
         base = self._frame(query, order=order, title=title)
         flt = filter_for(query)
         groups = flt.term_groups
-        async with open_reads(self._sessions) as reads:
+        async with self._reader.reads() as reads:
             use_loose = bool(loose)
             ids: list[int] = []
             if not use_loose:
-                ids = await reads.search(
-                    flt, limit=page + 1, offset=offset, order=order, stats_cache=self.stats_cache
-                )
+                ids = await reads.search(flt, limit=page + 1, offset=offset, order=order)
             if loose is None and not ids and len(groups) > 1 and offset == 0:
                 use_loose = True
             if use_loose:
                 flt = replace(flt, match_all=False)
-                ids = await reads.search(
-                    flt, limit=page + 1, offset=offset, order=order, stats_cache=self.stats_cache
-                )
+                ids = await reads.search(flt, limit=page + 1, offset=offset, order=order)
             cover = None
             if not ids and with_coverage:
                 cover = await reads.coverage(query.place_keys)

@@ -1,0 +1,36 @@
+"""What answering questions needs from storage: reads of events on one connection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from bot.domain.events.filters import Coverage, EventFilter, Order
+from bot.domain.events.records import EventRecord
+
+
+class EventReads(Protocol):
+    """Read-only event queries on one connection (see EventReader.reads)."""
+
+    async def search(
+        self, flt: EventFilter, *, limit: int, offset: int = 0, order: Order = "newest"
+    ) -> list[int]:
+        """Ids of matching events, one page (`limit` from `offset`) in the order asked."""
+        ...
+
+    async def coverage(self, place_keys: frozenset[str] | None) -> Coverage:
+        """Count and date range of published events within places (all places when None)."""
+        ...
+
+    async def load(self, ids: Sequence[int]) -> list[EventRecord]:
+        """Events by id with their sources, in the order given (missing ids skipped)."""
+        ...
+
+
+class EventReader(Protocol):
+    """Opens reads of events for one answer."""
+
+    def reads(self) -> AbstractAsyncContextManager[EventReads]:
+        """Reads on one connection, released when the block ends."""
+        ...
