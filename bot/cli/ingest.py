@@ -75,11 +75,10 @@ async def _ingest_all(
 ) -> None:
     from bot.bootstrap import open_services
     from bot.config import Settings
-    from bot.domain.ingest.service import IngestService
 
     assert isinstance(settings, Settings)
     async with open_services(settings) as domain:
-        service = IngestService(domain.sessions, domain.clock, domain.gazetteer, domain.events)
+        service = domain.ingest
         for path, text in texts:
             report = await service.ingest(text, published=day, outlet=outlet, url=url, draft=draft)
             typer.echo(f"{path}: {report.message}")

@@ -22,17 +22,12 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.domain.clock import Clock
 from bot.domain.events.model import EventStatus, EventView, SourceInfo
 from bot.domain.ingest.extract import Extraction, extract_events
+from bot.domain.ingest.ports import ArticleRepository, IngestEvents
 from bot.domain.ingest.text import Skipped, normalise_text
 from bot.domain.places.gazetteer import Gazetteer
-from bot.store.events import EventStore
-from bot.store.models.events import ArticleRow, SourceRow
 
 log = logging.getLogger(__name__)
 
@@ -124,12 +119,12 @@ class IngestService:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        articles: ArticleRepository,
         clock: Clock,
         gazetteer: Gazetteer,
-        events: EventStore,
+        events: IngestEvents,
     ) -> None:
-        self._sessions = sessions
+        self._articles = articles
         self._clock = clock
         self._gazetteer = gazetteer
         self._events = events
@@ -197,63 +192,22 @@ class IngestService:
         return IngestReport(article_id, created=created, merged=merged, skipped=extraction.skipped)
 
     async def _article_id(self, digest: str) -> int | None:
-        async with self._sessions() as session:
-            return await session.scalar(
-                select(ArticleRow.id).where(ArticleRow.content_hash == digest)
-            )
+        return await self._articles.find(digest)
 
     async def _events_of(self, article_id: int) -> list[EventView]:
-        async with self._sessions() as session:
-            ids = (
-                await session.scalars(
-                    select(SourceRow.event_id)
-                    .where(SourceRow.article_id == article_id)
-                    .order_by(SourceRow.event_id)
-                )
-            ).all()
+        ids = await self._articles.event_ids(article_id)
         return await self._events.get_many(list(dict.fromkeys(ids)))
 
     async def _store_article(
         self, body: str, digest: str, source: SourceInfo, by: int | None
     ) -> int | None:
-        row = ArticleRow(
-            content_hash=digest,
-            text=body,
-            title=source.title,
-            outlet=source.outlet,
-            url=source.url or None,
-            published_on=source.published_on,
-            ingested_at=self._clock.now(),
-            ingested_by=by,
-        )
-        try:
-            async with self._sessions.begin() as session:
-                session.add(row)
-                await session.flush()
-                return row.id
-        except IntegrityError:
-            return None
+        return await self._articles.add(body, digest, source, by, self._clock.now())
 
     async def _forget_article(self, article_id: int) -> None:
-        async with self._sessions.begin() as session:
-            row = await session.get(ArticleRow, article_id)
-            if row is not None:
-                await session.delete(row)
+        await self._articles.forget(article_id)
 
     async def _link_sources(
         self, article_id: int, event_ids: list[int], source: SourceInfo
     ) -> None:
         """Point this article's sources (same outlet and URL) on these events at the article."""
-        if not event_ids:
-            return
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(SourceRow)
-                .where(
-                    SourceRow.event_id.in_(event_ids),
-                    SourceRow.outlet == source.outlet,
-                    SourceRow.url == source.url,
-                    SourceRow.article_id.is_(None),
-                )
-                .values(article_id=article_id)
-            )
+        await self._articles.link_sources(article_id, event_ids, source)
