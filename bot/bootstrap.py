@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.delivery.inserts import EditionQueue
 from bot.delivery.outbox import Outbox
+from bot.delivery.split import split_html
 from bot.domain.clock import Clock
 from bot.domain.editions.compose import BriefingService
 from bot.domain.editions.figures import FigureService
@@ -21,11 +23,14 @@ from bot.instance import instance_name
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessService, PrivacyService
 from bot.store.audit import AuditLog
+from bot.store.briefings import BriefingStore
 from bot.store.chatstate import ChatStateStore
 from bot.store.events import EventStore
+from bot.store.figures import FigureStore
 from bot.store.inbox import UpdateInbox
 from bot.store.people import PeopleService
 from bot.store.places import PlaceService
+from bot.store.pushes import PushStore
 from bot.store.session import create_engine, create_sessionmaker
 from bot.store.stats import QuestionLog, StatsService
 from bot.store.subscriptions import SubscriptionService
@@ -91,7 +96,17 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
     events = EventStore(sessions, clock, place_name=_place_namer(gazetteer))
     renderer = Renderer(env)
     outbox = Outbox(sessions, clock)
-    briefings = BriefingService(sessions, events, gazetteer, clock, renderer.render)
+    figure_store = FigureStore(sessions)
+    briefings = BriefingService(
+        editions=BriefingStore(sessions),
+        queue=EditionQueue(sessions),
+        figures=figure_store,
+        events=events,
+        gazetteer=gazetteer,
+        clock=clock,
+        render=renderer.render,
+        split=split_html,
+    )
     return Domain(
         settings=settings,
         clock=clock,
@@ -123,8 +138,17 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
             _place_namer(gazetteer),
             timezone_name=settings.default_timezone,
         ),
-        figures=FigureService(sessions, clock),
-        pushes=PushService(sessions, clock, events, gazetteer, briefings, outbox, renderer.render),
+        figures=FigureService(figure_store, clock),
+        pushes=PushService(
+            pushes=PushStore(sessions),
+            clock=clock,
+            events=events,
+            gazetteer=gazetteer,
+            briefings=briefings,
+            outbox=outbox,
+            render=renderer.render,
+            split=split_html,
+        ),
         chat_state=ChatStateStore(sessions, clock),
         inbox=UpdateInbox(sessions, clock, instance_name()),
     )

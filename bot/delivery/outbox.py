@@ -15,39 +15,16 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.inserts import insert_messages
 from bot.domain.clock import Clock
+from bot.domain.delivery_states import OutboxState
+from bot.domain.messages import NewMessage
 from bot.store.models.delivery import EditionPartRow, OutboxRow
 from bot.store.session import sqlite_engine
-from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
-QUEUED, CLAIMED, SENDING, SENT, FAILED, CANCELLED = (
-    "queued",
-    "claimed",
-    "sending",
-    "sent",
-    "failed",
-    "cancelled",
-)
 MARK_CHUNK = 500  # ids per `IN (...)` when marking rows sending
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    """A message to enqueue."""
-
-    kind: str
-    dedupe_key: str
-    chat_id: int
-    text: str | None = None
-    edition_id: int | None = None
-    part_no: int = 0
-    chat_type: str = "private"
-    thread_id: int | None = None
-    reply_to_message_id: int | None = None
-    batch: str | None = None
-    not_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,35 +70,8 @@ class Outbox:
         """Insert messages; ones whose dedupe key exists already are skipped. Returns new rows."""
         if not messages:
             return 0
-        now = self._clock.now()
-        rows = [
-            {
-                "kind": m.kind,
-                "dedupe_key": m.dedupe_key,
-                "chat_id": m.chat_id,
-                "chat_type": m.chat_type,
-                "thread_id": m.thread_id,
-                "edition_id": m.edition_id,
-                "part_no": m.part_no,
-                "text": m.text,
-                "reply_to_message_id": m.reply_to_message_id,
-                "batch": m.batch,
-                "state": QUEUED,
-                "attempts": 0,
-                "not_before": m.not_before or now,
-                "created_at": now,
-            }
-            for m in messages
-        ]
-        table = OutboxRow.__table__
         async with self._writing() as session:
-            stmt = (
-                insert_for(session, table)
-                .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                .returning(table.c.id)
-            )
-            result = await session.execute(stmt, rows)
-            return len(result.all())
+            return await insert_messages(session, messages, self._clock.now())
 
     async def claim(self, instance: str, limit: int) -> list[Outgoing]:
         """Claim up to `limit` ready rows for this instance, oldest first.
@@ -132,15 +82,15 @@ class Outbox:
         now = self._clock.now()
         ready = (
             select(OutboxRow.id)
-            .where(OutboxRow.state == QUEUED, OutboxRow.not_before <= now)
+            .where(OutboxRow.state == OutboxState.QUEUED, OutboxRow.not_before <= now)
             .order_by(OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         stmt = (
             update(OutboxRow)
-            .where(OutboxRow.state == QUEUED)
-            .values(state=CLAIMED, claimed_at=now, claimed_by=instance)
+            .where(OutboxRow.state == OutboxState.QUEUED)
+            .values(state=OutboxState.CLAIMED, claimed_at=now, claimed_by=instance)
             .returning(
                 OutboxRow.id,
                 OutboxRow.kind,
@@ -200,14 +150,14 @@ class Outbox:
 
     async def mark_sending(self, row_id: int) -> bool:
         """The row is about to go on the wire (False: it was cancelled meanwhile)."""
-        return await self._set(row_id, [CLAIMED], state=SENDING)
+        return await self._set(row_id, [OutboxState.CLAIMED], state=OutboxState.SENDING)
 
     async def mark_sent(self, row_id: int, message_id: int) -> None:
         """Telegram accepted the message."""
         await self._set(
             row_id,
-            [SENDING],
-            state=SENT,
+            [OutboxState.SENDING],
+            state=OutboxState.SENT,
             message_id=message_id,
             sent_at=self._clock.now(),
             error=None,
@@ -223,9 +173,9 @@ class Outbox:
             if sent:
                 await session.execute(
                     update(table)
-                    .where(table.c.id == bindparam("b_id"), table.c.state == SENDING)
+                    .where(table.c.id == bindparam("b_id"), table.c.state == OutboxState.SENDING)
                     .values(
-                        state=SENT,
+                        state=OutboxState.SENT,
                         message_id=bindparam("b_message_id"),
                         sent_at=self._clock.now(),
                         error=None,
@@ -237,9 +187,10 @@ class Outbox:
                 result = await session.execute(
                     update(table)
                     .where(
-                        table.c.id.in_(ids[start : start + MARK_CHUNK]), table.c.state == CLAIMED
+                        table.c.id.in_(ids[start : start + MARK_CHUNK]),
+                        table.c.state == OutboxState.CLAIMED,
                     )
-                    .values(state=SENDING)
+                    .values(state=OutboxState.SENDING)
                     .returning(table.c.id)
                 )
                 marked.update(int(i) for i in result.scalars())
@@ -248,14 +199,14 @@ class Outbox:
     async def retry(self, row_id: int, after: timedelta, error: str, *, count: bool = True) -> None:
         """Back to the queue, not before `after` from now."""
         values: dict[str, Any] = {
-            "state": QUEUED,
+            "state": OutboxState.QUEUED,
             "not_before": self._clock.now() + after,
             "error": error[:500],
             "claimed_by": None,
         }
         if count:
             values["attempts"] = OutboxRow.attempts + 1
-        await self._set(row_id, [CLAIMED, SENDING], **values)
+        await self._set(row_id, [OutboxState.CLAIMED, OutboxState.SENDING], **values)
 
     async def release(self, row_ids: Sequence[int]) -> None:
         """Give claimed rows back unsent (shutdown before they were sent)."""
@@ -264,22 +215,30 @@ class Outbox:
         async with self._writing() as session:
             await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id.in_(list(row_ids)), OutboxRow.state == CLAIMED)
-                .values(state=QUEUED, claimed_by=None)
+                .where(OutboxRow.id.in_(list(row_ids)), OutboxRow.state == OutboxState.CLAIMED)
+                .values(state=OutboxState.QUEUED, claimed_by=None)
                 .execution_options(synchronize_session=False)
             )
 
     async def fail(self, row_id: int, error: str) -> None:
         """Give up on a row, keeping the reason."""
-        await self._set(row_id, [CLAIMED, SENDING], state=FAILED, error=error[:500])
+        await self._set(
+            row_id,
+            [OutboxState.CLAIMED, OutboxState.SENDING],
+            state=OutboxState.FAILED,
+            error=error[:500],
+        )
 
     async def fail_chat(self, chat_id: int, error: str) -> int:
         """Fail every queued or claimed row to a chat that is gone (blocked, kicked, deleted)."""
         async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.chat_id == chat_id, OutboxRow.state.in_([QUEUED, CLAIMED]))
-                .values(state=FAILED, error=error[:500])
+                .where(
+                    OutboxRow.chat_id == chat_id,
+                    OutboxRow.state.in_([OutboxState.QUEUED, OutboxState.CLAIMED]),
+                )
+                .values(state=OutboxState.FAILED, error=error[:500])
                 .execution_options(synchronize_session=False)
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -289,8 +248,11 @@ class Outbox:
         async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.batch == batch, OutboxRow.state.in_([QUEUED, CLAIMED]))
-                .values(state=CANCELLED, error="cancelled")
+                .where(
+                    OutboxRow.batch == batch,
+                    OutboxRow.state.in_([OutboxState.QUEUED, OutboxState.CLAIMED]),
+                )
+                .values(state=OutboxState.CANCELLED, error="cancelled")
                 .execution_options(synchronize_session=False)
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -302,7 +264,9 @@ class Outbox:
         Telegram: those (at most the dead sender's concurrency) may be sent twice.
         """
         cutoff = self._clock.now() - older_than
-        cond: list[ColumnElement[bool]] = [OutboxRow.state.in_([CLAIMED, SENDING])]
+        cond: list[ColumnElement[bool]] = [
+            OutboxRow.state.in_([OutboxState.CLAIMED, OutboxState.SENDING])
+        ]
         if instance is not None:
             cond.append(OutboxRow.claimed_by == instance)
         else:
@@ -311,7 +275,7 @@ class Outbox:
             result = await session.execute(
                 update(OutboxRow)
                 .where(*cond)
-                .values(state=QUEUED, claimed_by=None)
+                .values(state=OutboxState.QUEUED, claimed_by=None)
                 .execution_options(synchronize_session=False)
             )
             count = int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -331,7 +295,7 @@ class Outbox:
         """When the earliest queued row becomes ready."""
         async with self._sessions() as session:
             return await session.scalar(
-                select(func.min(OutboxRow.not_before)).where(OutboxRow.state == QUEUED)
+                select(func.min(OutboxRow.not_before)).where(OutboxRow.state == OutboxState.QUEUED)
             )
 
 

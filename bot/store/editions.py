@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.editions.model import NewEdition
 from bot.domain.events.model import EventView
 from bot.store.models.delivery import EditionPartRow, EditionRow
 from bot.store.models.newsroom import EditionEventRow
@@ -25,30 +25,19 @@ def part_of(event: EventView, parts: Sequence[str]) -> int:
     return 0
 
 
-async def store_edition(
-    session: AsyncSession,
-    *,
-    key: str,
-    kind: str,
-    local_date: date,
-    timezone: str,
-    window_start: datetime,
-    window_end: datetime,
-    parts: Sequence[str],
-    events: Sequence[EventView],
-    now: datetime,
-) -> EditionRow:
+async def store_edition(session: AsyncSession, edition: NewEdition) -> EditionRow:
     """Insert an edition once (by its key) with its parts and events; return its row."""
+    key, parts, events = edition.key, edition.parts, edition.events
     stmt = insert_for(session, EditionRow).values(
         audience_key=key,
-        kind=kind,
-        local_date=local_date,
-        timezone=timezone,
-        window_start=window_start,
-        window_end=window_end,
+        kind=edition.kind,
+        local_date=edition.local_date,
+        timezone=edition.timezone,
+        window_start=edition.window_start,
+        window_end=edition.window_end,
         event_count=len(events),
         parts=len(parts),
-        created_at=now,
+        created_at=edition.now,
     )
     await session.execute(stmt.on_conflict_do_nothing(index_elements=["audience_key"]))
     row = await session.scalar(select(EditionRow).where(EditionRow.audience_key == key))

@@ -16,6 +16,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
+from bot.domain.delivery_states import PENDING_STATES, OutboxKind, OutboxState
 from bot.store.models.delivery import EditionRow, OutboxRow, SubscriptionRow
 from bot.store.models.newsroom import PushRow, QuestionLogRow
 from bot.store.models.people import Chat
@@ -25,14 +26,13 @@ log = logging.getLogger(__name__)
 WINDOW_DAYS = 7
 TOP_PLACES = 5
 STATUSES = ("active", "paused", "blocked")
-PENDING_STATES = ("queued", "claimed", "sending")
-OUTBOX_KINDS = ("edition", "empty", "push", "flash", "correction")
-KIND_LABELS = {
-    "edition": "Daily briefings",
-    "empty": "Empty-day notes",
-    "push": "Pushes",
-    "flash": "Flash alerts",
-    "correction": "Corrections",
+OUTBOX_KINDS = tuple(k.value for k in OutboxKind)
+KIND_LABELS: dict[str, str] = {
+    OutboxKind.EDITION: "Daily briefings",
+    OutboxKind.EMPTY: "Empty-day notes",
+    OutboxKind.PUSH: "Pushes",
+    OutboxKind.FLASH: "Flash alerts",
+    OutboxKind.CORRECTION: "Corrections",
 }
 CHAT_TYPE_LABELS = {
     "private": "Private chats",
@@ -255,10 +255,10 @@ class StatsService:
             DeliveryCounts(
                 kind=k,
                 label=KIND_LABELS.get(k, k),
-                sent=counts[k]["sent"],
-                failed=counts[k]["failed"],
+                sent=counts[k][OutboxState.SENT],
+                failed=counts[k][OutboxState.FAILED],
                 pending=counts[k]["pending"],
-                cancelled=counts[k]["cancelled"],
+                cancelled=counts[k][OutboxState.CANCELLED],
             )
             for k in kinds
         )

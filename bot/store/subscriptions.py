@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
+from bot.domain.delivery_states import OutboxKind, OutboxState
 from bot.domain.editions.schedule import next_delivery
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from bot.store.models.people import Chat
@@ -206,10 +207,10 @@ class SubscriptionService:
                 update(OutboxRow)
                 .where(
                     OutboxRow.chat_id == chat_id,
-                    OutboxRow.state == "queued",
-                    OutboxRow.kind.in_(["edition", "empty"]),
+                    OutboxRow.state == OutboxState.QUEUED,
+                    OutboxRow.kind.in_([OutboxKind.EDITION, OutboxKind.EMPTY]),
                 )
-                .values(state="cancelled", error="unsubscribed")
+                .values(state=OutboxState.CANCELLED, error="unsubscribed")
             )
             return True
 

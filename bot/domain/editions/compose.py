@@ -2,51 +2,34 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    CursorResult,
-    Integer,
-    String,
-    Table,
-    and_,
-    any_,
-    bindparam,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    update,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bot.delivery.split import split_html
 from bot.domain.clock import Clock
+from bot.domain.editions.model import (
+    Audience,
+    DueRow,
+    EditionData,
+    EditionGroup,
+    EditionPart,
+    FigureView,
+    NewEdition,
+    TickReport,
+)
+from bot.domain.editions.ports import (
+    EditionQueue,
+    EditionRepository,
+    EventReader,
+    FigureRepository,
+    Render,
+    Split,
+)
 from bot.domain.editions.schedule import local_instant, next_delivery, offset_label, zone_of
 from bot.domain.events.model import SEVERITY_RANK, EventView, Severity
 from bot.domain.places.gazetteer import Gazetteer, PlaceKind
-from bot.store.editions import store_edition
-from bot.store.events import EventStore
-from bot.store.models.base import UTCDateTime
-from bot.store.models.delivery import (
-    EditionRow,
-    KeyFigureRow,
-    OutboxRow,
-    SubscriptionRow,
-)
-from bot.store.models.events import EventRow
-from bot.store.models.people import Chat
-from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
@@ -55,105 +38,6 @@ BACKGROUND_AGE = timedelta(days=7)  # dated this long before the edition: backgr
 MAX_EVENTS = 40
 TICK_BATCH = 5000
 DAY = timedelta(hours=24)
-
-Render = Callable[..., str]
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """What makes two subscribers' editions identical: filters, window and zone."""
-
-    places: tuple[str, ...]
-    event_types: tuple[str, ...]
-    timezone: str
-    window_start: datetime
-    window_end: datetime
-    empty_note: bool = True
-
-    @property
-    def key(self) -> str:
-        """A stable hash naming this audience's edition."""
-        raw = "|".join(
-            [
-                ",".join(sorted(self.places)),
-                ",".join(sorted(self.event_types)),
-                self.timezone,
-                self.window_start.astimezone(UTC).isoformat(),
-                self.window_end.astimezone(UTC).isoformat(),
-                "1" if self.empty_note else "0",
-            ]
-        )
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-    @property
-    def zone(self) -> tzinfo:
-        """The audience's zone."""
-        return zone_of(self.timezone)
-
-    @property
-    def local_date(self) -> date:
-        """The local date the edition is for (the day its window ends)."""
-        return self.window_end.astimezone(self.zone).date()
-
-
-@dataclass(frozen=True, slots=True)
-class FigureView:
-    """A key figure for the briefing."""
-
-    id: int
-    text: str
-    as_of: date
-    source: str
-
-    @property
-    def as_of_label(self) -> str:
-        """ "9 Jul 2021"."""
-        return f"{self.as_of.day} {self.as_of:%b %Y}"
-
-
-@dataclass(frozen=True, slots=True)
-class EditionGroup:
-    """Events of one province or region."""
-
-    name: str
-    events: tuple[EventView, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EditionData:
-    """Everything daily.html needs."""
-
-    date_label: str
-    zone_label: str
-    window_label: str
-    scope_label: str
-    groups: tuple[EditionGroup, ...]
-    background: tuple[EventView, ...]
-    figures: tuple[FigureView, ...]
-    more: int = 0
-    title: str = "Sitrep daily briefing"
-
-    @property
-    def event_count(self) -> int:
-        """News events shown (background not counted)."""
-        return sum(len(g.events) for g in self.groups)
-
-    @property
-    def is_empty(self) -> bool:
-        """Nothing reported in the window."""
-        return not self.groups and not self.background
-
-
-@dataclass
-class TickReport:
-    """What one scheduler tick did."""
-
-    due: int = 0
-    enqueued: int = 0
-    editions_rendered: int = 0
-    skipped_missed: int = 0
-    skipped_empty: int = 0
-    audiences: set[str] = field(default_factory=set)
 
 
 def reported_dates(start: datetime, end: datetime, tz: tzinfo) -> list[date]:
@@ -173,13 +57,6 @@ def reported_dates(start: datetime, end: datetime, tz: tzinfo) -> list[date]:
 
 def _day_label(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
-
-
-# id, chat_id, thread_id, delivery_minute, timezone, places, event_types, empty_note,
-# next_due_at, last_window_end, chat type
-_DueRow = tuple[
-    int, int, int | None, int, str, str, str, bool, datetime, datetime | None, str | None
-]
 
 
 @dataclass
@@ -209,98 +86,30 @@ class _TickMemo:
         return label
 
 
-_OUTBOX_COLUMNS = ("dedupe_key", "chat_id", "chat_type", "thread_id", "edition_id", "part_no")
-_OUTBOX_TYPES: tuple[Any, ...] = (String, BigInteger, String, BigInteger, Integer, Integer)
-_OUTBOX_FIELDS = tuple(zip(_OUTBOX_COLUMNS, _OUTBOX_TYPES, strict=True))
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "sqlite"
-
-
-async def _insert_outbox(
-    session: AsyncSession, due: datetime, now: datetime, rows: list[tuple[Any, ...]]
-) -> int:
-    """Insert queued edition parts due at `due`, skipping dedupe keys already there, in one
-    statement (rows as one JSON or array parameter per batch); how many were new.
-
-    Each row is (dedupe_key, chat_id, chat_type, thread_id, edition_id, part_no).
-    """
-    table = cast(Table, OutboxRow.__table__)
-    if _dialect(session) == "postgresql":
-        source = (
-            func.unnest(
-                *(
-                    bindparam(f"p_{name}", [r[i] for r in rows], type_=ARRAY(kind))
-                    for i, (name, kind) in enumerate(_OUTBOX_FIELDS)
-                )
-            )
-            .table_valued(*_OUTBOX_COLUMNS)
-            .render_derived()
-        )
-        values: list[ColumnElement[Any]] = [source.c[name] for name in _OUTBOX_COLUMNS]
-    else:
-        source = func.json_each(bindparam("p_rows", json.dumps(rows), type_=String)).table_valued(
-            "value"
-        )
-        values = [func.json_extract(source.c.value, f"$[{i}]") for i in range(len(_OUTBOX_COLUMNS))]
-    chosen = select(
-        literal("edition"),
-        *values,
-        literal("queued"),
-        literal(0),
-        literal(due, UTCDateTime()),
-        literal(now, UTCDateTime()),
-    ).where(true())  # SQLite: INSERT … SELECT … ON CONFLICT needs a WHERE to parse
-    stmt = (
-        insert_for(session, table)
-        .from_select(
-            ["kind", *_OUTBOX_COLUMNS, "state", "attempts", "not_before", "created_at"], chosen
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    result = await session.execute(stmt)
-    return int(cast(CursorResult[Any], result).rowcount)
-
-
-async def _advance(
-    session: AsyncSession, groups: dict[tuple[datetime, datetime, datetime], list[int]]
-) -> None:
-    """Move subscriptions on, each only if its next_due_at is still the one this tick read."""
-    subs = cast(Table, SubscriptionRow.__table__)
-    postgres = _dialect(session) == "postgresql"
-    for (due, following, window), ids in groups.items():
-        # one array or JSON parameter: no variable limit, nothing to expand per id
-        if postgres:
-            chosen = subs.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
-        else:
-            listed = func.json_each(bindparam("ids", json.dumps(ids), type_=String))
-            chosen = subs.c.id.in_(select(listed.table_valued("value").c.value))
-        await session.execute(
-            update(subs)
-            .where(chosen, subs.c.next_due_at == due)
-            .values(next_due_at=following, last_window_end=window)
-        )
-
-
 class BriefingService:
     """Composes editions and enqueues them for subscribers whose local time has come."""
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
-        events: EventStore,
+        *,
+        editions: EditionRepository,
+        queue: EditionQueue,
+        figures: FigureRepository,
+        events: EventReader,
         gazetteer: Gazetteer,
         clock: Clock,
         render: Render,
-        *,
+        split: Split,
         grace: timedelta = DEFAULT_GRACE,
     ) -> None:
-        self._sessions = sessions
+        self._editions = editions
+        self._queue = queue
+        self._figures = figures
         self._events = events
         self._gazetteer = gazetteer
         self._clock = clock
         self._render = render
+        self._split = split
         self.grace = grace
 
     # ---- composition ------------------------------------------------------------------
@@ -329,15 +138,7 @@ class BriefingService:
 
     async def figures(self) -> list[FigureView]:
         """Active key figures, newest first."""
-        async with self._sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(KeyFigureRow)
-                    .where(KeyFigureRow.active.is_(True))
-                    .order_by(KeyFigureRow.as_of.desc(), KeyFigureRow.id)
-                )
-            ).all()
-        return [FigureView(r.id, r.text, r.as_of, r.source) for r in rows]
+        return await self._figures.active()
 
     async def collect(self, audience: Audience) -> EditionData:
         """The events reported in the audience's window, filtered, grouped and ordered."""
@@ -346,17 +147,7 @@ class BriefingService:
     async def _window(self, start: datetime, end: datetime, timezone: str) -> list[EventView]:
         """Published events first reported in the window, by id: one query per window."""
         dates = reported_dates(start, end, zone_of(timezone))
-        reported = or_(
-            and_(
-                EventRow.reported_on.is_(None),
-                EventRow.reported_at >= start,
-                EventRow.reported_at < end,
-            ),
-            EventRow.reported_on.in_(dates),
-        )
-        stmt = select(EventRow.id).where(EventRow.status == "published", reported)
-        async with self._sessions() as session:
-            ids = list((await session.scalars(stmt.order_by(EventRow.id))).all())
+        ids = await self._editions.published_in_window(start, end, dates)
         return await self._events.get_many(ids)
 
     async def _collect(self, audience: Audience, memo: _TickMemo) -> EditionData:
@@ -414,8 +205,8 @@ class BriefingService:
         if data.is_empty:
             if not empty_note:
                 return []
-            return split_html(self._render("daily_empty.html", d=data))
-        return split_html(self._render("daily.html", d=data))
+            return self._split(self._render("daily_empty.html", d=data))
+        return self._split(self._render("daily.html", d=data))
 
     async def edition(self, audience: Audience) -> tuple[int | None, int]:
         """Get or render the audience's edition; returns (edition id or None if empty, parts)."""
@@ -423,31 +214,27 @@ class BriefingService:
 
     async def _edition(self, audience: Audience, memo: _TickMemo) -> tuple[int | None, int]:
         key = audience.key
-        async with self._sessions() as session:
-            found = (
-                await session.execute(
-                    select(EditionRow.id, EditionRow.parts).where(EditionRow.audience_key == key)
-                )
-            ).first()
+        found = await self._editions.find(key)
         if found is not None:
-            return (found.id if found.parts else None), found.parts
+            edition_id, parts = found
+            return (edition_id if parts else None), parts
         data = await self._collect(audience, memo)
-        parts = self.render(data, empty_note=audience.empty_note)
+        rendered = self.render(data, empty_note=audience.empty_note)
         shown = [e for g in data.groups for e in g.events] + list(data.background)
-        async with self._sessions.begin() as session:
-            row = await store_edition(
-                session,
+        edition_id, parts = await self._editions.store(
+            NewEdition(
                 key=key,
                 kind="daily" if not data.is_empty else "empty",
                 local_date=audience.local_date,
                 timezone=audience.timezone,
                 window_start=audience.window_start,
                 window_end=audience.window_end,
-                parts=parts,
+                parts=rendered,
                 events=shown,
                 now=self._clock.now(),
             )
-            return (row.id if row.parts else None), row.parts
+        )
+        return (edition_id if parts else None), parts
 
     async def preview(self, audience: Audience) -> list[str]:
         """The parts an audience would get, without storing anything (sitrep brief)."""
@@ -463,7 +250,7 @@ class BriefingService:
         report = TickReport()
         memo = _TickMemo()
         while True:
-            rows = await self._due_batch(now)
+            rows = await self._editions.due(now, TICK_BATCH)
             if not rows:
                 return report
             missed = report.skipped_missed
@@ -473,37 +260,11 @@ class BriefingService:
             if len(rows) < TICK_BATCH and report.skipped_missed == missed:
                 return report
 
-    async def _due_batch(self, now: datetime) -> list[_DueRow]:
-        """The next batch of active subscriptions due by `now`, with their chat's type."""
-        subs = SubscriptionRow
-        stmt = (
-            select(
-                subs.id,
-                subs.chat_id,
-                subs.thread_id,
-                subs.delivery_minute,
-                subs.timezone,
-                subs.places,
-                subs.event_types,
-                subs.empty_note,
-                subs.next_due_at,
-                subs.last_window_end,
-                Chat.type,
-            )
-            .outerjoin(Chat, Chat.id == subs.chat_id)
-            .where(subs.status == "active", subs.next_due_at <= now)
-            .order_by(subs.next_due_at)
-            .limit(TICK_BATCH)
-        )
-        async with self._sessions() as session:
-            connection = await session.connection()  # Core rows: no ORM loading per row
-            return cast(list[_DueRow], (await connection.execute(stmt)).all())
-
     async def _enqueue_batch(
-        self, rows: list[_DueRow], now: datetime, report: TickReport, memo: _TickMemo
+        self, rows: list[DueRow], now: datetime, report: TickReport, memo: _TickMemo
     ) -> None:
         # due -> (dedupe_key, chat_id, chat_type, thread_id, edition_id, part_no)
-        outbox: dict[datetime, list[tuple[Any, ...]]] = {}
+        outbox: dict[datetime, list[EditionPart]] = {}
         # (due, next due, window end) -> subscription ids: one guarded UPDATE per group
         advances: dict[tuple[datetime, datetime, datetime], list[int]] = {}
         floor = now - self.grace
@@ -547,10 +308,7 @@ class BriefingService:
                     key = f"daily:{chat_id}:{slot}:{part}"
                     queued.append((key, chat_id, ctype or "private", thread_id, edition_id, part))
             advances.setdefault((due, following, due), []).append(sid)
-        async with self._sessions.begin() as session:
-            for due, queued in outbox.items():
-                report.enqueued += await _insert_outbox(session, due, now, queued)
-            await _advance(session, advances)
+        report.enqueued += await self._queue.enqueue_tick(outbox, advances, now)
 
     async def _edition_for(
         self, audience: Audience, report: TickReport, memo: _TickMemo

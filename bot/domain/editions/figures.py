@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.domain.clock import Clock
-from bot.domain.editions.compose import FigureView
+from bot.domain.editions.model import FigureView
+from bot.domain.editions.ports import FigureRepository
 from bot.domain.questions.timewords import parse_date_value
-from bot.store.models.delivery import KeyFigureRow
 
 MAX_TEXT = 300
 
@@ -22,8 +19,8 @@ class FigureError(ValueError):
 class FigureService:
     """Adds, lists and retires key figures."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._sessions = sessions
+    def __init__(self, figures: FigureRepository, clock: Clock) -> None:
+        self._figures = figures
         self._clock = clock
 
     async def add(self, line: str, *, today: date, by: int | None = None) -> FigureView:
@@ -43,37 +40,18 @@ class FigureService:
         if when.first_day() > today:
             raise FigureError("That date is in the future.")
         source = parts[2][:255] if len(parts) == 3 else ""
-        async with self._sessions.begin() as session:
-            row = KeyFigureRow(
-                text=text,
-                as_of=when.last_day(),
-                source=source,
-                active=True,
-                created_at=self._clock.now(),
-                created_by=by,
-            )
-            session.add(row)
-            await session.flush()
-            return FigureView(row.id, row.text, row.as_of, row.source)
+        return await self._figures.add(
+            text=text,
+            as_of=when.last_day(),
+            source=source,
+            created_at=self._clock.now(),
+            created_by=by,
+        )
 
     async def active(self) -> list[FigureView]:
         """Figures briefings show, newest first."""
-        async with self._sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(KeyFigureRow)
-                    .where(KeyFigureRow.active.is_(True))
-                    .order_by(KeyFigureRow.as_of.desc(), KeyFigureRow.id)
-                )
-            ).all()
-        return [FigureView(r.id, r.text, r.as_of, r.source) for r in rows]
+        return await self._figures.active()
 
     async def retire(self, figure_id: int) -> bool:
         """Stop showing a figure; False when there is no such active figure."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(KeyFigureRow)
-                .where(KeyFigureRow.id == figure_id, KeyFigureRow.active.is_(True))
-                .values(active=False)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await self._figures.retire(figure_id)

@@ -6,26 +6,30 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bot.delivery.outbox import NewMessage, Outbox
-from bot.delivery.split import split_html
 from bot.domain.clock import Clock
-from bot.domain.editions.compose import Audience, BriefingService, EditionData, EditionGroup
+from bot.domain.delivery_states import PENDING_STATES, OutboxKind, OutboxState, PushStatus
+from bot.domain.editions.compose import BriefingService
+from bot.domain.editions.model import (
+    Audience,
+    EditionData,
+    EditionGroup,
+    NewEdition,
+    NewPush,
+    Progress,
+    PushView,
+    Recipient,
+    Subscriber,
+)
+from bot.domain.editions.ports import EventReader, PushOutbox, PushRepository, Render, Split
 from bot.domain.editions.schedule import zone_name
 from bot.domain.events.model import EventStatus, EventView, Severity
+from bot.domain.messages import NewMessage
 from bot.domain.places.gazetteer import Gazetteer
-from bot.store.editions import store_edition
-from bot.store.events import EventStore
-from bot.store.models.delivery import EditionPartRow, OutboxRow, SubscriptionRow
-from bot.store.models.newsroom import EditionEventRow, PushRow
-from bot.store.models.people import Chat
 
 log = logging.getLogger(__name__)
 
@@ -35,47 +39,6 @@ MAX_TEXT = 3500
 
 class PushError(ValueError):
     """A push that cannot be composed, addressed or confirmed (the message says why)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """One chat a message goes to."""
-
-    chat_id: int
-    chat_type: str
-    thread_id: int | None
-    quiet_until: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PushView:
-    """A push as plain data."""
-
-    id: int
-    kind: str
-    status: str
-    audience: str
-    created_by: int
-    parts: tuple[str, ...]
-    recipients: int
-    event_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Delivery state of a confirmed push."""
-
-    total: int
-    sent: int
-    failed: int
-    cancelled: int
-    remaining: int
-    status: str
-
-    @property
-    def done(self) -> bool:
-        """Nothing left to send."""
-        return self.remaining == 0
 
 
 def _in_quiet(now_local: datetime, start: int | None, end: int | None) -> datetime | None:
@@ -98,21 +61,24 @@ class PushService:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        *,
+        pushes: PushRepository,
         clock: Clock,
-        events: EventStore,
+        events: EventReader,
         gazetteer: Gazetteer,
         briefings: BriefingService,
-        outbox: Outbox,
-        render: object,
+        outbox: PushOutbox,
+        render: Render,
+        split: Split,
     ) -> None:
-        self._sessions = sessions
+        self._pushes = pushes
         self._clock = clock
         self._events = events
         self._gazetteer = gazetteer
         self._briefings = briefings
         self._outbox = outbox
         self._render = render  # Renderer.render
+        self._split = split
 
     # ---- composing --------------------------------------------------------------------
 
@@ -138,7 +104,7 @@ class PushService:
                 raise PushError("The text is empty.")
             if len(body) > MAX_TEXT:
                 raise PushError(f"The text is {len(body)} characters; at most {MAX_TEXT}.")
-            parts = split_html(self._render("push_text.html", text=body))  # type: ignore[operator]
+            parts = self._split(self._render("push_text.html", text=body))
         else:
             if source == "events":
                 events = [
@@ -174,7 +140,9 @@ class PushService:
                 more=data.more,
             )
             parts = self._briefings.render(data, empty_note=False)
-        return await self._store("push", parts, events, by=by, admin_chat_id=admin_chat_id, tz=zone)
+        return await self._store(
+            OutboxKind.PUSH, parts, events, by=by, admin_chat_id=admin_chat_id, tz=zone
+        )
 
     def _selection(self, events: list[EventView], local_now: datetime, zone: str) -> EditionData:
         groups: dict[str, list[EventView]] = {}
@@ -198,9 +166,15 @@ class PushService:
             raise PushError(f"No published event #{event_id}.")
         if event.severity != Severity.FLASH:
             event = await self._events.edit(event_id, by=by, severity=Severity.FLASH)
-        parts = split_html(self._render("flash.html", e=event))  # type: ignore[operator]
+        parts = self._split(self._render("flash.html", e=event))
         return await self._store(
-            "flash", parts, [event], by=by, admin_chat_id=admin_chat_id, tz="UTC", event_id=event.id
+            OutboxKind.FLASH,
+            parts,
+            [event],
+            by=by,
+            admin_chat_id=admin_chat_id,
+            tz="UTC",
+            event_id=event.id,
         )
 
     async def _store(
@@ -216,74 +190,46 @@ class PushService:
     ) -> PushView:
         now = self._clock.now()
         audience = "all"
-        if kind == "flash" and event_id is not None:
+        if kind == OutboxKind.FLASH and event_id is not None:
             audience = f"event:{event_id}"
-        async with self._sessions.begin() as session:
-            edition = await store_edition(
-                session,
-                key=f"{kind}:{uuid.uuid4().hex}",
+        edition = NewEdition(
+            key=f"{kind}:{uuid.uuid4().hex}",
+            kind=kind,
+            local_date=now.date(),
+            timezone=tz,
+            window_start=now,
+            window_end=now,
+            parts=parts,
+            events=events,
+            now=now,
+        )
+        push_id = await self._pushes.create(
+            edition,
+            NewPush(
                 kind=kind,
-                local_date=now.date(),
-                timezone=tz,
-                window_start=now,
-                window_end=now,
-                parts=parts,
-                events=events,
-                now=now,
-            )
-            push = PushRow(
-                kind=kind,
-                status="preview",
-                edition_id=edition.id,
                 audience=audience,
                 event_id=event_id,
                 created_by=by,
                 created_at=now,
                 admin_chat_id=admin_chat_id,
-            )
-            session.add(push)
-            await session.flush()
-            push_id = push.id
+            ),
+        )
         return await self.get(push_id)  # type: ignore[return-value]
 
     # ---- reading ----------------------------------------------------------------------
 
     async def get(self, push_id: int) -> PushView | None:
         """A push with its parts and how many chats its audience has now."""
-        async with self._sessions() as session:
-            row = await session.get(PushRow, push_id)
-            if row is None:
-                return None
-            parts = (
-                await session.scalars(
-                    select(EditionPartRow.text)
-                    .where(EditionPartRow.edition_id == row.edition_id)
-                    .order_by(EditionPartRow.part_no)
-                )
-            ).all()
-            view = PushView(
-                id=row.id,
-                kind=row.kind,
-                status=row.status,
-                audience=row.audience,
-                created_by=row.created_by,
-                parts=tuple(parts),
-                recipients=row.total,
-                event_id=row.event_id,
-            )
-        if view.status == "preview":
+        view = await self._pushes.get(push_id)
+        if view is None:
+            return None
+        if view.status == PushStatus.PREVIEW:
             view = replace(view, recipients=len(await self.recipients(view)))
         return view
 
     async def latest_of(self, admin_id: int, statuses: Sequence[str]) -> PushView | None:
         """The admin's newest push in one of these states."""
-        async with self._sessions() as session:
-            push_id = await session.scalar(
-                select(PushRow.id)
-                .where(PushRow.created_by == admin_id, PushRow.status.in_(list(statuses)))
-                .order_by(PushRow.id.desc())
-                .limit(1)
-            )
+        push_id = await self._pushes.latest_id(admin_id, statuses)
         return await self.get(push_id) if push_id is not None else None
 
     # ---- audiences --------------------------------------------------------------------
@@ -293,20 +239,14 @@ class PushService:
         kind, _, arg = audience.partition(":")
         if kind == "place" and self._gazetteer.get(arg) is None:
             raise PushError("Unknown place.")
-        if kind == "chat":
-            async with self._sessions() as session:
-                if not arg.lstrip("-").isdigit() or await session.get(Chat, int(arg)) is None:
-                    raise PushError("I don't know that chat (it must have talked to the bot).")
+        if kind == "chat" and (
+            not arg.lstrip("-").isdigit() or not await self._pushes.chat_known(int(arg))
+        ):
+            raise PushError("I don't know that chat (it must have talked to the bot).")
         if kind not in ("all", "place", "chat"):
             raise PushError("Audience is all, a place, or one chat.")
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(PushRow)
-                .where(PushRow.id == push_id, PushRow.created_by == by, PushRow.status == "preview")
-                .values(audience=audience)
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
-                raise PushError("That push is not a preview of yours any more.")
+        if not await self._pushes.set_audience(push_id, audience, by=by):
+            raise PushError("That push is not a preview of yours any more.")
         view = await self.get(push_id)
         assert view is not None
         return view
@@ -315,48 +255,38 @@ class PushService:
         """The chats a push goes to now (active subscriptions; flash: matching places)."""
         kind, _, arg = push.audience.partition(":")
         now = self._clock.now()
-        async with self._sessions() as session:
-            if kind == "chat":
-                chat = await session.get(Chat, int(arg))
-                if chat is None or not chat.active:
-                    return []
-                sub = await session.scalar(
-                    select(SubscriptionRow).where(SubscriptionRow.chat_id == chat.id)
-                )
-                return [Recipient(chat.id, chat.type, sub.thread_id if sub else None)]
-            rows = (
-                await session.execute(
-                    select(SubscriptionRow, Chat.type)
-                    .join(Chat, Chat.id == SubscriptionRow.chat_id)
-                    .where(SubscriptionRow.status == "active")
-                    .order_by(SubscriptionRow.chat_id)
-                )
-            ).all()
+        if kind == "chat":
+            chat = await self._pushes.chat_recipient(int(arg))
+            return [chat] if chat is not None else []
+        subscribers = await self._pushes.subscribers()
+        if kind == "event":
+            event = await self._events.get(int(arg))
+            return self._flash_recipients(subscribers, event.place_key if event else None, now)
         scope: set[str] | None = None
-        event_place: str | None = None
         if kind == "place":
             scope = set(self._gazetteer.descendants(arg)) | {
                 p.key for p in self._gazetteer.ancestors(arg)
             }
-        if kind == "event":
-            event = await self._events.get(int(arg))
-            event_place = event.place_key if event else None
+        return [
+            Recipient(sub.chat_id, sub.chat_type, sub.thread_id)
+            for sub in subscribers
+            if scope is None or not sub.places or any(p in scope for p in sub.places)
+        ]
+
+    def _flash_recipients(
+        self, subscribers: Sequence[Subscriber], event_place: str | None, now: datetime
+    ) -> list[Recipient]:
+        """Subscribers taking flash alerts whose places cover the event, with quiet hours."""
         out = []
-        for sub, chat_type in rows:
-            places = [p for p in sub.places.split("\n") if p]
-            if kind == "event":
-                if not sub.flash_alerts:
-                    continue
-                if places and not self._covers(places, event_place):
-                    continue
-                quiet = _in_quiet(
-                    now.astimezone(ZoneInfo(sub.timezone)), sub.quiet_start, sub.quiet_end
-                )
-                out.append(Recipient(sub.chat_id, chat_type, sub.thread_id, quiet))
+        for sub in subscribers:
+            if not sub.flash_alerts:
                 continue
-            if scope is not None and places and not any(p in scope for p in places):
+            if sub.places and not self._covers(sub.places, event_place):
                 continue
-            out.append(Recipient(sub.chat_id, chat_type, sub.thread_id))
+            quiet = _in_quiet(
+                now.astimezone(ZoneInfo(sub.timezone)), sub.quiet_start, sub.quiet_end
+            )
+            out.append(Recipient(sub.chat_id, sub.chat_type, sub.thread_id, quiet))
         return out
 
     def _covers(self, places: Sequence[str], key: str | None) -> bool:
@@ -373,24 +303,15 @@ class PushService:
         push = await self.get(push_id)
         if push is None or push.created_by != by:
             raise PushError("That push is not yours.")
-        if push.status != "preview":
+        if push.status != PushStatus.PREVIEW:
             raise PushError("That push was already confirmed or cancelled.")
         recipients = await self.recipients(push)
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(PushRow)
-                .where(PushRow.id == push_id, PushRow.status == "preview", PushRow.created_by == by)
-                .values(
-                    status="sending",
-                    confirmed_by=by,
-                    confirmed_at=now,
-                    total=len(recipients) * len(push.parts),
-                )
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
-                raise PushError("That push was already confirmed or cancelled.")
-            edition_id = (await session.get(PushRow, push_id)).edition_id  # type: ignore[union-attr]
+        confirmed = await self._pushes.confirm(
+            push_id, by=by, now=self._clock.now(), total=len(recipients) * len(push.parts)
+        )
+        if confirmed is None:
+            raise PushError("That push was already confirmed or cancelled.")
+        edition_id = confirmed.edition_id
         batch = f"push:{push_id}"
         await self._outbox.enqueue(
             [
@@ -413,40 +334,31 @@ class PushService:
 
     async def cancel(self, push_id: int, *, by: int) -> Progress:
         """Cancel a preview, or stop a running push (queued rows cancelled, sent ones kept)."""
-        async with self._sessions.begin() as session:
-            row = await session.get(PushRow, push_id)
-            if row is None or (row.created_by != by and row.confirmed_by != by):
-                raise PushError("That push is not yours.")
-            if row.status in ("done", "cancelled"):
-                raise PushError("That push has already finished.")
-            row.status = "cancelled"
+        before = await self._pushes.cancel(push_id, by=by)
+        if before is None:
+            raise PushError("That push is not yours.")
+        if before in (PushStatus.DONE, PushStatus.CANCELLED):
+            raise PushError("That push has already finished.")
         await self._outbox.cancel_batch(f"push:{push_id}")
         return await self.progress(push_id)
 
     async def progress(self, push_id: int) -> Progress:
         """Sent, failed, cancelled and remaining rows of a push; marks it done when finished."""
         counts = await self._outbox.counts(batch=f"push:{push_id}")
-        remaining = sum(counts.get(s, 0) for s in ("queued", "claimed", "sending"))
-        async with self._sessions.begin() as session:
-            row = await session.get(PushRow, push_id)
-            status = row.status if row else "missing"
-            if row is not None and row.status == "sending" and remaining == 0:
-                row.status = status = "done"
+        remaining = sum(counts.get(s, 0) for s in PENDING_STATES)
+        status = await self._pushes.settle(push_id, remaining=remaining)
         return Progress(
             total=sum(counts.values()),
-            sent=counts.get("sent", 0),
-            failed=counts.get("failed", 0),
-            cancelled=counts.get("cancelled", 0),
+            sent=counts.get(OutboxState.SENT, 0),
+            failed=counts.get(OutboxState.FAILED, 0),
+            cancelled=counts.get(OutboxState.CANCELLED, 0),
             remaining=remaining,
             status=status,
         )
 
     async def set_progress_message(self, push_id: int, message_id: int) -> None:
         """Remember the admin's progress message (edited live)."""
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(PushRow).where(PushRow.id == push_id).values(progress_message_id=message_id)
-            )
+        await self._pushes.set_progress_message(push_id, message_id)
 
     # ---- corrections ------------------------------------------------------------------
 
@@ -455,40 +367,17 @@ class PushService:
         event = await self._events.get(event_id)
         if event is None:
             return 0
-        async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        OutboxRow.chat_id,
-                        OutboxRow.chat_type,
-                        OutboxRow.thread_id,
-                        OutboxRow.message_id,
-                        OutboxRow.id,
-                    )
-                    .join(
-                        EditionEventRow,
-                        (EditionEventRow.edition_id == OutboxRow.edition_id)
-                        & (EditionEventRow.part_no == OutboxRow.part_no),
-                    )
-                    .where(
-                        EditionEventRow.event_id == event_id,
-                        OutboxRow.state == "sent",
-                        OutboxRow.kind.in_(["edition", "push", "flash"]),
-                    )
-                    .order_by(OutboxRow.id)
-                )
-            ).all()
         latest: dict[int, tuple[str, int | None, int | None]] = {}
-        for chat_id, chat_type, thread_id, message_id, _ in rows:
-            latest[chat_id] = (chat_type, thread_id, message_id)
+        for copy in await self._pushes.sent_copies(event_id):
+            latest[copy.chat_id] = (copy.chat_type, copy.thread_id, copy.message_id)
         if not latest:
             return 0
-        text = self._render("correction.html", e=event, what=what)  # type: ignore[operator]
+        text = self._render("correction.html", e=event, what=what)
         stamp = event.updated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
         return await self._outbox.enqueue(
             [
                 NewMessage(
-                    kind="correction",
+                    kind=OutboxKind.CORRECTION,
                     dedupe_key=f"corr:{event_id}:{what}:{stamp}:{chat_id}",
                     chat_id=chat_id,
                     chat_type=chat_type,
@@ -498,6 +387,6 @@ class PushService:
                     batch=f"corr:{event_id}:{stamp}",
                 )
                 for chat_id, (chat_type, thread_id, message_id) in latest.items()
-                for part in split_html(text)[:1]
+                for part in self._split(text)[:1]
             ]
         )

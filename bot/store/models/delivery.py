@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.domain.delivery_states import OutboxState
 from bot.store.models.base import Base, UTCDateTime
 
 
@@ -95,7 +96,7 @@ class OutboxRow(Base):
     text: Mapped[str | None] = mapped_column(Text)  # when not an edition part
     reply_to_message_id: Mapped[int | None] = mapped_column(BigInteger)
     batch: Mapped[str | None] = mapped_column(String(64), index=True)  # a push or alert id
-    state: Mapped[str] = mapped_column(String(10), default="queued")
+    state: Mapped[str] = mapped_column(String(10), default=OutboxState.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

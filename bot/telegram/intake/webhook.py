@@ -33,6 +33,7 @@ from sqlalchemy import func, select, text
 from telegram import Update
 
 from bot.config import Settings
+from bot.domain.delivery_states import PENDING_STATES
 from bot.telegram.context import SitrepApp
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 HEALTH_TIMEOUT = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # updates are small; files are fetched separately
-PENDING_STATES = ("queued", "claimed", "sending")
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
 

@@ -1,0 +1,108 @@
+"""The daily editions' storage: events reported in a window, stored editions, due subscriptions,
+and the guarded advance that moves subscriptions on after a tick."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import cast
+
+from sqlalchemy import Integer, String, Table, and_, any_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.editions.model import Advances, DueRow, NewEdition
+from bot.domain.events.model import EventStatus
+from bot.store.editions import store_edition
+from bot.store.models.delivery import EditionRow, SubscriptionRow
+from bot.store.models.events import EventRow
+from bot.store.models.people import Chat
+
+
+def dialect_of(session: AsyncSession) -> str:
+    """The session's database dialect name ("sqlite" when unbound)."""
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+async def advance_subscriptions(session: AsyncSession, groups: Advances) -> None:
+    """Move subscriptions on, each only if its next_due_at is still the one this tick read."""
+    subs = cast(Table, SubscriptionRow.__table__)
+    postgres = dialect_of(session) == "postgresql"
+    for (due, following, window), ids in groups.items():
+        # one array or JSON parameter: no variable limit, nothing to expand per id
+        if postgres:
+            chosen = subs.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+        else:
+            listed = func.json_each(bindparam("ids", json.dumps(ids), type_=String))
+            chosen = subs.c.id.in_(select(listed.table_valued("value").c.value))
+        await session.execute(
+            update(subs)
+            .where(chosen, subs.c.next_due_at == due)
+            .values(next_due_at=following, last_window_end=window)
+        )
+
+
+class BriefingStore:
+    """Reads and writes what the daily editions need (implements EditionRepository)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def published_in_window(
+        self, start: datetime, end: datetime, dates: Sequence[date]
+    ) -> list[int]:
+        """Published events first reported in the window, by id: one query per window."""
+        reported = or_(
+            and_(
+                EventRow.reported_on.is_(None),
+                EventRow.reported_at >= start,
+                EventRow.reported_at < end,
+            ),
+            EventRow.reported_on.in_(list(dates)),
+        )
+        stmt = select(EventRow.id).where(EventRow.status == EventStatus.PUBLISHED, reported)
+        async with self._sessions() as session:
+            return list((await session.scalars(stmt.order_by(EventRow.id))).all())
+
+    async def find(self, key: str) -> tuple[int, int] | None:
+        """(id, parts) of the edition stored under `key`, if any."""
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(EditionRow.id, EditionRow.parts).where(EditionRow.audience_key == key)
+                )
+            ).first()
+        return (found.id, found.parts) if found is not None else None
+
+    async def store(self, edition: NewEdition) -> tuple[int, int]:
+        """Store an edition once (by its key); (id, parts) of the stored one."""
+        async with self._sessions.begin() as session:
+            row = await store_edition(session, edition)
+            return row.id, row.parts
+
+    async def due(self, now: datetime, limit: int) -> list[DueRow]:
+        """The next batch of active subscriptions due by `now`, with their chat's type."""
+        subs = SubscriptionRow
+        stmt = (
+            select(
+                subs.id,
+                subs.chat_id,
+                subs.thread_id,
+                subs.delivery_minute,
+                subs.timezone,
+                subs.places,
+                subs.event_types,
+                subs.empty_note,
+                subs.next_due_at,
+                subs.last_window_end,
+                Chat.type,
+            )
+            .outerjoin(Chat, Chat.id == subs.chat_id)
+            .where(subs.status == "active", subs.next_due_at <= now)
+            .order_by(subs.next_due_at)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            connection = await session.connection()  # Core rows: no ORM loading per row
+            return cast(list[DueRow], (await connection.execute(stmt)).all())
