@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import bot.store.models  # noqa: F401  (registers every table on Base.metadata)
+from bot.store.dialect import dialect_for
 from bot.store.migrate import include_name
 from bot.store.models.base import Base
 from bot.store.session import create_engine
@@ -20,7 +21,7 @@ def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=dialect_for(connection).batch_migrations,
         include_name=include_name,
         compare_type=True,
     )

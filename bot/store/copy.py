@@ -22,11 +22,12 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.util.exc import CommandError
-from sqlalchemy import Integer, String, Table, event, func, inspect, select, text
+from sqlalchemy import Integer, String, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import bot.store.models  # noqa: F401  (registers every table on Base.metadata)
+from bot.store.dialect import backend_name, dialect_for
 from bot.store.fulltext import insert_trigger_paused
 from bot.store.migrate import current_revision, head_revision, upgrade
 from bot.store.models.base import Base
@@ -90,51 +91,28 @@ def tables() -> list[Table]:
 
 def _sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None for another backend); raises for in-memory databases."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    dialect = dialect_for(url)
+    if not dialect.is_sqlite:
         return None
-    if parsed.database in (None, "", ":memory:"):
+    path = dialect.database_file(url)
+    if path is None:
         raise CopyRefused(f"{safe_url(url)} is an in-memory SQLite database")
-    return Path(parsed.database).expanduser().resolve()
+    return path.resolve()
 
 
 def same_database(a: str, b: str) -> bool:
     """Whether two URLs name the same database (same SQLite file, or same server and name)."""
-    ua, ub = make_url(a), make_url(b)
-    if ua.get_backend_name() != ub.get_backend_name():
+    if backend_name(a) != backend_name(b):
         return False
-    if ua.get_backend_name() == "sqlite":
+    da, db = dialect_for(a), dialect_for(b)
+    if da.is_sqlite:
         return _sqlite_path(a) == _sqlite_path(b)
-    return (ua.host or "localhost", ua.port or 5432, ua.database) == (
-        ub.host or "localhost",
-        ub.port or 5432,
-        ub.database,
-    )
+    return da.server_identity(a) == db.server_identity(b)
 
 
 def _source_engine(url: str) -> AsyncEngine:
     """An engine that only reads: SQLite query_only with deferred BEGIN, else read-only RR."""
-    if make_url(url).get_backend_name() != "sqlite":
-        return create_async_engine(
-            url,
-            isolation_level="REPEATABLE READ",
-            execution_options={"postgresql_readonly": True},
-        )
-    engine = create_async_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA query_only=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no write lock
-
-    return engine
+    return dialect_for(url).read_only_engine(url)
 
 
 def _revision(conn: Connection) -> str | None:
@@ -240,7 +218,7 @@ async def _copy_table(
 
 async def _sqlite_fulltext(dst: AsyncConnection) -> set[str]:
     """The SQLite full-text table the destination has (events_fts), if any."""
-    if dst.dialect.name != "sqlite":
+    if not dialect_for(dst).fulltext_table:
         return set()
     rows = await dst.exec_driver_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events_fts'"
@@ -307,7 +285,7 @@ async def _copy_all(
         if "events_fts" in fts:
             notice("rebuilding the full-text index")
             await dst.exec_driver_sql("INSERT INTO events_fts(events_fts) VALUES('rebuild')")
-    if dst.dialect.name == "postgresql":
+    if dialect_for(dst).has_sequences:
         await _reset_sequences(dst)
     log.info("full-text index and sequences done in %.1f s", time.perf_counter() - started)
     return done
@@ -315,7 +293,7 @@ async def _copy_all(
 
 async def _analyze(engine: AsyncEngine, notice: Notice) -> None:
     """PostgreSQL: fresh planner statistics for the tables just filled."""
-    if engine.dialect.name != "postgresql":
+    if not dialect_for(engine).analyze_after_load:
         return
     notice("updating the planner's statistics (ANALYZE)")
     quote = engine.dialect.identifier_preparer

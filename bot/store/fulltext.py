@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.store.dialect import dialect_for
+
 FTS_COLUMNS = "summary, actors_text, event_type, place_text"
 INSERT_TRIGGER = "events_fts_ai"
 # Index every event with id >= ? (events inserted while the trigger was dropped).
@@ -30,7 +32,7 @@ async def insert_trigger_paused(conn: AsyncConnection) -> AsyncIterator[None]:
     Run it inside a write transaction, and index what was inserted before leaving. On
     PostgreSQL (a GIN expression index) this does nothing.
     """
-    if conn.dialect.name != "sqlite":
+    if not dialect_for(conn).fulltext_table:
         yield
         return
     trigger = (
@@ -54,5 +56,5 @@ async def deferred_fulltext(conn: AsyncConnection, first_id: int) -> AsyncIterat
     """
     async with insert_trigger_paused(conn):
         yield
-        if conn.dialect.name == "sqlite":
+        if dialect_for(conn).fulltext_table:
             await conn.exec_driver_sql(INDEX_FROM_SQL, (first_id,))

@@ -10,6 +10,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from bot.store.dialect import dialect_for
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -35,7 +37,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTCDateTime column; pass an aware value")
         value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
+        if dialect_for(dialect).naive_datetimes:
             return value.replace(tzinfo=None)
         return value
 
