@@ -1,4 +1,4 @@
-"""Small helpers shared by handlers: replying with a template, reading the sender."""
+"""Small helpers shared by handlers: replying with a template or one macro of a template."""
 
 from __future__ import annotations
 
@@ -21,6 +21,21 @@ async def reply_template(
 ) -> Message | None:
     """Render a template from briefings/ and send it as the reply to this update."""
     text = context.services.renderer.render(template, **data)
+    return await reply_html(update, context, text, reply_markup=reply_markup)
+
+
+async def reply_macro(
+    update: Update,
+    context: SitrepContext,
+    file: str,
+    macro: str,
+    /,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    **data: Any,
+) -> Message | None:
+    """Render one short message (a macro of a briefings/ file) and send it as the reply."""
+    text = context.services.renderer.render_macro(file, macro, **data)
     return await reply_html(update, context, text, reply_markup=reply_markup)
 
 

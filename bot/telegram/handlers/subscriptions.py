@@ -4,38 +4,32 @@ data is refused and changes nothing. In groups and channels only chat admins cha
 from __future__ import annotations
 
 import logging
-import re
-from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.editions.schedule import hhmm, offset_label
-from bot.store.subscriptions import (
-    COMMON_ZONES,
-    EVENT_TYPES,
-    SubscriptionError,
-    SubscriptionView,
-    check_zone,
+from bot.domain.people.settings import resolve_places
+from bot.store.subscriptions import SubscriptionError, SubscriptionView, check_zone
+from bot.telegram.callbacks import (
+    SETTINGS_PATTERN,
+    SUBSCRIBE_PATTERN,
+    decode_subscribe,
+    split_settings,
 )
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html
+from bot.telegram.handlers.common import reply_html, reply_macro
+from bot.telegram.handlers.settings_buttons import labels_of, run_press
+from bot.telegram.keyboards.subscriptions import MESSAGES, main_keyboard
 
 log = logging.getLogger(__name__)
 
-QUIET_PRESETS: tuple[tuple[int, int] | None, ...] = (
-    None,
-    (22 * 60, 7 * 60),
-    (23 * 60, 6 * 60),
-    (0, 8 * 60),
-)
-CALLBACK = re.compile(r"^s:([a-z]{1,6})(?::([A-Za-z0-9_-]{1,40}))?$")
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 COMMANDS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+DEEP_LINK = r"^/start(@\w+)?\s+sub_[a-z0-9-]{1,40}\s*$"
 
 
 async def may_change(update: Update, context: SitrepContext) -> bool:
@@ -70,123 +64,35 @@ def _thread_id(update: Update) -> int | None:
     return None
 
 
+async def _reply(update: Update, context: SitrepContext, macro: str, **data: Any) -> None:
+    await reply_macro(update, context, MESSAGES, macro, **data)
+
+
 def _settings_text(
     context: SitrepContext, sub: SubscriptionView, note: str = "", title: str = ""
 ) -> str:
+    labels = labels_of(context)
     gazetteer = context.services.gazetteer
     places = [p.name for p in (gazetteer.get(k) for k in sub.places) if p is not None]
-    now = context.services.clock.now()
-    quiet = (
-        f"{hhmm(sub.quiet_start)}–{hhmm(sub.quiet_end)}"
-        if sub.quiet_start is not None and sub.quiet_end is not None
-        else ""
-    )
+    quiet = ""
+    if sub.quiet_start is not None and sub.quiet_end is not None:
+        quiet = labels("window", start=hhmm(sub.quiet_start), end=hhmm(sub.quiet_end))
     next_local = ""
     if sub.next_due_at is not None:
         local = sub.next_due_at.astimezone(sub.zone)
-        next_local = f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({sub.timezone})"
+        next_local = labels("next_briefing", local=local, zone=sub.timezone)
     return context.services.renderer.render(
         "settings.html",
         s=sub,
         note=note,
         chat_title=title,
-        status={"active": "active", "paused": "paused", "blocked": "stopped (bot blocked)"}.get(
-            sub.status, sub.status
-        ),
+        status=labels("status_label", status=sub.status),
         time=hhmm(sub.delivery_minute),
-        offset=offset_label(sub.zone, now),
+        offset=offset_label(sub.zone, context.services.clock.now()),
         places=places,
         quiet=quiet,
         next_local=next_local,
     )
-
-
-def _main_keyboard(sub: SubscriptionView) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                Button(f"🕖 Time {hhmm(sub.delivery_minute)}", callback_data="s:time"),
-                Button(f"🌍 {sub.timezone}", callback_data="s:tz"),
-            ],
-            [
-                Button(f"📍 Places ({len(sub.places) or 'all'})", callback_data="s:pl"),
-                Button(f"🏷 Types ({len(sub.event_types) or 'all'})", callback_data="s:ty"),
-            ],
-            [
-                Button(
-                    f"Empty-day note: {'on' if sub.empty_note else 'off'}", callback_data="s:en"
-                ),
-                Button(
-                    f"Flash alerts: {'on' if sub.flash_alerts else 'off'}", callback_data="s:fl"
-                ),
-            ],
-            [
-                Button("🌙 Quiet hours", callback_data="s:q"),
-                Button("⏸ Pause" if sub.status == "active" else "▶️ Resume", callback_data="s:ps"),
-            ],
-        ]
-    )
-
-
-def _hours_keyboard() -> InlineKeyboardMarkup:
-    rows = [
-        [Button(f"{h:02d}", callback_data=f"s:h:{h}") for h in range(r * 6, r * 6 + 6)]
-        for r in range(4)
-    ]
-    rows.append([Button("« Back", callback_data="s:menu")])
-    return InlineKeyboardMarkup(rows)
-
-
-def _minutes_keyboard(hour: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                Button(f"{hour:02d}:00", callback_data=f"s:t:{hour * 60}"),
-                Button(f"{hour:02d}:30", callback_data=f"s:t:{hour * 60 + 30}"),
-            ],
-            [Button("« Back", callback_data="s:time")],
-        ]
-    )
-
-
-def _zones_keyboard(context: SitrepContext) -> InlineKeyboardMarkup:
-    now = context.services.clock.now()
-    from zoneinfo import ZoneInfo
-
-    buttons = [
-        Button(f"{z} ({offset_label(ZoneInfo(z), now)})", callback_data=f"s:z:{i}")
-        for i, z in enumerate(COMMON_ZONES)
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([Button("« Back", callback_data="s:menu")])
-    return InlineKeyboardMarkup(rows)
-
-
-def _places_keyboard(context: SitrepContext, sub: SubscriptionView) -> InlineKeyboardMarkup:
-    gazetteer = context.services.gazetteer
-    rows = []
-    for key in sub.places[:20]:
-        place = gazetteer.get(key)
-        if place is not None:
-            rows.append([Button(f"✖ {place.name}", callback_data=f"s:pr:{key}")])
-    rows.append([Button("« Back", callback_data="s:menu")])
-    return InlineKeyboardMarkup(rows)
-
-
-def _types_keyboard(sub: SubscriptionView) -> InlineKeyboardMarkup:
-    rows = [
-        [Button(f"{'✅' if t in sub.event_types else '▫️'} {t}", callback_data=f"s:tt:{i}")]
-        for i, t in enumerate(EVENT_TYPES)
-    ]
-    rows.append([Button("« Back", callback_data="s:menu")])
-    return InlineKeyboardMarkup(rows)
-
-
-def _quiet_keyboard() -> InlineKeyboardMarkup:
-    labels = ["Off"] + [f"{hhmm(a)}–{hhmm(b)}" for a, b in (p for p in QUIET_PRESETS if p)]
-    rows = [[Button(label, callback_data=f"s:qs:{i}")] for i, label in enumerate(labels)]
-    rows.append([Button("« Back", callback_data="s:menu")])
-    return InlineKeyboardMarkup(rows)
 
 
 async def _show_settings(update: Update, context: SitrepContext, note: str = "") -> None:
@@ -194,36 +100,14 @@ async def _show_settings(update: Update, context: SitrepContext, note: str = "")
     assert chat is not None
     sub = await context.services.subscriptions.get(chat.id)
     if sub is None:
-        await reply_html(
-            update,
-            context,
-            (note + "\n\n" if note else "")
-            + "This chat is not subscribed. Send /subscribe to get a daily briefing.",
-        )
+        await _reply(update, context, "not_subscribed", note=note)
         return
     await reply_html(
         update,
         context,
         _settings_text(context, sub, note, chat.title or ""),
-        reply_markup=_main_keyboard(sub),
+        reply_markup=main_keyboard(labels_of(context), sub),
     )
-
-
-def _resolve_places(context: SitrepContext, text: str) -> tuple[list[str], list[str]]:
-    """Place keys named in `text` (comma-separated or free text), and names not understood."""
-    gazetteer = context.services.gazetteer
-    keys: list[str] = []
-    unknown: list[str] = []
-    for chunk in [c.strip() for c in re.split(r"[,;\n]", text) if c.strip()]:
-        place = gazetteer.resolve(chunk)
-        if place is None:
-            found = [m.place for m in gazetteer.find_in_text(chunk)]
-            if not found:
-                unknown.append(chunk[:60])
-            keys += [p.key for p in found]
-        else:
-            keys.append(place.key)
-    return list(dict.fromkeys(keys)), unknown
 
 
 async def subscribe_with(
@@ -233,7 +117,7 @@ async def subscribe_with(
     chat = update.effective_chat
     assert chat is not None
     if not await may_change(update, context):
-        await reply_html(update, context, "Only this chat's admins can change its subscription.")
+        await _reply(update, context, "admins_only")
         return
     user = update.effective_user
     _, created = await context.services.subscriptions.subscribe(
@@ -244,22 +128,21 @@ async def subscribe_with(
         timezone=getattr(context.services.tz, "key", None),
         by=user.id if user else None,
     )
-    head = "Subscribed: you will get a daily briefing." if created else "Subscription updated."
-    await _show_settings(update, context, (head + (" " + note if note else "")).strip())
+    head = labels_of(context)("subscribed_note", created=created, note=note)
+    await _show_settings(update, context, head)
 
 
 async def subscribe_command(update: Update, context: SitrepContext) -> None:
     """/subscribe [PLACE, PLACE…]."""
+    gazetteer = context.services.gazetteer
     text = " ".join(context.args or [])
-    keys, unknown = _resolve_places(context, text) if text else ([], [])
+    keys, unknown = resolve_places(gazetteer, text) if text else ([], [])
     note = ""
     if unknown:
-        hints = [p.name for p in context.services.gazetteer.suggest(unknown[0])]
-        note = f"I don't know “{unknown[0]}”" + (
-            f" — did you mean {', '.join(hints)}?" if hints else "."
-        )
+        hints = [p.name for p in gazetteer.suggest(unknown[0])]
+        note = labels_of(context)("unknown_place_note", name=unknown[0], hints=hints)
         if not keys:
-            await reply_html(update, context, escape(note) + " Nothing was changed.")
+            await _reply(update, context, "nothing_changed", note=note)
             return
     await subscribe_with(update, context, keys, note)
 
@@ -267,14 +150,9 @@ async def subscribe_command(update: Update, context: SitrepContext) -> None:
 async def start_deep_link(update: Update, context: SitrepContext) -> None:
     """/start sub_<place>: the deep link https://t.me/<bot>?start=sub_<place>."""
     payload = (context.args or [""])[0]
-    key = payload.removeprefix("sub_")
-    place = context.services.gazetteer.get(key)
+    place = context.services.gazetteer.get(payload.removeprefix("sub_"))
     if place is None:
-        await reply_html(
-            update,
-            context,
-            "That subscribe link names a place I don't know. Send /subscribe PLACE instead.",
-        )
+        await _reply(update, context, "bad_subscribe_link")
         return
     await subscribe_with(update, context, [place.key])
 
@@ -283,15 +161,16 @@ async def subscribe_button(update: Update, context: SitrepContext) -> None:
     """The "Subscribe to <place>" button under an answer."""
     query = update.callback_query
     assert query is not None
-    match = re.fullmatch(r"sub:([a-z0-9-]{1,40})", query.data or "")
-    place = context.services.gazetteer.get(match.group(1)) if match else None
+    labels = labels_of(context)
+    button = decode_subscribe(query.data)
+    place = context.services.gazetteer.get(button.place_key) if button else None
     if place is None:
-        await query.answer("That button is not valid.", show_alert=True)
+        await query.answer(labels("button_invalid"), show_alert=True)
         return
     if not await may_change(update, context):
-        await query.answer("Only this chat's admins can change its subscription.", show_alert=True)
+        await query.answer(labels("admins_only"), show_alert=True)
         return
-    await query.answer(f"Subscribed to {place.name}")
+    await query.answer(labels("subscribed_toast", name=place.name))
     await subscribe_with(update, context, [place.key])
 
 
@@ -300,30 +179,24 @@ async def unsubscribe_command(update: Update, context: SitrepContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     if not await may_change(update, context):
-        await reply_html(update, context, "Only this chat's admins can change its subscription.")
+        await _reply(update, context, "admins_only")
         return
     removed = await context.services.subscriptions.unsubscribe(chat.id)
-    await reply_html(
-        update,
-        context,
-        "Unsubscribed. No more daily briefings; /subscribe to start again."
-        if removed
-        else "This chat was not subscribed.",
-    )
+    await _reply(update, context, "unsubscribed", removed=removed)
 
 
 async def _set_status(update: Update, context: SitrepContext, status: str) -> None:
     chat = update.effective_chat
     assert chat is not None
     if not await may_change(update, context):
-        await reply_html(update, context, "Only this chat's admins can change its subscription.")
+        await _reply(update, context, "admins_only")
         return
     try:
         await context.services.subscriptions.change(chat.id, status=status)
     except SubscriptionError as exc:
-        await reply_html(update, context, escape(str(exc)))
+        await _reply(update, context, "refused", message=str(exc))
         return
-    await _show_settings(update, context, "Paused." if status == "paused" else "Resumed.")
+    await _show_settings(update, context, labels_of(context)("status_note", status=status))
 
 
 async def pause_command(update: Update, context: SitrepContext) -> None:
@@ -347,17 +220,17 @@ async def timezone_command(update: Update, context: SitrepContext) -> None:
     assert chat is not None
     name = " ".join(context.args or []).strip()
     if not name:
-        await reply_html(update, context, "Use: /timezone Area/City, e.g. /timezone Asia/Kabul")
+        await _reply(update, context, "timezone_usage")
         return
     if not await may_change(update, context):
-        await reply_html(update, context, "Only this chat's admins can change its subscription.")
+        await _reply(update, context, "admins_only")
         return
     try:
         await context.services.subscriptions.change(chat.id, timezone=check_zone(name))
     except SubscriptionError as exc:
-        await reply_html(update, context, escape(str(exc)))
+        await _reply(update, context, "refused", message=str(exc))
         return
-    await _show_settings(update, context, f"Time zone set to {name}.")  # escaped by the template
+    await _show_settings(update, context, labels_of(context)("zone_set_note", name=name))
 
 
 async def settings_button(update: Update, context: SitrepContext) -> None:
@@ -365,106 +238,56 @@ async def settings_button(update: Update, context: SitrepContext) -> None:
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
-    match = CALLBACK.match(query.data or "")
-    if match is None:
-        await query.answer("That button is not valid.", show_alert=True)
+    labels = labels_of(context)
+    parts = split_settings(query.data)
+    if parts is None:
+        await query.answer(labels("button_invalid"), show_alert=True)
         return
-    action, arg = match.group(1), match.group(2)
     if not await may_change(update, context):
-        await query.answer("Only this chat's admins can change its settings.", show_alert=True)
+        await query.answer(labels("settings_admins_only"), show_alert=True)
         return
-    subs = context.services.subscriptions
-    sub = await subs.get(chat.id)
+    sub = await context.services.subscriptions.get(chat.id)
     if sub is None:
-        await query.answer("This chat is no longer subscribed. Send /subscribe.", show_alert=True)
+        await query.answer(labels("no_longer_subscribed"), show_alert=True)
         return
     try:
-        result = await _apply(context, chat.id, sub, action, arg)
+        result = await run_press(context, chat.id, sub, *parts)
     except (SubscriptionError, ValueError, IndexError):
-        await query.answer("That button is not valid any more.", show_alert=True)
+        await query.answer(labels("button_stale"), show_alert=True)
         return
     if result is None:
-        await query.answer("That button is not valid.", show_alert=True)
+        await query.answer(labels("button_invalid"), show_alert=True)
         return
     sub, keyboard, toast = result
     await query.answer(toast)
+    await _edit_settings(update, context, sub, keyboard or main_keyboard(labels, sub))
+
+
+async def _edit_settings(
+    update: Update, context: SitrepContext, sub: SubscriptionView, keyboard: InlineKeyboardMarkup
+) -> None:
+    """Show the changed settings in the message the button was under."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or query.message is None or chat is None:
+        return
     text = _settings_text(context, sub, title=chat.title or "")
-    if query.message is not None:
-        try:
-            await query.edit_message_text(
-                text, parse_mode="HTML", reply_markup=keyboard or _main_keyboard(sub)
-            )
-        except TelegramError as exc:
-            if "not modified" not in str(exc).lower():
-                raise
-
-
-async def _apply(
-    context: SitrepContext, chat_id: int, sub: SubscriptionView, action: str, arg: str | None
-) -> tuple[SubscriptionView, InlineKeyboardMarkup | None, str] | None:
-    """Carry out one validated button; None when the data does not fit the action."""
-    subs = context.services.subscriptions
-    if action == "menu" and arg is None:
-        return sub, None, ""
-    if action == "time" and arg is None:
-        return sub, _hours_keyboard(), "Pick the hour"
-    if action == "h" and arg is not None and arg.isdigit() and 0 <= int(arg) < 24:
-        return sub, _minutes_keyboard(int(arg)), "Pick the minutes"
-    if action == "t" and arg is not None and arg.isdigit():
-        minute = int(arg)
-        if minute % 30 or not 0 <= minute < 1440:
-            return None
-        return (
-            await subs.change(chat_id, delivery_minute=minute),
-            None,
-            f"Delivery at {hhmm(minute)}",
-        )
-    if action == "tz" and arg is None:
-        return sub, _zones_keyboard(context), "Pick a time zone"
-    if action == "z" and arg is not None and arg.isdigit() and int(arg) < len(COMMON_ZONES):
-        zone = COMMON_ZONES[int(arg)]
-        return await subs.change(chat_id, timezone=zone), None, f"Time zone {zone}"
-    if action == "pl" and arg is None:
-        return sub, _places_keyboard(context, sub), "Places"
-    if action == "pr" and arg is not None:
-        if arg not in sub.places:
-            return None
-        return await subs.toggle(chat_id, "places", arg), None, "Removed"
-    if action == "ty" and arg is None:
-        return sub, _types_keyboard(sub), "Event types"
-    if action == "tt" and arg is not None and arg.isdigit() and int(arg) < len(EVENT_TYPES):
-        updated = await subs.toggle(chat_id, "event_types", EVENT_TYPES[int(arg)])
-        return updated, _types_keyboard(updated), "Updated"
-    if action == "en" and arg is None:
-        return await subs.change(chat_id, empty_note=not sub.empty_note), None, "Updated"
-    if action == "fl" and arg is None:
-        return await subs.change(chat_id, flash_alerts=not sub.flash_alerts), None, "Updated"
-    if action == "q" and arg is None:
-        return sub, _quiet_keyboard(), "Quiet hours"
-    if action == "qs" and arg is not None and arg.isdigit() and int(arg) < len(QUIET_PRESETS):
-        preset = QUIET_PRESETS[int(arg)]
-        start, end = preset if preset else (None, None)
-        return await subs.change(chat_id, quiet_start=start, quiet_end=end), None, "Updated"
-    if action == "ps" and arg is None:
-        status = "paused" if sub.status == "active" else "active"
-        return await subs.change(chat_id, status=status), None, status.capitalize()
-    return None
+    try:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=keyboard)
+    except TelegramError as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 def handlers() -> list[Any]:
     """Subscription handlers; the deep-link /start must come before the plain /start."""
     return [
-        CommandHandler(
-            "start",
-            start_deep_link,
-            filters=filters.Regex(r"^/start(@\w+)?\s+sub_[a-z0-9-]{1,40}\s*$"),
-        ),
+        CommandHandler("start", start_deep_link, filters=filters.Regex(DEEP_LINK)),
         CommandHandler("subscribe", subscribe_command, filters=COMMANDS),
         CommandHandler("unsubscribe", unsubscribe_command, filters=COMMANDS),
         CommandHandler("pause", pause_command, filters=COMMANDS),
         CommandHandler("resume", resume_command, filters=COMMANDS),
         CommandHandler("settings", settings_command, filters=COMMANDS),
         CommandHandler("timezone", timezone_command, filters=COMMANDS),
-        CallbackQueryHandler(settings_button, pattern=r"^s:"),
-        CallbackQueryHandler(subscribe_button, pattern=r"^sub:"),
+        CallbackQueryHandler(settings_button, pattern=SETTINGS_PATTERN),
+        CallbackQueryHandler(subscribe_button, pattern=SUBSCRIBE_PATTERN),
     ]
