@@ -4,26 +4,27 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 from typing import Any, Literal
 
 from aiolimiter import AsyncLimiter
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain.questions.answers import Answer
 from bot.domain.questions.statecodec import CodecError, query_from_json, query_to_json
 from bot.domain.questions.understand import Query
+from bot.telegram.callbacks import MORE_PATTERN, decode_more
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html, reply_template
+from bot.telegram.handlers.common import reply_macro, reply_template
+from bot.telegram.keyboards import Labels
+from bot.telegram.keyboards.questions import MESSAGES, answer_keyboard
 
 log = logging.getLogger(__name__)
 
 QUESTIONS_PER_MINUTE = 20
 MAX_STORED_ANSWERS = 20  # "More" pages kept per chat; older ones answer "expired"
-MORE_RE = re.compile(r"^more:([0-9a-f]{8})$")
 MORE = "more"  # state keys "more:<token>", one per answer with a next page, for the whole chat
 LAST_QUERY = "last_query"  # the chat's last question, for follow-ups ("and Kunduz?")
 PAGE_TTL = timedelta(days=1)
@@ -46,25 +47,16 @@ async def _allowed(update: Update, context: SitrepContext) -> bool:
     if limiter.has_capacity():
         await limiter.acquire()
         return True
-    await reply_html(
-        update,
-        context,
-        "You're asking faster than I can keep up with (more than 20 questions a minute). "
-        "Please wait a little and ask again.",
-    )
+    await _reply(update, context, "too_fast", limit=QUESTIONS_PER_MINUTE)
     return False
 
 
-def _keyboard(answer: Answer, token: str | None, subscribe: bool) -> InlineKeyboardMarkup | None:
-    """ "More" when there is a next page; "Subscribe to <place>" when subscriptions are on."""
-    rows: list[list[InlineKeyboardButton]] = []
-    if answer.has_more and token:
-        rows.append([InlineKeyboardButton("More", callback_data=f"more:{token}")])
-    place = answer.subscribe_place
-    if subscribe and place is not None and answer.kind != "unknown_place":
-        label = f"Subscribe to {place.name}"[:64]
-        rows.append([InlineKeyboardButton(label, callback_data=f"sub:{place.key}"[:64])])
-    return InlineKeyboardMarkup(rows) if rows else None
+def _labels(context: SitrepContext) -> Labels:
+    return Labels(context.services.renderer, MESSAGES)
+
+
+async def _reply(update: Update, context: SitrepContext, macro: str, **data: Any) -> None:
+    await reply_macro(update, context, MESSAGES, macro, **data)
 
 
 async def _remember(update: Update, context: SitrepContext, answer: Answer) -> str | None:
@@ -116,9 +108,8 @@ async def send_answer(update: Update, context: SitrepContext, answer: Answer) ->
     """Render an answer and send it with its buttons."""
     token = await _remember(update, context, answer)
     subscribe = context.bot_data.subscriptions_enabled
-    await reply_template(
-        update, context, "answer.html", a=answer, reply_markup=_keyboard(answer, token, subscribe)
-    )
+    keyboard = answer_keyboard(_labels(context), answer, token, subscribe)
+    await reply_template(update, context, "answer.html", a=answer, reply_markup=keyboard)
 
 
 def _local_now(context: SitrepContext) -> Any:
@@ -129,11 +120,7 @@ async def answer_text(update: Update, context: SitrepContext, text: str) -> None
     """Answer one question (with follow-up memory per chat)."""
     text = text.strip()
     if not text:
-        await reply_html(
-            update,
-            context,
-            "Ask me about a place or a time, e.g. <i>what happened at Islam Qala?</i>",
-        )
+        await _reply(update, context, "ask_hint")
         return
     if not await _allowed(update, context):
         return
@@ -193,7 +180,7 @@ async def latest_command(update: Update, context: SitrepContext) -> None:
     """/latest [N]: the newest N events (default 5, at most 20)."""
     args = context.args or []
     if args and not (args[0].isdigit() and 0 < int(args[0]) <= 1000):
-        await reply_html(update, context, "Use: /latest [N], e.g. /latest 10 (at most 20).")
+        await _reply(update, context, "latest_usage")
         return
     if not await _allowed(update, context):
         return
@@ -207,7 +194,7 @@ async def timeline_command(update: Update, context: SitrepContext) -> None:
     """/timeline PLACE: a place's events, oldest first."""
     place = " ".join(context.args or []).strip()
     if not place:
-        await reply_html(update, context, "Use: /timeline PLACE, e.g. /timeline Islam Qala")
+        await _reply(update, context, "timeline_usage")
         return
     if not await _allowed(update, context):
         return
@@ -219,7 +206,7 @@ async def search_command(update: Update, context: SitrepContext) -> None:
     """/search WORDS: events whose text has those words."""
     words = " ".join(context.args or []).strip()
     if not words:
-        await reply_html(update, context, "Use: /search WORDS, e.g. /search consulate closed")
+        await _reply(update, context, "search_usage")
         return
     if not await _allowed(update, context):
         return
@@ -233,14 +220,14 @@ async def more_button(update: Update, context: SitrepContext) -> None:
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None
-    match = MORE_RE.match(query.data or "")
+    button = decode_more(query.data)
     page = None
-    if match is not None and chat is not None:
+    if button is not None and chat is not None:
         # Taken, not read: a second press (here or on another instance) finds it gone.
-        page = await context.services.chat_state.take(chat.id, None, f"{MORE}:{match.group(1)}")
+        page = await context.services.chat_state.take(chat.id, None, f"{MORE}:{button.token}")
     previous = query_from_json(page.get("query"), context.services.gazetteer) if page else None
     if page is None or previous is None:
-        await query.answer("That list has expired. Please ask again.", show_alert=True)
+        await query.answer(_labels(context)("list_expired"), show_alert=True)
         return
     await query.answer()
     order: Literal["newest", "oldest"] = "oldest" if page.get("order") == "oldest" else "newest"
@@ -261,7 +248,7 @@ def handlers() -> list[Any]:
         CommandHandler("latest", latest_command),
         CommandHandler("timeline", timeline_command),
         CommandHandler("search", search_command),
-        CallbackQueryHandler(more_button, pattern=r"^more:"),
+        CallbackQueryHandler(more_button, pattern=MORE_PATTERN),
     ]
 
 
