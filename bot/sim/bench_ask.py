@@ -231,12 +231,12 @@ def stored_events(path: Path) -> int:
 
 
 async def _prepare(url: str) -> None:
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.store.migrate import upgrade
 
     await upgrade(url)
     settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    async with open_domain(settings):
+    async with open_services(settings):
         pass
 
 
@@ -265,7 +265,7 @@ def _raw_times(path: Path, filters: list[EventFilter], repeats: int) -> list[flo
 async def _ask_times(
     url: str, questions: Sequence[str], repeats: int, render: bool
 ) -> tuple[list[float], list[EventFilter], dict[str, float]]:
-    from bot.bootstrap import open_domain
+    from bot.bootstrap import open_services
     from bot.domain.questions.answers import filter_for
     from bot.render.environment import Renderer, create_environment
 
@@ -275,7 +275,7 @@ async def _ask_times(
     per_question: dict[str, list[float]] = {q: [] for q in questions}
     filters: list[EventFilter] = []
     first: list[float] = []
-    async with open_domain(settings, FixedClock(NOW)) as domain:
+    async with open_services(settings, FixedClock(NOW)) as domain:
         service = domain.answers
         for q in questions:  # warm-up (and the filters the raw side runs): each question's first
             t0 = time.perf_counter()
