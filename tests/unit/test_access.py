@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.render.environment import Renderer, create_environment
 from bot.store.access import ForgetReport, kind_of, parse_id
 from bot.store.audit import _clip
-from bot.telegram.handlers.admin_tools import _forget_result, forget_choice
+from bot.telegram.handlers.forget import forget_choice, forget_result
+
+RENDERER = Renderer(create_environment())
 
 
 @pytest.mark.parametrize(
@@ -96,7 +99,7 @@ def test_forget_button_data(data: str | None, choice: str | None) -> None:
 def test_forget_result(
     report: ForgetReport, private: bool, present: list[str], absent: list[str]
 ) -> None:
-    text = _forget_result(report, private)
+    text = forget_result(RENDERER, report, private)
     for part in present:
         assert part in text
     for part in absent:
