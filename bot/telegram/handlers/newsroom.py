@@ -1,30 +1,37 @@
-"""Admin upkeep of reference data: /places (add places and aliases) and /figures (key figures)."""
+"""Admin upkeep of reference data: /places (add places and aliases) and /figures (key figures).
+
+Each verb is a small function found through a table, with a check that its arguments are there;
+anything else gets the usage text.
+"""
 
 from __future__ import annotations
 
-import re
-from html import escape
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.domain.editions.figures import FigureError
+from bot.domain.places.edits import read_alias, read_new_place
 from bot.domain.places.gazetteer import PlaceKind
 from bot.store.places import PlaceError
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html
+from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.guards import admin_only
+from bot.telegram.keyboards import Labels
 
-PLACES_USAGE = (
-    "Use:\n/places find NAME\n/places add NAME | PARENT [| LAT, LON] [| ALIAS, ALIAS]\n"
-    "/places alias PLACE | ALIAS"
-)
-FIGURES_USAGE = (
-    "Use:\n/figures — the key figures briefings show\n"
-    "/figures add TEXT | AS OF DATE | SOURCE\n/figures remove N"
-)
-COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+MESSAGES = "places_messages.html"
+MAX_NAME_ECHO = 60  # how much of an unknown name is quoted back
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One verb of a command: its handler and the check its arguments must pass."""
+
+    run: Callable[[Update, SitrepContext, str], Awaitable[None]]
+    accepts: Callable[[str], bool] = bool
 
 
 def _rest(update: Update) -> tuple[str, str]:
@@ -34,116 +41,120 @@ def _rest(update: Update) -> tuple[str, str]:
     return verb.lower(), rest.strip()
 
 
+def _by(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+def _text(context: SitrepContext, macro: str, **data: Any) -> str:
+    return Labels(context.services.renderer, MESSAGES)(macro, **data)
+
+
+async def _reply(update: Update, context: SitrepContext, macro: str, **data: Any) -> None:
+    await reply_macro(update, context, MESSAGES, macro, **data)
+
+
+async def _find_place(update: Update, context: SitrepContext, rest: str) -> None:
+    gazetteer = context.services.gazetteer
+    place = gazetteer.resolve(rest)
+    if place is None:
+        hints = [p.name for p in gazetteer.suggest(rest)]
+        await _reply(update, context, "no_place", name=rest[:MAX_NAME_ECHO], hints=hints)
+        return
+    label = gazetteer.context_label(place.key)
+    await _reply(update, context, "place_card", place=place, label=label)
+
+
+async def _add_place(update: Update, context: SitrepContext, rest: str) -> None:
+    gazetteer = context.services.gazetteer
+    new = read_new_place(rest)
+    if new.parent is None:
+        raise PlaceError(_text(context, "no_parent_given"))
+    parent = gazetteer.resolve(new.parent)
+    if parent is None:
+        raise PlaceError(_text(context, "unknown_parent", name=new.parent[:MAX_NAME_ECHO]))
+    place = await context.services.places.add_place(
+        new.name,
+        kind=PlaceKind.TOWN,
+        parent_key=parent.key,
+        lat=new.lat,
+        lon=new.lon,
+        aliases=new.aliases,
+        by=_by(update),
+    )
+    label = gazetteer.context_label(place.key)
+    await _reply(update, context, "place_added", place=place, label=label)
+
+
+async def _add_alias(update: Update, context: SitrepContext, rest: str) -> None:
+    name, alias = read_alias(rest)
+    place = context.services.gazetteer.resolve(name)
+    if place is None:
+        raise PlaceError(_text(context, "unknown_place", name=name[:MAX_NAME_ECHO]))
+    place = await context.services.places.add_alias(place.key, alias, by=_by(update))
+    await _reply(update, context, "alias_added", alias=alias, name=place.name)
+
+
+PLACE_VERBS: dict[str, Verb] = {
+    "find": Verb(_find_place),
+    "add": Verb(_add_place),
+    "alias": Verb(_add_alias, lambda rest: "|" in rest),
+}
+
+
 @admin_only
 async def places_command(update: Update, context: SitrepContext) -> None:
     """/places find | add | alias."""
     verb, rest = _rest(update)
-    services = context.services
-    gazetteer = services.gazetteer
-    user = update.effective_user
-    try:
-        if verb == "find" and rest:
-            place = gazetteer.resolve(rest)
-            if place is None:
-                hints = ", ".join(p.name for p in gazetteer.suggest(rest))
-                await reply_html(
-                    update,
-                    context,
-                    f"No place “{escape(rest[:60])}”."
-                    + (f" Did you mean {escape(hints)}?" if hints else ""),
-                )
-                return
-            await reply_html(
-                update,
-                context,
-                f"<b>{escape(place.name)}</b> (<code>{place.key}</code>) — "
-                f"{escape(gazetteer.context_label(place.key))}"
-                + (f"\nAlso: {escape(', '.join(place.aliases[:12]))}" if place.aliases else ""),
-            )
-            return
-        if verb == "add" and rest:
-            parts = [p.strip() for p in rest.split("|")]
-            if len(parts) < 2:
-                raise PlaceError("Give the parent place: /places add NAME | PARENT")
-            parent = gazetteer.resolve(parts[1])
-            if parent is None:
-                raise PlaceError(f"I don't know the parent “{parts[1][:60]}”.")
-            lat = lon = None
-            aliases: list[str] = []
-            for extra in parts[2:4]:
-                m = COORDS.match(extra)
-                if m:
-                    lat, lon = float(m.group(1)), float(m.group(2))
-                elif extra:
-                    aliases = [a.strip() for a in extra.split(",") if a.strip()]
-            place = await services.places.add_place(
-                parts[0],
-                kind=PlaceKind.TOWN,
-                parent_key=parent.key,
-                lat=lat,
-                lon=lon,
-                aliases=aliases,
-                by=user.id if user else None,
-            )
-            await reply_html(
-                update,
-                context,
-                f"Added <b>{escape(place.name)}</b> (<code>{place.key}</code>) — "
-                f"{escape(gazetteer.context_label(place.key))}",
-            )
-            return
-        if verb == "alias" and "|" in rest:
-            name, _, alias = (p.strip() for p in rest.partition("|"))
-            place = gazetteer.resolve(name)
-            if place is None:
-                raise PlaceError(f"I don't know “{name[:60]}”.")
-            place = await services.places.add_alias(place.key, alias, by=user.id if user else None)
-            await reply_html(
-                update, context, f"“{escape(alias)}” now means <b>{escape(place.name)}</b>."
-            )
-            return
-    except PlaceError as exc:
-        await reply_html(update, context, f"{escape(str(exc))} Nothing was changed.")
+    handler = PLACE_VERBS.get(verb)
+    if handler is None or not handler.accepts(rest):
+        await _reply(update, context, "places_usage")
         return
-    await reply_html(update, context, PLACES_USAGE)
+    try:
+        await handler.run(update, context, rest)
+    except PlaceError as exc:
+        await _reply(update, context, "place_error", message=str(exc))
+
+
+async def _list_figures(update: Update, context: SitrepContext, rest: str) -> None:
+    active = await context.services.figures.active()
+    await _reply(update, context, "figures_list", figures=active)
+
+
+async def _add_figure(update: Update, context: SitrepContext, rest: str) -> None:
+    today = context.services.clock.local_now(context.services.tz).date()
+    try:
+        figure = await context.services.figures.add(rest, today=today, by=_by(update))
+    except FigureError as exc:
+        await _reply(update, context, "figure_error", message=str(exc))
+        return
+    await _reply(update, context, "figure_added", id=figure.id)
+
+
+async def _remove_figure(update: Update, context: SitrepContext, rest: str) -> None:
+    done = await context.services.figures.retire(int(rest.lstrip("#")))
+    await _reply(update, context, "figure_removed", done=done)
+
+
+def _figure_number(rest: str) -> bool:
+    return rest.lstrip("#").isdigit() and len(rest) < 10
+
+
+FIGURE_VERBS: dict[str, Verb] = {
+    "": Verb(_list_figures, lambda rest: True),
+    "add": Verb(_add_figure, lambda rest: True),
+    "remove": Verb(_remove_figure, _figure_number),
+}
 
 
 @admin_only
 async def figures_command(update: Update, context: SitrepContext) -> None:
     """/figures, /figures add TEXT | AS OF | SOURCE, /figures remove N."""
     verb, rest = _rest(update)
-    figures = context.services.figures
-    if not verb:
-        active = await figures.active()
-        lines = [
-            escape(
-                f"#{f.id} {f.text} — as of {f.as_of_label}" + (f", {f.source}" if f.source else "")
-            )
-            for f in active
-        ]
-        body = "\n".join(lines) if lines else "none yet"
-        await reply_html(update, context, f"<b>Key figures</b>\n{body}\n\n{escape(FIGURES_USAGE)}")
+    handler = FIGURE_VERBS.get(verb)
+    if handler is None or not handler.accepts(rest):
+        await _reply(update, context, "figures_usage")
         return
-    if verb == "add":
-        user = update.effective_user
-        try:
-            figure = await figures.add(
-                rest,
-                today=context.services.clock.local_now(context.services.tz).date(),
-                by=user.id if user else None,
-            )
-        except FigureError as exc:
-            await reply_html(update, context, f"{escape(str(exc))} Nothing was stored.")
-            return
-        await reply_html(
-            update, context, f"Key figure #{figure.id} added; briefings show it from now on."
-        )
-        return
-    if verb == "remove" and rest.lstrip("#").isdigit() and len(rest) < 10:
-        done = await figures.retire(int(rest.lstrip("#")))
-        await reply_html(update, context, "Removed." if done else "No such key figure.")
-        return
-    await reply_html(update, context, FIGURES_USAGE)
+    await handler.run(update, context, rest)
 
 
 def handlers() -> list[Any]:
