@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_template
+from bot.telegram.handlers.guards import access_text
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ async def on_error(update: object, context: SitrepContext) -> None:
         return
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer("Sorry, that did not work. Please try again.")
+            await update.callback_query.answer(access_text(context, "error_toast"))
             return
         await reply_template(update, context, "error.html")
     except Exception:  # the error handler must never raise

@@ -16,17 +16,13 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html
-from bot.telegram.handlers.guards import REFUSAL, audit_update
+from bot.telegram.handlers.common import reply_macro
+from bot.telegram.handlers.guards import ACCESS, audit_update
 
 log = logging.getLogger(__name__)
 
 FORM_KEY = "form"
 FORM_TTL = timedelta(hours=1)
-EXPIRED = (
-    "Your /{kind} form expired (an hour without an answer); nothing was stored. "
-    "Send /{kind} to start again."
-)
 # What a form may be waiting for: text, a .txt file or a forwarded post (never edits or commands).
 FORM_MESSAGES = filters.UpdateType.MESSAGE & (
     (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.FORWARDED
@@ -65,7 +61,7 @@ async def cancel(update: Update, context: SitrepContext) -> None:
     """/cancel: leave the open form; nothing is stored."""
     ids = _ids(update)
     if ids is not None and await context.services.chat_state.delete(*ids, FORM_KEY):
-        await reply_html(update, context, "Cancelled; nothing was stored.")
+        await reply_macro(update, context, ACCESS, "form_cancelled")
 
 
 def form_handler(steps: Mapping[str, FormStep]) -> MessageHandler[SitrepContext, None]:
@@ -91,12 +87,12 @@ def form_handler(steps: Mapping[str, FormStep]) -> MessageHandler[SitrepContext,
             return
         if entry.expired:
             await store.delete(*ids, FORM_KEY)
-            await reply_html(update, context, EXPIRED.format(kind=kind))
+            await reply_macro(update, context, ACCESS, "form_expired", kind=kind)
             raise ApplicationHandlerStop
         if not await context.services.people.is_admin(ids[1]):
             # Forms are for admins; one who lost the role mid-form cannot finish it.
             await store.delete(*ids, FORM_KEY)
-            await reply_html(update, context, REFUSAL)
+            await reply_macro(update, context, ACCESS, "refusal")
             raise ApplicationHandlerStop
         try:
             action = await step(update, context, entry.value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -15,9 +15,17 @@ from bot.telegram.context import SitrepContext
 
 log = logging.getLogger(__name__)
 
+ACCESS = "access_messages.html"
+"""The briefings/ file of the refusal, form and error messages."""
 REFUSAL = "Sorry, that command is for Sitrep admins only."
+"""The refusal as briefings/access_messages.html renders it (kept for callers that compare)."""
 
 HandlerFn = TypeVar("HandlerFn", bound=Callable[[Update, SitrepContext], Awaitable[object]])
+
+
+def access_text(context: SitrepContext, macro: str, /, **data: Any) -> str:
+    """One message of briefings/access_messages.html (refusal, form and error messages)."""
+    return context.services.renderer.render_macro(ACCESS, macro, **data)
 
 
 def audit_log(context: SitrepContext) -> AuditLog:
@@ -67,10 +75,11 @@ def admin_only(fn: HandlerFn) -> HandlerFn:
             await audit_update(update, context, fn.__name__)
             return result
         log.info("refused %s to non-admin %s", fn.__name__, user.id if user else None)
+        refusal = access_text(context, "refusal")
         if update.callback_query is not None:
-            await update.callback_query.answer(REFUSAL, show_alert=True)
+            await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(REFUSAL)
+            await update.effective_message.reply_text(refusal)
         return None
 
     return wrapper  # type: ignore[return-value]

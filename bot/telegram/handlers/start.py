@@ -7,6 +7,7 @@ from telegram import Update
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_template
+from bot.telegram.handlers.guards import access_text
 
 
 async def start(update: Update, context: SitrepContext) -> None:
@@ -31,4 +32,4 @@ async def help_command(update: Update, context: SitrepContext) -> None:
 async def unknown_button(update: Update, context: SitrepContext) -> None:
     """A button whose data no handler knows: refuse politely, change nothing."""
     if update.callback_query is not None:
-        await update.callback_query.answer("That button is not valid any more.", show_alert=True)
+        await update.callback_query.answer(access_text(context, "button_stale"), show_alert=True)
