@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
-from html import escape
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.domain.events.corrections import needs_correction, retraction_corrects
 from bot.domain.events.input import (
     EDIT_FIELDS,
     InputError,
@@ -26,14 +26,14 @@ from bot.domain.events.input import (
 from bot.domain.events.model import EventStatus, EventView
 from bot.store.events import EventNotFound
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html, reply_template
+from bot.telegram.handlers.admin_replies import plain, reply_macro, trusted
+from bot.telegram.handlers.common import reply_template
 from bot.telegram.handlers.forms import finish_form, save_form
 from bot.telegram.handlers.guards import admin_only
 
 log = logging.getLogger(__name__)
 
-# Edits that change what readers were told; a correction goes to every chat that got the event.
-CORRECTED_FIELDS = frozenset({"date", "place", "summary", "claim", "precision"})
+MESSAGES = "event_admin_messages.html"
 FORM_KIND = "addevent"
 
 
@@ -74,11 +74,7 @@ async def addevent(update: Update, context: SitrepContext) -> None:
         await save_form(
             update, context, FORM_KIND, {"step": "date", "today": _today(context).isoformat()}
         )
-        await reply_html(
-            update,
-            context,
-            "New event. <b>When</b> did it happen? (e.g. 2021-07-08)\n/cancel stops.",
-        )
+        await reply_macro(update, context, MESSAGES, "form_start")
         return
     try:
         draft, place = parse_event_line(text, context.services.gazetteer, _today(context))
@@ -98,7 +94,7 @@ async def got_date(update: Update, context: SitrepContext, form: dict[str, Any],
     """Guided /addevent: the date."""
     when = parse_event_date(text, _form_today(form))
     await save_form(update, context, FORM_KIND, {**form, "step": "place", "date": text})
-    await reply_html(update, context, f"{when.label()}. <b>Where?</b> (a place name)")
+    await reply_macro(update, context, MESSAGES, "ask_place", when=when.label())
 
 
 async def got_place(
@@ -107,12 +103,8 @@ async def got_place(
     """Guided /addevent: the place."""
     place = choose_place(text, context.services.gazetteer)
     await save_form(update, context, FORM_KIND, {**form, "step": "summary", "place": text})
-    known = (
-        place.place.name
-        if place.place
-        else f"{place.written} (not in the gazetteer; kept as written)"
-    )
-    await reply_html(update, context, f"{escape(known)}. <b>What happened?</b> (1–3 sentences)")
+    known = place.place.name if place.place else ""
+    await reply_macro(update, context, MESSAGES, "ask_summary", known=known, written=place.written)
 
 
 async def got_summary(
@@ -121,9 +113,7 @@ async def got_summary(
     """Guided /addevent: the summary."""
     summary = check_summary(text)
     await save_form(update, context, FORM_KIND, {**form, "step": "source", "summary": summary})
-    await reply_html(
-        update, context, "<b>Source?</b> Outlet and optional URL, e.g. AP https://apnews.com/…"
-    )
+    await reply_macro(update, context, MESSAGES, "ask_source")
 
 
 async def got_source(
@@ -142,7 +132,7 @@ async def got_source(
         summary = check_summary(str(answers["summary"]))
     except (KeyError, ValueError) as exc:  # InputError is a ValueError
         log.warning("guided /addevent form no longer reads: %s", exc)
-        await reply_html(update, context, "That form could not be read; nothing was stored.")
+        await reply_macro(update, context, MESSAGES, "form_unreadable")
         return
     draft = build_draft(when, place, summary, source)
     result = await context.services.events.add(draft, by=_user_id(update))
@@ -171,7 +161,7 @@ async def addevent_step(update: Update, context: SitrepContext, form: dict[str, 
     try:
         await answer(update, context, form, message.text)
     except InputError as exc:
-        await message.reply_text(f"{exc}\nTry again, or /cancel.")
+        await message.reply_text(plain(context, MESSAGES, "try_again", error=str(exc)))
     return f"{FORM_KIND}:{step}"
 
 
@@ -190,13 +180,32 @@ async def show_event(update: Update, context: SitrepContext) -> None:
     args = context.args or []
     event_id = _event_id(args[0]) if args else None
     if event_id is None:
-        await reply_html(update, context, "Use: /event N (the event number, e.g. /event 12)")
+        await reply_macro(update, context, MESSAGES, "event_usage")
         return
     event = await context.services.events.get(event_id)
     if event is None:
-        await reply_html(update, context, f"There is no event #{event_id}.")
+        await reply_macro(update, context, MESSAGES, "no_event", event_id=event_id)
         return
     await _card(update, context, event)
+
+
+async def _apply_edit(
+    update: Update, context: SitrepContext, event_id: int, field: str, value: str
+) -> tuple[EventView, int]:
+    """Change one field (or add a source); the event and how many chats get a correction."""
+    events = context.services.events
+    if field == "source":
+        event = await events.add_source(event_id, parse_source(value), by=_user_id(update))
+        return event, 0
+    changes = parse_edit(field, value, context.services.gazetteer, _today(context))
+    before = await events.get(event_id)
+    event = await events.edit(event_id, by=_user_id(update), **changes)
+    sent = 0
+    if needs_correction(before, event, field):
+        sent = await context.services.pushes.correct(
+            event_id, by=_user_id(update) or 0, what="corrected"
+        )
+    return event, sent
 
 
 @admin_only
@@ -204,37 +213,23 @@ async def edit_event(update: Update, context: SitrepContext) -> None:
     """/editevent N FIELD VALUE: change one field (or add a source); a published event's
     readers get a correction when what they were told changed."""
     text = (update.effective_message.text or "").split(maxsplit=3)  # type: ignore[union-attr]
-    usage = "Use: /editevent N FIELD VALUE. Fields:\n" + "\n".join(
-        f"• {k} — {v}" for k, v in EDIT_FIELDS.items()
-    )
     event_id = _event_id(text[1]) if len(text) > 1 else None
     if event_id is None or len(text) < 3:
-        await reply_html(update, context, usage)
+        await reply_macro(update, context, MESSAGES, "edit_usage", fields=EDIT_FIELDS)
         return
     field, value = text[2].lower(), text[3] if len(text) > 3 else ""
-    events = context.services.events
-    note = "Saved."
     try:
-        if field == "source":
-            event = await events.add_source(event_id, parse_source(value), by=_user_id(update))
-        else:
-            changes = parse_edit(field, value, context.services.gazetteer, _today(context))
-            before = await events.get(event_id)
-            event = await events.edit(event_id, by=_user_id(update), **changes)
-            published = before is not None and before.status == EventStatus.PUBLISHED
-            if published and field in CORRECTED_FIELDS and before != event:
-                sent = await context.services.pushes.correct(
-                    event_id, by=_user_id(update) or 0, what="corrected"
-                )
-                if sent:
-                    note += f" A correction goes to {sent} chat(s) that got it."
+        event, sent = await _apply_edit(update, context, event_id, field, value)
     except InputError as exc:
-        await reply_html(update, context, escape(str(exc)) if field in EDIT_FIELDS else usage)
+        if field in EDIT_FIELDS:
+            await reply_macro(update, context, MESSAGES, "edit_failed", error=str(exc))
+        else:
+            await reply_macro(update, context, MESSAGES, "edit_usage", fields=EDIT_FIELDS)
         return
     except EventNotFound:
-        await reply_html(update, context, f"There is no event #{event_id}.")
+        await reply_macro(update, context, MESSAGES, "no_event", event_id=event_id)
         return
-    await _card(update, context, event, note)
+    await _card(update, context, event, trusted(context, MESSAGES, "saved", sent=sent))
 
 
 @admin_only
@@ -243,29 +238,23 @@ async def retract(update: Update, context: SitrepContext) -> None:
     parts = (update.effective_message.text or "").split(maxsplit=2)  # type: ignore[union-attr]
     event_id = _event_id(parts[1]) if len(parts) > 1 else None
     if event_id is None or len(parts) < 3 or not parts[2].strip():
-        await reply_html(
-            update, context, "Use: /retract N REASON, e.g. /retract 12 duplicate of #9"
-        )
+        await reply_macro(update, context, MESSAGES, "retract_usage")
         return
     before = await context.services.events.get(event_id)
     done = await context.services.events.set_status(
         [event_id], EventStatus.RETRACTED, by=_user_id(update), reason=parts[2][:500]
     )
     if not done:
-        await reply_html(update, context, f"There is no event #{event_id}.")
+        await reply_macro(update, context, MESSAGES, "no_event", event_id=event_id)
         return
     sent = 0
-    if before is not None and before.status == EventStatus.PUBLISHED:
+    if retraction_corrects(before):
         sent = await context.services.pushes.correct(
             event_id, by=_user_id(update) or 0, what="retracted"
         )
     if sent:
-        await reply_html(update, context, f"A correction goes to {sent} chat(s) that got it.")
-    await reply_html(
-        update,
-        context,
-        f"Event #{event_id} is retracted; it no longer appears in answers or briefings.",
-    )
+        await reply_macro(update, context, MESSAGES, "corrections_sent", sent=sent)
+    await reply_macro(update, context, MESSAGES, "retracted", event_id=event_id)
 
 
 @admin_only
@@ -278,24 +267,20 @@ async def list_events(update: Update, context: SitrepContext) -> None:
     if query:
         place = gazetteer.resolve(query)
         if place is None:
-            hints = ", ".join(p.name for p in gazetteer.suggest(query))
-            await reply_html(
-                update,
-                context,
-                f"I don't know the place “{escape(query[:60])}”."
-                + (f" Did you mean {escape(hints)}?" if hints else ""),
+            hints = [p.name for p in gazetteer.suggest(query)]
+            await reply_macro(
+                update, context, MESSAGES, "unknown_place", query=query[:60], hints=hints
             )
             return
         keys, place_name = gazetteer.descendants(place.key), place.name
     events = await context.services.events.list_events(
         place_keys=keys, statuses=(EventStatus.PUBLISHED, EventStatus.DRAFT), limit=10
     )
-    title = f"Latest events — {place_name}" if place_name else "Latest events"
     await reply_template(
         update,
         context,
         "event_list.html",
-        title=title,
+        title=trusted(context, MESSAGES, "events_title", place_name=place_name),
         events=events,
         show_ids=True,
         place_name=place_name,
