@@ -22,9 +22,12 @@ from bot.domain.questions.answers import AnswerService
 from bot.instance import instance_name
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessService, PrivacyService
+from bot.store.articles import ArticleStore
 from bot.store.audit import AuditLog
 from bot.store.briefings import BriefingStore
+from bot.store.bulk import BulkEventStore
 from bot.store.chatstate import ChatStateStore
+from bot.store.event_reader import EventReader
 from bot.store.events import EventStore
 from bot.store.figures import FigureStore
 from bot.store.inbox import UpdateInbox
@@ -47,6 +50,7 @@ class Domain:
     gazetteer: Gazetteer
     places: PlaceService
     events: EventStore
+    bulk: BulkEventStore
     people: PeopleService
     answers: AnswerService
     renderer: Renderer
@@ -115,8 +119,9 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         gazetteer=gazetteer,
         places=places,
         events=events,
+        bulk=BulkEventStore(engine, sessions, events, places),
         people=PeopleService(sessions, clock, settings.admin_ids),
-        answers=AnswerService(sessions, events, gazetteer),
+        answers=AnswerService(EventReader(sessions), gazetteer),
         renderer=renderer,
         subscriptions=SubscriptionService(
             sessions,
@@ -127,7 +132,7 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         ),
         briefings=briefings,
         outbox=outbox,
-        ingest=IngestService(sessions, clock, gazetteer, events),
+        ingest=IngestService(ArticleStore(sessions), clock, gazetteer, events),
         audit=AuditLog(sessions, clock),
         access=AccessService(sessions, clock, settings.admin_ids),
         privacy=PrivacyService(sessions),

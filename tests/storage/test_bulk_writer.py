@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.bootstrap import Services
-from bot.domain.bulk.importer import _sqlite_file, import_file
+from bot.domain.bulk.importer import import_file
 from bot.domain.events.model import EventStatus
 from bot.sim.bench import write_acled_csv
 from bot.store import sqlitewriter
+from bot.store.bulk import sqlite_file
 from tests.support import dbtools
 from tests.support.bulk import domain_at, export_text, populate
 
@@ -62,7 +63,7 @@ async def test_the_writer_process_stores_exactly_what_the_import_stores_in_proce
         expected = await _stored(domain)
         trigger = await _raw(domain, "SELECT sql FROM sqlite_master WHERE name = 'events_fts_ai'")
     async with domain_at(there) as domain:
-        assert _sqlite_file(domain) is not None
+        assert sqlite_file(domain.engine) is not None
         # the default batches: 500 rows first, then twice as many (here the remaining 734)
         report = await import_file(domain, acled_csv, writer_process=True)
         got = await _stored(domain)

@@ -20,6 +20,7 @@ from bot.domain.ingest.service import (
     content_hash,
     decode_article,
 )
+from bot.store.articles import ArticleStore
 from bot.store.models.events import ArticleRow, EventRow, SourceRow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -36,7 +37,7 @@ async def domain(db_url: str) -> AsyncIterator[Domain]:
 
 
 def _service(d: Domain) -> IngestService:
-    return IngestService(d.sessions, d.clock, d.gazetteer, d.events)
+    return IngestService(ArticleStore(d.sessions), d.clock, d.gazetteer, d.events)
 
 
 async def _counts(d: Domain) -> tuple[int, int, int]:

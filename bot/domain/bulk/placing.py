@@ -1,0 +1,176 @@
+"""Where imported rows happened: the gazetteer's places, or new ones added for the file."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.domain.bulk.ports import BulkStore, PlaceRefused
+from bot.domain.bulk.types import ImportReport, PlaceHint
+from bot.domain.events.model import LocationPrecision
+from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
+
+log = logging.getLogger(__name__)
+
+_PRECISION_RANK = {
+    LocationPrecision.EXACT: 0,
+    LocationPrecision.NEAR: 1,
+    LocationPrecision.REGION: 2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A row's place key (None: kept as written) and how exactly it is known."""
+
+    key: str | None
+    precision: LocationPrecision
+
+
+class PlaceResolver:
+    """Finds (or adds) the place of each imported row, remembering answers for the file."""
+
+    def __init__(self, gazetteer: Gazetteer, store: BulkStore, report: ImportReport) -> None:
+        self._store = store
+        self._gaz = gazetteer
+        self._report = report
+        self._memo: dict[PlaceHint, Placed] = {}
+        # The parser hands out one PlaceHint object per distinct place, so most rows are found
+        # by identity before hashing; the hint is kept in the value, so its id stays its own.
+        self._by_id: dict[int, tuple[PlaceHint, Placed]] = {}
+        # admin areas by (name, kind, enclosing area): a file names a few hundred, many times
+        self._admins: dict[tuple[str, PlaceKind, str | None], Place | None] = {}
+
+    def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
+        """The place key and precision of a hint, when the gazetteer (or a hint resolved
+        before) tells it without storing anything; None when a place has to be added first."""
+        seen = self._by_id.get(id(hint))
+        if seen is not None and seen[0] is hint:
+            return seen[1].key, seen[1].precision
+        found = self._memo.get(hint)
+        if found is None and not hint.exact:
+            found = self._acled_known(hint)
+            if found is None:
+                return None
+            self._remember(hint, found)
+        return (found.key, found.precision) if found is not None else None
+
+    def _remember(self, hint: PlaceHint, found: Placed) -> None:
+        self._memo[hint] = found
+        if len(self._by_id) >= 100_000:
+            self._by_id.clear()
+        self._by_id[id(hint)] = (hint, found)
+
+    async def place(self, hint: PlaceHint) -> Placed:
+        """The place key and location precision for a row's place hint."""
+        seen = self._by_id.get(id(hint))
+        if seen is not None and seen[0] is hint:
+            return seen[1]
+        found = self._memo.get(hint)
+        if found is None:
+            found = await (self._jsonl(hint) if hint.exact else self._acled(hint))
+        self._remember(hint, found)
+        return found
+
+    async def _add(
+        self, name: str, kind: PlaceKind, parent: str | None, lat: float | None, lon: float | None
+    ) -> Place | None:
+        before = len(self._gaz)
+        try:
+            place = await self._store.add_place(
+                name, kind=kind, parent_key=parent, lat=lat, lon=lon
+            )
+        except PlaceRefused as exc:
+            log.warning("import: cannot add place %r: %s", name, exc)
+            return None
+        if len(self._gaz) > before:
+            self._report.places_added += 1
+        return place
+
+    async def _jsonl(self, hint: PlaceHint) -> Placed:
+        if hint.key is None:
+            return Placed(None, hint.precision)
+        if hint.key in self._gaz:
+            return Placed(hint.key, hint.precision)
+        new = hint.new_place
+        if new is not None:
+            parent = new.parent if new.parent and new.parent in self._gaz else None
+            place = await self._add(new.name, PlaceKind(new.kind), parent, new.lat, new.lon)
+            if place is not None:
+                return Placed(place.key, hint.precision)
+        return Placed(None, hint.precision)
+
+    def _admin(self, name: str, kind: PlaceKind, within: Place | None) -> Place | None:
+        if not name:
+            return None
+        memo_key = (name, kind, within.key if within is not None else None)
+        if memo_key in self._admins:
+            return self._admins[memo_key]
+        found = self._admin_area(name, kind, within)
+        self._admins[memo_key] = found
+        return found
+
+    def _admin_area(self, name: str, kind: PlaceKind, within: Place | None) -> Place | None:
+        place = self._gaz.resolve(f"{name} {kind.value}") or self._gaz.resolve(name)
+        if place is None or (within is not None and not self._inside(place, within)):
+            return None
+        return place
+
+    def _inside(self, place: Place, area: Place) -> bool:
+        if place.key == area.key:
+            return True
+        return any(a.key == area.key for a in self._gaz.ancestors(place.key))
+
+    def _named(self, name: str, areas: list[Place]) -> Place | None:
+        """The place called `name` inside the narrowest of the row's admin areas that has one.
+
+        Names repeat across provinces (two Faizabads): the row's admin areas choose among them.
+        Without known areas, the gazetteer's best match (typos forgiven) is taken.
+        """
+        if not areas:
+            return self._gaz.resolve(name, prefer_city=True)
+        for area in areas:
+            inside = self._gaz.named_within(name, area.key, prefer_city=True)
+            if inside:
+                return inside[0]
+        place = self._gaz.resolve(name, prefer_city=True)
+        return place if place is not None and self._inside(place, areas[-1]) else None
+
+    def _areas(self, hint: PlaceHint) -> tuple[Place | None, Place | None, Place | None]:
+        a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, None)
+        a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1)
+        a3 = self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1)
+        return a1, a2, a3
+
+    def _acled_known(self, hint: PlaceHint) -> Placed | None:
+        """An ACLED row's place from the gazetteer alone; None when a new town is to be added."""
+        a1, a2, a3 = self._areas(hint)
+        place = self._named(hint.as_written, [a for a in (a3, a2, a1) if a is not None])
+        if place is not None:
+            return Placed(place.key, hint.precision)
+        area = a3 or a2 or a1
+        if area is None:
+            return Placed(None, hint.precision)
+        if hint.lat is not None and hint.lon is not None:
+            return None
+        return self._within(hint, area, a1)
+
+    @staticmethod
+    def _within(hint: PlaceHint, area: Place, province: Place | None) -> Placed:
+        """The row placed on its admin area (at best NEAR a district, REGION of a province)."""
+        floor = LocationPrecision.REGION if area is province else LocationPrecision.NEAR
+        precision = max(hint.precision, floor, key=_PRECISION_RANK.__getitem__)
+        return Placed(area.key, precision)
+
+    async def _acled(self, hint: PlaceHint) -> Placed:
+        found = self._acled_known(hint)
+        if found is not None:
+            return found
+        a1, a2, a3 = self._areas(hint)
+        area = a3 or a2 or a1
+        if area is None or hint.lat is None or hint.lon is None:  # _acled_known placed these
+            return Placed(None, hint.precision)
+        added = await self._add(hint.as_written, PlaceKind.TOWN, area.key, hint.lat, hint.lon)
+        if added is not None:
+            return Placed(added.key, hint.precision)
+        return self._within(hint, area, a1)
