@@ -9,7 +9,7 @@ import os
 import time
 from typing import Any
 
-from bot.domain.delivery_states import OutboxState
+from bot.domain.delivery_states import OutboxKind, OutboxState
 from bot.sim.bench.plans import LATENCY, BenchPlan, Progress
 from bot.sim.bench.scratch import ScratchStores, bench_settings, isolated, peak_rss_mb
 
@@ -41,8 +41,8 @@ async def _broadcast(url: str, cap: int, messages: int) -> dict[str, Any]:
         text = "<b>Flash</b>: synthetic broadcast to measure delivery throughput."
         await domain.outbox.enqueue(
             [
-                NewMessage(kind="push", dedupe_key=f"bench:{cap}:{i}", chat_id=200_000_000 + i,
-                           text=text, batch=f"bench-{cap}")
+                NewMessage(kind=OutboxKind.PUSH, dedupe_key=f"bench:{cap}:{i}",
+                           chat_id=200_000_000 + i, text=text, batch=f"bench-{cap}")
                 for i in range(messages)
             ]
         )  # fmt: skip

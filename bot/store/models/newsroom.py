@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.domain.delivery_states import PushStatus
 from bot.store.models.base import Base, UTCDateTime
 
 
@@ -18,7 +19,7 @@ class PushRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(12))  # push|flash|correction
-    status: Mapped[str] = mapped_column(String(12), default="preview")
+    status: Mapped[str] = mapped_column(String(12), default=PushStatus.PREVIEW.value)
     # preview → sending → done | cancelled; a preview can also expire or be cancelled
     edition_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("editions.id", ondelete="SET NULL")

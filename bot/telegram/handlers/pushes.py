@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.domain.delivery_states import PushStatus
 from bot.domain.editions.audience import UnknownPlace, choose_audience, label_of
 from bot.domain.editions.model import PushView
 from bot.domain.editions.push_request import PushUsage, parse_push
@@ -89,7 +90,7 @@ async def push_command(update: Update, context: SitrepContext) -> None:
 async def audience_command(update: Update, context: SitrepContext) -> None:
     """/audience all | PLACE | chat ID — for the admin's latest preview."""
     services = context.services
-    push = await services.pushes.latest_of(_admin(update), ["preview"])
+    push = await services.pushes.latest_of(_admin(update), [PushStatus.PREVIEW])
     if push is None or push.kind != "push":
         await reply_macro(update, context, MESSAGES, "no_preview")
         return
@@ -141,7 +142,9 @@ async def cancelpush_command(update: Update, context: SitrepContext) -> None:
     if args and args[0].isdigit():
         push = await services.pushes.get(int(args[0]))
     else:
-        push = await services.pushes.latest_of(_admin(update), ["sending", "preview"])
+        push = await services.pushes.latest_of(
+            _admin(update), [PushStatus.SENDING, PushStatus.PREVIEW]
+        )
     if push is None:
         await reply_macro(update, context, MESSAGES, "nothing_to_cancel")
         return
@@ -200,7 +203,7 @@ async def _follow(update: Update, context: SitrepContext, push_id: int, pr: Prog
 def _progress_text(context: SitrepContext, push_id: int, kind: str, pr: Progress) -> str:
     rate = max(1.0, context.services.settings.send_rate)
     eta_seconds = int(pr.remaining / rate) + 1 if pr.remaining else 0
-    status = "done" if pr.done and pr.status != "cancelled" else pr.status
+    status = PushStatus.DONE.value if pr.done and pr.status != PushStatus.CANCELLED else pr.status
     return context.services.renderer.render(
         "push_progress.html",
         push_id=push_id,
