@@ -15,7 +15,7 @@ from tests.support.harness import Harness, running_bot
 for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):
     os.environ.pop(_var, None)
 
-BACKENDS = ["sqlite", "postgresql"]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from bot.domain.bulk.types import BadRow
 from bot.domain.places.gazetteer import Gazetteer
 from bot.sim.bench import PLANS, filter_sets, goal_checks, write_acled_csv
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
+
 REQUIRED_KEYS = (
     "ask_p95_ms",
     "fts_p95_ms",

@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from bot.bootstrap import open_domain
+from bot.bootstrap import open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from tests.support import dbtools
 from tests.support.question_events import NOW, store_events
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 # `ask` is registered by bot.cli.ask.register; add it here if bot.cli.main does not (yet).
 RUNNER = (
@@ -47,7 +47,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     async def fill() -> None:
         await dbtools.prepare(url)
         settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-        async with open_domain(settings, FixedClock(NOW)) as d:
+        async with open_services(settings, FixedClock(NOW)) as d:
             await store_events(d.events)
 
     asyncio.run(fill())

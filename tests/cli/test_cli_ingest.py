@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Works before and after bot/cli/main.py calls register(app) itself (register is idempotent).

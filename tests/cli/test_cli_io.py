@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Registers the verbs on the sitrep app unless bot/cli/main.py already does.

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support import dbtools
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SUMMARY = re.compile(r"^copied (\d+) tables, (\d+) rows in [\d.]+ s \([\d,]+ rows/s\); ")
@@ -81,6 +81,7 @@ def test_destination_defaults_to_database_url(source: str, tmp_path: Path) -> No
     assert _export(dest) == _export(source)
 
 
+@pytest.mark.pg
 def test_copy_into_postgresql(source: str) -> None:
     base = dbtools.pg_url()
     if base is None:

@@ -21,10 +21,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import pytest
+
 from bot.delivery.outbox import NewMessage
 from bot.domain.clock import FixedClock
 from bot.sim.api import LocalBotApi, parse_html
 from tests.support.delivery import domain_at, outbox_rows
+
+pytestmark = [pytest.mark.serial, pytest.mark.subprocess, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 400

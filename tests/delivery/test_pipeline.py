@@ -18,6 +18,8 @@ from tests.support.delivery import outbox_rows
 from tests.support.sending import fake_api, msg, sends, wired
 from tests.support.virtual_time import loop_time, warp
 
+pytestmark = pytest.mark.serial
+
 
 class SlowChatRequest(LocalRequest):
     """Every call takes `latency` s; calls to `slow_chat` take `slow` s."""

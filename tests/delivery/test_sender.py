@@ -17,6 +17,8 @@ from tests.support.delivery import add_event, outbox_rows, subscribe, utc
 from tests.support.sending import START, fake_api, msg, sends, wired
 from tests.support.virtual_time import loop_time, warp
 
+pytestmark = pytest.mark.serial
+
 
 def test_429_is_honoured_and_order_kept(sqlite_db_url: str) -> None:
     """The API allows 1 msg/s per chat; a sender told 0 s gets 429s and waits them out."""

@@ -25,6 +25,8 @@ from tests.support import dbtools
 from tests.support.shared_limits import create_rate_buckets, max_in_window, redis_url
 from tests.support.virtual_time import loop_time, warp
 
+pytestmark = pytest.mark.serial
+
 
 async def hammer(limiters: list[RateLimiter], per_limiter: int, tasks: int) -> list[list[float]]:
     """`tasks` concurrent callers per limiter acquire `per_limiter` slots in all; the loop time
@@ -272,6 +274,7 @@ def check_shared(granted: list[list[float]], limiters: list[SharedRateLimiter]) 
     assert trips <= len(everything) / 2, trips
 
 
+@pytest.mark.pg
 async def test_postgres_limiter_shared_by_instances(pg_bucket_url: str) -> None:
     engine = create_engine(pg_bucket_url)
     try:
@@ -282,6 +285,7 @@ async def test_postgres_limiter_shared_by_instances(pg_bucket_url: str) -> None:
         await engine.dispose()
 
 
+@pytest.mark.redis
 async def test_redis_limiter_shared_by_instances(redis_limiters: list[RedisRateLimiter]) -> None:
     granted = await hammer(list(redis_limiters), PER_INSTANCE, 4)
     check_shared(granted, list(redis_limiters))

@@ -23,6 +23,8 @@ from bot.store.session import create_engine, create_sessionmaker
 from tests.support import dbtools
 from tests.support.shared_limits import create_rate_buckets, max_in_window, redis_url
 
+pytestmark = [pytest.mark.serial, pytest.mark.subprocess, pytest.mark.pg]
+
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 300
 CAP = 60.0
@@ -109,7 +111,7 @@ def read_log(path: Path) -> list[tuple[int, int, float]]:
     return entries
 
 
-STORES = ["postgres", "redis"]
+STORES = ["postgres", pytest.param("redis", marks=pytest.mark.redis)]
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ fails leaves it with Telegram, and what a crashed process fetched is handled aft
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -113,11 +112,17 @@ async def test_updates_a_crashed_poller_fetched_are_handled_after_a_restart(
     finally:
         await engine.dispose()
     path = db_path_of(sqlite_db_url)
+    later = factory.message("/start", user_id=4014)
     async with polling(sqlite_db_url, api):
         await until(lambda: api.sent(users["mine"]) and api.sent(users["dead"]))
-        await asyncio.sleep(0.2)
+        # A later update, polled after the start-up requeue and handled in order after it: once
+        # it is answered, whatever start-up queued has been handled.
+        api.push_update(later)
+        await until(lambda: api.sent(4014))
     assert {who: len(api.sent(u)) for who, u in users.items()} == {"mine": 1, "dead": 1, "live": 0}
-    assert inbox_rows(path) == {
+    rows = inbox_rows(path)
+    assert rows.pop(later["update_id"]) == (instance_name(), True)
+    assert rows == {
         updates["mine"]["update_id"]: (instance_name(), True),
         updates["dead"]["update_id"]: (instance_name(), True),
         updates["live"]["update_id"]: ("other-host:9", False),

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.domain.clock import FixedClock
-from tests.support.question_events import NOW, store_events
 from tests.support.harness import GROUP_ID, USER_ID, Harness, running_bot
+from tests.support.question_events import NOW, store_events
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ from bot.store.models.events import EventRow
 from bot.store.models.newsroom import AuditRow
 from bot.store.models.state import ChatStateRow
 from bot.telegram.app import build_application, lifespan
-from tests.support.question_events import NOW, store_events
 from tests.support.harness import ADMIN_ID, DEFAULT_NOW, GROUP_ID, USER_ID, Harness
 from tests.support.harness import test_settings as settings_for
+from tests.support.question_events import NOW, store_events
 
 SEED = (Path(__file__).parent.parent / "fixtures" / "islam-qala-2021-07.txt").read_text()
 

@@ -230,7 +230,8 @@ async def test_reimport_is_idempotent_and_edits_update(db_url: str, tmp_path: Pa
         assert await domain.events.count() == 15
         before = (await by_key(domain))["acled:AFGX0013"]
 
-        rows = list(csv.DictReader(SAMPLE.open(encoding="utf-8")))
+        with SAMPLE.open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
         for row in rows:
             if row["event_id_cnty"] == "AFGX0013":
                 row["fatalities"] = "7"
@@ -360,6 +361,7 @@ async def test_bad_jsonl_lines_are_reported(db_url: str, tmp_path: Path) -> None
 # ---- export and round trips ---------------------------------------------------------------
 
 
+@pytest.mark.pg  # the second store is PostgreSQL when configured
 async def test_jsonl_round_trip_is_byte_identical(
     db_url: str, other_db_url: str, tmp_path: Path
 ) -> None:
@@ -400,7 +402,8 @@ async def test_acled_round_trip_keeps_acled_fields(db_url: str) -> None:
         await populate(domain)
         text = await export_text(domain, Format.ACLED)
     exported = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(text))}
-    original = {r["event_id_cnty"]: r for r in csv.DictReader(SAMPLE.open(encoding="utf-8"))}
+    with SAMPLE.open(encoding="utf-8") as f:
+        original = {r["event_id_cnty"]: r for r in csv.DictReader(f)}
     # published only: the retracted and the draft event are not in the ACLED export
     assert set(exported) == set(original)
     kept = ["event_type", "sub_event_type", "actor1", "location", "notes", "fatalities"]

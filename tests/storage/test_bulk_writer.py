@@ -18,6 +18,8 @@ from bot.store.bulk import sqlite_file
 from tests.support import dbtools
 from tests.support.bulk import domain_at, export_text, populate
 
+pytestmark = pytest.mark.subprocess
+
 ROWS = 1_234
 
 
@@ -219,6 +221,7 @@ def test_a_child_answers_an_error_for_a_batch_it_cannot_store(tmp_path: Path) ->
         replies.append(sqlitewriter._read_message(proc.stdout))
     proc.stdin.close()
     assert proc.wait(timeout=10) == 0
+    proc.stdout.close()
     with sqlite3.connect(db) as conn:
         events = conn.execute("SELECT id, summary FROM events ORDER BY id").fetchall()
         sources = conn.execute("SELECT event_id, outlet FROM sources ORDER BY rowid").fetchall()

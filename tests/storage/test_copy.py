@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Boolean, DateTime, Table, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bootstrap import Domain, open_domain
+from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
@@ -57,7 +57,7 @@ def _settings(url: str) -> Settings:
     return Settings(_env_file=None, database_url=url, default_timezone="Asia/Kabul")  # type: ignore[call-arg]
 
 
-async def _seed(domain: Domain, clock: FixedClock) -> None:
+async def _seed(domain: Services, clock: FixedClock) -> None:
     """Fill every kind of table through the services, as the bot would."""
     await domain.people.record_seen(SeenChat(101, "private"), SeenUser(101, "Amina", "amina", "en"))
     await domain.people.record_seen(
@@ -92,7 +92,7 @@ def _build_source(path: Path) -> str:
     async def go() -> None:
         await upgrade(url)
         clock = FixedClock(NOW)
-        async with open_domain(_settings(url), clock) as domain:
+        async with open_services(_settings(url), clock) as domain:
             await _seed(domain, clock)
 
     asyncio.run(go())
@@ -105,7 +105,7 @@ def source_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _build_source(tmp_path_factory.mktemp("copy-src") / "source.db")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def dest_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database (not even migrated) on each backend."""
     if request.param == "sqlite":
@@ -178,7 +178,7 @@ async def _assert_same_store(source: str, dest: str) -> None:
 async def _assert_fresh_ids(url: str, source_rows: dict[str, list[tuple[Any, ...]]]) -> None:
     """New rows on the copy get ids after the copied ones (sequences moved on)."""
     clock = FixedClock(NOW + timedelta(days=1))
-    async with open_domain(_settings(url), clock) as domain:
+    async with open_services(_settings(url), clock) as domain:
         added = await domain.events.add(
             EventDraft(
                 summary="Copy check: Taliban fighters entered Copyville",
@@ -224,6 +224,7 @@ async def test_copy_every_table_row_for_row(source_url: str, dest_url: str) -> N
     await _assert_fresh_ids(dest_url, source_rows)
 
 
+@pytest.mark.pg
 async def test_postgresql_back_to_sqlite(source_url: str, empty_pg: str, tmp_path: Path) -> None:
     back = dbtools.sqlite_url(tmp_path / "back.db")
     await copy_store(source_url, empty_pg)
@@ -237,7 +238,7 @@ async def test_a_destination_with_data_is_refused_unless_replaced(
 ) -> None:
     await upgrade(dest_url)
     clock = FixedClock(datetime(2022, 1, 1, tzinfo=UTC))
-    async with open_domain(_settings(dest_url), clock) as domain:  # syncs the gazetteer
+    async with open_services(_settings(dest_url), clock) as domain:  # syncs the gazetteer
         await domain.audit.record(9, "already.here")
     before = await _rows(dest_url)
     with pytest.raises(CopyRefused, match=r"already holds data \(audit_log, places\)"):

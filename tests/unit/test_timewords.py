@@ -364,6 +364,7 @@ def test_find_window_needs_aware_now() -> None:
         find_window("today", datetime(2021, 7, 10, 9, 0))
 
 
+@pytest.mark.serial
 def test_find_window_is_fast_without_time_words() -> None:
     question = "what is the situation around the Islam Qala crossing in Herat province?"
     find_window(question, NOW_KABUL)
@@ -373,6 +374,7 @@ def test_find_window_is_fast_without_time_words() -> None:
     assert (time.perf_counter() - t0) / 200 < 0.002
 
 
+@pytest.mark.serial
 def test_find_window_is_fast_with_time_words() -> None:
     find_window("news on 8 July", NOW_KABUL)  # warm dateparser up
     t0 = time.perf_counter()
