@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.editions.model import Advances, DueRow, NewEdition
 from bot.domain.events.model import EventStatus
+from bot.store.dialect import backend_name, dialect_for
 from bot.store.editions import store_edition
 from bot.store.models.delivery import EditionRow, SubscriptionRow
 from bot.store.models.events import EventRow
@@ -22,13 +23,13 @@ from bot.store.models.people import Chat
 
 def dialect_of(session: AsyncSession) -> str:
     """The session's database dialect name ("sqlite" when unbound)."""
-    return session.bind.dialect.name if session.bind is not None else "sqlite"
+    return backend_name(session)
 
 
 async def advance_subscriptions(session: AsyncSession, groups: Advances) -> None:
     """Move subscriptions on, each only if its next_due_at is still the one this tick read."""
     subs = cast(Table, SubscriptionRow.__table__)
-    postgres = dialect_of(session) == "postgresql"
+    postgres = dialect_for(session).array_parameters
     for (due, following, window), ids in groups.items():
         # one array or JSON parameter: no variable limit, nothing to expand per id
         if postgres:

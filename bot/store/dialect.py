@@ -38,6 +38,8 @@ class Dialect:
     analyze_after_load: bool = False
     # Alembic must recreate tables to alter them (batch mode).
     batch_migrations: bool = False
+    # A list bound as one ARRAY parameter (else as one JSON parameter, read with json_each).
+    array_parameters: bool = False
 
     def insert(self, table: Any) -> Any:
         """An INSERT construct of this backend, which supports on_conflict_do_*."""
@@ -139,6 +141,7 @@ class PostgresDialect(Dialect):
 
     name = POSTGRESQL
     has_sequences = True
+    array_parameters = True
     analyze_after_load = True
 
     def insert(self, table: Any) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.events.model import EventDraft
 from bot.store.bulkinsert import RowWriter
+from bot.store.dialect import dialect_for
 from bot.store.event_rows import row_values, source_values
 from bot.store.fulltext import INDEX_FROM_SQL, INSERT_TRIGGER, deferred_fulltext
 from bot.store.models.events import EventRow, SourceRow
@@ -44,7 +45,7 @@ class EventInserts:
             return [], []
         rows = [row_values(d, now, by) for d in drafts]
         conn = await session.connection()
-        if conn.dialect.name == "sqlite":
+        if dialect_for(conn).is_sqlite:
             writers = self._writers(conn.dialect)
             first = int(
                 (
