@@ -156,7 +156,7 @@ class IngestService:
         if published > latest:
             raise IngestError(f"The published date {published.isoformat()} is in the future.")
         digest = content_hash(body)
-        existing = await self._article_id(digest)
+        existing = await self._articles.find(digest)
         if existing is not None:
             return IngestReport(existing, duplicate=True, previous=await self._events_of(existing))
         extraction = extract_events(body, published, self._gazetteer)
@@ -169,9 +169,9 @@ class IngestService:
             title=title.strip() or extraction.title,
             published_on=published,
         )
-        article_id = await self._store_article(body, digest, source, by)
+        article_id = await self._articles.add(body, digest, source, by, self._clock.now())
         if article_id is None:  # stored concurrently a moment ago
-            found = await self._article_id(digest)
+            found = await self._articles.find(digest)
             previous = await self._events_of(found) if found is not None else []
             return IngestReport(found, duplicate=True, previous=previous)
         status = EventStatus.DRAFT if draft else EventStatus.PUBLISHED
@@ -179,9 +179,9 @@ class IngestService:
         try:
             results = await self._events.add_many(drafts, by=by)
         except Exception:
-            await self._forget_article(article_id)
+            await self._articles.forget(article_id)
             raise
-        await self._link_sources(article_id, [r.event.id for r in results], source)
+        await self._articles.link_sources(article_id, [r.event.id for r in results], source)
         ids_created = [r.event.id for r in results if r.created]
         ids_merged = [
             r.event.id for r in results if not r.created and r.event.id not in ids_created
@@ -191,23 +191,6 @@ class IngestService:
         log.info("ingest: article %d, %d created, %d merged", article_id, len(created), len(merged))
         return IngestReport(article_id, created=created, merged=merged, skipped=extraction.skipped)
 
-    async def _article_id(self, digest: str) -> int | None:
-        return await self._articles.find(digest)
-
     async def _events_of(self, article_id: int) -> list[EventView]:
         ids = await self._articles.event_ids(article_id)
         return await self._events.get_many(list(dict.fromkeys(ids)))
-
-    async def _store_article(
-        self, body: str, digest: str, source: SourceInfo, by: int | None
-    ) -> int | None:
-        return await self._articles.add(body, digest, source, by, self._clock.now())
-
-    async def _forget_article(self, article_id: int) -> None:
-        await self._articles.forget(article_id)
-
-    async def _link_sources(
-        self, article_id: int, event_ids: list[int], source: SourceInfo
-    ) -> None:
-        """Point this article's sources (same outlet and URL) on these events at the article."""
-        await self._articles.link_sources(article_id, event_ids, source)
