@@ -15,7 +15,8 @@ from tests.support.harness import Harness, running_bot
 for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):
     os.environ.pop(_var, None)
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
+# A PostgreSQL variant creates and drops a database of its own: slow tier.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from bot.delivery.outbox import MarkBatcher, NewMessage, Outbox
 from bot.store.models.delivery import OutboxRow
 from tests.support.delivery import domain_at, outbox_rows
 
+pytestmark = pytest.mark.slow
+
 NOW = datetime(2021, 7, 9, 6, 0, tzinfo=UTC)
 
 

@@ -18,7 +18,7 @@ from tests.support.delivery import outbox_rows
 from tests.support.sending import fake_api, msg, sends, wired
 from tests.support.virtual_time import loop_time, warp
 
-pytestmark = pytest.mark.serial
+pytestmark = [pytest.mark.serial, pytest.mark.slow]
 
 
 class SlowChatRequest(LocalRequest):

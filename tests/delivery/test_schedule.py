@@ -21,6 +21,8 @@ from tests.support.delivery import (
     utc,
 )
 
+pytestmark = pytest.mark.slow
+
 CHAT = 4242
 
 

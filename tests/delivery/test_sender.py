@@ -17,7 +17,7 @@ from tests.support.delivery import add_event, outbox_rows, subscribe, utc
 from tests.support.sending import START, fake_api, msg, sends, wired
 from tests.support.virtual_time import loop_time, warp
 
-pytestmark = pytest.mark.serial
+pytestmark = [pytest.mark.serial, pytest.mark.slow]
 
 
 def test_429_is_honoured_and_order_kept(sqlite_db_url: str) -> None:

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
-from bot.bootstrap import Domain
+from bot.bootstrap import Services
 from bot.domain.editions import compose as briefing
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from tests.support.delivery import add_event, domain_at, editions, outbox_rows, subscribe, utc
+
+pytestmark = pytest.mark.slow
 
 BASE = 20_000
 DUE = utc(2021, 7, 9, 2, 30)  # 07:00 in Kabul
@@ -26,7 +28,7 @@ EVENTS = [
 
 
 async def _audiences(
-    domain: Domain, count: int, *, start: int = 0, day: date = date(2021, 7, 9)
+    domain: Services, count: int, *, start: int = 0, day: date = date(2021, 7, 9)
 ) -> None:
     """Kabul subscribers `start`..`count`-1 at 07:00 over three filter sets, and an event for
     each set reported on `day` (before 07:00 Kabul)."""
@@ -141,7 +143,7 @@ async def test_enqueued_counts_only_new_rows(db_url: str) -> None:
     assert len(rows) == 4 and len({r.dedupe_key for r in rows}) == 4
 
 
-async def _statements(domain: Domain, at: datetime) -> tuple[int, int]:
+async def _statements(domain: Services, at: datetime) -> tuple[int, int]:
     """(SQL statements, each executemany parameter set counted; rows enqueued) for one tick."""
     count = 0
 

@@ -21,6 +21,8 @@ from tests.support.delivery import (
     utc,
 )
 
+pytestmark = pytest.mark.slow
+
 KABUL_CHAT, BERLIN_CHAT = 1001, 1002
 # Kabul 07:00 (+4:30) is 02:30 UTC; Berlin 23:00 in July (+2:00) is 21:00 UTC.
 KABUL_DUE = {d: utc(2021, 7, d, 2, 30) for d in (8, 9, 10, 11)}

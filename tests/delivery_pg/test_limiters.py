@@ -25,7 +25,7 @@ from tests.support import dbtools
 from tests.support.shared_limits import create_rate_buckets, max_in_window, redis_url
 from tests.support.virtual_time import loop_time, warp
 
-pytestmark = pytest.mark.serial
+pytestmark = [pytest.mark.serial, pytest.mark.slow]
 
 
 async def hammer(limiters: list[RateLimiter], per_limiter: int, tasks: int) -> list[list[float]]:

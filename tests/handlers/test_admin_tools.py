@@ -22,6 +22,8 @@ from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_
 from tests.support.harness import test_settings as make_settings
 from tests.support.stats_seed import seed
 
+pytestmark = pytest.mark.slow
+
 ADDEVENT = "/addevent 2021-07-08 | Islam Qala | Taliban seized the crossing | AP"
 PLAIN_ADMIN = 555
 STRANGER = 4242

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from bot.store.models.events import EventRow, SourceRow
 from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness
 
+pytestmark = pytest.mark.slow
+
 LINE = "/addevent 2021-07-08 | Islam Qala | Taliban seized the Islam Qala crossing | AP"
 
 

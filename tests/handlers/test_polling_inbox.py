@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pytest
+
 from bot.domain.clock import FixedClock
 from bot.instance import instance_name
 from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
@@ -59,6 +61,7 @@ async def test_a_polled_update_is_stored_handled_and_marked_done(sqlite_db_url: 
     assert inbox_rows(path) == {update["update_id"]: (instance_name(), True)}
 
 
+@pytest.mark.slow
 async def test_an_update_that_cannot_be_stored_stays_with_telegram(sqlite_db_url: str) -> None:
     api, factory = quiet_api()
     path = db_path_of(sqlite_db_url)

@@ -14,6 +14,8 @@ from bot.store.models.delivery import OutboxRow
 from bot.store.models.newsroom import PushRow
 from tests.support.harness import ADMIN_ID, USER_ID, Harness
 
+pytestmark = pytest.mark.slow
+
 HERAT_CHAT, KUNDUZ_CHAT, ALL_CHAT = 2001, 2002, 2003
 REPORTED = datetime(2021, 7, 10, 3, 0, tzinfo=UTC)
 

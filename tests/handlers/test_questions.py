@@ -11,6 +11,8 @@ from bot.domain.clock import FixedClock
 from tests.support.harness import GROUP_ID, USER_ID, Harness, running_bot
 from tests.support.question_events import NOW, store_events
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 async def qbot(sqlite_db_url: str) -> AsyncIterator[Harness]:

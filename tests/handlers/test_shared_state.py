@@ -28,6 +28,8 @@ from tests.support.harness import ADMIN_ID, DEFAULT_NOW, GROUP_ID, USER_ID, Harn
 from tests.support.harness import test_settings as settings_for
 from tests.support.question_events import NOW, store_events
 
+pytestmark = pytest.mark.slow
+
 SEED = (Path(__file__).parent.parent / "fixtures" / "islam-qala-2021-07.txt").read_text()
 
 

@@ -210,6 +210,7 @@ async def test_every_acknowledged_update_is_processed_even_when_stopping_at_once
             await client.post(hook, json=updates[0], headers={SECRET_HEADER: SECRET})
 
 
+@pytest.mark.slow
 async def test_graceful_stop_finishes_a_send_in_flight(sqlite_db_url: str) -> None:
     async with served(sqlite_db_url, background=True, latency=0.6) as s:
         await s.app.bot_data.services.outbox.enqueue(

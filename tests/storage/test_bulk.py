@@ -361,6 +361,7 @@ async def test_bad_jsonl_lines_are_reported(db_url: str, tmp_path: Path) -> None
 # ---- export and round trips ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.pg  # the second store is PostgreSQL when configured
 async def test_jsonl_round_trip_is_byte_identical(
     db_url: str, other_db_url: str, tmp_path: Path

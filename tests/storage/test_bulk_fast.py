@@ -157,6 +157,7 @@ async def test_stored_keys_takes_any_number_of_keys(db_url: str) -> None:
         assert await domain.events.stored_keys(many) == {"s:0", "s:2"}
 
 
+@pytest.mark.slow
 async def test_a_large_pipelined_import_is_whole_and_searchable(
     db_url: str, tmp_path: Path
 ) -> None:

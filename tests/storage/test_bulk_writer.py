@@ -18,7 +18,7 @@ from bot.store.bulk import sqlite_file
 from tests.support import dbtools
 from tests.support.bulk import domain_at, export_text, populate
 
-pytestmark = pytest.mark.subprocess
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 ROWS = 1_234
 

@@ -105,7 +105,9 @@ def source_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _build_source(tmp_path_factory.mktemp("copy-src") / "source.db")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]
+)
 def dest_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database (not even migrated) on each backend."""
     if request.param == "sqlite":
@@ -224,6 +226,7 @@ async def test_copy_every_table_row_for_row(source_url: str, dest_url: str) -> N
     await _assert_fresh_ids(dest_url, source_rows)
 
 
+@pytest.mark.slow
 @pytest.mark.pg
 async def test_postgresql_back_to_sqlite(source_url: str, empty_pg: str, tmp_path: Path) -> None:
     back = dbtools.sqlite_url(tmp_path / "back.db")
