@@ -136,6 +136,9 @@ async def test_kill_mid_broadcast_and_restart(db_url: str) -> None:
             first.send_signal(signal.SIGKILL)
             first.wait(10)
             assert first.returncode == -signal.SIGKILL
+            for pipe in (first.stdout, first.stderr):
+                assert pipe is not None
+                pipe.close()
             time.sleep(0.1)  # requests the dead process had sent are answered meanwhile
             at_kill = fake.received()
             states = Counter(r.state for r in await outbox_rows(domain))
