@@ -1,10 +1,16 @@
-"""The domain services of one process, opened and closed together (bot, CLI verbs, benchmarks)."""
+"""The composition root: builds the one typed container of services (`Services`) that the bot's
+handlers, the CLI verbs and the benchmarks reach everything through.
+
+It wires the store's repositories into the domain's services, opens the engine and loads the
+templates and the gazetteer; it is the only module that knows every part.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -40,11 +46,14 @@ from bot.store.subscriptions import SubscriptionService
 
 
 @dataclass
-class Domain:
-    """Engine, session factory and the services built on them."""
+class Services:
+    """Everything a handler or CLI verb may call: the engine, the session factory and the services
+    built on them, created together in the application's lifecycle (or a verb's) and closed
+    together."""
 
     settings: Settings
     clock: Clock
+    tz: tzinfo
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     gazetteer: Gazetteer
@@ -81,7 +90,7 @@ def _place_namer(gazetteer: Gazetteer) -> Callable[[str], str | None]:
     return name_of
 
 
-async def build_domain(settings: Settings, clock: Clock) -> Domain:
+async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = None) -> Services:
     """Open the store and build every domain service (the gazetteer synced with the table).
 
     Templates are compiled first: a broken template stops start-up with a clear error.
@@ -111,9 +120,10 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
         render=renderer.render,
         split=split_html,
     )
-    return Domain(
+    return Services(
         settings=settings,
         clock=clock,
+        tz=tz or settings.tz,
         engine=engine,
         sessions=sessions,
         gazetteer=gazetteer,
@@ -160,10 +170,10 @@ async def build_domain(settings: Settings, clock: Clock) -> Domain:
 
 
 @asynccontextmanager
-async def open_domain(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Domain]:
-    """Build the domain for a CLI verb and close it afterwards."""
-    domain = await build_domain(settings, clock or Clock())
+async def open_services(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
+    """Build the services for a CLI verb (or a test) and close them afterwards."""
+    services = await build_services(settings, clock or Clock())
     try:
-        yield domain
+        yield services
     finally:
-        await domain.close()
+        await services.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import bootstrap as domain_module
-from bot.bootstrap import build_domain
+from bot.bootstrap import build_services
 from bot.delivery.split import TELEGRAM_LIMIT, split_html, utf16_len
 from bot.domain.clock import Clock
 from bot.render.environment import (
@@ -181,6 +181,6 @@ async def test_broken_template_stops_start_up(
     monkeypatch.setattr(domain_module, "create_environment", lambda: create_environment(broken))
     db = tmp_path / "db" / "sitrep.db"
     with pytest.raises(TemplateCheckError) as err:
-        await build_domain(settings_for(f"sqlite+aiosqlite:///{db}"), Clock())
+        await build_services(settings_for(f"sqlite+aiosqlite:///{db}"), Clock())
     assert "daily.html" in str(err.value)
     assert not db.exists()  # stopped before the store was opened

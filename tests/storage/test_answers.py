@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.bootstrap import Domain, open_domain
+from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.questions.answers import Answer, filter_for
@@ -149,10 +149,10 @@ QUESTIONS: list[Case] = [
 
 
 @pytest.fixture
-async def domain(db_url: str) -> AsyncIterator[tuple[Domain, dict[int, str]]]:
+async def domain(db_url: str) -> AsyncIterator[tuple[Services, dict[int, str]]]:
     """A store holding every fixture event, and the label of each stored id."""
     settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
-    async with open_domain(settings, FixedClock(NOW)) as d:
+    async with open_services(settings, FixedClock(NOW)) as d:
         ids = await store_events(d.events)
         yield d, {v: k for k, v in ids.items()}
 
@@ -173,7 +173,7 @@ def _check(case: Case, answer: Answer, labels: dict[int, str], text: str) -> lis
     return [f"{case.question!r}: {p} (got {got})" for p in problems]
 
 
-async def test_labelled_question_set(domain: tuple[Domain, dict[int, str]]) -> None:
+async def test_labelled_question_set(domain: tuple[Services, dict[int, str]]) -> None:
     d, labels = domain
     renderer = Renderer(create_environment())
     problems: list[str] = []
@@ -196,7 +196,7 @@ async def test_labelled_question_set(domain: tuple[Domain, dict[int, str]]) -> N
     ],
 )
 async def test_follow_ups_keep_the_previous_terms(
-    domain: tuple[Domain, dict[int, str]],
+    domain: tuple[Services, dict[int, str]],
     questions: list[str],
     include: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -213,7 +213,7 @@ async def test_follow_ups_keep_the_previous_terms(
     assert not any(x in got for x in exclude), got
 
 
-async def test_more_pages_on_without_repeats(domain: tuple[Domain, dict[int, str]]) -> None:
+async def test_more_pages_on_without_repeats(domain: tuple[Services, dict[int, str]]) -> None:
     d, labels = domain
     first = await d.answers.ask("news from Herat", NOW)
     assert first.has_more and len(first.events) == 5
@@ -223,7 +223,7 @@ async def test_more_pages_on_without_repeats(domain: tuple[Domain, dict[int, str
     assert "feb_2019" in seen and not second.has_more
 
 
-async def test_latest_timeline_and_search(domain: tuple[Domain, dict[int, str]]) -> None:
+async def test_latest_timeline_and_search(domain: tuple[Services, dict[int, str]]) -> None:
     d, labels = domain
     latest = await d.answers.latest(3, NOW)
     assert [labels[e.id] for e in latest.events] == ["kunduz_today", "spin_boldak", "kabul_embassy"]
@@ -236,7 +236,7 @@ async def test_latest_timeline_and_search(domain: tuple[Domain, dict[int, str]])
     assert unknown.kind == "unknown_place" and not unknown.events
 
 
-async def test_same_day_events_most_severe_first(domain: tuple[Domain, dict[int, str]]) -> None:
+async def test_same_day_events_most_severe_first(domain: tuple[Services, dict[int, str]]) -> None:
     d, labels = domain
     answer = await d.answers.ask("Islam Qala on 8 July", NOW)
     assert [labels[e.id] for e in answer.events] == ["iq_seized", "iq_fled"]  # flash first
@@ -262,7 +262,9 @@ async def test_same_day_events_most_severe_first(domain: tuple[Domain, dict[int,
         "\x00\x1f",
     ],
 )
-async def test_bad_input_never_errors(domain: tuple[Domain, dict[int, str]], question: str) -> None:
+async def test_bad_input_never_errors(
+    domain: tuple[Services, dict[int, str]], question: str
+) -> None:
     d, labels = domain
     renderer = Renderer(create_environment())
     answer = await d.answers.ask(question, NOW)
@@ -285,7 +287,7 @@ async def test_bad_input_never_errors(domain: tuple[Domain, dict[int, str]], que
     ],
 )
 async def test_every_sqlite_plan_finds_the_same_events(
-    domain: tuple[Domain, dict[int, str]], question: str
+    domain: tuple[Services, dict[int, str]], question: str
 ) -> None:
     d, labels = domain
     async with d.sessions() as session:
@@ -313,7 +315,9 @@ async def test_every_sqlite_plan_finds_the_same_events(
     assert not any(x in NEVER for x in newest[0])
 
 
-async def test_coverage_counts_only_published_events(domain: tuple[Domain, dict[int, str]]) -> None:
+async def test_coverage_counts_only_published_events(
+    domain: tuple[Services, dict[int, str]],
+) -> None:
     d, labels = domain
     answer = await d.answers.ask("casualties in 1990", NOW)
     assert answer.kind == "nothing" and answer.coverage is not None

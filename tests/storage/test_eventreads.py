@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.bootstrap import Domain, open_domain
+from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
@@ -46,20 +46,20 @@ EXTRA = (
 
 
 @pytest.fixture
-async def domain(db_url: str) -> AsyncIterator[Domain]:
+async def domain(db_url: str) -> AsyncIterator[Services]:
     """A store holding the question fixtures and the extra events above."""
     settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
-    async with open_domain(settings, FixedClock(NOW)) as d:
+    async with open_services(settings, FixedClock(NOW)) as d:
         await store_events(d.events)
         await d.events.add_many(list(EXTRA))
         yield d
 
 
-def _sqlite(d: Domain) -> bool:
+def _sqlite(d: Services) -> bool:
     return d.engine.dialect.name == "sqlite"
 
 
-async def test_loaded_events_are_what_the_event_store_gives(domain: Domain) -> None:
+async def test_loaded_events_are_what_the_event_store_gives(domain: Services) -> None:
     d = domain
     ids = list(range(await d.events.count() + 2, 0, -1))  # newest first, two missing ids
     expected = await d.events.get_many(ids)
@@ -75,7 +75,7 @@ async def test_loaded_events_are_what_the_event_store_gives(domain: Domain) -> N
     assert core == records
 
 
-async def test_search_and_coverage_match_the_session_queries(domain: Domain) -> None:
+async def test_search_and_coverage_match_the_session_queries(domain: Services) -> None:
     d = domain
     filters = [
         EventFilter(),
@@ -95,7 +95,7 @@ async def test_search_and_coverage_match_the_session_queries(domain: Domain) -> 
             assert await reads.coverage(place_keys) == await coverage(session, place_keys)
 
 
-async def test_sqlite_statements_also_run_through_a_session(domain: Domain) -> None:
+async def test_sqlite_statements_also_run_through_a_session(domain: Services) -> None:
     """The hand-written SQLite reads give the same through SQLAlchemy's own connection."""
     d = domain
     if not _sqlite(d):
@@ -109,7 +109,7 @@ async def test_sqlite_statements_also_run_through_a_session(domain: Domain) -> N
 
 async def test_empty_store_coverage(db_url: str) -> None:
     settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
-    async with open_domain(settings, FixedClock(NOW)) as d, open_reads(d.sessions) as reads:
+    async with open_services(settings, FixedClock(NOW)) as d, open_reads(d.sessions) as reads:
         cover = await reads.coverage(None)
         assert (cover.count, cover.first, cover.last) == (0, None, None)
         answer = await d.answers.ask("news from Herat", NOW)
@@ -117,7 +117,7 @@ async def test_empty_store_coverage(db_url: str) -> None:
         assert answer.coverage.count == 0
 
 
-async def test_asking_takes_no_write_lock(domain: Domain) -> None:
+async def test_asking_takes_no_write_lock(domain: Services) -> None:
     """A question is answered while another connection holds the write lock (an import)."""
     d = domain
     if not _sqlite(d):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.bootstrap import Domain, open_domain
+from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventStatus
@@ -30,17 +30,17 @@ REWRITE = (FIXTURES / "ingest_islam_qala_rewrite_2021-07-09.txt").read_text(enco
 
 
 @pytest.fixture
-async def domain(db_url: str) -> AsyncIterator[Domain]:
+async def domain(db_url: str) -> AsyncIterator[Services]:
     settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
-    async with open_domain(settings, FixedClock(datetime(2021, 7, 10, 8, 0, tzinfo=UTC))) as d:
+    async with open_services(settings, FixedClock(datetime(2021, 7, 10, 8, 0, tzinfo=UTC))) as d:
         yield d
 
 
-def _service(d: Domain) -> IngestService:
+def _service(d: Services) -> IngestService:
     return IngestService(ArticleStore(d.sessions), d.clock, d.gazetteer, d.events)
 
 
-async def _counts(d: Domain) -> tuple[int, int, int]:
+async def _counts(d: Services) -> tuple[int, int, int]:
     async with d.sessions() as session:
         articles = await session.scalar(select(func.count(ArticleRow.id)))
         events = await session.scalar(select(func.count(EventRow.id)))
@@ -48,7 +48,7 @@ async def _counts(d: Domain) -> tuple[int, int, int]:
     return int(articles or 0), int(events or 0), int(sources or 0)
 
 
-async def test_ingest_seed_stores_article_events_and_linked_sources(domain: Domain) -> None:
+async def test_ingest_seed_stores_article_events_and_linked_sources(domain: Services) -> None:
     report = await _service(domain).ingest(
         SEED, published=PUBLISHED, outlet="AP via Newsweek", url="https://example.org/a", by=7
     )
@@ -72,7 +72,7 @@ async def test_ingest_seed_stores_article_events_and_linked_sources(domain: Doma
     assert set(linked) == {report.article_id}
 
 
-async def test_same_text_again_changes_nothing(domain: Domain) -> None:
+async def test_same_text_again_changes_nothing(domain: Services) -> None:
     service = _service(domain)
     first = await service.ingest(SEED, published=PUBLISHED, outlet="AP")
     before = await _counts(domain)
@@ -84,7 +84,7 @@ async def test_same_text_again_changes_nothing(domain: Domain) -> None:
     assert "nothing changed" in again.message
 
 
-async def test_second_outlet_merges_as_a_second_source(domain: Domain) -> None:
+async def test_second_outlet_merges_as_a_second_source(domain: Services) -> None:
     service = _service(domain)
     first = await service.ingest(SEED, published=PUBLISHED, outlet="AP via Newsweek")
     articles, events, sources = await _counts(domain)
@@ -110,7 +110,7 @@ async def test_second_outlet_merges_as_a_second_source(domain: Domain) -> None:
     assert set(reuters) == {second.article_id}
 
 
-async def test_draft_mode_stores_drafts(domain: Domain) -> None:
+async def test_draft_mode_stores_drafts(domain: Services) -> None:
     report = await _service(domain).ingest(SEED, published=PUBLISHED, draft=True)
     assert report.created
     assert {e.status for e in report.created} == {EventStatus.DRAFT}
@@ -126,14 +126,14 @@ async def test_draft_mode_stores_drafts(domain: Domain) -> None:
     ],
 )
 async def test_bad_ingest_raises_and_stores_nothing(
-    domain: Domain, text: str, published: date, message: str
+    domain: Services, text: str, published: date, message: str
 ) -> None:
     with pytest.raises(IngestError, match=message):
         await _service(domain).ingest(text, published=published)
     assert await _counts(domain) == (0, 0, 0)
 
 
-async def test_text_without_events_is_reported_and_not_stored(domain: Domain) -> None:
+async def test_text_without_events_is_reported_and_not_stored(domain: Services) -> None:
     report = await _service(domain).ingest(
         "The weather in Kabul was mild. Markets were busy.", published=PUBLISHED
     )
