@@ -429,6 +429,7 @@ async def test_without_history_it_answers_and_limits_but_keeps_no_messages(
     assert sends[0].params["text"] == "<b>one</b>"
 
 
+@pytest.mark.serial
 async def test_latency_is_awaited_per_call() -> None:
     api = LocalBotApi(latency=0.05)
     async with Bot("123456:LOCAL", request=LocalRequest(api)) as bot:
@@ -471,6 +472,7 @@ async def test_send_document_with_bytes_and_download(bot: Bot, api: LocalBotApi)
     assert photo.photo and photo.caption == "map"
 
 
+@pytest.mark.serial
 async def test_get_updates_returns_pushed_updates_by_offset(bot: Bot, api: LocalBotApi) -> None:
     factory = UpdateFactory()
     for text in ("/start", "Herat?", "thanks"):

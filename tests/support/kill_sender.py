@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.bootstrap import open_domain
+from bot.bootstrap import open_services
 from bot.config import Settings
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_transport import TelegramTransport
@@ -39,7 +39,7 @@ async def main(url: str, base_url: str, concurrency: int, offset: float) -> None
     """Run the sender until every row is settled."""
     settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
     clock = OffsetClock(timedelta(seconds=offset))
-    async with open_domain(settings, clock) as domain, Bot(TOKEN, base_url=base_url) as bot:
+    async with open_services(settings, clock) as domain, Bot(TOKEN, base_url=base_url) as bot:
         sender = Sender(
             domain.outbox,
             TelegramTransport(bot),
