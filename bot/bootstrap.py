@@ -14,7 +14,7 @@ from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.config import Settings, instance_name
 from bot.delivery.inserts import EditionQueue
 from bot.delivery.outbox import Outbox
 from bot.delivery.split import split_html
@@ -25,7 +25,6 @@ from bot.domain.editions.pushes import PushService
 from bot.domain.ingest.service import IngestService
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import AnswerService
-from bot.instance import instance_name
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessService, PrivacyService
 from bot.store.articles import ArticleStore

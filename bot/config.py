@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -147,3 +149,8 @@ def load_settings(env_file: str | None = ".env", **overrides: object) -> Setting
         msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         line = f"{loc[0].upper()}: {msg}" if loc else msg
         raise ConfigError(line) from None
+
+
+def instance_name() -> str:
+    """host:pid: which process claimed a row (outbox messages, inbox updates)."""
+    return f"{socket.gethostname()}:{os.getpid()}"

@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.config import instance_name
 from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
 from bot.delivery.ratelimit import LocalRateLimiter, RateLimiter
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient, Transport
-from bot.instance import instance_name
 
 log = logging.getLogger(__name__)
 

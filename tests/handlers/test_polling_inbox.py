@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.config import instance_name
 from bot.domain.clock import FixedClock
-from bot.instance import instance_name
 from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
 from bot.store.inbox import LEASE, UpdateInbox
 from bot.store.session import create_engine, create_sessionmaker

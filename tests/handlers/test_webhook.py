@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.config import instance_name
 from bot.delivery.outbox import NewMessage
 from bot.domain.clock import FixedClock
-from bot.instance import instance_name
 from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
 from bot.telegram.app import build_application
 from bot.telegram.context import SitrepApp
