@@ -2,5 +2,6 @@
 
 Pure Python. May import the standard library, well-kept pure libraries and `bot.config`; never
 `telegram`, SQLAlchemy or `bot.store`. What it needs from storage it declares as protocols
-(`bot.domain.ports`), which `bot.store` implements and the composition root (`bot.bootstrap`) wires.
+(each package's `ports.py`), which `bot.store` implements and the composition root
+(`bot.bootstrap`) wires.
 """
