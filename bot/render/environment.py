@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,8 @@ class Renderer:
         if render is None:
             raise KeyError(f"briefings/{name} has no macro {macro!r}")
         return str(render(**data)).strip()
+
+    def render_plain(self, name: str, macro: str, /, **data: Any) -> str:
+        """One macro as plain text (button labels, toasts, notes that a template escapes later):
+        rendered with autoescaping like any other, then unescaped, so no value is escaped twice."""
+        return html.unescape(self.render_macro(name, macro, **data))

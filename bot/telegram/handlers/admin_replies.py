@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from markupsafe import Markup
-from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html
+from bot.telegram.handlers.common import reply_macro
+
+__all__ = ["plain", "render_macro", "reply_macro", "trusted"]
 
 
 def render_macro(context: SitrepContext, file: str, macro: str, /, **data: Any) -> str:
@@ -24,19 +24,4 @@ def trusted(context: SitrepContext, file: str, macro: str, /, **data: Any) -> Ma
 
 def plain(context: SitrepContext, file: str, macro: str, /, **data: Any) -> str:
     """A macro as plain text (button labels, button answers, messages sent without HTML)."""
-    return html.unescape(render_macro(context, file, macro, **data))
-
-
-async def reply_macro(
-    update: Update,
-    context: SitrepContext,
-    file: str,
-    macro: str,
-    /,
-    *,
-    reply_markup: InlineKeyboardMarkup | None = None,
-    **data: Any,
-) -> Message | None:
-    """Reply to this update with one macro of `briefings/<file>`."""
-    text = render_macro(context, file, macro, **data)
-    return await reply_html(update, context, text, reply_markup=reply_markup)
+    return context.services.renderer.render_plain(file, macro, **data)

@@ -16,4 +16,4 @@ class Labels:
 
     def __call__(self, macro: str, /, **data: Any) -> str:
         """Render one macro of the file as a plain `str`."""
-        return self.renderer.render_macro(self.file, macro, **data)
+        return self.renderer.render_plain(self.file, macro, **data)
