@@ -10,60 +10,21 @@ question logs. It keeps the allowlist entry and any admin role (admin decisions)
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Delete, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
+from bot.domain.people.access import PRIVATE_LINE as PRIVATE_LINE
+from bot.domain.people.access import AdminEntry, AllowEntry, ForgetReport, kind_of
+from bot.domain.people.access import parse_id as parse_id
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from bot.store.models.newsroom import AllowRow, QuestionLogRow
 from bot.store.models.people import Admin, Chat, User
 
 log = logging.getLogger(__name__)
 
-MAX_TELEGRAM_ID = 2**52  # Telegram ids fit in 52 bits
-ID_RE = re.compile(r"^-?\d{1,16}$")
 MAX_NOTE = 160
-PRIVATE_LINE = "This Sitrep is private; ask an admin for access."
-
-
-def parse_id(text: str) -> int | None:
-    """A Telegram user id (positive) or chat id (negative), or None when it is not one."""
-    text = text.strip()
-    if not ID_RE.match(text):
-        return None
-    value = int(text)
-    return value if value != 0 and abs(value) < MAX_TELEGRAM_ID else None
-
-
-def kind_of(ident: int) -> str:
-    """The allowlist kind of an id: chat for group and channel ids (negative), else user."""
-    return "chat" if ident < 0 else "user"
-
-
-@dataclass(frozen=True, slots=True)
-class AllowEntry:
-    """One allowlist row."""
-
-    id: int
-    kind: str
-    note: str
-    added_by: int | None
-    added_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AdminEntry:
-    """An admin: an owner from ADMIN_IDS or a row added in chat."""
-
-    user_id: int
-    role: str  # owner|admin
-    name: str
-    added_by: int | None
-    added_at: datetime | None
 
 
 class AccessService:
@@ -178,24 +139,6 @@ class AccessService:
                 .execution_options(synchronize_session=False)
             )
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True, slots=True)
-class ForgetReport:
-    """What /forget deleted, and what it kept."""
-
-    user_row: bool = False
-    chat_row: bool = False
-    subscription: bool = False
-    messages: int = 0
-    questions: int = 0
-    allowlisted: bool = False
-    admin: bool = False
-
-    @property
-    def deleted_anything(self) -> bool:
-        """Whether any row was deleted."""
-        return any((self.user_row, self.chat_row, self.subscription, self.messages, self.questions))
 
 
 class PrivacyService:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
+from bot.domain.people.access import AuditEntry
 from bot.store.models.newsroom import AuditRow
 from bot.store.models.people import User
 
@@ -19,19 +18,6 @@ MAX_ACTION = 40
 MAX_TARGET = 160
 MAX_DETAIL = 300
 MAX_RECENT = 100
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One recorded admin action, with the actor's name when the bot has seen them."""
-
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_name: str
-    action: str
-    target: str
-    detail: str
 
 
 def _clip(text: str, limit: int) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.domain.clock import Clock
+from bot.domain.events.errors import EventNotFound
 from bot.domain.events.model import EventDraft, EventStatus, EventView, SourceInfo
 from bot.domain.events.records import (
     ACTOR_SEP,
@@ -71,10 +72,6 @@ EDITABLE_FIELDS = frozenset(
         "fatalities",
     }
 )
-
-
-class EventNotFound(LookupError):
-    """No event has that id."""
 
 
 class EventStore(EventQueries):

@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
+from bot.domain.people.seen import SeenChat, SeenUser
 from bot.store.models.people import Admin, Chat, User
 from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
 SEEN_REFRESH = timedelta(minutes=30)
-
-
-@dataclass(frozen=True, slots=True)
-class SeenChat:
-    """What an update tells about its chat."""
-
-    id: int
-    type: str
-    title: str | None = None
-    username: str | None = None
-    is_forum: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SeenUser:
-    """What an update tells about its sender."""
-
-    id: int
-    first_name: str = ""
-    username: str | None = None
-    language_code: str | None = None
 
 
 class PeopleService:

@@ -11,16 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from unidecode import unidecode
 
 from bot.domain.clock import Clock
+from bot.domain.places.errors import PlaceError
 from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
 from bot.store.models.events import PlaceRow
 
 log = logging.getLogger(__name__)
 
 ADMIN_SOURCE = "admin"
-
-
-class PlaceError(ValueError):
-    """A place cannot be added as asked (the message says why, politely)."""
 
 
 def _lines(values: Iterable[str]) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,61 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.clock import Clock
 from bot.domain.delivery_states import OutboxKind, OutboxState
 from bot.domain.editions.schedule import next_delivery
+from bot.domain.people.subscriptions import COMMON_ZONES as COMMON_ZONES
+from bot.domain.people.subscriptions import EVENT_TYPES as EVENT_TYPES
+from bot.domain.people.subscriptions import (
+    MAX_PLACES,
+    SubscriptionError,
+    SubscriptionView,
+    check_zone,
+)
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from bot.store.models.people import Chat
 
 log = logging.getLogger(__name__)
-
-EVENT_TYPES: tuple[str, ...] = (
-    "Battles",
-    "Explosions/Remote violence",
-    "Violence against civilians",
-    "Protests",
-    "Riots",
-    "Strategic developments",
-)
-COMMON_ZONES: tuple[str, ...] = (
-    "Asia/Kabul",
-    "Asia/Tehran",
-    "Asia/Tashkent",
-    "Asia/Dushanbe",
-    "Asia/Karachi",
-    "Asia/Dubai",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Istanbul",
-    "America/New_York",
-    "UTC",
-)
-MAX_PLACES = 50
-
-
-class SubscriptionError(ValueError):
-    """A settings change that cannot be made (the message says why)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SubscriptionView:
-    """A chat's subscription as plain data."""
-
-    chat_id: int
-    thread_id: int | None
-    status: str
-    delivery_minute: int
-    timezone: str
-    places: tuple[str, ...]
-    event_types: tuple[str, ...]
-    empty_note: bool
-    flash_alerts: bool
-    quiet_start: int | None
-    quiet_end: int | None
-    next_due_at: datetime | None
-    last_window_end: datetime | None
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The subscriber's zone."""
-        return ZoneInfo(self.timezone)
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -77,20 +32,6 @@ def _lines(values: Iterable[str]) -> str:
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(v for v in text.split("\n") if v)
-
-
-def check_zone(name: str) -> str:
-    """A valid IANA zone name, or a SubscriptionError."""
-    name = name.strip()
-    try:
-        if not name or len(name) > 64:
-            raise ValueError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SubscriptionError(
-            f"“{name[:40]}” is not a time zone I know. Use an IANA name such as Asia/Kabul."
-        ) from None
-    return name
 
 
 def view_of(row: SubscriptionRow) -> SubscriptionView:

@@ -37,8 +37,8 @@ def filter_sets(
     gazetteer: Any, count: int, seed: int = 11
 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """`count` distinct (places, event types) subscriptions: all, one province, a few, by type."""
+    from bot.domain.people.subscriptions import EVENT_TYPES
     from bot.domain.places.gazetteer import PlaceKind
-    from bot.store.subscriptions import EVENT_TYPES
 
     rng = random.Random(seed)
     provinces = sorted(
