@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.people.settings import QUIET_PRESETS, valid_delivery_minute
-from bot.store.subscriptions import COMMON_ZONES, EVENT_TYPES
+from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES
 
 MAX_DATA = 64  # Telegram's limit on callback data, in bytes
 

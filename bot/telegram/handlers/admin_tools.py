@@ -14,7 +14,7 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
-from bot.store.access import parse_id
+from bot.domain.people.access import parse_id
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers import forget

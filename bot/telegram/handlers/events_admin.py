@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.domain.events.corrections import needs_correction, retraction_corrects
+from bot.domain.events.errors import EventNotFound
 from bot.domain.events.input import (
     EDIT_FIELDS,
     InputError,
@@ -24,7 +25,6 @@ from bot.domain.events.input import (
     parse_source,
 )
 from bot.domain.events.model import EventStatus, EventView
-from bot.store.events import EventNotFound
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.admin_replies import plain, reply_macro, trusted
 from bot.telegram.handlers.common import reply_template

@@ -12,8 +12,8 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.domain.people.access import ForgetReport
 from bot.render.environment import Renderer
-from bot.store.access import ForgetReport
 from bot.telegram.admin_callbacks import FORGET_PATTERN, ForgetChoice, ForgetPress
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.admin_replies import plain, render_macro, reply_macro

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from telegram import Update
 
-from bot.store.audit import AuditLog
+from bot.domain.people.ports import AuditTrail
 from bot.telegram.context import SitrepContext
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def access_text(context: SitrepContext, macro: str, /, **data: Any) -> str:
     return context.services.renderer.render_macro(ACCESS, macro, **data)
 
 
-def audit_log(context: SitrepContext) -> AuditLog:
+def audit_log(context: SitrepContext) -> AuditTrail:
     """The audit log."""
     return context.services.audit
 

@@ -15,8 +15,8 @@ from telegram.ext import CommandHandler
 
 from bot.domain.editions.figures import FigureError
 from bot.domain.places.edits import read_alias, read_new_place
+from bot.domain.places.errors import PlaceError
 from bot.domain.places.gazetteer import PlaceKind
-from bot.store.places import PlaceError
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.guards import admin_only

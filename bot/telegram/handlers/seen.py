@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.store.people import SeenChat, SeenUser
+from bot.domain.people.seen import SeenChat, SeenUser
 from bot.telegram.context import SitrepContext
 
 

@@ -12,13 +12,9 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.editions.schedule import hhmm
+from bot.domain.people.ports import SubscriptionSettings
 from bot.domain.people.settings import quiet_window, toggled_status
-from bot.store.subscriptions import (
-    COMMON_ZONES,
-    EVENT_TYPES,
-    SubscriptionService,
-    SubscriptionView,
-)
+from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
 from bot.telegram.callbacks import SettingsAction as Act
 from bot.telegram.callbacks import SettingsButton, parse_settings
 from bot.telegram.context import SitrepContext
@@ -43,7 +39,7 @@ class Press:
     button: SettingsButton
 
     @property
-    def subs(self) -> SubscriptionService:
+    def subs(self) -> SubscriptionSettings:
         """The subscriptions store."""
         return self.context.services.subscriptions
 

@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.editions.schedule import hhmm, offset_label
 from bot.domain.people.settings import resolve_places
-from bot.store.subscriptions import SubscriptionError, SubscriptionView, check_zone
+from bot.domain.people.subscriptions import SubscriptionError, SubscriptionView, check_zone
 from bot.telegram.callbacks import (
     SETTINGS_PATTERN,
     SUBSCRIBE_PATTERN,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.error import NetworkError
 
-from bot.store.inbox import UpdateInbox
+from bot.domain.people.ports import UpdateStore
 
 if TYPE_CHECKING:
     from bot.telegram.context import SitrepApp
@@ -37,7 +37,7 @@ class InboxQueue(asyncio.Queue[object]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.inbox: UpdateInbox | None = None
+        self.inbox: UpdateStore | None = None
 
     async def put(self, item: object) -> None:
         """Store and queue an update (one stored before is dropped); anything else is queued."""

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.editions.schedule import hhmm, offset_label
 from bot.domain.people.settings import QUIET_PRESETS
+from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
 from bot.domain.places.gazetteer import Gazetteer
-from bot.store.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
 from bot.telegram.callbacks import SettingsAction as Act
 from bot.telegram.callbacks import SettingsButton
 from bot.telegram.keyboards import Labels
