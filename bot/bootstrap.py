@@ -35,6 +35,7 @@ from bot.store.chatstate import ChatStateStore
 from bot.store.event_reader import EventReader
 from bot.store.events import EventStore
 from bot.store.figures import FigureStore
+from bot.store.health import StoreHealth, database_problem
 from bot.store.inbox import UpdateInbox
 from bot.store.people import PeopleService
 from bot.store.places import PlaceService
@@ -75,6 +76,7 @@ class Services:
     stats: StatsService
     chat_state: ChatStateStore
     inbox: UpdateInbox
+    health: StoreHealth
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -165,6 +167,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         ),
         chat_state=ChatStateStore(sessions, clock),
         inbox=UpdateInbox(sessions, clock, instance_name()),
+        health=StoreHealth(sessions),
     )
 
 
@@ -176,3 +179,9 @@ async def open_services(settings: Settings, clock: Clock | None = None) -> Async
         yield services
     finally:
         await services.close()
+
+
+async def check_database(url: str, timeout: float) -> Exception | None:
+    """Without a container (the polling-mode health check): None when the database at `url`
+    answers within `timeout` seconds, else the error."""
+    return await database_problem(url, timeout)

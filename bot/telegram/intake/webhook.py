@@ -29,11 +29,10 @@ from urllib.parse import urlparse
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
-from sqlalchemy import func, select, text
 from telegram import Update
 
+from bot.bootstrap import check_database
 from bot.config import Settings
-from bot.domain.delivery_states import PENDING_STATES
 from bot.telegram.context import SitrepApp
 
 log = logging.getLogger(__name__)
@@ -79,16 +78,10 @@ class WebhookConfig:
 
 async def database_health(app: SitrepApp) -> dict[str, Any]:
     """`SELECT 1` and the outbox backlog; raises when the database cannot be reached."""
-    from bot.store.models.delivery import OutboxRow
-
-    sessions = app.bot_data.services.sessions
-    async with sessions() as session:
-        await session.execute(text("SELECT 1"))
-        pending = await session.scalar(
-            select(func.count(OutboxRow.id)).where(OutboxRow.state.in_(PENDING_STATES))
-        )
-    inbox = await app.bot_data.services.inbox.pending()
-    return {"db": "ok", "outbox_pending": int(pending or 0), "inbox_pending": inbox}
+    services = app.bot_data.services
+    pending = await services.health.outbox_pending()
+    inbox = await services.inbox.pending()
+    return {"db": "ok", "outbox_pending": pending, "inbox_pending": inbox}
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
@@ -278,17 +271,10 @@ def healthcheck(settings: Settings, *, timeout: float = 5.0) -> int:
 
 
 async def _database_answers(url: str, timeout: float) -> int:
-    from bot.store.session import create_engine
-
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await asyncio.wait_for(conn.execute(text("SELECT 1")), timeout)
-    except Exception as exc:
-        print(f"unhealthy: database: {exc!r}", file=sys.stderr)
+    problem = await check_database(url, timeout)
+    if problem is not None:
+        print(f"unhealthy: database: {problem!r}", file=sys.stderr)
         return 1
-    finally:
-        await engine.dispose()
     return 0
 
 
