@@ -1,0 +1,130 @@
+"""The place matcher finding places in text: questions, the seed article, speed."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.domain.places.gazetteer import (
+    Gazetteer,
+)
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "islam-qala-2021-07.txt"
+
+
+# ---------------------------------------------------------------- find_in_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what happened at Islam Qala?", [("Islam Qala", "islam-qala")]),
+        ("what happened at islam qla?", [("islam qla", "islam-qala")]),
+        ("news from Herat this week?", [("Herat", "herat")]),
+        ("anything on the Tajik border?", [("Tajik border", "tajikistan")]),
+        ("and Herat?", [("Herat", "herat")]),
+        ("Herat city", [("Herat city", "herat-city")]),
+        ("news from herat city today", [("herat city", "herat-city")]),
+        (
+            "Any news from Mazar-i-Sharif and Qunduz?",
+            [("Mazar-i-Sharif", "mazar-e-sharif"), ("Qunduz", "kunduz")],
+        ),
+        ("Kabul's airport", [("Kabul", "kabul")]),
+        ("Torkham and the Iran border", [("Torkham", "torkham"), ("Iran border", "iran")]),
+        ("اخبار هرات", [("هرات", "herat")]),
+        ("ولایت تخار", [("ولایت تخار", "takhar")]),
+        ("Spin Boldak (Wesh)", [("Spin Boldak", "spin-boldak"), ("Wesh", "spin-boldak")]),
+        ("what news from the border city and province this week?", []),
+        ("The Taliban said key districts fell", []),
+        ("Islam is a religion; Heart of the matter.", []),
+        ("", []),
+        ("😀🇦🇫", []),
+    ],
+)
+def test_find_in_text_questions(gaz: Gazetteer, text: str, expected: list[tuple[str, str]]) -> None:
+    found = [(m.matched, m.place.key) for m in gaz.find_in_text(text)]
+    assert found == expected
+    for m in gaz.find_in_text(text):
+        assert text[m.start : m.end] == m.matched
+        assert 0 < m.score <= 100
+
+
+SEED_SENTENCES = [
+    (
+        "The Taliban seized the Islam Qala crossing point, a major transportation route between "
+        "Iran and Afghanistan, in Afghanistan's western Herat province",
+        ["islam-qala", "iran", "afghanistan", "afghanistan", "herat"],
+    ),
+    (
+        "The consulates of Turkey and Russia have reportedly closed in Mazar-e-Sharif, the capital "
+        "of northern Balkh province",
+        ["mazar-e-sharif", "balkh"],
+    ),
+    ("In Badakhshan province, many districts fell without a fight.", ["badakhshan"]),
+    (
+        "patrol against the Taliban fighters in the Tange Farkhar area of Taloqan in northern "
+        "Takhar province on Tuesday",
+        ["farkhar", "taloqan", "takhar"],
+    ),
+    (
+        "The Islam Qala crossing is around 120 kilometers (75 miles) west of the city of Herat",
+        ["islam-qala", "herat-city"],
+    ),
+    (
+        "several hundred of whom fled across the border into Tajikistan.",
+        ["tajikistan"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "keys"), SEED_SENTENCES)
+def test_find_in_text_seed_sentences(gaz: Gazetteer, sentence: str, keys: list[str]) -> None:
+    assert [m.place.key for m in gaz.find_in_text(sentence)] == keys
+
+
+def test_find_in_text_whole_seed_article(gaz: Gazetteer) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    mentions = gaz.find_in_text(text)
+    keys = {m.place.key for m in mentions}
+    assert {"islam-qala", "herat", "mazar-e-sharif", "balkh", "badakhshan", "takhar"} <= keys
+    assert {"taloqan", "iran", "tajikistan", "uzbekistan", "afghanistan"} <= keys
+    allowed = keys & {"herat-city", "farkhar"}
+    assert keys - allowed == {
+        "islam-qala",
+        "herat",
+        "mazar-e-sharif",
+        "balkh",
+        "badakhshan",
+        "takhar",
+        "taloqan",
+        "iran",
+        "tajikistan",
+        "uzbekistan",
+        "afghanistan",
+    }
+    spans = [(m.start, m.end) for m in mentions]
+    assert spans == sorted(spans)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+@pytest.mark.serial
+@pytest.mark.parametrize("variant", ["as-is", "lower", "repeat-word"])
+def test_find_in_text_is_fast(gaz: Gazetteer, variant: str) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    big = {
+        "as-is": (text * 3)[:4000],
+        "lower": (text * 3)[:4000].lower(),
+        "repeat-word": ("Kabulistan " * 400)[:4000],
+    }[variant]
+    gaz.find_in_text(big)  # warm the fuzzy tables
+    best = min(_timed(gaz, big) for _ in range(3))
+    assert best < 0.05
+
+
+def _timed(gaz: Gazetteer, text: str) -> float:
+    start = time.perf_counter()
+    gaz.find_in_text(text)
+    return time.perf_counter() - start
