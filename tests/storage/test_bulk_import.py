@@ -1,138 +1,29 @@
-"""Bulk import (ACLED CSV, Sitrep JSONL) and export of events, on SQLite and PostgreSQL."""
+"""Bulk import of events (ACLED CSV, Sitrep JSONL) on SQLite and PostgreSQL: fields, places,
+re-imports, bad rows, strict mode and unfit files."""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.bootstrap import Services
-from bot.domain.bulk.acled import parse_acled_row, parse_event_date
-from bot.domain.bulk.importer import BulkError, Format, detect_format, import_file
-from bot.domain.bulk.types import RowError
-from bot.domain.events.model import (
-    EventStatus,
-    EventView,
-    LocationPrecision,
-    Origin,
-    SourceInfo,
-)
-from bot.domain.questions.timewords import FuzzyDate, Precision
-from tests.support import dbtools
-from tests.support.bulk import NOW, SAMPLE, domain_at, export_text, populate
+from bot.domain.bulk.importer import BulkError, import_file
+from bot.domain.events.model import EventStatus, EventView, LocationPrecision, Origin, SourceInfo
+from bot.domain.questions.timewords import FuzzyDate
+from tests.support.bulk import SAMPLE, domain_at
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BAD_ROWS = FIXTURES / "bulk_bad_rows.csv"
-TODAY = NOW.date()
 
 
 async def by_key(domain: Services) -> dict[str, EventView]:
     """Every stored event (any status) by external key."""
     views = await domain.events.list_events(statuses=tuple(EventStatus), limit=10_000)
     return {v.external_key or f"id:{v.id}": v for v in views}
-
-
-@pytest.fixture
-def other_db_url(
-    db_url: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None
-) -> Iterator[str]:
-    """A second fresh database, on the other backend when PostgreSQL is configured."""
-    base = dbtools.pg_url()
-    if db_url.startswith("sqlite") and base is not None:
-        with dbtools.pg_database(base, pg_template) as url:
-            yield url
-        return
-    yield dbtools.copy_sqlite(sqlite_template, tmp_path)
-
-
-# ---- pure parsing -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2021-07-08", date(2021, 7, 8)),
-        ("08 July 2021", date(2021, 7, 8)),
-        ("8 Jul 2021", date(2021, 7, 8)),
-        ("8-July-2021", date(2021, 7, 8)),
-        (" 2021-7-8 ", date(2021, 7, 8)),
-    ],
-)
-def test_event_dates_read(text: str, expected: date) -> None:
-    assert parse_event_date(text) == FuzzyDate.day(expected)
-
-
-@pytest.mark.parametrize("text", ["", "31 June 2021", "2021-13-01", "yesterday", "soon"])
-def test_event_dates_refused(text: str) -> None:
-    with pytest.raises(RowError):
-        parse_event_date(text)
-
-
-BASE_ROW = {
-    "event_id_cnty": "AFGT1",
-    "event_date": "2021-07-08",
-    "location": "Herat",
-    "notes": "Something happened.",
-}
-
-
-@pytest.mark.parametrize(
-    ("changes", "reason"),
-    [
-        ({"notes": "  "}, "notes is empty"),
-        ({"location": ""}, "location is empty"),
-        ({"event_date": "2021-09-02"}, "in the future"),
-        ({"fatalities": "-1"}, "fatalities '-1'"),
-        ({"fatalities": "2.5"}, "fatalities '2.5'"),
-        ({"latitude": "91", "longitude": "60"}, "latitude 91 is out of range"),
-        ({"latitude": "34", "longitude": "181"}, "longitude 181 is out of range"),
-        ({"latitude": "north", "longitude": "60"}, "latitude 'north' is not a number"),
-        ({"latitude": "34"}, "given together"),
-        ({"geo_precision": "4"}, "geo_precision '4'"),
-        ({"time_precision": "0"}, "time_precision '0'"),
-        ({"event_id_cnty": "X" * 130}, "longer than"),
-    ],
-)
-def test_bad_acled_rows_say_why(changes: dict[str, str], reason: str) -> None:
-    with pytest.raises(RowError, match=reason):
-        parse_acled_row({**BASE_ROW, **changes}, 2, TODAY)
-
-
-@pytest.mark.parametrize(
-    ("code", "precision"), [("1", Precision.DAY), ("2", Precision.WEEK), ("3", Precision.MONTH)]
-)
-def test_time_precision_keeps_the_acled_day(code: str, precision: Precision) -> None:
-    row = parse_acled_row({**BASE_ROW, "time_precision": code}, 2, TODAY)
-    assert row.draft.when == FuzzyDate(date(2021, 7, 8), precision)
-
-
-def test_a_row_without_id_gets_a_stable_hash_key() -> None:
-    row = {k: v for k, v in BASE_ROW.items() if k != "event_id_cnty"}
-    first = parse_acled_row(row, 2, TODAY).draft.external_key
-    assert first == parse_acled_row(dict(row), 9, TODAY).draft.external_key
-    assert first is not None and first.startswith("acled-row:")
-    other = parse_acled_row({**row, "notes": "Something else."}, 2, TODAY).draft.external_key
-    assert other != first
-
-
-@pytest.mark.parametrize(
-    ("name", "head", "expected"),
-    [
-        ("a.csv", "{", Format.ACLED),
-        ("a.jsonl", "event_date", Format.JSONL),
-        ("a.txt", '{"key": 1}', Format.JSONL),
-        ("a.txt", "event_date,location,notes", Format.ACLED),
-    ],
-)
-def test_format_detection(tmp_path: Path, name: str, head: str, expected: Format) -> None:
-    path = tmp_path / name
-    path.write_text(head + "\n", encoding="utf-8")
-    assert detect_format(path) is expected
 
 
 # ---- ACLED import -------------------------------------------------------------------------
@@ -356,76 +247,3 @@ async def test_bad_jsonl_lines_are_reported(db_url: str, tmp_path: Path) -> None
         (7, "date.start '2021-07-32' is not an ISO date"),
         (8, "a line must hold one JSON object"),
     ]
-
-
-# ---- export and round trips ---------------------------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.pg  # the second store is PostgreSQL when configured
-async def test_jsonl_round_trip_is_byte_identical(
-    db_url: str, other_db_url: str, tmp_path: Path
-) -> None:
-    async with domain_at(db_url) as first:
-        await populate(first)
-        exported = await export_text(first)
-    lines = exported.splitlines()
-    assert len(lines) == 17
-    records = [json.loads(line) for line in lines]
-    assert [r["date"]["start"] for r in records] == sorted(r["date"]["start"] for r in records)
-    by_status = {r["status"] for r in records}
-    assert by_status == {"published", "retracted", "draft"}
-    retracted = next(r for r in records if r["status"] == "retracted")
-    assert retracted["retract_reason"] == "Wrong crossing."
-    assert retracted["key"].startswith("sitrep:")
-    assert retracted["sources"][0]["published_at"] == "2021-07-09T14:30:00+00:00"
-    added = next(r for r in records if r["key"] == "acled:AFGX0004")["place"]
-    assert added["added"] == {
-        "kind": "town",
-        "parent": "guzarah-district",
-        "lat": 34.15,
-        "lon": 62.19,
-    }
-
-    path = tmp_path / "copy.jsonl"
-    path.write_text(exported, encoding="utf-8")
-    async with domain_at(other_db_url) as second:
-        report = await import_file(second, path)
-        assert (report.created, report.bad_rows) == (17, [])
-        assert await export_text(second) == exported
-        again = await import_file(second, path)
-        assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
-        assert await second.events.count(statuses=[EventStatus.RETRACTED]) == 1
-
-
-async def test_acled_round_trip_keeps_acled_fields(db_url: str) -> None:
-    async with domain_at(db_url) as domain:
-        await populate(domain)
-        text = await export_text(domain, Format.ACLED)
-    exported = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(text))}
-    with SAMPLE.open(encoding="utf-8") as f:
-        original = {r["event_id_cnty"]: r for r in csv.DictReader(f)}
-    # published only: the retracted and the draft event are not in the ACLED export
-    assert set(exported) == set(original)
-    kept = ["event_type", "sub_event_type", "actor1", "location", "notes", "fatalities"]
-    for event_id, row in original.items():
-        out = exported[event_id]
-        assert [out[c] for c in kept] == [row[c] for c in kept], event_id
-        assert out["event_date"] == parse_event_date(row["event_date"]).start.isoformat()
-        assert out["time_precision"] == row["time_precision"]
-        assert out["source"].split("; ") == [s.strip() for s in row["source"].split(";")]
-        if row["actor2"]:
-            assert out["actor2"] == row["actor2"]
-    assert exported["AFGX0001"]["admin1"] == "Herat"
-    assert exported["AFGX0004"]["latitude"] == "34.15"
-    assert exported["AFGX0004"]["geo_precision"] == "2"
-
-
-async def test_acled_export_reimports_unchanged(db_url: str, tmp_path: Path) -> None:
-    async with domain_at(db_url) as domain:
-        await import_file(domain, SAMPLE)
-        path = tmp_path / "export.csv"
-        path.write_text(await export_text(domain, Format.ACLED), encoding="utf-8")
-        report = await import_file(domain, path)
-    assert (report.created, report.updated, report.unchanged) == (0, 0, 15)
-    assert (report.bad_rows, report.places_added) == ([], 0)
