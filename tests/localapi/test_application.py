@@ -5,10 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from telegram import (
-    Bot,
-    Update,
-)
+from telegram import Bot, Update
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -18,11 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.sim.api import (
-    LocalBotApi,
-    LocalRequest,
-    UpdateFactory,
-)
+from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
 from tests.support.localapi import CHAT, T0, FakeClock, keyboard
 
 # ---------------------------------------------------------------- UpdateFactory + Application

@@ -7,23 +7,10 @@ import time
 from typing import Any
 
 import pytest
-from telegram import (
-    Bot,
-    ChatMember,
-)
-from telegram.error import (
-    BadRequest,
-    Conflict,
-    EndPointNotFound,
-    Forbidden,
-)
+from telegram import Bot, ChatMember
+from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden
 
-from bot.sim.api import (
-    LocalBotApi,
-    LocalRequest,
-    UpdateFactory,
-    utf16_len,
-)
+from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory, utf16_len
 from tests.support.localapi import CHAT, GROUP, T0, FakeClock, keyboard
 
 # ---------------------------------------------------------------- basics

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sim.api import (
-    HtmlParseError,
-    parse_html,
-)
+from bot.sim.api import HtmlParseError, parse_html
 
 # ---------------------------------------------------------------- HTML
 

@@ -6,18 +6,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from telegram import (
-    Bot,
-)
-from telegram.error import (
-    BadRequest,
-    RetryAfter,
-)
+from telegram import Bot
+from telegram.error import BadRequest, RetryAfter
 
-from bot.sim.api import (
-    LocalBotApi,
-    LocalRequest,
-)
+from bot.sim.api import LocalBotApi, LocalRequest
 from tests.support.localapi import CHAT, GROUP, FakeClock
 
 # ---------------------------------------------------------------- rate limits

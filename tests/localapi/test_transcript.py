@@ -6,11 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.sim.api import (
-    ButtonIndex,
-    render_event,
-    render_message,
-)
+from bot.sim.api import ButtonIndex, render_event, render_message
 from tests.support.localapi import CHAT
 
 # ---------------------------------------------------------------- transcript

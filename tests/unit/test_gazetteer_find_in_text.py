@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.places.gazetteer import (
-    Gazetteer,
-)
+from bot.domain.places.gazetteer import Gazetteer
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "islam-qala-2021-07.txt"
 

@@ -6,11 +6,7 @@ import time
 
 import pytest
 
-from bot.domain.places.gazetteer import (
-    Gazetteer,
-    fold,
-    normalize,
-)
+from bot.domain.places.gazetteer import Gazetteer, fold, normalize
 
 # ---------------------------------------------------------------- normalization
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.places.gazetteer import (
-    Gazetteer,
-    Place,
-    PlaceKind,
-)
+from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
 
 
 @pytest.fixture
