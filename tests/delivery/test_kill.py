@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from bot.bootstrap import Services
 from bot.delivery.outbox import NewMessage
 from bot.domain.clock import FixedClock
 from bot.sim.api import LocalBotApi, parse_html
@@ -111,42 +112,63 @@ def start_sender(url: str, base_url: str, *extra: str) -> subprocess.Popen[str]:
     )
 
 
+async def enqueue_alerts(domain: Services) -> None:
+    """ROWS alerts to 200 chats, in one batch."""
+    await domain.outbox.enqueue(
+        [
+            NewMessage(
+                kind="push",
+                dedupe_key=f"push:1:{i}",
+                chat_id=5000 + i % 200,
+                text=f"Alert {i}: <b>Islam Qala</b> crossing closed",
+                batch="push:1",
+            )
+            for i in range(ROWS)
+        ]
+    )
+
+
+def wait_for_progress(fake: FakeTelegram, sender: subprocess.Popen[str]) -> None:
+    """Until a quarter of the rows reached Telegram, the sender still running."""
+    deadline = time.monotonic() + 30
+    while sum(fake.received().values()) < ROWS // 4:
+        assert sender.poll() is None, sender.communicate()
+        assert time.monotonic() < deadline, "the sender made no progress"
+        time.sleep(0.002)
+
+
+def kill(sender: subprocess.Popen[str]) -> None:
+    """SIGKILL the sender, wait for it and close its pipes."""
+    sender.send_signal(signal.SIGKILL)
+    sender.wait(10)
+    assert sender.returncode == -signal.SIGKILL
+    for pipe in (sender.stdout, sender.stderr):
+        assert pipe is not None
+        pipe.close()
+
+
+async def outbox_at_kill(domain: Services) -> tuple[Counter[str], set[tuple[int, str]]]:
+    """Rows per state, and the (chat, text) of the rows in flight (state sending)."""
+    states = Counter(r.state for r in await outbox_rows(domain))
+    in_flight = {
+        (r.chat_id, parse_html(r.text)[0])
+        for r in await outbox_rows(domain)
+        if r.state == "sending"
+    }
+    return states, in_flight
+
+
 async def test_kill_mid_broadcast_and_restart(db_url: str) -> None:
     now = datetime.now(UTC)
     async with domain_at(db_url, now, clock=FixedClock(now)) as (domain, _):
-        await domain.outbox.enqueue(
-            [
-                NewMessage(
-                    kind="push",
-                    dedupe_key=f"push:1:{i}",
-                    chat_id=5000 + i % 200,
-                    text=f"Alert {i}: <b>Islam Qala</b> crossing closed",
-                    batch="push:1",
-                )
-                for i in range(ROWS)
-            ]
-        )
+        await enqueue_alerts(domain)
         with serving() as fake:
             first = start_sender(db_url, fake.base_url)
-            deadline = time.monotonic() + 30
-            while sum(fake.received().values()) < ROWS // 4:
-                assert first.poll() is None, first.communicate()
-                assert time.monotonic() < deadline, "the sender made no progress"
-                time.sleep(0.002)
-            first.send_signal(signal.SIGKILL)
-            first.wait(10)
-            assert first.returncode == -signal.SIGKILL
-            for pipe in (first.stdout, first.stderr):
-                assert pipe is not None
-                pipe.close()
+            wait_for_progress(fake, first)
+            kill(first)
             time.sleep(0.1)  # requests the dead process had sent are answered meanwhile
             at_kill = fake.received()
-            states = Counter(r.state for r in await outbox_rows(domain))
-            in_flight = {
-                (r.chat_id, parse_html(r.text)[0])
-                for r in await outbox_rows(domain)
-                if r.state == "sending"
-            }
+            states, in_flight = await outbox_at_kill(domain)
             assert 0 < sum(at_kill.values()) < ROWS  # killed mid-broadcast
             assert states["sending"] <= CONCURRENCY
 

@@ -111,6 +111,28 @@ def read_log(path: Path) -> list[tuple[int, int, float]]:
     return entries
 
 
+def database_base_or_skip(store: str) -> str:
+    """The PostgreSQL server URL; skips without it, or without Redis when the store is Redis."""
+    base = dbtools.pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
+    if store == "redis":
+        if redis_url() is None:
+            pytest.skip("Redis tests need SITREP_TEST_REDIS_URL")
+        pytest.importorskip("redis")
+    return base
+
+
+def tally(
+    per_process: list[list[tuple[int, int, float]]],
+) -> tuple[Counter[int], dict[int, int], list[float]]:
+    """Sends per row, the rows sent more than once, and every send's time."""
+    sent = Counter(row for entries in per_process for row, _, _ in entries)
+    duplicates = {row: n for row, n in sent.items() if n > 1}
+    times = [t for entries in per_process for _, _, t in entries]
+    return sent, duplicates, times
+
+
 STORES = ["postgres", pytest.param("redis", marks=pytest.mark.redis)]
 
 
@@ -119,13 +141,7 @@ STORES = ["postgres", pytest.param("redis", marks=pytest.mark.redis)]
 def test_two_sender_processes_send_each_row_once_within_the_shared_cap(
     store: str, pg_template: str | None, tmp_path: Path
 ) -> None:
-    base = dbtools.pg_url()
-    if base is None:
-        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
-    if store == "redis":
-        if redis_url() is None:
-            pytest.skip("Redis tests need SITREP_TEST_REDIS_URL")
-        pytest.importorskip("redis")
+    base = database_base_or_skip(store)
     with dbtools.pg_database(base, pg_template) as url:
         asyncio.run(create_rate_buckets(url))
         chats = asyncio.run(enqueue(url))
@@ -136,9 +152,7 @@ def test_two_sender_processes_send_each_row_once_within_the_shared_cap(
         rows = asyncio.run(final_rows(url))  # (a Redis key expires a minute after its last use)
 
     per_process = [read_log(log) for log in logs]
-    sent = Counter(row for entries in per_process for row, _, _ in entries)
-    duplicates = {row: n for row, n in sent.items() if n > 1}
-    times = [t for entries in per_process for _, _, t in entries]
+    sent, duplicates, times = tally(per_process)
     window = max_in_window(times)
     print(
         f"{store}: {took:.1f}s, per process {[len(e) for e in per_process]}, "
