@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from bot.cli.bench import register
-from bot.domain.bulk.importer import Format, read_rows
+from bot.domain.bulk.reading import Format, read_rows
 from bot.domain.bulk.types import BadRow
 from bot.domain.places.gazetteer import Gazetteer
 from bot.sim.bench import PLANS, filter_sets, goal_checks, write_acled_csv

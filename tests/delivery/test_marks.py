@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.delivery.outbox import MarkBatcher, NewMessage, Outbox
+from bot.delivery.outbox import MarkBatcher, Outbox
+from bot.domain.messages import NewMessage
 from bot.store.models.delivery import OutboxRow
 from tests.support.delivery import domain_at, outbox_rows
 

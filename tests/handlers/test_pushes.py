@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.events.model import EventDraft, Severity, SourceInfo
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.store.models.delivery import OutboxRow
 from bot.store.models.newsroom import PushRow
 from tests.support.harness import ADMIN_ID, USER_ID, Harness

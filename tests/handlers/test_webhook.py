@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from bot.config import instance_name
-from bot.delivery.outbox import NewMessage
 from bot.domain.clock import FixedClock
+from bot.domain.messages import NewMessage
 from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
 from bot.telegram.app import build_application
 from bot.telegram.context import SitrepApp

@@ -10,9 +10,11 @@ import pytest
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
+from bot.domain.events.filters import Order
 from bot.domain.questions.answers import Answer, filter_for
 from bot.render.environment import Renderer, create_environment
-from bot.store.search import Order, SqlitePlan, sqlite_query
+from bot.store.search_plan import SqlitePlan
+from bot.store.search_sqlite import sqlite_query
 from tests.support.question_events import EVENTS, NOW, store_events
 
 NEVER = ("iq_retracted", "guzara_draft")  # retracted and draft: in no answer, ever

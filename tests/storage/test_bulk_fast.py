@@ -13,7 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Services
-from bot.domain.bulk.importer import Format, export_events, import_file
+from bot.domain.bulk.exporting import export_events
+from bot.domain.bulk.importer import import_file
+from bot.domain.bulk.reading import Format
 from bot.domain.events.model import (
     ClaimStatus,
     EventDraft,
@@ -23,7 +25,7 @@ from bot.domain.events.model import (
     Severity,
     SourceInfo,
 )
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.sim.bench import write_acled_csv
 from tests.support import dbtools
 from tests.support.bulk import SAMPLE, domain_at

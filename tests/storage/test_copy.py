@@ -16,13 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
+from bot.domain.events.filters import EventFilter
+from bot.domain.events.model import EventDraft, Severity, SourceInfo
+from bot.domain.people.seen import SeenChat, SeenUser
+from bot.domain.questions.timetypes import FuzzyDate
 from bot.store.copy import CopyRefused, TableCopy, copy_store, tables
 from bot.store.migrate import current_revision, head_revision, upgrade
 from bot.store.models.base import Base
 from bot.store.models.delivery import RateBucketRow
-from bot.store.people import SeenChat, SeenUser
-from bot.store.search import EventFilter, search_event_ids
+from bot.store.search import search_event_ids
 from bot.store.session import create_engine, create_sessionmaker
 from tests.support import dbtools
 from tests.support.question_events import KABUL, NOW, store_events

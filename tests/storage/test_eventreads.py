@@ -13,9 +13,11 @@ from sqlalchemy.engine import make_url
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.domain.events.model import EventDraft, FuzzyDate, Severity, SourceInfo
+from bot.domain.events.filters import EventFilter
+from bot.domain.events.model import EventDraft, Severity, SourceInfo
+from bot.domain.questions.timetypes import FuzzyDate
 from bot.store.eventreads import EventReads, SessionReads, SqliteReads, open_reads
-from bot.store.search import EventFilter, coverage, search_event_ids, session_fetch
+from bot.store.search import coverage, search_event_ids, session_fetch
 from tests.support.question_events import NOW, store_events
 
 # Beyond the question fixtures: an instant-dated source, fatalities, an external key, several

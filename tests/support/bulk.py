@@ -11,10 +11,12 @@ from pathlib import Path
 
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
-from bot.domain.bulk.importer import Format, export_events, import_file
+from bot.domain.bulk.exporting import export_events
+from bot.domain.bulk.importer import import_file
+from bot.domain.bulk.reading import Format
 from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventDraft, EventStatus, Origin, SourceInfo
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE = FIXTURES / "acled_sample.csv"

@@ -16,7 +16,7 @@ from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import Clock, FixedClock
 from bot.domain.events.model import EventDraft, Severity, SourceInfo
-from bot.domain.questions.timewords import FuzzyDate
+from bot.domain.questions.timetypes import FuzzyDate
 from bot.store.models.delivery import EditionPartRow, EditionRow, OutboxRow
 
 KABUL = ZoneInfo("Asia/Kabul")

@@ -10,9 +10,9 @@ from typing import Any
 from telegram import Bot
 
 from bot.bootstrap import Services, open_services
-from bot.delivery.outbox import NewMessage
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_transport import TelegramTransport
+from bot.domain.messages import NewMessage
 from bot.sim.api import LocalBotApi, LocalRequest
 from tests.support.delivery import settings_for, utc
 from tests.support.virtual_time import LoopClock, loop_time

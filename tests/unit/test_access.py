@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.people.access import ForgetReport, kind_of, parse_id
 from bot.render.environment import Renderer, create_environment
-from bot.store.access import ForgetReport, kind_of, parse_id
 from bot.store.audit import _clip
 from bot.telegram.handlers.forget import forget_choice, forget_result
 

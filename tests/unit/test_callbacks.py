@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.people.settings import QUIET_PRESETS, quiet_window, valid_delivery_minute
+from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES
 from bot.domain.places.edits import read_alias, read_new_place
 from bot.render.environment import Renderer, create_environment
-from bot.store.subscriptions import COMMON_ZONES, EVENT_TYPES
 from bot.telegram.callbacks import (
     MAX_DATA,
     MoreButton,

@@ -18,7 +18,7 @@ from bot.domain.events.model import (
 )
 from bot.domain.ingest.extract import Extraction, extract_events
 from bot.domain.places.gazetteer import Gazetteer
-from bot.domain.questions.timewords import Precision
+from bot.domain.questions.timetypes import Precision
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_PUBLISHED = date(2021, 7, 9)
