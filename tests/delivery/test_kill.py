@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl
 import pytest
 
 from bot.bootstrap import Services
-from bot.delivery.outbox import NewMessage
 from bot.domain.clock import FixedClock
+from bot.domain.messages import NewMessage
 from bot.sim.api import LocalBotApi, parse_html
 from tests.support.delivery import domain_at, outbox_rows
 

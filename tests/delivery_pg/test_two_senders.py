@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.delivery.outbox import NewMessage, Outbox
+from bot.delivery.outbox import Outbox
 from bot.domain.clock import Clock
+from bot.domain.messages import NewMessage
 from bot.store.models.delivery import OutboxRow
 from bot.store.session import create_engine, create_sessionmaker
 from tests.support import dbtools

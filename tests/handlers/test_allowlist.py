@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.store.access import PRIVATE_LINE
+from bot.domain.people.access import PRIVATE_LINE
 from bot.store.models.delivery import SubscriptionRow
 from bot.store.models.newsroom import AllowRow, QuestionLogRow
 from bot.store.models.people import Chat, User

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.bulk.acled import parse_event_date
-from bot.domain.bulk.importer import Format, import_file
+from bot.domain.bulk.importer import import_file
+from bot.domain.bulk.reading import Format
 from bot.domain.events.model import EventStatus
 from tests.support import dbtools
 from tests.support.bulk import SAMPLE, domain_at, export_text, populate

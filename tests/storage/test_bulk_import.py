@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Services
-from bot.domain.bulk.importer import BulkError, import_file
+from bot.domain.bulk.importer import import_file
+from bot.domain.bulk.types import BulkError
 from bot.domain.events.model import EventStatus, EventView, LocationPrecision, Origin, SourceInfo
-from bot.domain.questions.timewords import FuzzyDate
+from bot.domain.questions.timetypes import FuzzyDate
 from tests.support.bulk import SAMPLE, domain_at
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.domain.bulk.acled import parse_acled_row, parse_event_date
-from bot.domain.bulk.importer import Format, detect_format
+from bot.domain.bulk.reading import Format, detect_format
 from bot.domain.bulk.types import RowError
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from tests.support.bulk import NOW
 
 TODAY = NOW.date()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.questions.timewords import Precision
+from bot.domain.questions.timetypes import Precision
 
 D, W, M, Y = Precision.DAY, Precision.WEEK, Precision.MONTH, Precision.YEAR
 PUB = date(2021, 7, 9)  # the seed article: Friday 9 July 2021

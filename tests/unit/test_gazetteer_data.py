@@ -12,7 +12,9 @@ from types import SimpleNamespace
 import pytest
 
 from bot.data import build_gazetteer as builder
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind, is_valid_key, load_places_json
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind, load_places_json
+from bot.domain.places.names import is_valid_key
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_JSON = ROOT / "bot" / "data" / "gazetteer.json"

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from bot.domain.places.gazetteer import Gazetteer, fold, normalize
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.names import fold, normalize
 
 # ---------------------------------------------------------------- normalization
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.domain.questions.timewords import FuzzyDate, Precision, parse_date_value
+from bot.domain.questions.datevalue import parse_date_value
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from tests.support.timewords import D, M, W, d
 
 # --- stand-alone date values (ACLED) ----------------------------------------------------------

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.domain.questions.timewords import FuzzyDate, Precision, event_date_in_text, find_window
+from bot.domain.questions.timetypes import FuzzyDate, Precision
+from bot.domain.questions.timewords import event_date_in_text, find_window
 from tests.support.timewords import (
     NEW_YEAR_PUB,
     NOW_KABUL,

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.domain.questions.timewords import FuzzyDate, Window, event_date_in_text, find_window
+from bot.domain.questions.timetypes import FuzzyDate, Window
+from bot.domain.questions.timewords import event_date_in_text, find_window
 from tests.support.timewords import (
     NOW_BERLIN_DST,
     NOW_BERLIN_NY,
