@@ -13,7 +13,8 @@ from typing import Annotated, TextIO
 
 import typer
 
-from bot.domain.bulk.importer import Format, ImportReport, Progress
+from bot.domain.bulk.reading import Format, Progress
+from bot.domain.bulk.types import ImportReport
 
 MAX_BAD_LINES = 50
 
@@ -80,7 +81,8 @@ def import_events(
     from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
-    from bot.domain.bulk.importer import BulkError, import_file
+    from bot.domain.bulk.importer import import_file
+    from bot.domain.bulk.types import BulkError
 
     settings = settings_or_exit(db)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
@@ -131,7 +133,7 @@ def export_events(
     from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
-    from bot.domain.bulk.importer import export_events as export
+    from bot.domain.bulk.exporting import export_events as export
 
     settings = settings_or_exit(db)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)

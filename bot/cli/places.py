@@ -13,7 +13,7 @@ places_app = typer.Typer(help="The gazetteer: find, add places, add aliases.", n
 def _run(db: str | None, action: str, **kw: object) -> None:
     from bot.bootstrap import open_services
     from bot.domain.places.errors import PlaceError
-    from bot.domain.places.gazetteer import PlaceKind
+    from bot.domain.places.model import PlaceKind
 
     settings = settings_or_exit(db)
     migrate_or_exit(settings)

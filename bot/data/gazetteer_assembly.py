@@ -17,7 +17,8 @@ from bot.data.gazetteer_sources import (
     local_name,
     split_list,
 )
-from bot.domain.places.gazetteer import PlaceKind, normalize
+from bot.domain.places.model import PlaceKind
+from bot.domain.places.names import normalize
 
 
 @dataclass

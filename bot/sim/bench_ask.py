@@ -25,9 +25,12 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.domain.places.gazetteer import Gazetteer, PlaceKind
+from bot.domain.events.filters import EventFilter
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import PlaceKind
 from bot.domain.questions.understand import Query
-from bot.store.search import EventFilter, raw_sqlite_query, sqlite_stats_queries
+from bot.store.search_plan import sqlite_stats_queries
+from bot.store.search_sqlite import raw_sqlite_query
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from sqlalchemy.orm import selectinload
 from bot.domain.bulk.ports import PlaceRefused, SendBatch, StoreRefused, WriterFailed
 from bot.domain.events.model import EventDraft, EventStatus, EventView
 from bot.domain.events.records import AddResult
-from bot.domain.places.gazetteer import Place, PlaceKind
+from bot.domain.places.errors import PlaceError
+from bot.domain.places.model import Place, PlaceKind
 from bot.store.events import EventStore
 from bot.store.models.events import EventRow
-from bot.store.places import PlaceError, PlaceService
+from bot.store.places import PlaceService
 from bot.store.sqlitewriter import Batch, WriterError, WriterProcess
 
 

@@ -15,7 +15,7 @@ from bot.domain.events.filters import Coverage, EventFilter, Order
 from bot.domain.events.records import EventRecord
 from bot.store.eventreads import EventReads as StoreReads
 from bot.store.eventreads import open_reads
-from bot.store.search import StatsCache
+from bot.store.search_plan import StatsCache
 
 
 class _Reads:

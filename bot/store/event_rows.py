@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.domain.events.model import EventDraft, EventStatus, EventView, SourceInfo
 from bot.domain.events.records import ACTOR_SEP, actors_text, first_report
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.store.models.events import EventRow, SourceRow
 
 MERGE_SIMILARITY = 72.0

@@ -12,7 +12,8 @@ from unidecode import unidecode
 
 from bot.domain.clock import Clock
 from bot.domain.places.errors import PlaceError
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind
 from bot.store.models.events import PlaceRow
 
 log = logging.getLogger(__name__)

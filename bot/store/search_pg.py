@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.events.filters import EventFilter, Order
 from bot.store.models.events import EventRow
-from bot.store.search_filter import EVENT_SPAN_LIMIT, EventFilter, Order, clean_groups
+from bot.store.search_filter import EVENT_SPAN_LIMIT, clean_groups
 
 PG_DOCUMENT = (
     "to_tsvector('english', coalesce(events.summary, '') || ' ' || coalesce(events.actors_text, '')"

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.store.search_filter import EVENT_SPAN_LIMIT, EventFilter, clean_groups, fts5_query
+from bot.domain.events.filters import EventFilter
+from bot.store.search_filter import EVENT_SPAN_LIMIT, clean_groups, fts5_query
 
 STRUCT_CAP = 20_000  # candidates counted before the structured side is called "large"
 FTS_CAP = 20_000  # full-text matches counted before they are called "many"

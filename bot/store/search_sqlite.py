@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.store.search_filter import EVENT_SPAN_LIMIT, EventFilter, Fetch, Order, fts5_query
+from bot.domain.events.filters import EventFilter, Order
+from bot.store.search_filter import EVENT_SPAN_LIMIT, Fetch, fts5_query
 from bot.store.search_plan import SqlitePlan, StatsCache, plan_for, sqlite_stats_queries
 
 Built = tuple[str, list[Any]]

@@ -17,9 +17,10 @@ from bot.domain.events.model import (
     Origin,
     SourceInfo,
 )
-from bot.domain.places.gazetteer import Gazetteer, PlaceKind
-from bot.domain.questions.timetypes import MONTH_ABBR, MONTH_FULL
-from bot.domain.questions.timewords import FuzzyDate, Precision, parse_date_value
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import PlaceKind
+from bot.domain.questions.datevalue import parse_date_value
+from bot.domain.questions.timetypes import MONTH_ABBR, MONTH_FULL, FuzzyDate, Precision
 
 REQUIRED_COLUMNS = ("event_date", "location", "notes")
 EXPORT_COLUMNS = (

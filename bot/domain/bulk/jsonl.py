@@ -18,8 +18,9 @@ from bot.domain.events.model import (
     Severity,
     SourceInfo,
 )
-from bot.domain.places.gazetteer import Gazetteer, PlaceKind
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import PlaceKind
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 SITREP_PREFIX = "sitrep:"
 ADDED_SOURCE = "admin"  # PlaceService marks places it adds with this source

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.domain.bulk.ports import BulkStore, PlaceRefused
 from bot.domain.bulk.types import ImportReport, PlaceHint
 from bot.domain.events.model import LocationPrecision
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from typing import Protocol
 from bot.domain.clock import Clock
 from bot.domain.events.model import EventDraft, EventStatus, EventView
 from bot.domain.events.records import AddResult
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind
 
 
 class StoreRefused(Exception):

@@ -29,7 +29,8 @@ from bot.domain.editions.ports import (
 )
 from bot.domain.editions.schedule import local_instant, next_delivery, offset_label, zone_of
 from bot.domain.events.model import SEVERITY_RANK, EventView, Severity
-from bot.domain.places.gazetteer import Gazetteer, PlaceKind
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import PlaceKind
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import date
 from bot.domain.clock import Clock
 from bot.domain.editions.model import FigureView
 from bot.domain.editions.ports import FigureRepository
-from bot.domain.questions.timewords import parse_date_value
+from bot.domain.questions.datevalue import parse_date_value
 
 MAX_TEXT = 300
 

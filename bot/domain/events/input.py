@@ -8,8 +8,10 @@ from datetime import date
 from typing import Any
 
 from bot.domain.events.model import ClaimStatus, EventDraft, LocationPrecision, Severity, SourceInfo
-from bot.domain.places.gazetteer import Gazetteer, Place
-from bot.domain.questions.timewords import FuzzyDate, parse_date_value
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place
+from bot.domain.questions.datevalue import parse_date_value
+from bot.domain.questions.timetypes import FuzzyDate
 
 MAX_SUMMARY = 700
 MAX_FIELD = 255

@@ -21,7 +21,7 @@ from bot.domain.events.model import (
     Severity,
     SourceInfo,
 )
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 ACTOR_SEP = "; "
 

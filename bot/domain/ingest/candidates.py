@@ -8,8 +8,9 @@ from datetime import date
 from bot.domain.events.model import ClaimStatus
 from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.text import Sentence, Skipped
-from bot.domain.places.gazetteer import Gazetteer, Place
-from bot.domain.questions.timewords import FuzzyDate
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place
+from bot.domain.questions.timetypes import FuzzyDate
 
 
 @dataclass(slots=True)

@@ -15,8 +15,8 @@ from bot.domain.events.model import (
 from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.candidates import Candidate, Context
 from bot.domain.ingest.text import clean_sentence
-from bot.domain.places.gazetteer import PlaceKind
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.places.model import PlaceKind
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 MAX_SUMMARY_SENTENCES = 3
 MAX_NOTE = 255

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.candidates import Candidate, Context, larger
 from bot.domain.ingest.placing import places_fit, same_spot
-from bot.domain.places.gazetteer import PlaceKind
-from bot.domain.questions.timewords import FuzzyDate
+from bot.domain.places.model import PlaceKind
+from bot.domain.questions.timetypes import FuzzyDate
 
 
 def _family(kind: lx.Kind) -> str:

@@ -8,7 +8,9 @@ from collections import Counter
 from bot.domain.ingest.actors import DEMONYM_SUFFIX
 from bot.domain.ingest.candidates import Clause, Context
 from bot.domain.ingest.text import Sentence
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind, PlaceMention, normalize
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind, PlaceMention
+from bot.domain.places.names import normalize
 
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|into|inside|at|across|from|to|toward|towards|near|outside)\s+(?:the\s+)?$", re.I

@@ -14,7 +14,8 @@ from bot.domain.events.model import (
     EventView,
 )
 from bot.domain.events.records import EventRecord, event_view
-from bot.domain.places.gazetteer import Gazetteer, Place
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place
 from bot.domain.questions.ports import EventReader
 from bot.domain.questions.understand import Query, Understander
 

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.places.gazetteer import Gazetteer, Place
-from bot.domain.questions.timewords import Window
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place
+from bot.domain.questions.timetypes import Window
 from bot.domain.questions.understand import Query
 
 log = logging.getLogger(__name__)

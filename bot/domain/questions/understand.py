@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from bot.domain.places.gazetteer import Gazetteer, Place, PlaceKind
-from bot.domain.questions.timewords import Window, find_window
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import Place, PlaceKind
+from bot.domain.questions.timetypes import Window
+from bot.domain.questions.timewords import find_window
 
 MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
 MAX_WORD = 40  # longer "words" are noise, not search terms

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from bot.sim.api.errors import MAX_CALLBACK_DATA_BYTES, bad
-from bot.sim.api.html import HtmlParseError, parse_html, utf16_len
+from bot.sim.api.html import parse_html, utf16_len
+from bot.sim.api.htmltags import HtmlParseError
 from bot.sim.api.records import clone
 
 _OTHER_BUTTON_KINDS = (

@@ -11,7 +11,8 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
-from bot.sim.api.server import LocalBotApi, UploadedFile
+from bot.sim.api.records import UploadedFile
+from bot.sim.api.server import LocalBotApi
 
 __all__ = ["LocalRequest"]
 

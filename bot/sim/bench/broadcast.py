@@ -23,9 +23,9 @@ async def _broadcast(url: str, cap: int, messages: int) -> dict[str, Any]:
     from telegram import Bot
 
     from bot.bootstrap import open_services
-    from bot.delivery.outbox import NewMessage
     from bot.delivery.sender import Sender
     from bot.delivery.telegram_transport import TelegramTransport
+    from bot.domain.messages import NewMessage
     from bot.sim.api import LocalBotApi, LocalRequest
     from bot.telegram.app import LOCAL_TOKEN
 

@@ -38,7 +38,7 @@ def filter_sets(
 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """`count` distinct (places, event types) subscriptions: all, one province, a few, by type."""
     from bot.domain.people.subscriptions import EVENT_TYPES
-    from bot.domain.places.gazetteer import PlaceKind
+    from bot.domain.places.model import PlaceKind
 
     rng = random.Random(seed)
     provinces = sorted(
@@ -58,7 +58,7 @@ def filter_sets(
 
 def _event_rows(gazetteer: Any, count: int, seed: int = 5) -> Iterator[dict[str, Any]]:
     """Published events over the 60 days before DUE, first reported at spread instants."""
-    from bot.domain.places.gazetteer import PlaceKind
+    from bot.domain.places.model import PlaceKind
 
     rng = random.Random(seed)
     places = [

@@ -27,7 +27,7 @@ ACLED_HEADER = (
 
 def write_acled_csv(path: Path, rows: int, gazetteer: Any, seed: int = 9) -> None:
     """A synthetic ACLED export of Afghan events: known towns, plus a few villages it lacks."""
-    from bot.domain.places.gazetteer import PlaceKind
+    from bot.domain.places.model import PlaceKind
 
     rng = random.Random(seed)
     towns = [p for p in gazetteer if p.country == "AF" and p.kind is PlaceKind.TOWN and p.lat]
@@ -74,7 +74,8 @@ def write_acled_csv(path: Path, rows: int, gazetteer: Any, seed: int = 9) -> Non
 
 async def _import(url: str, path: Path) -> dict[str, Any]:
     from bot.bootstrap import open_services
-    from bot.domain.bulk.importer import Format, import_file
+    from bot.domain.bulk.importer import import_file
+    from bot.domain.bulk.reading import Format
 
     async with open_services(bench_settings(url), FixedClock(DUE)) as domain:
         t0 = time.perf_counter()

@@ -18,8 +18,8 @@ from bot.domain.people.access import parse_id
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers import forget
-from bot.telegram.handlers.admin_replies import plain, reply_macro
-from bot.telegram.handlers.common import reply_html, reply_template
+from bot.telegram.handlers.admin_replies import plain
+from bot.telegram.handlers.common import reply_html, reply_macro, reply_template
 from bot.telegram.handlers.guards import admin_only, audit_log
 
 log = logging.getLogger(__name__)

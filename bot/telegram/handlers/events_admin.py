@@ -26,8 +26,8 @@ from bot.domain.events.input import (
 )
 from bot.domain.events.model import EventStatus, EventView
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.admin_replies import plain, reply_macro, trusted
-from bot.telegram.handlers.common import reply_template
+from bot.telegram.handlers.admin_replies import plain, trusted
+from bot.telegram.handlers.common import reply_macro, reply_template
 from bot.telegram.handlers.forms import finish_form, save_form
 from bot.telegram.handlers.guards import admin_only
 

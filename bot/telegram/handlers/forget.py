@@ -16,7 +16,8 @@ from bot.domain.people.access import ForgetReport
 from bot.render.environment import Renderer
 from bot.telegram.admin_callbacks import FORGET_PATTERN, ForgetChoice, ForgetPress
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.admin_replies import plain, render_macro, reply_macro
+from bot.telegram.handlers.admin_replies import plain, render_macro
+from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.subscriptions import ADMIN_STATUSES, may_change
 from bot.telegram.keyboards.admin import forget_keyboard
 

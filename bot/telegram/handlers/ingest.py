@@ -18,8 +18,8 @@ from bot.domain.ingest.review import ReviewRefusal, drafts_of, plan_review
 from bot.domain.ingest.service import IngestError, decode_article
 from bot.telegram.admin_callbacks import REVIEW_PATTERN, ReviewPress
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.admin_replies import plain, reply_macro
-from bot.telegram.handlers.common import reply_template
+from bot.telegram.handlers.admin_replies import plain
+from bot.telegram.handlers.common import reply_macro, reply_template
 from bot.telegram.handlers.forms import finish_form, save_form
 from bot.telegram.handlers.guards import admin_only
 from bot.telegram.keyboards.admin import LabelFn, review_keyboard

@@ -16,7 +16,7 @@ from telegram.ext import CommandHandler
 from bot.domain.editions.figures import FigureError
 from bot.domain.places.edits import read_alias, read_new_place
 from bot.domain.places.errors import PlaceError
-from bot.domain.places.gazetteer import PlaceKind
+from bot.domain.places.model import PlaceKind
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.guards import admin_only

@@ -12,13 +12,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.delivery_states import PushStatus
 from bot.domain.editions.audience import UnknownPlace, choose_audience, label_of
-from bot.domain.editions.model import PushView
+from bot.domain.editions.model import Progress, PushView
 from bot.domain.editions.push_request import PushUsage, parse_push
-from bot.domain.editions.pushes import Progress, PushError
+from bot.domain.editions.pushes import PushError
 from bot.telegram.admin_callbacks import PUSH_PATTERN, PushPress
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.admin_replies import plain, reply_macro, trusted
-from bot.telegram.handlers.common import reply_html, reply_template
+from bot.telegram.handlers.admin_replies import plain, trusted
+from bot.telegram.handlers.common import reply_html, reply_macro, reply_template
 from bot.telegram.handlers.guards import admin_only
 from bot.telegram.keyboards.admin import push_controls
 
