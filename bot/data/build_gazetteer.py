@@ -25,42 +25,11 @@ from bot.data.gazetteer_assembly import (
     apply_alias_rows,
     place_district_seats,
 )
-from bot.data.gazetteer_sources import (
-    COUNTRY,
-    MAX_KEY,
-    admin_alias,
-    display,
-    latin_alias,
-    load_sources,
-    local_name,
-    read_curated,
-    slug,
-    split_list,
-    strip_marks,
-)
-from bot.domain.places.gazetteer import COMMON_WORDS, PlaceKind, is_valid_key, normalize
+from bot.data.gazetteer_sources import MAX_KEY, load_sources, read_curated, slug
+from bot.domain.places.model import PlaceKind
+from bot.domain.places.names import COMMON_WORDS, is_valid_key, normalize
 
-__all__ = [
-    "ATTRIBUTION",
-    "COUNTRY",
-    "CURATED_CSV",
-    "DATA_DIR",
-    "MAX_KEY",
-    "OUTPUT_JSON",
-    "Draft",
-    "admin_alias",
-    "build",
-    "display",
-    "latin_alias",
-    "load_sources",
-    "local_name",
-    "main",
-    "read_curated",
-    "render",
-    "slug",
-    "split_list",
-    "strip_marks",
-]
+__all__ = ["ATTRIBUTION", "CURATED_CSV", "DATA_DIR", "OUTPUT_JSON", "build", "main", "render"]
 
 log = logging.getLogger(__name__)
 

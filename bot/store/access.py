@@ -15,9 +15,7 @@ from sqlalchemy import Delete, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
-from bot.domain.people.access import PRIVATE_LINE as PRIVATE_LINE
 from bot.domain.people.access import AdminEntry, AllowEntry, ForgetReport, kind_of
-from bot.domain.people.access import parse_id as parse_id
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from bot.store.models.newsroom import AllowRow, QuestionLogRow
 from bot.store.models.people import Admin, Chat, User

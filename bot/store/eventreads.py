@@ -21,28 +21,16 @@ from sqlalchemy import Column, Table, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.events.filters import Coverage, EventFilter, Order
 from bot.domain.events.records import EventRecord, SourceRecord
 from bot.store.models.events import EventRow, SourceRow
-from bot.store.search import (
-    Coverage,
-    EventFilter,
-    Fetch,
-    Order,
-    StatsCache,
-    coverage,
-    search_event_ids,
-    sqlite_search_ids,
-)
+from bot.store.search import coverage, search_event_ids
+from bot.store.search_filter import Fetch
+from bot.store.search_plan import StatsCache
+from bot.store.search_sqlite import sqlite_search_ids
 from bot.store.session import sqlite_engine
 
-__all__ = [
-    "EventReads",
-    "EventRecord",
-    "SessionReads",
-    "SourceRecord",
-    "SqliteReads",
-    "open_reads",
-]
+__all__ = ["EventReads", "SessionReads", "SqliteReads", "open_reads"]
 
 EVENTS = cast(Table, EventRow.__table__)
 SOURCES = cast(Table, SourceRow.__table__)

@@ -15,46 +15,23 @@ from sqlalchemy.orm import selectinload
 from bot.domain.clock import Clock
 from bot.domain.events.errors import EventNotFound
 from bot.domain.events.model import EventDraft, EventStatus, EventView, SourceInfo
-from bot.domain.events.records import (
-    ACTOR_SEP,
-    AddResult,
-    StoredEvent,
-    StoredSource,
-    actors_text,
-    event_view,
-    first_report,
-)
+from bot.domain.events.records import AddResult
 from bot.store.event_inserts import EventInserts
 from bot.store.event_queries import EventQueries, PlaceNamer
 from bot.store.event_rows import (
-    MERGE_SIMILARITY,
     add_sources,
     apply_draft,
     draft_of,
     draft_view,
     find_twin,
     set_report,
-    source_from_row,
 )
 from bot.store.models.events import EventRow
 from bot.store.sqlitewriter import Batch
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "ACTOR_SEP",
-    "EDITABLE_FIELDS",
-    "MERGE_SIMILARITY",
-    "AddResult",
-    "EventNotFound",
-    "EventStore",
-    "StoredEvent",
-    "StoredSource",
-    "actors_text",
-    "event_view",
-    "first_report",
-    "source_from_row",
-]
+__all__ = ["EDITABLE_FIELDS", "EventStore"]
 
 EDITABLE_FIELDS = frozenset(
     {

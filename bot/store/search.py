@@ -5,7 +5,7 @@ Published events are narrowed by place, date and full-text terms, then ordered n
 statement the benchmark issues through sqlite3, `bot.store.search_sqlite`, planned by
 `bot.store.search_plan`); on PostgreSQL it is built with SQLAlchemy against the GIN expression
 index (`bot.store.search_pg`). The filter and its terms are in `bot.store.search_filter`; this
-module picks the backend and re-exports the names callers import from here.
+module picks the backend.
 """
 
 from __future__ import annotations
@@ -16,71 +16,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.events.filters import Coverage
+from bot.domain.events.filters import Coverage, EventFilter, Order
 from bot.store.dialect import dialect_for
 from bot.store.models.events import EventRow
-from bot.store.search_filter import (
-    EVENT_SPAN_LIMIT,
-    MAX_TERMS,
-    EventFilter,
-    Fetch,
-    Order,
-    any_terms,
-    clean_groups,
-    clean_term,
-    fts5_query,
-)
-from bot.store.search_pg import PG_DOCUMENT, pg_search_ids
-from bot.store.search_plan import (
-    CHECK_ROW_US,
-    FTS_CAP,
-    FTS_ROW_US,
-    RANK_CAP,
-    ROW_US,
-    SCAN_ROW_US,
-    SET_ROW_US,
-    STRUCT_CAP,
-    SqlitePlan,
-    StatsCache,
-    choose_plan,
-    plan_for,
-    sqlite_stats_queries,
-)
-from bot.store.search_sqlite import raw_sqlite_query, sqlite_query, sqlite_search_ids
+from bot.store.search_filter import Fetch
+from bot.store.search_pg import pg_search_ids
+from bot.store.search_plan import StatsCache
+from bot.store.search_sqlite import sqlite_search_ids
 
-__all__ = [
-    "CHECK_ROW_US",
-    "EVENT_SPAN_LIMIT",
-    "FTS_CAP",
-    "FTS_ROW_US",
-    "MAX_TERMS",
-    "PG_DOCUMENT",
-    "RANK_CAP",
-    "ROW_US",
-    "SCAN_ROW_US",
-    "SET_ROW_US",
-    "STRUCT_CAP",
-    "Coverage",
-    "EventFilter",
-    "Fetch",
-    "Order",
-    "SqlitePlan",
-    "StatsCache",
-    "any_terms",
-    "choose_plan",
-    "clean_groups",
-    "clean_term",
-    "coverage",
-    "fts5_query",
-    "pg_search_ids",
-    "plan_for",
-    "raw_sqlite_query",
-    "search_event_ids",
-    "session_fetch",
-    "sqlite_query",
-    "sqlite_search_ids",
-    "sqlite_stats_queries",
-]
+__all__ = ["coverage", "search_event_ids", "session_fetch"]
 
 
 def session_fetch(session: AsyncSession) -> Fetch:

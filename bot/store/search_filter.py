@@ -10,14 +10,10 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.domain.events.filters import EventFilter, Order
-
 __all__ = [
     "EVENT_SPAN_LIMIT",
     "MAX_TERMS",
-    "EventFilter",
     "Fetch",
-    "Order",
     "any_terms",
     "clean_groups",
     "clean_term",

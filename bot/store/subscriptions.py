@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.clock import Clock
 from bot.domain.delivery_states import OutboxKind, OutboxState
 from bot.domain.editions.schedule import next_delivery
-from bot.domain.people.subscriptions import COMMON_ZONES as COMMON_ZONES
-from bot.domain.people.subscriptions import EVENT_TYPES as EVENT_TYPES
 from bot.domain.people.subscriptions import (
     MAX_PLACES,
     SubscriptionError,

@@ -22,12 +22,11 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from bot.domain.bulk.exporting import export_events
 from bot.domain.bulk.placing import PlaceResolver
 from bot.domain.bulk.ports import BulkServices
 from bot.domain.bulk.reading import Format, Progress, check_file, detect_format, read_rows
 from bot.domain.bulk.storing import NewRows, store_rows
-from bot.domain.bulk.types import BadRow, BulkError, ImportReport, ParsedRow
+from bot.domain.bulk.types import BadRow, ImportReport, ParsedRow
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +34,7 @@ BATCH_SIZE = 5000
 FIRST_BATCH = 500  # then doubled up to BATCH_SIZE
 WRITER_MIN_BYTES = 1 << 20  # files from ~2,000 ACLED rows: a writer process pays for itself
 
-__all__ = [
-    "BadRow",
-    "BulkError",
-    "Format",
-    "ImportReport",
-    "Progress",
-    "detect_format",
-    "export_events",
-    "import_file",
-    "read_rows",
-]
+__all__ = ["import_file"]
 
 
 async def import_file(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.questions.timewords import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate
 
 
 class Severity(StrEnum):
@@ -139,10 +139,8 @@ __all__ = [
     "EventDraft",
     "EventStatus",
     "EventView",
-    "FuzzyDate",
     "LocationPrecision",
     "Origin",
-    "Precision",
     "Severity",
     "SourceInfo",
 ]

@@ -33,31 +33,18 @@ from bot.domain.events.model import ClaimStatus, EventDraft, SourceInfo
 from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.actors import actors, home_group
 from bot.domain.ingest.candidates import Candidate, Clause, Context, larger
-from bot.domain.ingest.drafts import (
-    FLASH_TOWN_POPULATION,
-    MAX_NOTE,
-    MAX_SUMMARY_SENTENCES,
-    EventDetail,
-    to_draft,
-)
+from bot.domain.ingest.drafts import EventDetail, to_draft
 from bot.domain.ingest.merging import merge_or_add
 from bot.domain.ingest.placing import clause_places, home_country, pick_place
 from bot.domain.ingest.text import Sentence, Skipped, split_article
-from bot.domain.places.gazetteer import Gazetteer, PlaceMention
-from bot.domain.questions.timewords import FuzzyDate, event_date_in_text
+from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.model import PlaceMention
+from bot.domain.questions.timetypes import FuzzyDate
+from bot.domain.questions.timewords import event_date_in_text
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "FLASH_TOWN_POPULATION",
-    "MAX_NOTE",
-    "MAX_SUMMARY_SENTENCES",
-    "NEGATION_WINDOW",
-    "EventDetail",
-    "Extraction",
-    "Skipped",
-    "extract_events",
-]
+__all__ = ["NEGATION_WINDOW", "Extraction", "extract_events"]
 
 NEGATION_WINDOW = 60  # characters before the event verb a negation reaches
 

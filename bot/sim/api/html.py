@@ -22,7 +22,7 @@ from bot.sim.api.htmltags import (
     parse_start_tag,
 )
 
-__all__ = ["HtmlParseError", "parse_html", "utf16_len", "utf16_to_index"]
+__all__ = ["parse_html", "utf16_len", "utf16_to_index"]
 
 _TAG_TO_TYPE = {
     "a": "text_link",

@@ -16,7 +16,7 @@ from bot.sim.api.errors import ApiError, bad
 from bot.sim.api.messages import MessageMethods
 from bot.sim.api.records import ApiCall, UploadedFile, clone
 
-__all__ = ["ApiCall", "ApiError", "LocalBotApi", "UploadedFile"]
+__all__ = ["LocalBotApi"]
 
 logger = logging.getLogger(__name__)
 

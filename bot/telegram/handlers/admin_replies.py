@@ -7,9 +7,8 @@ from typing import Any
 from markupsafe import Markup
 
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_macro
 
-__all__ = ["plain", "render_macro", "reply_macro", "trusted"]
+__all__ = ["plain", "render_macro", "trusted"]
 
 
 def render_macro(context: SitrepContext, file: str, macro: str, /, **data: Any) -> str:
