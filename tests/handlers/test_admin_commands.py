@@ -9,11 +9,11 @@ import pytest
 from bot.store.models.events import EventRow
 from bot.store.models.newsroom import AllowRow, AuditRow
 from bot.store.models.people import Admin
-from bot.telegram.handlers.guards import REFUSAL
 from tests.support.admin_tools import PLAIN_ADMIN, audit, rows, table_counts
 from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
 from tests.support.harness import test_settings as make_settings
 from tests.support.stats_seed import seed
+from tests.support.texts import REFUSAL
 
 pytestmark = pytest.mark.slow
 

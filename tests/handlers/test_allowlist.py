@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.domain.people.access import PRIVATE_LINE
 from bot.store.models.delivery import SubscriptionRow
 from bot.store.models.newsroom import AllowRow, QuestionLogRow
 from bot.store.models.people import Chat, User
 from tests.support.admin_tools import MEMBER, PLAIN_ADMIN, audit, rows
 from tests.support.harness import ADMIN_ID, GROUP_ID, USER_ID, Harness, running_bot
 from tests.support.harness import test_settings as make_settings
+from tests.support.texts import PRIVATE_LINE
 
 pytestmark = pytest.mark.slow
 

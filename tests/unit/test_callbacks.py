@@ -7,7 +7,6 @@ import pytest
 from bot.domain.people.settings import QUIET_PRESETS, quiet_window, valid_delivery_minute
 from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES
 from bot.domain.places.edits import read_alias, read_new_place
-from bot.render.environment import Renderer, create_environment
 from bot.telegram.callbacks import (
     MAX_DATA,
     MoreButton,
@@ -20,7 +19,6 @@ from bot.telegram.callbacks import (
     parse_settings,
     split_settings,
 )
-from bot.telegram.handlers.guards import ACCESS, REFUSAL
 
 Act = SettingsAction
 
@@ -152,7 +150,3 @@ def test_read_new_place(
 
 def test_read_alias() -> None:
     assert read_alias("Islam Qala | Port <x>") == ("Islam Qala", "Port <x>")
-
-
-def test_refusal_constant_matches_its_template() -> None:
-    assert Renderer(create_environment()).render_macro(ACCESS, "refusal") == REFUSAL

@@ -9,7 +9,6 @@ from datetime import datetime
 
 MAX_TELEGRAM_ID = 2**52  # Telegram ids fit in 52 bits
 ID_RE = re.compile(r"^-?\d{1,16}$")
-PRIVATE_LINE = "This Sitrep is private; ask an admin for access."
 
 
 def parse_id(text: str) -> int | None:

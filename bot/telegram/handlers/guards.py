@@ -17,8 +17,6 @@ log = logging.getLogger(__name__)
 
 ACCESS = "access_messages.html"
 """The briefings/ file of the refusal, form and error messages."""
-REFUSAL = "Sorry, that command is for Sitrep admins only."
-"""The refusal as briefings/access_messages.html renders it (kept for callers that compare)."""
 
 HandlerFn = TypeVar("HandlerFn", bound=Callable[[Update, SitrepContext], Awaitable[object]])
 
