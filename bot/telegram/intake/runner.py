@@ -28,7 +28,7 @@ def run_bot(settings: Settings, *, receive_updates: bool = True) -> None:
     """
     app = build_application(settings)
     app.bot_data.background = True
-    # Updates (by webhook or polling) are stored before they are acknowledged: see updateinbox.
+    # Updates (by webhook or polling) are stored before they are acknowledged (intake.inbox).
     app.bot_data.inbox = receive_updates
     if not receive_updates:
         log.info("starting without receiving updates: briefing tick and sender only")
