@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
@@ -58,7 +59,29 @@ class UpdateInbox:
         self.instance = instance[:64]
 
     async def accept(self, update_id: int, body: dict[str, Any]) -> bool:
-        """Store an update under this instance's lease; False if it was stored before."""
+        """Store an update under this instance's lease; False if it was stored before.
+
+        Raises ``ValueError`` when the inbox works but cannot take this update (its body or id),
+        anything else when the inbox cannot be reached."""
+        try:
+            return await self._insert(update_id, body)
+        except SQLAlchemyError as exc:
+            if not await self._answers():
+                raise
+            cause = getattr(exc, "orig", None) or exc
+            first = (str(cause).splitlines() or [""])[0][:200]
+            raise ValueError(f"refused by the inbox: {type(cause).__name__}: {first}") from exc
+
+    async def _answers(self) -> bool:
+        """Whether the inbox table can be read at all."""
+        try:
+            async with self._sessions() as session:
+                await session.execute(select(InboxRow.update_id).limit(1))
+        except Exception:
+            return False
+        return True
+
+    async def _insert(self, update_id: int, body: dict[str, Any]) -> bool:
         now = self._clock.now()
         async with self._sessions.begin() as session:
             stmt = (

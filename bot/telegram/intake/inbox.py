@@ -4,8 +4,12 @@ they come by webhook or by long polling, so no acknowledged update is lost to a 
 - ``InboxQueue`` is the application's update queue: ``put`` stores an update before queueing it
   and drops one stored before (Telegram sent it again). The webhook answers 200 and long polling
   confirms an update's offset only after ``put`` returned, so Telegram keeps every update that
-  was not stored. A store that fails raises ``NetworkError``: the webhook answers 503, and
-  PTB's polling loop retries with the same offset.
+  was not stored. A store that fails because the inbox cannot be reached (an outage) raises
+  ``NetworkError``: the webhook answers 503, and PTB's polling loop retries with the same offset.
+  An update that cannot be stored while the inbox works (its body is not JSON-safe, or the
+  inbox refuses it with ``ValueError``) is logged and handled without the guarantee, so it
+  cannot hold back the updates after it.
+- ``update_body`` is what is stored: the update as the Bot API's JSON (datetimes as Unix time).
 - ``SitrepApplication.process_update`` (bot.telegram.context) marks an update done once handled.
 - ``start_inbox`` (at start-up) queues what an earlier process of this name left unfinished and
   starts a sweep that, every SWEEP_SECONDS, takes over a dead instance's unfinished updates once
@@ -16,8 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dtm
+import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.error import NetworkError
@@ -32,6 +38,33 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 30.0
 
 
+def _json_value(value: object) -> object:
+    """What ``json.dumps`` cannot write in an update's ``to_dict()``: a datetime becomes the Unix
+    timestamp the Bot API sent (``Update.de_json`` reads it back; 0 is an inaccessible message's
+    date), a duration its seconds."""
+    if isinstance(value, dtm.datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dtm.UTC)
+        return int(aware.timestamp())
+    if isinstance(value, dtm.timedelta):
+        seconds = value.total_seconds()
+        return int(seconds) if seconds.is_integer() else seconds
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def update_body(update: Update) -> dict[str, Any]:
+    """The update as JSON-safe data, as the Bot API would send it (``Update.de_json`` input)."""
+    body = json.loads(json.dumps(update.to_dict(), default=_json_value))
+    if not isinstance(body, dict):
+        raise TypeError("an update is a JSON object")
+    return body
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short log line (database errors span several)."""
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {first}"
+
+
 class InboxQueue(asyncio.Queue[object]):
     """The update queue; with an inbox attached, an update is stored before it is queued."""
 
@@ -40,12 +73,24 @@ class InboxQueue(asyncio.Queue[object]):
         self.inbox: UpdateStore | None = None
 
     async def put(self, item: object) -> None:
-        """Store and queue an update (one stored before is dropped); anything else is queued."""
+        """Store and queue an update (one stored before is dropped); anything else is queued.
+
+        A store that fails while the inbox answers means this update cannot be stored (not an
+        outage): it is queued without the inbox's guarantee rather than stall every later one.
+        """
         if self.inbox is not None and isinstance(item, Update):
             try:
-                fresh = await self.inbox.accept(item.update_id, item.to_dict())
+                fresh = await self.inbox.accept(item.update_id, update_body(item))
+            except (TypeError, ValueError, RecursionError) as exc:
+                # Not JSON-safe, or the inbox answers but refuses this one (UpdateInbox.accept).
+                log.error(
+                    "update %s cannot be stored (%s): handled without the inbox",
+                    item.update_id,
+                    _one_line(exc),
+                )
+                fresh = True
             except Exception as exc:
-                log.exception("could not store update %s", item.update_id)
+                log.error("could not store update %s: %s", item.update_id, _one_line(exc))
                 raise NetworkError(f"could not store update {item.update_id}") from exc
             if not fresh:
                 log.info("update %s was stored before: not handled again", item.update_id)
