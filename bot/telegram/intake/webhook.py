@@ -41,6 +41,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 HEALTH_TIMEOUT = 5.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # updates are small; files are fetched separately
+# A larger body is read to the end and dropped so that it can be answered 413 (closing the
+# connection while the client still sends loses the answer); past this tornado drops it (400).
+MAX_READ_BYTES = 8 * MAX_BODY_BYTES
+MAX_DEPTH = 32  # JSON nesting; an update nests about ten levels deep
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -84,6 +89,70 @@ async def database_health(app: SitrepApp) -> dict[str, Any]:
     return {"db": "ok", "outbox_pending": pending, "inbox_pending": inbox}
 
 
+class Refused(Exception):
+    """A request body that is not a Telegram update: answered 4xx (Telegram does not retry)."""
+
+    def __init__(self, status: int, error: str, reason: str = "") -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.reason = reason or error
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether containers nest deeper than `limit` (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _json_object(body: bytes, size: int, content_type: str) -> dict[str, Any]:
+    """The body (`size` bytes long; only MAX_BODY_BYTES are kept) as a JSON object, or Refused."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media != "application/json":
+        raise Refused(415, "expected application/json", f"content type {media or 'missing'!r}")
+    if size > MAX_BODY_BYTES:
+        raise Refused(413, "too large", f"{size} bytes")
+    try:
+        data = json.loads(body, parse_constant=_no_constant)
+    except RecursionError:
+        raise Refused(400, "not a Telegram update", "JSON nested too deeply") from None
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise Refused(400, "not a Telegram update", f"not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise Refused(400, "not a Telegram update", f"a JSON {type(data).__name__}")
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise Refused(400, "not a Telegram update", f"nested deeper than {MAX_DEPTH}")
+    return data
+
+
+def read_update(body: bytes, size: int, content_type: str, app: SitrepApp) -> Update:
+    """The update a webhook request carries, or Refused (4xx) for anything that is not one."""
+    data = _json_object(body, size, content_type)
+    update_id = data.get("update_id")
+    if type(update_id) is not int or not INT64_MIN <= update_id <= INT64_MAX:
+        raise Refused(400, "not a Telegram update", f"update_id {update_id!r}"[:100])
+    try:
+        update = Update.de_json(data, app.bot)
+    except Exception as exc:  # PTB raises whatever a wrongly typed field makes it raise
+        raise Refused(400, "not a Telegram update", f"{type(exc).__name__}: {exc}"[:200]) from None
+    if update is None:
+        raise Refused(400, "not a Telegram update", "empty")
+    return update
+
+
+@tornado.web.stream_request_body
 class _UpdateHandler(tornado.web.RequestHandler):
     """POST <path>: check the secret, parse the update, put it on the application's queue."""
 
@@ -92,6 +161,16 @@ class _UpdateHandler(tornado.web.RequestHandler):
     def initialize(self, app: SitrepApp, secret: str) -> None:
         self.app = app
         self.secret = secret.encode()
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def data_received(self, chunk: bytes) -> None:
+        """Keep the body up to MAX_BODY_BYTES; of a larger one only count the bytes."""
+        self._size += len(chunk)
+        if self._size <= MAX_BODY_BYTES:
+            self._chunks.append(chunk)
+        else:
+            self._chunks.clear()
 
     def _answer(self, status: int, body: dict[str, Any]) -> None:
         self.set_status(status)
@@ -109,13 +188,12 @@ class _UpdateHandler(tornado.web.RequestHandler):
             self._answer(503, {"ok": False, "error": "stopping"})
             return
         try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.app.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError) as exc:
-            log.warning("webhook: unreadable update: %s", exc)
-            update = None
-        if update is None:
-            self._answer(400, {"ok": False, "error": "not a Telegram update"})
+            body = b"".join(self._chunks)
+            content_type = self.request.headers.get("Content-Type", "")
+            update = read_update(body, self._size, content_type, self.app)
+        except Refused as refused:
+            log.warning("webhook: refused an update (%s): %s", refused.status, refused.reason)
+            self._answer(refused.status, {"ok": False, "error": refused.error})
             return
         try:
             # Stored in the inbox, then queued (one stored before: Telegram sent it again).
@@ -184,7 +262,7 @@ class WebhookServer:
         """Listen on host:port (port 0 picks a free one); returns the bound port."""
         sockets = tornado.netutil.bind_sockets(self.config.port, self.config.host)
         self._server = tornado.httpserver.HTTPServer(
-            self.web_application(), max_body_size=MAX_BODY_BYTES, xheaders=True
+            self.web_application(), max_body_size=MAX_READ_BYTES, xheaders=True
         )
         self._server.add_sockets(sockets)
         self.port = int(sockets[0].getsockname()[1])
