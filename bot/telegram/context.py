@@ -27,7 +27,8 @@ class BotData:
         self.clock: Clock = Clock()
         self.tz: tzinfo | None = None
         self.subscriptions_enabled = True  # answers offer "follow this place" buttons
-        self.ask_limiters: dict[int, AsyncLimiter] = {}  # per-chat question rate (handlers)
+        # Per-user question rate, least recently used first (bounded: handlers.questions).
+        self.ask_limiters: dict[int, AsyncLimiter] = {}
         self.sender: Sender | None = None
         self.background = False  # start the scheduler tick and the sender loop (sitrep run)
         self.inbox = False  # updates go through the update inbox (intake.inbox; sitrep run)

@@ -24,6 +24,7 @@ from bot.telegram.keyboards.questions import MESSAGES, answer_keyboard
 log = logging.getLogger(__name__)
 
 QUESTIONS_PER_MINUTE = 20
+MAX_LIMITERS = 10_000  # per-user question limiters kept (least recently used dropped first)
 MAX_STORED_ANSWERS = 20  # "More" pages kept per chat; older ones answer "expired"
 MORE = "more"  # state keys "more:<token>", one per answer with a next page, for the whole chat
 LAST_QUERY = "last_query"  # the chat's last question, for follow-ups ("and Kunduz?")
@@ -31,11 +32,24 @@ PAGE_TTL = timedelta(days=1)
 LAST_QUERY_TTL = timedelta(days=1)
 
 
+def limiter_for(limiters: dict[int, AsyncLimiter], user_id: int) -> AsyncLimiter:
+    """The user's question limiter, kept in `limiters` least recently used first: limiters that
+    drained (as good as new) are dropped from the front, and beyond MAX_LIMITERS the least
+    recently used, so the map stays bounded while active users keep their limits."""
+    limiter = limiters.pop(user_id, None)
+    if limiter is None:
+        limiter = AsyncLimiter(QUESTIONS_PER_MINUTE, 60)
+    while limiters:
+        oldest = next(iter(limiters))
+        if len(limiters) < MAX_LIMITERS and not limiters[oldest].has_capacity(QUESTIONS_PER_MINUTE):
+            break
+        del limiters[oldest]
+    limiters[user_id] = limiter
+    return limiter
+
+
 def _limiter(context: SitrepContext, user_id: int) -> AsyncLimiter:
-    limiters = context.bot_data.ask_limiters
-    if user_id not in limiters:
-        limiters[user_id] = AsyncLimiter(QUESTIONS_PER_MINUTE, 60)
-    return limiters[user_id]
+    return limiter_for(context.bot_data.ask_limiters, user_id)
 
 
 async def _allowed(update: Update, context: SitrepContext) -> bool:
