@@ -6,6 +6,7 @@ import asyncio
 import gc
 import io
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Annotated, TextIO
 
 import typer
 
-from bot.domain.bulk.reading import Format, Progress
+from bot.domain.bulk.lines import Progress
+from bot.domain.bulk.reading import Format
 from bot.domain.bulk.types import ImportReport
 
 MAX_BAD_LINES = 50
@@ -53,11 +55,28 @@ def _progress(label: str, unit_bytes: bool) -> Iterator[Progress | None]:
         yield update
 
 
-def _print_report(report: ImportReport) -> None:
+def _bad_rows_file(source: Path, report: ImportReport) -> Path | None:
+    """Write every bad row to a file beside the source (else in the temp dir); None if neither."""
+    lines = "".join(f"{bad}\n" for bad in report.bad_rows)
+    candidates = [source.with_name(source.name + ".bad-rows.txt")]
+    candidates.append(Path(tempfile.gettempdir()) / candidates[0].name)
+    for path in candidates:
+        try:
+            path.write_text(lines, encoding="utf-8")
+        except OSError:
+            continue
+        return path
+    return None
+
+
+def _print_report(source: Path, report: ImportReport) -> None:
     for bad in report.bad_rows[:MAX_BAD_LINES]:
         typer.echo(str(bad), err=True)
-    if len(report.bad_rows) > MAX_BAD_LINES:
-        typer.echo(f"… and {len(report.bad_rows) - MAX_BAD_LINES} more bad rows", err=True)
+    more = len(report.bad_rows) - MAX_BAD_LINES
+    if more > 0:
+        where = _bad_rows_file(source, report)
+        listed = f"; all {len(report.bad_rows)} are listed in {where}" if where else ""
+        typer.echo(f"… and {more} more bad rows{listed}", err=True)
     if report.strict_failed:
         typer.echo(report.summary(), err=True)
         return
@@ -101,7 +120,7 @@ def import_events(
             report = asyncio.run(go(progress))
     except BulkError as exc:
         raise fail(f"{exc}; nothing imported", 1) from None
-    _print_report(report)
+    _print_report(file, report)
     if report.strict_failed or (report.bad_rows and report.imported == 0):
         raise typer.Exit(1)
 

@@ -8,8 +8,9 @@ from typing import TextIO
 
 from bot.domain.bulk.acled import EXPORT_COLUMNS, acled_record
 from bot.domain.bulk.jsonl import dump_line, event_record, sitrep_key
+from bot.domain.bulk.lines import Progress
 from bot.domain.bulk.ports import BulkServices, BulkStore
-from bot.domain.bulk.reading import Format, Progress
+from bot.domain.bulk.reading import Format
 from bot.domain.events.model import EventStatus, EventView
 
 

@@ -2,10 +2,12 @@
 
 Rules (documented choices):
 
-* A file is checked whole before anything is stored: empty, binary (NUL bytes) or not UTF-8
-  (a UTF-8 BOM is fine) files, and CSVs lacking event_date/location/notes, are refused.
-* Bad rows are reported with their (first) line number and skipped; with ``strict`` the file is
-  read twice and nothing is stored when any row is bad.
+* A file is checked whole before anything is stored: empty files, binary ones (a quarter of
+  their bytes control bytes or not UTF-8), mostly non-UTF-8 ones (a UTF-8 BOM is fine) and
+  CSVs lacking event_date/location/notes are refused.
+* Bad rows are reported with their (first) line number and skipped; a NUL, bytes that are not
+  UTF-8, an overlong line or an unterminated quote cost only their own row (see records.py);
+  with ``strict`` the file is read twice and nothing is stored when any row is bad.
 * Every imported event has a stable external key, so importing again updates in place: rows equal
   to the stored event count as unchanged and are not written at all.
 * ACLED places: the place called ``location`` inside the row's narrowest known admin area
@@ -22,9 +24,10 @@ import logging
 from datetime import date
 from pathlib import Path
 
+from bot.domain.bulk.lines import Progress, check_file
 from bot.domain.bulk.placing import PlaceResolver
 from bot.domain.bulk.ports import BulkServices
-from bot.domain.bulk.reading import Format, Progress, check_file, detect_format, read_rows
+from bot.domain.bulk.reading import Format, detect_format, read_rows
 from bot.domain.bulk.storing import NewRows, store_rows
 from bot.domain.bulk.types import BadRow, ImportReport, ParsedRow
 
