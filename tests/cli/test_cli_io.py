@@ -65,3 +65,26 @@ def test_bad_files_exit_non_zero_with_clear_lines(tmp_path: Path) -> None:
     lenient = sitrep("import", str(FIXTURES / "bulk_bad_rows.csv"), "--db", db)
     assert lenient.returncode == 0
     assert "(3 new, 0 updated, 0 unchanged), 9 rows skipped" in lenient.stdout
+
+
+def test_damaged_file_lists_every_bad_row(tmp_path: Path) -> None:
+    from tests.storage.test_bulk_damaged import DAMAGE, damaged_csv, row_bytes
+
+    db = f"sqlite+aiosqlite:///{tmp_path / 'damaged.db'}"
+    nul = {i: row_bytes(i).replace(b"made-up", b"made\0up") for i in range(0, 1200, 20)}
+    path = tmp_path / "damaged.csv"
+    damaged_csv(path, 2000, nul | DAMAGE)  # 60 rows with a NUL, and three damaged in other ways
+    strict = sitrep("import", str(path), "--strict", "--db", db)
+    assert strict.returncode == 1 and strict.stdout == ""
+    assert strict.stderr.strip().endswith("nothing imported: 63 bad rows (--strict)")
+    listing = path.with_name("damaged.csv.bad-rows.txt")
+    assert f"… and 13 more bad rows; all 63 are listed in {listing}" in strict.stderr
+    lenient = sitrep("import", str(path), "--db", db)
+    assert lenient.returncode == 0, lenient.stderr
+    assert lenient.stdout.startswith("imported 1937 events (1937 new, 0 updated, 0 unchanged)")
+    assert "63 rows skipped" in lenient.stdout
+    errors = lenient.stderr.splitlines()
+    assert len(errors) == 51 and errors[0] == "line 2: contains a NUL byte"
+    listed = listing.read_text(encoding="utf-8").splitlines()
+    assert len(listed) == 63 and listed[-1].startswith("line 1501: not UTF-8 text")
+    assert "line 501: a quoted field runs on to line 502" in "\n".join(listed)
