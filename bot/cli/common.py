@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import tzinfo
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.domain.clock import Clock, parse_now
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain.clock import Clock
 
 app = typer.Typer(
     help="Sitrep: situation briefings on Telegram. With no token, try `sitrep chat`.",
@@ -59,6 +59,8 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def settings_or_exit(db: str | None = None) -> Settings:
     """Load settings (with --db applied), or exit 2 with one line naming the bad variable."""
+    from bot.config import ConfigError, load_settings
+
     try:
         return load_settings(**({"database_url": db} if db else {}))
     except ConfigError as exc:
@@ -67,6 +69,8 @@ def settings_or_exit(db: str | None = None) -> Settings:
 
 def clock_or_exit(now: str | None, tz: str | None, settings: Settings) -> tuple[Clock, tzinfo]:
     """Resolve --now/--tz into the run's clock and the reader's zone."""
+    from bot.domain.clock import Clock, parse_now
+
     try:
         zone: tzinfo = ZoneInfo(tz) if tz else settings.tz
     except (ZoneInfoNotFoundError, ValueError):
@@ -81,10 +85,15 @@ def clock_or_exit(now: str | None, tz: str | None, settings: Settings) -> tuple[
 
 
 def migrate_or_exit(settings: Settings) -> None:
-    """Apply pending migrations, or exit with one line if the database cannot be reached."""
-    from bot.store.migrate import upgrade
+    """Apply pending migrations, or exit with one line if the database cannot be reached.
+
+    A database already at the shipped head costs one query: Alembic runs only when it differs.
+    """
+    import asyncio
+
+    from bot.store.migrate import upgrade_if_behind
 
     try:
-        asyncio.run(upgrade(settings.database_url))
+        asyncio.run(upgrade_if_behind(settings.database_url))
     except Exception as exc:
         raise fail(f"cannot migrate the database ({settings.database_url}): {exc}", 1) from None

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 import migrations
 from bot.store.session import create_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+VERSIONS_DIR = MIGRATIONS_DIR / "versions"
+_REVISION_LINE = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(None|[\"']([^\"']*)[\"'])\s*$", re.M
+)
 
 
 # Full-text index tables are created by hand-written SQL in migrations (FTS5 virtual tables and
@@ -32,6 +39,8 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 def alembic_config(url: str, *, stdout: TextIO | None = None) -> Config:
     """An Alembic Config pointing at the packaged migrations and the given database URL."""
+    from alembic.config import Config
+
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -60,21 +69,29 @@ async def run_alembic(url: str, fn: Callable[[Config], Any]) -> Any:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to `revision`."""
+    from alembic import command
+
     await run_alembic(url, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade(url: str, revision: str = "base") -> None:
     """Revert migrations down to `revision`."""
+    from alembic import command
+
     await run_alembic(url, lambda cfg: command.downgrade(cfg, revision))
 
 
 def head_revision() -> str | None:
     """The newest revision shipped with this version of Sitrep."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 async def current_revision(url: str) -> str | None:
     """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
@@ -88,3 +105,45 @@ async def current_revision(url: str) -> str | None:
 def upgrade_sync(url: str, revision: str = "head") -> None:
     """Apply migrations from synchronous code (CLI), before any event loop runs."""
     asyncio.run(upgrade(url, revision))
+
+
+@lru_cache(maxsize=1)
+def shipped_head() -> str | None:
+    """The head revision read from the migration files' `revision`/`down_revision` lines, without
+    Alembic; None unless they name exactly one head (then only Alembic can say)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in VERSIONS_DIR.glob("*.py"):
+        found = dict((m[0], m[2]) for m in _REVISION_LINE.findall(path.read_text("utf-8")))
+        if found.get("revision"):
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision") or "")
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def stored_revisions(engine: AsyncEngine) -> frozenset[str] | None:
+    """The revisions in the database's alembic_version table (one query); None when it cannot
+    be read, e.g. an empty database."""
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            return frozenset(str(r[0]) for r in rows)
+    except DBAPIError:
+        return None
+
+
+async def upgrade_if_behind(url: str) -> bool:
+    """Apply pending migrations, as `upgrade(url)` does, but only run Alembic when the database's
+    revision differs from the shipped head; True when Alembic ran."""
+    engine = create_engine(url)
+    try:
+        head = shipped_head()
+        if head is not None and await stored_revisions(engine) == {head}:
+            return False
+        from alembic import command
+
+        await _run_on_engine(engine, lambda cfg: command.upgrade(cfg, "head"), url)
+        return True
+    finally:
+        await engine.dispose()
