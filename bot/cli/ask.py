@@ -6,14 +6,14 @@ so what is printed IS what the bot would send in a private chat.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import tzinfo
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.config import Settings
-from bot.domain.clock import Clock
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain.clock import Clock
 
 MAX_CLI_QUESTION = 4096  # Telegram's own message limit
 
@@ -59,5 +59,7 @@ def register(app: typer.Typer) -> None:
         clock, zone = clock_or_exit(now, tz, settings)
         configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
         migrate_or_exit(settings)
+        import asyncio
+
         replies = asyncio.run(ask_once(settings, question, clock=clock, tz=zone))
         typer.echo("\n\n".join(replies))

@@ -1,6 +1,5 @@
 """`sitrep brief`: the first edition a new subscriber with given settings would get."""
 
-import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -66,6 +65,8 @@ def register(app: typer.Typer) -> None:
                     day=local_day, timezone=zone_label, minute=t.hour * 60 + t.minute, places=keys
                 )
                 return await domain.briefings.preview(audience)
+
+        import asyncio
 
         parts = asyncio.run(go())
         typer.echo("\n\n".join(html_to_text(p) for p in parts))

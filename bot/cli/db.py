@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -73,6 +72,8 @@ def db_copy(
     dst = settings.database_url
     typer.echo(f"copying {safe_url(src)} → {safe_url(dst)}", err=True)
     try:
+        import asyncio
+
         report = asyncio.run(
             copy_store(src, dst, replace=replace, progress=_Progress(), notice=_notice)
         )

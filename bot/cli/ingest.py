@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -64,6 +63,8 @@ def ingest(
     settings = settings_or_exit(db)
     migrate_or_exit(settings)
     try:
+        import asyncio
+
         asyncio.run(_ingest_all(settings, texts, day, source, url, draft))
     except IngestError as exc:
         code = 2 if "published date" in str(exc) else 1

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import io
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bot.domain.bulk.lines import Progress
-from bot.domain.bulk.reading import Format
-from bot.domain.bulk.types import ImportReport
+if TYPE_CHECKING:
+    from bot.domain.bulk.lines import Progress
+    from bot.domain.bulk.types import ImportReport
 
 MAX_BAD_LINES = 50
+
+
+class FileFormat(StrEnum):
+    """The --format choices: the values of bot.domain.bulk.reading.Format, spelled here so that
+    registering the verbs does not import the bulk readers."""
+
+    ACLED = "acled"
+    JSONL = "jsonl"
+
 
 DbOption = Annotated[
     str | None,
@@ -88,7 +97,7 @@ def _print_report(source: Path, report: ImportReport) -> None:
 def import_events(
     file: Annotated[Path, typer.Argument(help="ACLED CSV or Sitrep JSONL file to import.")],
     fmt: Annotated[
-        Format | None,
+        FileFormat | None,
         typer.Option("--format", help="File format (default: from the extension or content)."),
     ] = None,
     strict: Annotated[
@@ -101,11 +110,14 @@ def import_events(
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
     from bot.domain.bulk.importer import import_file
+    from bot.domain.bulk.reading import Format
     from bot.domain.bulk.types import BulkError
 
     settings = settings_or_exit(db)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     migrate_or_exit(settings)
+
+    fmt_ = Format(fmt.value) if fmt is not None else None
 
     async def go(progress: Progress | None) -> ImportReport:
         async with open_services(settings) as domain:
@@ -113,10 +125,12 @@ def import_events(
             # collector's full passes, which would walk it again and again (~20% of an import).
             gc.collect()
             gc.freeze()
-            return await import_file(domain, file, fmt=fmt, strict=strict, progress=progress)
+            return await import_file(domain, file, fmt=fmt_, strict=strict, progress=progress)
 
     try:
         with _progress("importing", unit_bytes=True) as progress:
+            import asyncio
+
             report = asyncio.run(go(progress))
     except BulkError as exc:
         raise fail(f"{exc}; nothing imported", 1) from None
@@ -141,8 +155,9 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 
 def export_events(
     fmt: Annotated[
-        Format, typer.Option("--format", help="jsonl: every event, Sitrep's schema; acled: CSV.")
-    ] = Format.JSONL,
+        FileFormat,
+        typer.Option("--format", help="jsonl: every event, Sitrep's schema; acled: CSV."),
+    ] = FileFormat.JSONL,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -153,6 +168,7 @@ def export_events(
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
     from bot.domain.bulk.exporting import export_events as export
+    from bot.domain.bulk.reading import Format
 
     settings = settings_or_exit(db)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
@@ -160,10 +176,12 @@ def export_events(
 
     async def go(out: TextIO, progress: Progress | None) -> int:
         async with open_services(settings) as domain:
-            return await export(domain, out, fmt=fmt, progress=progress)
+            return await export(domain, out, fmt=Format(fmt.value), progress=progress)
 
     try:
         with _output(output) as out, _progress("exporting", unit_bytes=False) as progress:
+            import asyncio
+
             count = asyncio.run(go(out, progress))
     except OSError as exc:
         raise fail(f"cannot write {output or 'stdout'}: {exc.strerror or exc}", 1) from None

@@ -3,7 +3,6 @@ group's module; each verb is a thin call into the container or the application."
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import Annotated
 
@@ -73,6 +72,8 @@ def chat(
     if admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
     migrate_or_exit(settings)
+    import asyncio
+
     from bot.sim.localchat import run_local_chat
 
     code = asyncio.run(
@@ -99,6 +100,8 @@ def db_upgrade(
     from bot.store.migrate import upgrade
 
     settings = settings_or_exit(db)
+    import asyncio
+
     asyncio.run(upgrade(settings.database_url, revision))
     typer.echo(f"database at {revision}")
 
@@ -112,6 +115,8 @@ def db_downgrade(
     from bot.store.migrate import downgrade
 
     settings = settings_or_exit(db)
+    import asyncio
+
     asyncio.run(downgrade(settings.database_url, revision))
     typer.echo(f"database downgraded to {revision}")
 
@@ -122,6 +127,8 @@ def db_current(db: DbOption = None) -> None:
     from bot.store.migrate import current_revision, head_revision
 
     settings = settings_or_exit(db)
+    import asyncio
+
     current = asyncio.run(current_revision(settings.database_url))
     head = head_revision()
     state = "up to date" if current == head else "behind: run `sitrep db upgrade`"
@@ -140,6 +147,8 @@ def db_revision(
     from bot.store.migrate import run_alembic
 
     settings = settings_or_exit(db)
+    import asyncio
+
     asyncio.run(
         run_alembic(
             settings.database_url,

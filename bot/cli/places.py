@@ -1,6 +1,5 @@
 """`sitrep places`: find places, add places and aliases (the gazetteer's admin verbs)."""
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -55,6 +54,8 @@ def _run(db: str | None, action: str, **kw: object) -> None:
                     typer.echo(f"{kw['alias']!r} now means {place.name} ({place.key})")
             except PlaceError as exc:
                 raise fail(str(exc), 1) from None
+
+    import asyncio
 
     asyncio.run(go())
 

@@ -1,6 +1,5 @@
 """`sitrep push`: the operator's twin of /push — preview, then queue for the running bot."""
 
-import asyncio
 import sys
 from datetime import date
 from typing import Annotated
@@ -97,5 +96,7 @@ def register(app: typer.Typer) -> None:
                     err=True,
                 )
                 return progress.total
+
+        import asyncio
 
         asyncio.run(go())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.config import Settings
-from bot.domain.clock import Clock
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain.clock import Clock
 
 STATS_MAX_PLACES = 50
 
@@ -56,4 +56,6 @@ def register(app: typer.Typer) -> None:
         clock, _zone = clock_or_exit(now, None, settings)
         configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
         migrate_or_exit(settings)
+        import asyncio
+
         typer.echo(asyncio.run(stats_text(settings, clock)))

@@ -1,0 +1,79 @@
+"""Quick start-up: the command line imports only what a verb uses, and the migration check at
+start runs Alembic only when the database is not at the shipped head."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.io import FileFormat
+from bot.domain.bulk.reading import Format
+from bot.store.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    shipped_head,
+    upgrade_if_behind,
+)
+from tests.support import dbtools
+
+# Heavy modules no verb needs merely to be registered (or to print --help).
+HEAVY = (
+    "alembic",
+    "sqlalchemy",
+    "telegram",
+    "pydantic",
+    "dateparser",
+    "bot.config",
+    "bot.bootstrap",
+    "bot.store.models",
+    "bot.domain.bulk.reading",
+    "bot.domain.places.gazetteer",
+    "bot.sim",
+)
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]
+)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no migrations applied) on each backend."""
+    if request.param == "sqlite":
+        yield dbtools.sqlite_url(tmp_path / "empty.db")
+        return
+    base = dbtools.pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
+    with dbtools.pg_database(base, None) as url:
+        yield url
+
+
+def test_shipped_head_read_from_the_files_is_alembics_head() -> None:
+    assert shipped_head() is not None
+    assert shipped_head() == head_revision()
+
+
+def test_format_choices_mirror_the_bulk_formats() -> None:
+    assert [f.value for f in FileFormat] == [f.value for f in Format]
+
+
+def test_importing_the_command_line_leaves_heavy_modules_out() -> None:
+    code = f"import sys, bot.cli.main\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == ""
+
+
+async def test_upgrade_if_behind_runs_alembic_only_when_needed(empty_db_url: str) -> None:
+    assert await upgrade_if_behind(empty_db_url) is True
+    assert await current_revision(empty_db_url) == head_revision()
+    assert await upgrade_if_behind(empty_db_url) is False
+    await downgrade(empty_db_url, "-1")
+    assert await current_revision(empty_db_url) != head_revision()
+    assert await upgrade_if_behind(empty_db_url) is True
+    assert await current_revision(empty_db_url) == head_revision()
