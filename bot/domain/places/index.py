@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.domain.places.model import KIND_FORMS, Place
-from bot.domain.places.names import COMMON_WORDS, fold, normalize
+from bot.domain.places.names import COMMON_WORDS, fold, normalize_and_fold
 
 MIN_FOLDED_LEN = 5  # folded characters a name needs before spelling variants count
 MIN_FUZZY_LEN = 6  # folded characters a name needs before typos are tolerated
@@ -33,11 +33,11 @@ def place_forms(place: Place) -> Iterator[tuple[str, str]]:
     for base in place.all_names():
         for form in ("{}", *KIND_FORMS[place.kind]):
             text = form.replace("{}", base)
-            n = normalize(text)
+            n, f = normalize_and_fold(text)
             if not n or n in seen or (form == "{}" and n in COMMON_WORDS):
                 continue
             seen.add(n)
-            yield n, fold(text)
+            yield n, f
 
 
 @dataclass(slots=True)

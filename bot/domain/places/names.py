@@ -14,6 +14,7 @@ _KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Characters dropped outright: apostrophes of every flavour, ayn/hamza letters, Persian joiners.
 _DROP = frozenset("'`´‘’‛′ʹʻʼʽʾʿˈ\u02bf\u02be\u200c\u200d\u200e\u200f\u0640\ufeff")
+_ASCII_DROP = {ord(ch): None for ch in _DROP if ch.isascii()}
 
 # Dari/Pashto/Arabic letter variants folded to one Dari form so spellings from any source match.
 _ARABIC_FOLD = {
@@ -91,6 +92,8 @@ def is_arabic(ch: str) -> bool:
 
 def clean(name: str) -> str:
     """Casefold, strip diacritics, transliterate Latin-ish letters, keep word separators."""
+    if name.isascii():  # the common case, and the same result as the loop below
+        return name.lower().translate(_ASCII_DROP)
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", name.casefold()):
         if ch in _DROP or unicodedata.combining(ch):
@@ -149,3 +152,9 @@ def join_folded(words: list[str]) -> str:
 def fold(name: str) -> str:
     """Scoring form: ``normalize`` plus transliteration folding so variant spellings coincide."""
     return join_folded([fold_word(w) for w in split_words(clean(name))])
+
+
+def normalize_and_fold(name: str) -> tuple[str, str]:
+    """``(normalize(name), fold(name))``, cleaning the name once."""
+    words = split_words(clean(name))
+    return "".join(words), join_folded([fold_word(w) for w in words])
