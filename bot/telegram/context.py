@@ -16,6 +16,7 @@ from bot.bootstrap import Services
 from bot.config import Settings
 from bot.delivery.sender import Sender
 from bot.domain.clock import Clock
+from bot.telegram.intake.clean import storable
 
 
 class BotData:
@@ -74,6 +75,8 @@ class SitrepApplication(SitrepApp):
 
     async def process_update(self, update: object) -> None:
         """Run the handlers, then mark the update done in the inbox (when it is on)."""
+        if isinstance(update, Update):
+            update = storable(update, self.bot)
         await super().process_update(update)
         data = self.bot_data
         if data.inbox and data.is_open and isinstance(update, Update):
