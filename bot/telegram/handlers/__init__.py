@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 def register_handlers(app: SitrepApp) -> None:
     """Register every handler; groups run in ascending order, first match wins within a group."""
-    # Group -2 runs first: with ACCESS=allowlist it stops updates from anyone not allowed,
+    # Group -3 runs first: a button press with no data or no chat is refused and stops there.
+    app.add_handler(TypeHandler(Update, start.unusable_button), group=-3)
+    # Group -2 then: with ACCESS=allowlist it stops updates from anyone not allowed,
     # before anything about them is stored.
     app.add_handler(TypeHandler(Update, admin_tools.access_gate), group=-2)
     # Group -1 then runs for every update: remember who and where.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
@@ -33,3 +34,14 @@ async def unknown_button(update: Update, context: SitrepContext) -> None:
     """A button whose data no handler knows: refuse politely, change nothing."""
     if update.callback_query is not None:
         await update.callback_query.answer(access_text(context, "button_stale"), show_alert=True)
+
+
+async def unusable_button(update: Update, context: SitrepContext) -> None:
+    """Runs before every handler: a press with no data, or on a message outside any chat (an
+    inline message; Sitrep sends none), is not one of Sitrep's buttons. PTB would hand a press
+    without data to the first button handler whatever its pattern; refuse it here instead."""
+    query = update.callback_query
+    if query is None or (query.data and update.effective_chat is not None):
+        return
+    await query.answer(access_text(context, "button_stale"), show_alert=True)
+    raise ApplicationHandlerStop
