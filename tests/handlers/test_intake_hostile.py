@@ -28,6 +28,9 @@ from tests.handlers.test_webhook import SECRET, barrier, replies_to, served
 from tests.support.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, until
 from tests.support.harness import test_settings as make_settings
 
+# Each test starts a webhook server or a polling loop: the full suite runs them, not the fast tier.
+pytestmark = pytest.mark.slow
+
 
 @asynccontextmanager
 async def polling(db_url: str, api: LocalBotApi, seen: list[int]) -> AsyncIterator[SitrepApp]:

@@ -31,6 +31,9 @@ from tests.support.harness import (
 )
 from tests.support.harness import test_settings as make_settings
 
+# Each test starts a webhook server or a polling loop: the full suite runs them, not the fast tier.
+pytestmark = pytest.mark.slow
+
 SECRET = "s3cret-Token_for-tests"
 PUBLIC_URL = "https://sitrep.example.org/telegram/hook"
 

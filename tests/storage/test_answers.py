@@ -244,6 +244,7 @@ async def test_same_day_events_most_severe_first(domain: tuple[Services, dict[in
     assert [labels[e.id] for e in answer.events] == ["iq_seized", "iq_fled"]  # flash first
 
 
+@pytest.mark.slow  # a sweep of odd inputs, one seeded store each: the full suite runs it
 @pytest.mark.parametrize(
     "question",
     [

@@ -17,6 +17,9 @@ from bot.domain.events.model import EventStatus, EventView, LocationPrecision, O
 from bot.domain.questions.timetypes import FuzzyDate
 from tests.support.bulk import SAMPLE, domain_at
 
+# Whole stores imported or copied per test: the full suite runs them, not the fast tier.
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BAD_ROWS = FIXTURES / "bulk_bad_rows.csv"
 

@@ -29,6 +29,9 @@ from bot.store.session import create_engine, create_sessionmaker
 from tests.support import dbtools
 from tests.support.question_events import KABUL, NOW, store_events
 
+# Whole stores imported or copied per test: the full suite runs them, not the fast tier.
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = (FIXTURES / "islam-qala-2021-07.txt").read_text(encoding="utf-8")
 # Every table the seed fills; a table added later is copied too, but may be empty here.
