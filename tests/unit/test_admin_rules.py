@@ -35,7 +35,7 @@ from bot.domain.ingest.review import (
     one_button_rows,
     plan_review,
 )
-from bot.telegram.admin_callbacks import ForgetChoice, ForgetPress, PushPress, ReviewPress
+from bot.telegram.callbacks.admin import ForgetChoice, ForgetPress, PushPress, ReviewPress
 
 TODAY = date(2021, 7, 10)
 PUB, DEL, ONE = ReviewAction.PUBLISH, ReviewAction.DISCARD_ALL, ReviewAction.DISCARD_ONE
@@ -355,6 +355,9 @@ def test_forget_press(data: str | None, press: ForgetPress | None) -> None:
         ("ing:pub:x", None),
         ("ing:zap:12", None),
         ("ing:pub:12345678901", None),
+        ("ing:pub:2147483647", ReviewPress(PUB, 2147483647)),  # the largest INTEGER id
+        ("ing:pub:2147483648", None),  # past the INTEGER column: tampered
+        ("ing:one:12:9999999999", None),
         ("ing:one:12:34:56", None),
         ("", None),
         (None, None),
@@ -375,6 +378,7 @@ def test_review_press(data: str | None, press: ReviewPress | None) -> None:
         ("pc:", None),
         ("pc:7:8", None),
         ("pc:12345678901", None),
+        ("pc:9999999999", None),  # ten digits, past the INTEGER column: tampered
         (None, None),
     ],
 )

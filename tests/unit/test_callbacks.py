@@ -7,15 +7,11 @@ import pytest
 from bot.domain.people.settings import QUIET_PRESETS, quiet_window, valid_delivery_minute
 from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES
 from bot.domain.places.edits import read_alias, read_new_place
-from bot.telegram.callbacks import (
-    MAX_DATA,
-    MoreButton,
+from bot.telegram.callbacks import MAX_DATA
+from bot.telegram.callbacks.answers import MoreButton, SubscribeButton
+from bot.telegram.callbacks.settings import (
     SettingsAction,
     SettingsButton,
-    SubscribeButton,
-    decode_more,
-    decode_settings,
-    decode_subscribe,
     parse_settings,
     split_settings,
 )
@@ -50,7 +46,7 @@ Act = SettingsAction
 def test_settings_buttons_round_trip(button: SettingsButton) -> None:
     data = button.encode()
     assert data.startswith("s:") and len(data.encode()) <= MAX_DATA
-    assert decode_settings(data) == button
+    assert SettingsButton.decode(data) == button
 
 
 @pytest.mark.parametrize(
@@ -84,31 +80,31 @@ def test_tampered_settings_data_is_refused(data: str | None, well_formed: bool) 
     assert (parts is not None) == well_formed
     if parts is not None:
         assert parse_settings(*parts) is None
-    assert decode_settings(data) is None
+    assert SettingsButton.decode(data) is None
 
 
 @pytest.mark.parametrize("key", ["herat", "islam-qala", "a" * 40])
 def test_subscribe_button_round_trip(key: str) -> None:
-    assert decode_subscribe(SubscribeButton(key).encode()) == SubscribeButton(key)
+    assert SubscribeButton.decode(SubscribeButton(key).encode()) == SubscribeButton(key)
 
 
 @pytest.mark.parametrize(
     "data", [None, "", "sub:", "sub:Herat", "sub:a b", "sub:" + "a" * 41, "sub:herat\n", "s:herat"]
 )
 def test_tampered_subscribe_data_is_refused(data: str | None) -> None:
-    assert decode_subscribe(data) is None
+    assert SubscribeButton.decode(data) is None
 
 
 @pytest.mark.parametrize("token", ["deadbeef", "00000000", "1a2b3c4d"])
 def test_more_button_round_trip(token: str) -> None:
-    assert decode_more(MoreButton(token).encode()) == MoreButton(token)
+    assert MoreButton.decode(MoreButton(token).encode()) == MoreButton(token)
 
 
 @pytest.mark.parametrize(
     "data", [None, "", "more:", "more:DEADBEEF", "more:../../x", "more:" + "f" * 64, "more:abc"]
 )
 def test_tampered_more_data_is_refused(data: str | None) -> None:
-    assert decode_more(data) is None
+    assert MoreButton.decode(data) is None
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.people.access import ForgetReport
 from bot.render.environment import Renderer
-from bot.telegram.admin_callbacks import FORGET_PATTERN, ForgetChoice, ForgetPress
+from bot.telegram.callbacks.admin import FORGET_PATTERN, ForgetChoice, ForgetPress
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.admin_replies import plain, render_macro
 from bot.telegram.handlers.common import reply_macro

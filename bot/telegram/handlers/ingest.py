@@ -16,7 +16,7 @@ from bot.domain.events.model import EventStatus
 from bot.domain.ingest.header import HeaderProblem, IngestHeader, read_command
 from bot.domain.ingest.review import ReviewRefusal, drafts_of, plan_review
 from bot.domain.ingest.service import IngestError, decode_article
-from bot.telegram.admin_callbacks import REVIEW_PATTERN, ReviewPress
+from bot.telegram.callbacks.admin import REVIEW_PATTERN, ReviewPress
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.admin_replies import plain
 from bot.telegram.handlers.common import reply_macro, reply_template

@@ -15,7 +15,7 @@ from bot.domain.editions.audience import UnknownPlace, choose_audience, label_of
 from bot.domain.editions.model import Progress, PushView
 from bot.domain.editions.push_request import PushUsage, parse_push
 from bot.domain.editions.pushes import PushError
-from bot.telegram.admin_callbacks import PUSH_PATTERN, PushPress
+from bot.telegram.callbacks.admin import PUSH_PATTERN, PushPress
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.admin_replies import plain, trusted
 from bot.telegram.handlers.common import reply_html, reply_macro, reply_template

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.domain.questions.answers import Answer
 from bot.domain.questions.statecodec import CodecError, query_from_json, query_to_json
 from bot.domain.questions.understand import Query
-from bot.telegram.callbacks import MORE_PATTERN, decode_more
+from bot.telegram.callbacks.answers import MORE_PATTERN, MoreButton
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_macro, reply_template
 from bot.telegram.keyboards import Labels
@@ -234,7 +234,7 @@ async def more_button(update: Update, context: SitrepContext) -> None:
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None
-    button = decode_more(query.data)
+    button = MoreButton.decode(query.data)
     page = None
     if button is not None and chat is not None:
         # Taken, not read: a second press (here or on another instance) finds it gone.

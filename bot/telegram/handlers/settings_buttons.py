@@ -15,8 +15,8 @@ from bot.domain.editions.schedule import hhmm
 from bot.domain.people.ports import SubscriptionSettings
 from bot.domain.people.settings import quiet_window, toggled_status
 from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
-from bot.telegram.callbacks import SettingsAction as Act
-from bot.telegram.callbacks import SettingsButton, parse_settings
+from bot.telegram.callbacks.settings import SettingsAction as Act
+from bot.telegram.callbacks.settings import SettingsButton, parse_settings
 from bot.telegram.context import SitrepContext
 from bot.telegram.keyboards import Labels
 from bot.telegram.keyboards import subscriptions as kb

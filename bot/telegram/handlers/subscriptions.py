@@ -14,12 +14,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.domain.editions.schedule import hhmm, offset_label
 from bot.domain.people.settings import resolve_places
 from bot.domain.people.subscriptions import SubscriptionError, SubscriptionView, check_zone
-from bot.telegram.callbacks import (
-    SETTINGS_PATTERN,
-    SUBSCRIBE_PATTERN,
-    decode_subscribe,
-    split_settings,
-)
+from bot.telegram.callbacks.answers import SUBSCRIBE_PATTERN, SubscribeButton
+from bot.telegram.callbacks.settings import SETTINGS_PATTERN, split_settings
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_html, reply_macro
 from bot.telegram.handlers.settings_buttons import labels_of, run_press
@@ -162,7 +158,7 @@ async def subscribe_button(update: Update, context: SitrepContext) -> None:
     query = update.callback_query
     assert query is not None
     labels = labels_of(context)
-    button = decode_subscribe(query.data)
+    button = SubscribeButton.decode(query.data)
     place = context.services.gazetteer.get(button.place_key) if button else None
     if place is None:
         await query.answer(labels("button_invalid"), show_alert=True)

@@ -1,7 +1,7 @@
 """Inline keyboards of the admin side: /forget's prompt, ingest review, push Confirm/Cancel.
 
 Labels are plain text rendered from macros in briefings/ (the caller passes a `LabelFn`); the
-button data comes from the codecs in `bot.telegram.admin_callbacks`.
+button data comes from the codecs in `bot.telegram.callbacks.admin`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.editions.model import PushView
 from bot.domain.ingest.review import ReviewAction, one_button_rows
-from bot.telegram.admin_callbacks import ForgetChoice, ForgetPress, PushPress, ReviewPress
+from bot.telegram.callbacks.admin import ForgetChoice, ForgetPress, PushPress, ReviewPress
 
 
 class LabelFn(Protocol):

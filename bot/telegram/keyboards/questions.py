@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.questions.answers import Answer
-from bot.telegram.callbacks import MAX_DATA, MoreButton, SubscribeButton
+from bot.telegram.callbacks import MAX_DATA
+from bot.telegram.callbacks.answers import MoreButton, SubscribeButton
 from bot.telegram.keyboards import Labels
 
 MESSAGES = "questions_messages.html"

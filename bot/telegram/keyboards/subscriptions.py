@@ -12,8 +12,8 @@ from bot.domain.editions.schedule import hhmm, offset_label
 from bot.domain.people.settings import QUIET_PRESETS
 from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
 from bot.domain.places.gazetteer import Gazetteer
-from bot.telegram.callbacks import SettingsAction as Act
-from bot.telegram.callbacks import SettingsButton
+from bot.telegram.callbacks.settings import SettingsAction as Act
+from bot.telegram.callbacks.settings import SettingsButton
 from bot.telegram.keyboards import Labels
 
 MESSAGES = "subscriptions_messages.html"

@@ -1,8 +1,4 @@
-"""Typed callback data of the admin buttons: /forget's prompt, ingest review, push controls.
-
-Each kind is a small dataclass: `encode()` writes the data, `decode()` reads it strictly and
-returns None for anything stale, tampered or unknown (the handler then refuses it politely).
-"""
+"""The admin buttons' data: /forget's prompt, ingest review, push controls."""
 
 from __future__ import annotations
 
@@ -11,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.ingest.review import ReviewAction
+from bot.telegram.callbacks import MAX_ROW_ID
 
 FORGET_PATTERN = r"^fg:"
 REVIEW_PATTERN = r"^ing:"
@@ -64,12 +61,11 @@ class ReviewPress:
         match = _REVIEW.match(data or "")
         if match is None:
             return None
-        event_id = match.group(3)
-        return cls(
-            ReviewAction(match.group(1)),
-            int(match.group(2)),
-            int(event_id) if event_id is not None else None,
-        )
+        article_id, event_id = int(match.group(2)), match.group(3)
+        event = int(event_id) if event_id is not None else None
+        if max(article_id, event or 0) > MAX_ROW_ID:
+            return None
+        return cls(ReviewAction(match.group(1)), article_id, event)
 
 
 @dataclass(frozen=True)
@@ -87,4 +83,6 @@ class PushPress:
     def decode(cls, data: str | None) -> PushPress | None:
         """The press, or None when the data does not read."""
         match = _PUSH.match(data or "")
-        return cls(match.group(1) == "c", int(match.group(2))) if match else None
+        if match is None or int(match.group(2)) > MAX_ROW_ID:
+            return None
+        return cls(match.group(1) == "c", int(match.group(2)))

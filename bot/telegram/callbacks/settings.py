@@ -1,8 +1,7 @@
-"""Typed callback-data codecs: every button's data is written and read here, strictly.
+"""The /settings buttons' data: "s:<action>[:<arg>]".
 
-Reading is two steps for the settings buttons, as the handler needs them: `split_settings` checks
-the shape ("s:<action>[:<arg>]"), and `parse_settings` checks that the argument fits the action.
-Anything else (stale, tampered, unknown) reads as None and the handler refuses it politely.
+Reading is two steps, as the handler needs them: `split_settings` checks the shape, and
+`parse_settings` checks that the argument fits the action (`SettingsButton.decode` does both).
 """
 
 from __future__ import annotations
@@ -15,15 +14,9 @@ from enum import StrEnum
 from bot.domain.people.settings import QUIET_PRESETS, valid_delivery_minute
 from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES
 
-MAX_DATA = 64  # Telegram's limit on callback data, in bytes
-
 SETTINGS_PATTERN = r"^s:"
-SUBSCRIBE_PATTERN = r"^sub:"
-MORE_PATTERN = r"^more:"
 
 _SETTINGS = re.compile(r"^s:([a-z]{1,6})(?::([A-Za-z0-9_-]{1,40}))?$")
-_SUBSCRIBE = re.compile(r"sub:([a-z0-9-]{1,40})")
-_MORE = re.compile(r"^more:([0-9a-f]{8})$")
 
 
 class SettingsAction(StrEnum):
@@ -56,6 +49,12 @@ class SettingsButton:
     def encode(self) -> str:
         """The callback data, e.g. "s:menu" or "s:h:9"."""
         return f"s:{self.action.value}" if self.arg is None else f"s:{self.action.value}:{self.arg}"
+
+    @classmethod
+    def decode(cls, data: str | None) -> SettingsButton | None:
+        """Settings callback data read in one go (both steps), or None."""
+        parts = split_settings(data)
+        return parse_settings(*parts) if parts else None
 
     @property
     def number(self) -> int:
@@ -128,43 +127,3 @@ def parse_settings(code: str, arg: str | None) -> SettingsButton | None:
     except ValueError:
         return None
     return ARG_PARSERS[action](action, arg)
-
-
-def decode_settings(data: str | None) -> SettingsButton | None:
-    """Settings callback data read in one go (both steps)."""
-    parts = split_settings(data)
-    return parse_settings(*parts) if parts else None
-
-
-@dataclass(frozen=True)
-class SubscribeButton:
-    """The "Subscribe to <place>" button under an answer."""
-
-    place_key: str
-
-    def encode(self) -> str:
-        """The callback data, "sub:<place key>" (cut to Telegram's limit)."""
-        return f"sub:{self.place_key}"[:MAX_DATA]
-
-
-def decode_subscribe(data: str | None) -> SubscribeButton | None:
-    """The subscribe button for well-formed data, else None."""
-    match = _SUBSCRIBE.fullmatch(data or "")
-    return SubscribeButton(match.group(1)) if match else None
-
-
-@dataclass(frozen=True)
-class MoreButton:
-    """The "More" button of an answer: a token naming the stored next page."""
-
-    token: str
-
-    def encode(self) -> str:
-        """The callback data, "more:<token>"."""
-        return f"more:{self.token}"
-
-
-def decode_more(data: str | None) -> MoreButton | None:
-    """The "More" button for well-formed data (8 hex digits), else None."""
-    match = _MORE.match(data or "")
-    return MoreButton(match.group(1)) if match else None
