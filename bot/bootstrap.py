@@ -26,7 +26,7 @@ from bot.domain.ingest.service import IngestService
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import AnswerService
 from bot.render.environment import Renderer, check_templates, create_environment
-from bot.store.access import AccessService, PrivacyService
+from bot.store.access import AccessStore, PrivacyStore
 from bot.store.articles import ArticleStore
 from bot.store.audit import AuditLog
 from bot.store.briefings import BriefingStore
@@ -37,12 +37,12 @@ from bot.store.events import EventStore
 from bot.store.figures import FigureStore
 from bot.store.health import StoreHealth, database_problem
 from bot.store.inbox import UpdateInbox
-from bot.store.people import PeopleService
-from bot.store.places import PlaceService
+from bot.store.people import PeopleStore
+from bot.store.places import PlaceStore
 from bot.store.pushes import PushStore
 from bot.store.session import create_engine, create_sessionmaker
-from bot.store.stats import QuestionLog, StatsService
-from bot.store.subscriptions import SubscriptionService
+from bot.store.stats import QuestionLog, StatsStore
+from bot.store.subscriptions import SubscriptionStore
 
 
 @dataclass
@@ -57,23 +57,23 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     gazetteer: Gazetteer
-    places: PlaceService
+    places: PlaceStore
     events: EventStore
     bulk: BulkEventStore
-    people: PeopleService
+    people: PeopleStore
     answers: AnswerService
     renderer: Renderer
-    subscriptions: SubscriptionService
+    subscriptions: SubscriptionStore
     briefings: BriefingService
     outbox: Outbox
     ingest: IngestService
     pushes: PushService
     figures: FigureService
     audit: AuditLog
-    access: AccessService
-    privacy: PrivacyService
+    access: AccessStore
+    privacy: PrivacyStore
     question_log: QuestionLog
-    stats: StatsService
+    stats: StatsStore
     chat_state: ChatStateStore
     inbox: UpdateInbox
     health: StoreHealth
@@ -101,7 +101,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     gazetteer = Gazetteer.load_default().copy()
-    places = PlaceService(sessions, clock, gazetteer)
+    places = PlaceStore(sessions, clock, gazetteer)
     try:
         await places.sync()
     except Exception:
@@ -131,10 +131,10 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         places=places,
         events=events,
         bulk=BulkEventStore(engine, sessions, events, places),
-        people=PeopleService(sessions, clock, settings.admin_ids),
+        people=PeopleStore(sessions, clock, settings.admin_ids),
         answers=AnswerService(EventReader(sessions), gazetteer),
         renderer=renderer,
-        subscriptions=SubscriptionService(
+        subscriptions=SubscriptionStore(
             sessions,
             clock,
             default_minute=settings.default_briefing_time.hour * 60
@@ -145,10 +145,10 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         outbox=outbox,
         ingest=IngestService(ArticleStore(sessions), clock, gazetteer, events),
         audit=AuditLog(sessions, clock),
-        access=AccessService(sessions, clock, settings.admin_ids),
-        privacy=PrivacyService(sessions),
+        access=AccessStore(sessions, clock, settings.admin_ids),
+        privacy=PrivacyStore(sessions),
         question_log=QuestionLog(sessions, clock),
-        stats=StatsService(
+        stats=StatsStore(
             sessions,
             settings.tz,
             _place_namer(gazetteer),

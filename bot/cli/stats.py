@@ -17,7 +17,7 @@ async def stats_text(settings: Settings, clock: Clock) -> str:
     """Collect the figures and render stats.html as plain text."""
     from bot.bootstrap import open_services
     from bot.render.plain import html_to_text
-    from bot.store.stats import StatsService
+    from bot.store.stats import StatsStore
 
     async with open_services(settings, clock) as domain:
         gazetteer = domain.gazetteer
@@ -26,7 +26,7 @@ async def stats_text(settings: Settings, clock: Clock) -> str:
             place = gazetteer.get(key)
             return place.name if place is not None else None
 
-        service = StatsService(
+        service = StatsStore(
             domain.sessions, settings.tz, name_of, timezone_name=settings.default_timezone
         )
         stats = await service.collect(clock.now())

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 MAX_NOTE = 160
 
 
-class AccessService:
+class AccessStore:
     """The allowlist and the admin roster."""
 
     def __init__(
@@ -139,7 +139,7 @@ class AccessService:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-class PrivacyService:
+class PrivacyStore:
     """Deletes what the store holds about a user (private chat) or a chat (group, channel)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -21,7 +21,7 @@ from bot.domain.places.errors import PlaceError
 from bot.domain.places.model import Place, PlaceKind
 from bot.store.events import EventStore
 from bot.store.models.events import EventRow
-from bot.store.places import PlaceService
+from bot.store.places import PlaceStore
 from bot.store.sqlitewriter import Batch, WriterError, WriterProcess
 
 
@@ -79,7 +79,7 @@ class BulkEventStore:
         engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         events: EventStore,
-        places: PlaceService,
+        places: PlaceStore,
     ) -> None:
         self._engine = engine
         self._sessions = sessions

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 SEEN_REFRESH = timedelta(minutes=30)
 
 
-class PeopleService:
+class PeopleStore:
     """Records chats and users seen, and answers who is an admin."""
 
     def __init__(

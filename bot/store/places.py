@@ -49,7 +49,7 @@ def _row_values(place: Place) -> dict[str, object]:
     }
 
 
-class PlaceService:
+class PlaceStore:
     """Keeps the places table and the in-memory gazetteer in step."""
 
     def __init__(

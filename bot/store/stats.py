@@ -153,7 +153,7 @@ def _status_counts(label: str, counts: Counter[str]) -> StatusCounts:
     return StatusCounts(label, counts["active"], counts["paused"], counts["blocked"])
 
 
-class StatsService:
+class StatsStore:
     """Collects the /stats figures from the store in a few grouped queries."""
 
     def __init__(

@@ -51,7 +51,7 @@ def view_of(row: SubscriptionRow) -> SubscriptionView:
     )
 
 
-class SubscriptionService:
+class SubscriptionStore:
     """Creates and changes subscriptions; keeps each one's next delivery instant current."""
 
     def __init__(

@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.store.access import AccessService, PrivacyService
+from bot.store.access import AccessStore, PrivacyStore
 from bot.store.audit import AuditLog
 from bot.store.models.delivery import OutboxRow, SubscriptionRow
 from bot.store.models.newsroom import AllowRow, AuditRow, QuestionLogRow
 from bot.store.models.people import Admin, Chat, User
-from bot.store.stats import DayCount, QuestionLog, Stats, StatsService, StatusCounts
+from bot.store.stats import DayCount, QuestionLog, Stats, StatsStore, StatusCounts
 from tests.support.stats_seed import CHATS, KABUL, NOW, QUESTIONS, seed
 
 NAMES = {"herat": "Herat", "kunduz": "Kunduz", "kabul": "Kabul", "islam-qala": "Islam Qala"}
@@ -41,15 +41,15 @@ async def _count(sessions: async_sessionmaker[AsyncSession], model: type) -> int
 
 
 async def _kabul_stats(domain: Services) -> Stats:
-    service = StatsService(domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul")
+    service = StatsStore(domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul")
     return await service.collect(NOW)
 
 
 async def test_stats_figures_match_the_rows(domain: Services) -> None:
     await seed(domain.sessions)
-    stats = await StatsService(
-        domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul"
-    ).collect(NOW)
+    stats = await StatsStore(domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul").collect(
+        NOW
+    )
     assert stats.since == datetime(2021, 7, 4, tzinfo=KABUL)
     assert stats.subscribers == StatusCounts("All", active=3, paused=2, blocked=1)
     assert stats.by_chat_type == (
@@ -98,9 +98,9 @@ async def test_stats_figures_match_the_rows(domain: Services) -> None:
 
 async def test_stats_render_without_ids_or_texts(domain: Services) -> None:
     await seed(domain.sessions)
-    stats = await StatsService(
-        domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul"
-    ).collect(NOW)
+    stats = await StatsStore(domain.sessions, KABUL, NAMES.get, timezone_name="Asia/Kabul").collect(
+        NOW
+    )
     text = domain.renderer.render("stats.html", s=stats, max_places=2)
     assert "3 active · 2 paused · 1 blocked" in text
     assert "Flash alerts: 2 delivered · 1 failed" in text
@@ -111,7 +111,7 @@ async def test_stats_render_without_ids_or_texts(domain: Services) -> None:
 
 
 async def test_empty_store_stats(domain: Services) -> None:
-    stats = await StatsService(domain.sessions, UTC).collect(NOW)
+    stats = await StatsStore(domain.sessions, UTC).collect(NOW)
     assert stats.subscribers.total == 0 and stats.queue == 0 and stats.deliveries == ()
     assert [d.asked for d in stats.questions] == [0] * 7 and stats.top_places == ()
     assert "Nothing sent." in domain.renderer.render("stats.html", s=stats, max_places=5)
@@ -164,7 +164,7 @@ async def test_audit_record_and_recent(domain: Services) -> None:
 
 
 async def test_allowlist_and_admin_roster(domain: Services) -> None:
-    access = AccessService(domain.sessions, FixedClock(NOW), frozenset({777}))
+    access = AccessStore(domain.sessions, FixedClock(NOW), frozenset({777}))
     assert await access.is_allowed(777, 777) and not await access.is_allowed(5, 5)
     assert await access.allow(5, "reporter", by=777) is True
     assert await access.allow(5, "field reporter", by=777) is False
@@ -204,7 +204,7 @@ async def test_forget_private_user_deletes_only_theirs(domain: Services) -> None
         to_101 = await session.scalar(
             select(func.count()).select_from(OutboxRow).where(OutboxRow.chat_id == 101)
         )
-    report = await PrivacyService(domain.sessions).forget(101, 101)
+    report = await PrivacyStore(domain.sessions).forget(101, 101)
     assert report.user_row and report.chat_row and report.subscription
     assert report.messages == to_101 and report.questions == len(QUESTIONS) + 1
     assert report.allowlisted and not report.admin

@@ -23,7 +23,7 @@ from bot.domain.places.model import PlaceKind
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 SITREP_PREFIX = "sitrep:"
-ADDED_SOURCE = "admin"  # PlaceService marks places it adds with this source
+ADDED_SOURCE = "admin"  # PlaceStore marks places it adds with this source
 
 
 def sitrep_key(view: EventView) -> str:

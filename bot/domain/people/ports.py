@@ -10,7 +10,7 @@ from bot.domain.people.subscriptions import SubscriptionView
 
 
 class SubscriptionSettings(Protocol):
-    """Changes a chat's subscription settings (see SubscriptionService)."""
+    """Changes a chat's subscription settings (see SubscriptionStore)."""
 
     async def change(self, chat_id: int, **values: object) -> SubscriptionView:
         """Change settings; SubscriptionError when not subscribed or a value is not allowed."""
