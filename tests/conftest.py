@@ -68,3 +68,18 @@ async def bot(sqlite_db_url: str) -> AsyncIterator[Harness]:
     """The real application on a fresh SQLite store, talking to an in-process Bot API."""
     async with running_bot(sqlite_db_url) as harness:
         yield harness
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]
+)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no migrations applied) on each backend."""
+    if request.param == "sqlite":
+        yield dbtools.sqlite_url(tmp_path / "empty.db")
+        return
+    base = dbtools.pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
+    with dbtools.pg_database(base, None) as url:
+        yield url

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.damaged_files import DAMAGE, damaged_csv, row_bytes
+
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -68,8 +70,6 @@ def test_bad_files_exit_non_zero_with_clear_lines(tmp_path: Path) -> None:
 
 
 def test_damaged_file_lists_every_bad_row(tmp_path: Path) -> None:
-    from tests.storage.test_bulk_damaged import DAMAGE, damaged_csv, row_bytes
-
     db = f"sqlite+aiosqlite:///{tmp_path / 'damaged.db'}"
     nul = {i: row_bytes(i).replace(b"made-up", b"made\0up") for i in range(0, 1200, 20)}
     path = tmp_path / "damaged.csv"

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from bot.cli.io import FileFormat
 from bot.domain.bulk.reading import Format
@@ -19,7 +15,6 @@ from bot.store.migrate import (
     shipped_head,
     upgrade_if_behind,
 )
-from tests.support import dbtools
 
 # Heavy modules no verb needs merely to be registered (or to print --help).
 HEAVY = (
@@ -35,21 +30,6 @@ HEAVY = (
     "bot.domain.places.gazetteer",
     "bot.sim",
 )
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]
-)
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database (no migrations applied) on each backend."""
-    if request.param == "sqlite":
-        yield dbtools.sqlite_url(tmp_path / "empty.db")
-        return
-    base = dbtools.pg_url()
-    if base is None:
-        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
-    with dbtools.pg_database(base, None) as url:
-        yield url
 
 
 def test_shipped_head_read_from_the_files_is_alembics_head() -> None:

@@ -6,65 +6,35 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from telegram import InaccessibleMessage, Update
-from telegram.ext import TypeHandler
 
 from bot.config import instance_name
-from bot.domain.clock import FixedClock
 from bot.domain.people.ports import UpdateStore
-from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
-from bot.telegram.app import build_application, post_init, post_shutdown, post_stop
+from bot.sim.api import UpdateFactory
 from bot.telegram.context import SitrepApp, SitrepContext
 from bot.telegram.intake.inbox import InboxQueue
 from bot.telegram.intake.webhook import MAX_BODY_BYTES, SECRET_HEADER
-from tests.handlers.test_webhook import SECRET, barrier, replies_to, served
-from tests.support.harness import DEFAULT_NOW, USER_ID, db_path_of, inbox_rows, until
-from tests.support.harness import test_settings as make_settings
+from tests.support.harness import USER_ID, db_path_of, inbox_rows, until
+from tests.support.polling import Recorder, polling, quiet_api
+from tests.support.webhook import SECRET, barrier, replies_to, served
 
 # Each test starts a webhook server or a polling loop: the full suite runs them, not the fast tier.
 pytestmark = pytest.mark.slow
 
 
-@asynccontextmanager
-async def polling(db_url: str, api: LocalBotApi, seen: list[int]) -> AsyncIterator[SitrepApp]:
-    """The application long polling with the inbox on; `seen` collects every handled update."""
+def recorder(seen: list[int]) -> Recorder:
+    """A handler that notes every update's id in `seen`."""
 
     async def record(update: Update, context: SitrepContext) -> None:
         seen.append(update.update_id)
 
-    settings = make_settings(db_url)
-    app = build_application(settings, clock=FixedClock(DEFAULT_NOW), request=LocalRequest(api))
-    app.add_handler(TypeHandler(Update, record), group=-100)
-    app.bot_data.inbox = True
-    assert app.updater is not None
-    await app.initialize()
-    try:
-        await post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=0, drop_pending_updates=False)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await post_stop(app)
-    finally:
-        await app.shutdown()
-        await post_shutdown(app)
-    assert api.unexpected == []
-
-
-def quiet_api() -> tuple[LocalBotApi, UpdateFactory]:
-    """A Bot API without rate limits, and its update factory."""
-    api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
-    return api, UpdateFactory(api=api, bot_username=api.bot_username, bot_id=api.bot_id)
+    return record
 
 
 def pinned_inaccessible(factory: UpdateFactory, user_id: int) -> dict[str, Any]:
@@ -83,7 +53,7 @@ async def test_a_pinned_inaccessible_message_is_stored_and_does_not_stall_pollin
     seen: list[int] = []
     pinned = pinned_inaccessible(factory, 4101)
     later = factory.message("/start", user_id=4102)
-    async with polling(sqlite_db_url, api, seen):
+    async with polling(sqlite_db_url, api, recorder(seen)):
         api.push_update(pinned)
         api.push_update(later)
         await until(lambda: api.sent(4102))  # the later update: handled, and promptly
@@ -141,7 +111,7 @@ async def test_an_update_the_inbox_refuses_is_handled_without_it_and_polling_goe
     seen: list[int] = []
     odd = factory.message("/start", user_id=4111)
     later = factory.message("/start", user_id=4112)
-    async with polling(sqlite_db_url, api, seen) as app:
+    async with polling(sqlite_db_url, api, recorder(seen)) as app:
         refuse(app, odd["update_id"])
         api.push_update(odd)
         api.push_update(later)

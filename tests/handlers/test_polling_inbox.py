@@ -4,50 +4,14 @@ fails leaves it with Telegram, and what a crashed process fetched is handled aft
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import pytest
 
 from bot.config import instance_name
 from bot.domain.clock import FixedClock
-from bot.sim.api import LocalBotApi, LocalRequest, UpdateFactory
 from bot.store.inbox import LEASE, UpdateInbox
 from bot.store.session import create_engine, create_sessionmaker
-from bot.telegram.app import build_application, post_init, post_shutdown, post_stop
-from bot.telegram.context import SitrepApp
 from tests.support.harness import DEFAULT_NOW, db_path_of, inbox_rows, sqlite_execute, until
-from tests.support.harness import test_settings as make_settings
-
-
-@asynccontextmanager
-async def polling(db_url: str, api: LocalBotApi) -> AsyncIterator[SitrepApp]:
-    """The application polling as `sitrep run` does (run_polling's order), inbox on."""
-    settings = make_settings(db_url)
-    app = build_application(settings, clock=FixedClock(DEFAULT_NOW), request=LocalRequest(api))
-    app.bot_data.inbox = True
-    assert app.updater is not None
-    await app.initialize()
-    try:
-        await post_init(app)
-        await app.updater.start_polling(poll_interval=0, timeout=0, drop_pending_updates=False)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await post_stop(app)
-    finally:
-        await app.shutdown()
-        await post_shutdown(app)
-    assert api.unexpected == []
-
-
-def quiet_api() -> tuple[LocalBotApi, UpdateFactory]:
-    """A Bot API without rate limits, and its update factory."""
-    api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
-    return api, UpdateFactory(api=api, bot_username=api.bot_username, bot_id=api.bot_id)
+from tests.support.polling import polling, quiet_api
 
 
 async def test_a_polled_update_is_stored_handled_and_marked_done(sqlite_db_url: str) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -15,22 +11,6 @@ import bot.store.models  # noqa: F401  (registers every table on Base.metadata)
 from bot.store.migrate import current_revision, downgrade, head_revision, include_name, upgrade
 from bot.store.models.base import Base
 from bot.store.session import create_engine
-from tests.support import dbtools
-
-
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]
-)
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database (no migrations applied) on each backend."""
-    if request.param == "sqlite":
-        yield dbtools.sqlite_url(tmp_path / "empty.db")
-        return
-    base = dbtools.pg_url()
-    if base is None:
-        pytest.skip(f"PostgreSQL tests need {dbtools.PG_ENV}")
-    with dbtools.pg_database(base, None) as url:
-        yield url
 
 
 def _diff(conn: Connection) -> list[object]:
