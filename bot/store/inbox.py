@@ -25,7 +25,15 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
@@ -33,6 +41,18 @@ from bot.store.models.state import InboxRow
 from bot.store.upsert import insert_for
 
 log = logging.getLogger(__name__)
+
+# The database or its schema is away (a lock, a lost connection, a missing table): the inbox is
+# down, whatever the update. Classified by the error itself, never by probing afterwards, which
+# races with the outage ending.
+OUTAGES = (
+    OperationalError,
+    InterfaceError,
+    InternalError,
+    ProgrammingError,
+    DisconnectionError,
+    PoolTimeout,
+)
 
 LEASE = timedelta(seconds=60)  # an update not done this long after its claim is taken again
 KEEP_DONE = timedelta(days=1)
@@ -65,6 +85,8 @@ class UpdateInbox:
         anything else when the inbox cannot be reached."""
         try:
             return await self._insert(update_id, body)
+        except OUTAGES:
+            raise
         except SQLAlchemyError as exc:
             if not await self._answers():
                 raise

@@ -70,3 +70,30 @@ async def test_an_inbox_that_cannot_be_reached_is_not_a_value_error(
     finally:
         async with engines[1].begin() as conn:
             await conn.execute(text("ALTER TABLE update_inbox_away RENAME TO update_inbox"))
+
+
+class _BackAtOnce(UpdateInbox):
+    """An inbox whose table is back by the time anything probes it (an outage just ending)."""
+
+    def __init__(self, inner: UpdateInbox, engine: AsyncEngine) -> None:
+        super().__init__(inner._sessions, inner._clock, inner.instance)
+        self._engine = engine
+
+    async def _insert(self, update_id: int, body: dict[str, object]) -> bool:
+        async with self._engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE update_inbox RENAME TO update_inbox_away"))
+        try:
+            return await super()._insert(update_id, body)
+        finally:
+            async with self._engine.begin() as conn:
+                await conn.execute(text("ALTER TABLE update_inbox_away RENAME TO update_inbox"))
+
+
+async def test_an_outage_that_ends_before_the_probe_is_still_an_outage(
+    inbox: UpdateInbox, engines: list[AsyncEngine]
+) -> None:
+    racing = _BackAtOnce(inbox, engines[1])
+    with pytest.raises(Exception) as raised:
+        await racing.accept(9005, {"update_id": 9005})
+    assert not isinstance(raised.value, ValueError)  # kept with Telegram, asked for again
+    assert await inbox.pending() == 0
