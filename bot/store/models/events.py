@@ -59,9 +59,8 @@ class EventRow(Base):
     date_end: Mapped[date | None] = mapped_column(Date)
     date_last: Mapped[date] = mapped_column(Date)  # last day covered at its precision (windows)
     date_precision: Mapped[str] = mapped_column(String(8), default="day")
-    place_key: Mapped[str | None] = mapped_column(
-        String(64), ForeignKey("places.key", onupdate="CASCADE")
-    )
+    # A gazetteer key: the world file's places have no row in `places` (migration 0007).
+    place_key: Mapped[str | None] = mapped_column(String(64))
     place_text: Mapped[str] = mapped_column(String(255), default="")
     location_precision: Mapped[str] = mapped_column(String(8), default="exact")
     actors_text: Mapped[str] = mapped_column(Text, default="")  # actors joined by "; "
