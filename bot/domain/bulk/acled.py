@@ -144,15 +144,23 @@ def _unique(values: list[str]) -> tuple[str, ...]:
 
 
 def row_key(row: Mapping[str, str], when: FuzzyDate, location: str, notes: str) -> str:
-    """`acled:<event_id_cnty>`, or a stable hash of date, location and notes without an id."""
+    """`acled:<event_id_cnty>`, or without an id a stable hash of what tells rows apart.
+
+    The hash covers date, location and notes, and the fatalities and sub_event_type when given:
+    two real rows with the same notes that differ in either are two events, not one.
+    """
     event_id = (row.get("event_id_cnty") or "").strip()
     if event_id:
         key = KEY_PREFIX + event_id
         if len(key) > MAX_KEY:
             raise RowError(f"event_id_cnty is longer than {MAX_KEY - len(KEY_PREFIX)} characters")
         return key
-    digest = hashlib.sha256(f"{when.start.isoformat()}|{location}|{notes}".encode()).hexdigest()
-    return HASH_PREFIX + digest[:20]
+    text = f"{when.start.isoformat()}|{location}|{notes}"
+    fatalities, sub_type = _fatalities(row), _clean(row, "sub_event_type")
+    if fatalities is not None or sub_type:
+        # rows giving neither keep the key they had before these fields were hashed
+        text += f"|{'' if fatalities is None else fatalities}|{sub_type.casefold()}"
+    return HASH_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _clean(row: Mapping[str, str], column: str) -> str:
