@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bot.domain.actors.model import NOT_IN_ARTICLES
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.candidates import Context
 from bot.domain.ingest.text import Sentence
@@ -17,21 +19,30 @@ _STATE_NOT_ACTOR = re.compile(
 )
 
 
-def home_group(sentences: list[Sentence]) -> str | None:
-    """The armed non-state group the article mentions most (the insurgents it calls "the group")."""
+def home_group(sentences: list[Sentence], registry: ActorRegistry) -> str | None:
+    """The armed non-state group the article names most (the insurgents it calls "the group")."""
     counts: Counter[str] = Counter()
     for s in sentences:
-        for pattern, name, non_state in lx.ACTORS:
-            if non_state:
-                counts[name] += len(pattern.findall(s.text))
-    return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else None
+        for m in registry.find_in_text(s.text, skip_kinds=NOT_IN_ARTICLES):
+            if m.actor.non_state:
+                counts[m.actor.name] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def group_spokesman(registry: ActorRegistry, text: str) -> bool:
+    """Whether a named armed group's spokesman speaks in the text ("a Taliban spokesman said")."""
+    for m in registry.find_in_text(text, skip_kinds=NOT_IN_ARTICLES):
+        if m.actor.non_state and lx.SPOKESMAN_RE.match(text, m.end):
+            return True
+    return False
 
 
 def actors(ctx: Context, clause: str, verb_at: int, sentence: str) -> list[str]:
     """Actors named in a clause: groups, forces by nationality, media, and acting states."""
+    named = _registry_actors(ctx, clause)
     found = [
-        *_group_actors(ctx, clause),
-        *_demonym_actors(ctx, clause),
+        *_group_actors(ctx, clause, named),
+        *_demonym_actors(ctx, clause, named),
         *_state_actors(clause, verb_at),
     ]
     out: list[str] = []
@@ -43,22 +54,44 @@ def actors(ctx: Context, clause: str, verb_at: int, sentence: str) -> list[str]:
     return out
 
 
-def _group_actors(ctx: Context, clause: str) -> list[tuple[int, str]]:
-    """Named groups and bodies, and "the insurgents" standing for the article's main group."""
-    found: list[tuple[int, str]] = []
-    for pattern, name, _non_state in lx.ACTORS:
+def _registry_actors(ctx: Context, clause: str) -> list[tuple[int, int, str]]:
+    """Actors of the registry named in a clause, with their spans."""
+    return [
+        (m.start, m.end, m.actor.name)
+        for m in ctx.actors.find_in_text(clause, skip_kinds=NOT_IN_ARTICLES)
+    ]
+
+
+def _group_actors(
+    ctx: Context, clause: str, named: list[tuple[int, int, str]]
+) -> list[tuple[int, str]]:
+    """Named actors, generic role words ("government forces") outside them, and "the insurgents"
+    standing for the article's main group."""
+    found = [(start, name) for start, _end, name in named]
+    for pattern, label in lx.GENERIC_ACTORS:
         for m in pattern.finditer(clause):
-            found.append((m.start(), name))
+            if not _inside(m.start(), m.end(), named):
+                found.append((m.start(), label))
     if ctx.home_group:
         for m in lx.INSURGENT_RE.finditer(clause):
             found.append((m.start(), ctx.home_group))
     return found
 
 
-def _demonym_actors(ctx: Context, clause: str) -> list[tuple[int, str]]:
-    """Forces, governments, militias and media named by nationality ("Afghan soldiers")."""
+def _inside(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
+    """Whether a span overlaps one of the named actors' spans."""
+    return any(start < e and end > s for s, e, _ in spans)
+
+
+def _demonym_actors(
+    ctx: Context, clause: str, named: list[tuple[int, int, str]]
+) -> list[tuple[int, str]]:
+    """Forces, governments, militias and media named by nationality ("Afghan soldiers"), unless
+    the registry names them ("Israeli troops" is the Israel Defense Forces)."""
     found: list[tuple[int, str]] = []
     for m in lx.DEMONYM_ACTOR_RE.finditer(clause):
+        if _inside(m.start(), m.end(), named):
+            continue
         word, noun = m.group(1), m.group(2).lower()
         if word in ("The", "Government", "Security") or noun.startswith("official"):
             continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.domain.actors.loading import default_registry
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.events.model import ClaimStatus
 from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.text import Sentence, Skipped
@@ -55,6 +57,7 @@ class Context:
     home_group: str | None
     events: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    actors: ActorRegistry = field(default_factory=default_registry)
 
 
 def larger(a: int | None, b: int | None) -> int | None:

@@ -32,11 +32,11 @@ class EventDetail:
     date_basis: str  # "stated", "reported by" or "as of"
 
 
-def _types(ev: Candidate, text: str) -> tuple[str, str]:
+def _types(ctx: Context, ev: Candidate, text: str) -> tuple[str, str]:
     kind = ev.kind
     if kind.name == "takeover":
         state_forces = [a for a in ev.actors if a.endswith(" forces")]
-        non_state = any(name == a for _p, name, ns in lx.ACTORS if ns for a in ev.actors)
+        non_state = any(ctx.actors.non_state(a) for a in ev.actors)
         if state_forces and not non_state and lx.FIGHT_RE.search(text) is None:
             return lx.BATTLES, "Government regains territory"
         if lx.FIGHT_RE.search(text) and not lx.NO_FIGHT_RE.search(text):
@@ -86,7 +86,7 @@ def to_draft(
         notes.append(f"date: {basis} {when.label()}")
     if ev.injured and not ev.killed:
         notes.append(f"at least {ev.injured} injured")
-    event_type, sub_type = _types(ev, joined)
+    event_type, sub_type = _types(ctx, ev, joined)
     actors = list(ev.actors)
     if not actors and ev.kind.name == "takeover" and ctx.home_group:
         actors.append(ctx.home_group)

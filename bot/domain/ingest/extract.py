@@ -29,9 +29,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.domain.actors.loading import default_registry
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.events.model import ClaimStatus, EventDraft, SourceInfo
 from bot.domain.ingest import lexicon as lx
-from bot.domain.ingest.actors import actors, home_group
+from bot.domain.ingest.actors import actors, group_spokesman, home_group
 from bot.domain.ingest.candidates import Candidate, Clause, Context, larger
 from bot.domain.ingest.drafts import EventDetail, to_draft
 from bot.domain.ingest.merging import merge_or_add
@@ -93,15 +95,22 @@ class _Facts:
 
 
 def extract_events(
-    text: str, published: date, gazetteer: Gazetteer, *, source: SourceInfo | None = None
+    text: str,
+    published: date,
+    gazetteer: Gazetteer,
+    *,
+    source: SourceInfo | None = None,
+    actors: ActorRegistry | None = None,
 ) -> Extraction:
     """Find the events an article reports, as unreviewed drafts (origin INGEST)."""
     article = split_article(text)
+    registry = actors if actors is not None else default_registry()
     ctx = Context(
         gazetteer=gazetteer,
         published=published,
         home_country=home_country(article.sentences, gazetteer),
-        home_group=home_group(article.sentences),
+        home_group=home_group(article.sentences, registry),
+        actors=registry,
     )
     ctx.skipped.extend(article.skipped)
     for sentence in article.sentences:
@@ -132,7 +141,7 @@ def _clauses(text: str) -> list[Clause]:
 def _facts(ctx: Context, sentence: Sentence) -> _Facts:
     text = sentence.text
     mentions = ctx.gazetteer.find_in_text(text)
-    claim, notes = _claim(text)
+    claim, notes = _claim(text, ctx.actors)
     killed, injured = _count(lx.KILLED_RE, text), _count(lx.INJURED_RE, text)
     when = event_date_in_text(text, ctx.published)
     return _Facts(sentence, mentions, claim, notes, killed, injured, when)
@@ -260,13 +269,13 @@ def _count(pattern: re.Pattern[str], text: str) -> int | None:
 # ----------------------------------------------------------------------------- claims
 
 
-def _claim(text: str) -> tuple[ClaimStatus, list[str]]:
+def _claim(text: str, registry: ActorRegistry) -> tuple[ClaimStatus, list[str]]:
     notes: list[str] = []
     status = ClaimStatus.REPORTED
     if lx.DENIAL_RE.search(text):
         status = ClaimStatus.DENIED
         notes.append("denied")
-    elif lx.CLAIM_RE.search(text):
+    elif lx.CLAIM_RE.search(text) or group_spokesman(registry, text):
         status = ClaimStatus.CLAIMED
         who = lx.CLAIMER_RE.search(text)
         notes.append(f"claimed by {who.group(1).strip()}" if who else "claimed")

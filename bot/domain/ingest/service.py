@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.clock import Clock
 from bot.domain.events.model import EventStatus, EventView, SourceInfo
 from bot.domain.ingest.extract import Extraction, extract_events
@@ -123,15 +124,17 @@ class IngestService:
         clock: Clock,
         gazetteer: Gazetteer,
         events: IngestEvents,
+        actors: ActorRegistry | None = None,
     ) -> None:
         self._articles = articles
         self._clock = clock
         self._gazetteer = gazetteer
         self._events = events
+        self._actors = actors
 
     def extract(self, text: str, *, published: date, source: SourceInfo) -> Extraction:
         """Extract without storing (a preview for the admin)."""
-        return extract_events(text, published, self._gazetteer, source=source)
+        return extract_events(text, published, self._gazetteer, source=source, actors=self._actors)
 
     async def ingest(
         self,
@@ -159,7 +162,7 @@ class IngestService:
         existing = await self._articles.find(digest)
         if existing is not None:
             return IngestReport(existing, duplicate=True, previous=await self._events_of(existing))
-        extraction = extract_events(body, published, self._gazetteer)
+        extraction = extract_events(body, published, self._gazetteer, actors=self._actors)
         if not extraction.events:
             log.info("ingest: no events in article %s", digest[:12])
             return IngestReport(None, skipped=extraction.skipped)
