@@ -18,7 +18,7 @@ DATA_FILE = "actors.json"
 
 
 def actor_from_dict(data: dict[str, Any], source: str = SHIPPED) -> Actor:
-    """One actor from its JSON object (name, kind, countries, aliases)."""
+    """One actor from its JSON object (name, kind, countries, aliases, search)."""
     name = str(data["name"]).strip()
     aliases = tuple(
         dict.fromkeys(str(a).strip() for a in data.get("aliases", ()) if str(a).strip())
@@ -29,6 +29,7 @@ def actor_from_dict(data: dict[str, Any], source: str = SHIPPED) -> Actor:
         countries=tuple(str(c).upper() for c in data.get("countries", ())),
         aliases=tuple(a for a in aliases if a != name),
         source=source,
+        search=tuple(str(t).strip() for t in data.get("search", ()) if str(t).strip()),
     )
 
 

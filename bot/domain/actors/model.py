@@ -41,6 +41,7 @@ class Actor:
     countries: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     source: str = SHIPPED
+    search: tuple[str, ...] = ()  # names stored events are searched by; () = every plain name
     notes: str = field(default="", compare=False)
 
     @property

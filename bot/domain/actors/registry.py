@@ -212,6 +212,8 @@ class ActorRegistry:
         actor = self._actors.get(name)
         if actor is None:
             return (fold(name),)
+        if actor.search:
+            return tuple(dict.fromkeys(fold(t) for t in actor.search))[:MAX_SEARCH_TERMS]
         terms = [fold(n) for n in actor.names if not _is_exact(n)]
         terms.sort(key=lambda t: (t != fold(actor.name), not t.isascii()))
         return tuple(dict.fromkeys(t for t in terms if t))[:MAX_SEARCH_TERMS]

@@ -8,6 +8,8 @@ from datetime import datetime
 from itertools import groupby
 from typing import Literal
 
+from bot.domain.actors.loading import default_registry
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.events.filters import Coverage, EventFilter
 from bot.domain.events.model import (
     SEVERITY_RANK,
@@ -89,10 +91,14 @@ def filter_for(query: Query) -> EventFilter:
 class AnswerService:
     """Understands questions and answers them from the store."""
 
-    def __init__(self, reader: EventReader, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, reader: EventReader, gazetteer: Gazetteer, actors: ActorRegistry | None = None
+    ) -> None:
         self._reader = reader
         self.gazetteer = gazetteer
-        self.understander = Understander(gazetteer)
+        self.understander = Understander(
+            gazetteer, actors=actors if actors is not None else default_registry()
+        )
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question relative to the reader's local `now`."""

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from bot.domain.actors.loading import default_registry
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place, PlaceKind
 from bot.domain.questions.timetypes import Window
@@ -15,39 +17,13 @@ MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
 MAX_WORD = 40  # longer "words" are noise, not search terms
 AFGHANISTAN = "AF"
 
-# Actors readers ask about, with the words that name them in summaries and actor fields.
-ACTORS: dict[str, tuple[str, ...]] = {
-    "Taliban": ("taliban", "taleban", "talib", "insurgents", "insurgent"),
-    "Afghan forces": (
-        "afghan forces",
-        "afghan soldiers",
-        "afghan troops",
-        "afghan army",
-        "government forces",
-        "security forces",
-        "ansf",
-        "andsf",
-    ),
-    "U.S.": ("u.s.", "united states", "american", "americans", "us forces", "centcom", "pentagon"),
-    "NATO": ("nato",),
-    "Islamic State": ("islamic state", "isis", "isil", "is-k", "iskp", "daesh"),
+# Named actors come from the actor registry (bot/data/actors.json and the actors table).  Generic
+# role words stay here, bound to no particular group: (label, words that find it in events).
+GENERIC_ACTORS: dict[str, tuple[str, ...]] = {
     "militia": ("militia", "militias", "militiamen"),
+    "government forces": ("government forces", "security forces", "government troops"),
 }
-_ACTOR_TERMS: dict[str, tuple[str, ...]] = {
-    "Taliban": ("taliban", "taleban"),
-    "Afghan forces": (
-        "afghan forces",
-        "afghan soldiers",
-        "afghan troops",
-        "afghan army",
-        "security forces",
-        "government forces",
-    ),
-    "U.S.": ("u s", "united states", "american", "us forces", "central command"),
-    "NATO": ("nato",),
-    "Islamic State": ("islamic state", "isis", "isil", "iskp", "daesh"),
-    "militia": ("militia", "militiamen"),
-}
+_FORCE_NOUN = re.compile(r"\s+(?:forces|soldiers|troops|army|military)\b", re.IGNORECASE)
 
 # Event words that mean the same thing; a question word pulls in its whole group.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -87,19 +63,17 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("germany", "german"),
     ("qatar", "qatari"),
 )
-# Per actor, its names longest first, each as a whole-word pattern (compiled once per process).
-_ACTOR_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
+# Per generic actor, its words longest first, each as a whole-word pattern (compiled once).
+_GENERIC_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
     (
         actor,
         tuple(
             re.compile(r"(?<![\w.])" + re.escape(name) + r"(?![\w])")
             for name in sorted(names, key=len, reverse=True)
-            if name.islower()  # the question is searched lowercased
         ),
     )
-    for actor, names in ACTORS.items()
+    for actor, names in GENERIC_ACTORS.items()
 )
-_US_CAPITALS = re.compile(r"(?<![\w.])US(?![\w])")
 _PHRASES = sorted((w for group in SYNONYMS for w in group if " " in w), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.IGNORECASE)
 _SYNONYM_OF: dict[str, tuple[str, ...]] = {w: group for group in SYNONYMS for w in group}
@@ -161,7 +135,7 @@ class Query:
     def term_groups(self) -> list[tuple[str, ...]]:
         """Full-text groups: each is a set of alternatives; every group must match."""
         names = dict(zip(self.actors, self.actor_names, strict=False))
-        groups = [names.get(a) or _ACTOR_TERMS.get(a, (a.lower(),)) for a in self.actors]
+        groups = [names.get(a) or GENERIC_ACTORS.get(a, (a.lower(),)) for a in self.actors]
         groups += [_SYNONYM_OF.get(w, (w,)) for w in self.words]
         return groups
 
@@ -172,6 +146,7 @@ class Understander:
 
     gazetteer: Gazetteer
     demonym_words: dict[str, Place] = field(default_factory=dict)
+    actors: ActorRegistry = field(default_factory=default_registry)
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question; a short follow-up ("and Herat?") keeps the previous question's terms."""
@@ -252,21 +227,30 @@ class Understander:
     def _actors(self, text: str, places: list[Place]) -> tuple[list[str], str]:
         found: list[str] = []
         spans: list[tuple[int, int]] = []
-        low = text.lower()
-        for actor, patterns in _ACTOR_PATTERNS:
+        # Named actors by any alias ("RSF", "Houthis", "طالبان"); "US" in capitals only.
+        for mention in self.actors.find_in_text(text):
+            if mention.actor.name not in found:
+                found.append(mention.actor.name)
+            spans.append((mention.start, mention.end))
+        low = _cut(text, spans).lower()
+        for actor, patterns in _GENERIC_PATTERNS:
             for pattern in patterns:
                 m = pattern.search(low)
                 if m is not None:
                     found.append(actor)
                     spans.append((m.start(), m.end()))
                     break
-        # "US" in capitals is the United States; "us" is a pronoun.
-        if "U.S." not in found and _US_CAPITALS.search(text):
-            found.append("U.S.")
         # Demonyms of neighbours ("Iranian", "Tajik") name actors: search by the country's names.
-        for word in _WORD.findall(text):
+        for m in _WORD.finditer(_cut(text, spans)):
+            word = m.group()
             country = self.gazetteer.country_for_word(word)
-            if country is None or country.country == AFGHANISTAN or country.name in found:
+            if country is not None and country.country == AFGHANISTAN:
+                forces = _FORCE_NOUN.match(text, m.end())
+                if forces is not None:  # "Afghan troops": the home country's forces
+                    found.append(f"{word[:1].upper()}{word[1:].lower()} forces")
+                    spans.append((m.start(), forces.end()))
+                continue
+            if country is None or country.name in found:
                 continue
             if not any(p.key == country.key for p in places):
                 found.append(country.name)
@@ -275,8 +259,13 @@ class Understander:
 
     def _actor_names(self, actor: str) -> tuple[str, ...]:
         """Names that find an actor in event text; a country also by its demonyms."""
-        if actor in _ACTOR_TERMS:
-            return _ACTOR_TERMS[actor]
+        if actor in GENERIC_ACTORS:
+            return GENERIC_ACTORS[actor]
+        if actor in self.actors:
+            return self.actors.search_terms(actor)
+        if actor.endswith(" forces") and " " not in actor[: -len(" forces")]:
+            word = actor[: -len(" forces")].lower()
+            return tuple(f"{word} {noun}" for noun in ("forces", "soldiers", "troops", "army"))
         country = self.gazetteer.country_for_word(actor)
         if country is None:
             return (actor.lower(),)
@@ -308,7 +297,9 @@ class Understander:
             return None
         if all(w.lower() in STOPWORDS for w in candidate.split()):
             return None
-        if any(candidate.lower() in names for names in ACTORS.values()):
+        if self.actors.resolve(candidate) is not None:
+            return None
+        if any(candidate.lower() in names for names in GENERIC_ACTORS.values()):
             return None
         return candidate
 
