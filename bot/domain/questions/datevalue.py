@@ -6,8 +6,6 @@ import logging
 import re
 from datetime import date, datetime
 
-from dateparser.date import DateDataParser
-
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.domain.questions.timevocab import MON_RX, MONTHS
 
@@ -61,6 +59,8 @@ def _day_or_none(year: int, month: int, day: int) -> FuzzyDate | None:
 
 def _parsed_value(value: str, default_year: int | None) -> FuzzyDate | None:
     """dateparser on a date value, day first; the year is required unless a default is given."""
+    from dateparser.date import DateDataParser  # slow to import: only when needed
+
     settings: dict[str, object] = {
         "DATE_ORDER": "DMY",
         "PREFER_DAY_OF_MONTH": "first",

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import dateparser
-
 from bot.domain.questions.timetypes import (
     FuzzyDate,
     Precision,
@@ -68,6 +66,8 @@ Handler = Callable[[re.Match[str], date, bool], Expr | None]
 
 def _dp_point(text: str, ref: date) -> date | None:
     """dateparser on an already-spotted date phrase; the most recent match not after `ref`."""
+    import dateparser  # slow to import: only on a date phrase
+
     settings = {
         "RELATIVE_BASE": datetime.combine(ref, time(12)),
         "PREFER_DATES_FROM": "past",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 MONTHS: dict[str, int] = {
@@ -74,3 +75,21 @@ def number(word: str) -> int:
     """The value of a digit string or number word ("a couple of" is 2)."""
     word = re.sub(r"\s+", " ", word.lower())
     return int(word) if word.isdigit() else NUMBER_WORDS[word]
+
+
+@dataclass(frozen=True, slots=True)
+class LangTable:
+    """One language's time words as data: word regexes to English, and phrase templates.
+
+    ``phrases`` pairs a regex (with the slots {N} number, {U} unit, {WD} weekday, {MON} month,
+    {MONX} month without the ambiguous ones, {D} day of month, {Y} year) with the English it
+    means, written with the same slots ("les {N} derniers {U}" is "the last {N} {U}s").
+    """
+
+    script: str  # "latin", "cyrillic" or "arabic": text without the script skips the table
+    numbers: dict[str, str]
+    units: dict[str, str]
+    weekdays: dict[str, str]
+    months: dict[str, str]
+    phrases: tuple[tuple[str, str], ...]
+    loose_months: frozenset[str] = frozenset()  # English names left out of {MONX}

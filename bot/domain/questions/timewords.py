@@ -29,6 +29,7 @@ import logging
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from bot.domain.questions.timegloss import gloss
 from bot.domain.questions.timehandlers import Expr, Spot
 from bot.domain.questions.timespot import future_aux_before, spot
 from bot.domain.questions.timetypes import (
@@ -66,7 +67,7 @@ def event_date_in_text(text: str, published: date) -> FuzzyDate | None:
         published = published.date()
     if not text:
         return None
-    text = text[:MAX_TEXT]
+    text = gloss(text[:MAX_TEXT]).text  # other languages' time phrases in English
     picked: list[tuple[Spot, FuzzyDate]] = []
     for s in spot(text, published):
         when = _event_date(s, text, published)
@@ -110,11 +111,12 @@ def find_window(question: str, now: datetime) -> tuple[Window | None, str]:
         raise ValueError("find_window needs a timezone-aware now")
     if not question:
         return None, question
-    for s in spot(question, now.date(), question=True):
+    glossed = gloss(question)
+    for s in spot(glossed.text, now.date(), question=True):
         if s.expr.deadline or s.expr.when is None:
             continue
         window = _window(s.expr, now)
-        return window, _remove(question, s.start, s.end)
+        return window, _remove(question, *glossed.original(s.start, s.end))
     return None, question
 
 
@@ -182,7 +184,7 @@ def _remove(question: str, start: int, end: int) -> str:
         start = prep.start()
     rest = question[:start] + " " + question[end:]
     rest = re.sub(r"\s+", " ", rest)
-    rest = re.sub(r"\s+([?.!,;:])", r"\1", rest)
-    rest = re.sub(r",([?.!])", r"\1", rest)
-    rest = re.sub(r"^[\s,;:]+|[\s,;:]+$", "", rest)
+    rest = re.sub(r"\s+([?.!,;:؟،؛])", r"\1", rest)
+    rest = re.sub(r"[,،]([?.!؟])", r"\1", rest)
+    rest = re.sub(r"^[\s,;:،؛]+|[\s,;:،؛]+$", "", rest)
     return rest
