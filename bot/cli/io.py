@@ -1,4 +1,5 @@
-"""The `sitrep import` and `sitrep export` verbs: bulk events in ACLED CSV or Sitrep JSONL."""
+"""The `sitrep import` and `sitrep export` verbs: bulk events in ACLED CSV, UCDP GED CSV or
+Sitrep JSONL."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class FileFormat(StrEnum):
 
     ACLED = "acled"
     JSONL = "jsonl"
+    UCDP = "ucdp"
 
 
 DbOption = Annotated[
@@ -95,17 +97,21 @@ def _print_report(source: Path, report: ImportReport) -> None:
 
 
 def import_events(
-    file: Annotated[Path, typer.Argument(help="ACLED CSV or Sitrep JSONL file to import.")],
+    file: Annotated[
+        Path, typer.Argument(help="ACLED CSV, UCDP GED CSV or Sitrep JSONL file to import.")
+    ],
     fmt: Annotated[
         FileFormat | None,
-        typer.Option("--format", help="File format (default: from the extension or content)."),
+        typer.Option(
+            "--format", help="File format (default: from the extension, content or CSV header)."
+        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="All or nothing: store nothing if any row is bad.")
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import events from an ACLED CSV export or a Sitrep JSONL file (re-importing is safe)."""
+    """Import events from an ACLED or UCDP GED CSV or a Sitrep JSONL file (re-importing is safe)."""
     from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
@@ -156,14 +162,18 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 def export_events(
     fmt: Annotated[
         FileFormat,
-        typer.Option("--format", help="jsonl: every event, Sitrep's schema; acled: CSV."),
+        typer.Option(
+            "--format",
+            help="jsonl: every event, Sitrep's schema; acled: CSV; ucdp: GED CSV of the events "
+            "imported from UCDP.",
+        ),
     ] = FileFormat.JSONL,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Export events (JSONL: all, with status; ACLED CSV: published only), sorted by date."""
+    """Export events (JSONL: all, with status; ACLED/UCDP CSV: published only), sorted by date."""
     from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging

@@ -107,7 +107,8 @@ def _number(row: Mapping[str, str], column: str) -> float | None:
     return value
 
 
-def _coordinates(row: Mapping[str, str]) -> tuple[float | None, float | None]:
+def coordinates(row: Mapping[str, str]) -> tuple[float | None, float | None]:
+    """A row's latitude and longitude (both or neither), checked for range."""
     lat, lon = _number(row, "latitude"), _number(row, "longitude")
     if lat is not None and not -90 <= lat <= 90:
         raise RowError(f"latitude {lat:g} is out of range (−90…90)")
@@ -239,7 +240,7 @@ class AcledParser:
         found = self._hints.get(key)
         if found is None:
             geo = GEO_PRECISION[_code(row, "geo_precision", GEO_PRECISION)]
-            lat, lon = _coordinates(row)
+            lat, lon = coordinates(row)
             found = PlaceHint(
                 as_written=location,
                 admins=(_clean(row, "admin1"), _clean(row, "admin2"), _clean(row, "admin3")),
@@ -284,7 +285,8 @@ def parse_acled_row(row: Mapping[str, str], line: int, today: date) -> ParsedRow
     return AcledParser(today).parse(row, line)
 
 
-def _coordinate_text(value: float | None) -> str:
+def coordinate_text(value: float | None) -> str:
+    """A coordinate as CSV text: up to five decimals, no trailing zeros; empty for None."""
     return "" if value is None else f"{value:.5f}".rstrip("0").rstrip(".")
 
 
@@ -316,8 +318,8 @@ def acled_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
         "admin2": by_kind.get(PlaceKind.DISTRICT, ""),
         "admin3": "",
         "location": view.place_text or view.place_name,
-        "latitude": _coordinate_text(point.lat if point else None),
-        "longitude": _coordinate_text(point.lon if point else None),
+        "latitude": coordinate_text(point.lat if point else None),
+        "longitude": coordinate_text(point.lon if point else None),
         "geo_precision": _GEO_CODE[view.location_precision],
         "source": "; ".join(s.outlet for s in view.sources),
         "source_scale": "",

@@ -1,4 +1,4 @@
-"""Bulk export: every event, sorted by date and key, as Sitrep JSONL or an ACLED CSV."""
+"""Bulk export: every event, sorted by date and key, as Sitrep JSONL, an ACLED or a UCDP GED CSV."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from bot.domain.bulk.jsonl import dump_line, event_record, sitrep_key
 from bot.domain.bulk.lines import Progress
 from bot.domain.bulk.ports import BulkServices, BulkStore
 from bot.domain.bulk.reading import Format
+from bot.domain.bulk.ucdp import COLUMNS as UCDP_COLUMNS
+from bot.domain.bulk.ucdp import KEY_PREFIX as UCDP_PREFIX
+from bot.domain.bulk.ucdp_export import ucdp_record
 from bot.domain.events.model import EventStatus, EventView
 
 
@@ -52,16 +55,22 @@ async def export_events(
     fmt: Format = Format.JSONL,
     progress: Progress | None = None,
 ) -> int:
-    """Write every event (JSONL: all statuses; ACLED: published only) sorted by date and key."""
+    """Write events sorted by date and key: JSONL all statuses; ACLED the published ones; UCDP
+    the published ones imported from UCDP (its rows carry UCDP's id and no free-text summary)."""
     statuses = tuple(EventStatus) if fmt is Format.JSONL else (EventStatus.PUBLISHED,)
     keyed = _keyed(await _all_events(services.bulk, statuses))
+    if fmt is Format.UCDP:
+        keyed = [(k, v) for k, v in keyed if k.startswith(UCDP_PREFIX)]
     total = len(keyed)
-    if fmt is Format.ACLED:
-        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    if fmt is not Format.JSONL:
+        columns = UCDP_COLUMNS if fmt is Format.UCDP else EXPORT_COLUMNS
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
     for n, (key, view) in enumerate(keyed, start=1):
         if fmt is Format.JSONL:
             out.write(dump_line(event_record(view, key, services.gazetteer)))
+        elif fmt is Format.UCDP:
+            writer.writerow(ucdp_record(view, services.gazetteer))
         else:
             writer.writerow(acled_record(view, services.gazetteer))
         if progress is not None and (n % 500 == 0 or n == total):

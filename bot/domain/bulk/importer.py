@@ -1,10 +1,11 @@
-"""Bulk import (ACLED CSV, Sitrep JSONL) and export of events, streamed in batches.
+"""Bulk import (ACLED CSV, UCDP GED CSV, Sitrep JSONL) of events, streamed in batches.
 
 Rules (documented choices):
 
 * A file is checked whole before anything is stored: empty files, binary ones (a quarter of
   their bytes control bytes or not UTF-8), mostly non-UTF-8 ones (a UTF-8 BOM is fine) and
-  CSVs lacking event_date/location/notes are refused.
+  CSVs lacking event_date/location/notes (ACLED) or id/date_start/side_a/side_b/
+  where_coordinates/country/best (UCDP GED) are refused; the header tells the two apart.
 * Bad rows are reported with their (first) line number and skipped; a NUL, bytes that are not
   UTF-8, an overlong line or an unterminated quote cost only their own row (see records.py);
   with ``strict`` the file is read twice and nothing is stored when any row is bad.
@@ -16,6 +17,11 @@ Rules (documented choices):
   under the row's district (admin2) or province (admin1) at the row's coordinates; without
   coordinates the event is placed on that district/province (precision at least NEAR/REGION);
   when admin1 is unknown too, the place is kept as written.
+* UCDP places: as ACLED's (adm_2, adm_1, their kind words dropped), but only inside the row's
+  country: a row whose country the gazetteer does not know is kept as written (no guessing
+  across borders). A district-, province- or country-level row (where_prec 3, 4, 6) is placed
+  on that area; a new TOWN is added only for exact or near rows (where_prec 1, 2), under the
+  row's district, else its province, else its country.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ async def import_file(
     progress: Progress | None = None,
     writer_process: bool | None = None,
 ) -> ImportReport:
-    """Import an ACLED CSV or Sitrep JSONL file; raises BulkError when the whole file is unfit.
+    """Import an ACLED CSV, UCDP GED CSV or Sitrep JSONL file; BulkError when the file is unfit.
 
     On a SQLite file, new rows of a large file (or with `writer_process`) are stored by a
     writer process while the next batch is parsed.

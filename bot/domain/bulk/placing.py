@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.domain.bulk.ports import BulkStore, PlaceRefused
 from bot.domain.bulk.types import ImportReport, PlaceHint
+from bot.domain.bulk.ucdp import country_candidates
 from bot.domain.events.model import LocationPrecision
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place, PlaceKind
@@ -41,6 +42,9 @@ class PlaceResolver:
         self._by_id: dict[int, tuple[PlaceHint, Placed]] = {}
         # admin areas by (name, kind, enclosing area): a file names a few hundred, many times
         self._admins: dict[tuple[str, PlaceKind, str | None], Place | None] = {}
+        # UCDP: countries by name, and admin areas of the right kind by (name, kind, area)
+        self._countries: dict[str, Place | None] = {}
+        self._areas_in: dict[tuple[str, PlaceKind, str], Place | None] = {}
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
         """The place key and precision of a hint, when the gazetteer (or a hint resolved
@@ -50,7 +54,7 @@ class PlaceResolver:
             return seen[1].key, seen[1].precision
         found = self._memo.get(hint)
         if found is None and not hint.exact:
-            found = self._acled_known(hint)
+            found = self._ucdp_known(hint) if hint.country is not None else self._acled_known(hint)
             if found is None:
                 return None
             self._remember(hint, found)
@@ -69,7 +73,10 @@ class PlaceResolver:
             return seen[1]
         found = self._memo.get(hint)
         if found is None:
-            found = await (self._jsonl(hint) if hint.exact else self._acled(hint))
+            if hint.exact:
+                found = await self._jsonl(hint)
+            else:
+                found = await (self._ucdp(hint) if hint.country is not None else self._acled(hint))
         self._remember(hint, found)
         return found
 
@@ -175,3 +182,93 @@ class PlaceResolver:
         if added is not None:
             return Placed(added.key, hint.precision)
         return self._within(hint, area, a1)
+
+    # ---- UCDP: places looked for inside the row's country only --------------------------------
+
+    def _country(self, name: str) -> Place | None:
+        if name not in self._countries:
+            found = None
+            for candidate in country_candidates(name):
+                place = self._gaz.country_for_word(candidate)
+                if place is not None and place.kind is PlaceKind.COUNTRY:
+                    found = place
+                    break
+            self._countries[name] = found
+        return self._countries[name]
+
+    def _area_in(self, name: str, kind: PlaceKind, within: Place) -> Place | None:
+        """The district or province called `name` inside `within` (a kind-checked lookup)."""
+        if not name:
+            return None
+        memo_key = (name, kind, within.key)
+        if memo_key not in self._areas_in:
+            place = self._gaz.resolve(f"{name} {kind.value}")
+            if place is None or place.kind is not kind or not self._inside(place, within):
+                named = [p for p in self._gaz.named_within(name, within.key) if p.kind is kind]
+                place = named[0] if named else None
+            self._areas_in[memo_key] = place
+        return self._areas_in[memo_key]
+
+    def _ucdp_areas(self, hint: PlaceHint) -> tuple[Place | None, Place | None, Place | None]:
+        """The row's country, province (adm_1) and district (adm_2), those the gazetteer knows."""
+        country = self._country(hint.country or "")
+        if country is None:
+            return None, None, None
+        a1 = self._area_in(hint.admins[0], PlaceKind.PROVINCE, country)
+        a2 = self._area_in(hint.admins[1], PlaceKind.DISTRICT, a1 or country)
+        return country, a1, a2
+
+    def _level_area(
+        self, hint: PlaceHint, country: Place, a1: Place | None, a2: Place | None
+    ) -> Place | None:
+        """The admin area a district/province/country-level row is placed on, if known."""
+        if hint.level is PlaceKind.COUNTRY:
+            return country
+        if hint.level is PlaceKind.PROVINCE:
+            return self._area_in(hint.as_written, PlaceKind.PROVINCE, country) or a1
+        if hint.level is PlaceKind.DISTRICT:
+            return self._area_in(hint.as_written, PlaceKind.DISTRICT, a1 or country) or a2
+        return None
+
+    def _ucdp_named(self, name: str, areas: list[Place], country: Place) -> Place | None:
+        """The place called `name` in the narrowest known area, else the best match in the
+        country (not searched whole by name: a world country holds too many places)."""
+        for area in areas:
+            inside = self._gaz.named_within(name, area.key, prefer_city=True)
+            if inside:
+                return inside[0]
+        place = self._gaz.resolve(name, prefer_city=True)
+        broadest = areas[-1] if areas else country
+        return place if place is not None and self._inside(place, broadest) else None
+
+    def _ucdp_known(self, hint: PlaceHint) -> Placed | None:
+        """A UCDP row's place from the gazetteer alone; None when a new town is to be added.
+
+        A row whose country the gazetteer does not know is kept as written.
+        """
+        country, a1, a2 = self._ucdp_areas(hint)
+        if country is None:
+            return Placed(None, hint.precision)
+        level = self._level_area(hint, country, a1, a2)
+        if level is not None:
+            return Placed(level.key, hint.precision)
+        areas = [a for a in (a2, a1) if a is not None]
+        place = self._ucdp_named(hint.as_written, areas, country)
+        if place is not None:
+            return Placed(place.key, hint.precision)
+        if hint.lat is not None and hint.lon is not None:
+            return None
+        return self._within(hint, a2 or a1 or country, a1 or country)
+
+    async def _ucdp(self, hint: PlaceHint) -> Placed:
+        found = self._ucdp_known(hint)
+        if found is not None:
+            return found
+        country, a1, a2 = self._ucdp_areas(hint)
+        area = a2 or a1 or country
+        if area is None or hint.lat is None or hint.lon is None:  # _ucdp_known placed these
+            return Placed(None, hint.precision)
+        added = await self._add(hint.as_written, PlaceKind.TOWN, area.key, hint.lat, hint.lon)
+        if added is not None:
+            return Placed(added.key, hint.precision)
+        return self._within(hint, area, a1 or country)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from bot.domain.bulk import ucdp
 from bot.domain.bulk.acled import REQUIRED_COLUMNS, AcledParser
 from bot.domain.bulk.jsonl import parse_jsonl_line
 from bot.domain.bulk.lines import Line, Progress, physical_lines
@@ -19,18 +21,37 @@ class Format(StrEnum):
 
     ACLED = "acled"
     JSONL = "jsonl"
+    UCDP = "ucdp"
+
+
+# Header words of an ACLED file, weighed against UCDP's markers when the header is read.
+_ACLED_MARKERS = frozenset({*REQUIRED_COLUMNS, "event_id_cnty", "admin1", "actor1", "fatalities"})
+_NAMES: dict[Format, str] = {Format.ACLED: "an ACLED CSV", Format.UCDP: "a UCDP GED CSV"}
+
+
+def _csv_format(head: str) -> Format:
+    """UCDP when the header names more of UCDP's columns than of ACLED's, else ACLED."""
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    try:
+        columns = {c.strip().lower() for c in next(csv.reader([first]), [])}
+    except csv.Error:
+        return Format.ACLED
+    if len(columns & ucdp.MARKERS) > len(columns & _ACLED_MARKERS):
+        return Format.UCDP
+    return Format.ACLED
 
 
 def detect_format(path: Path) -> Format:
-    """The format from the extension (.csv, .jsonl/.ndjson/.json), else from the first character."""
+    """The format from the extension (.jsonl/.ndjson/.json), the first character (JSONL) or the
+    CSV header (UCDP GED or ACLED)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return Format.ACLED
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return Format.JSONL
     with path.open(encoding="utf-8-sig", errors="replace") as f:
-        head = f.read(4096).lstrip()
-    return Format.JSONL if head.startswith("{") else Format.ACLED
+        head = f.read(1 << 16).lstrip()
+    if suffix != ".csv" and head.startswith("{"):
+        return Format.JSONL
+    return _csv_format(head)
 
 
 def _header(records: CsvRecords, path: Path) -> list[str]:
@@ -42,19 +63,24 @@ def _header(records: CsvRecords, path: Path) -> list[str]:
     raise BulkError(f"{path} is empty")
 
 
-def _acled_rows(
-    lines: Iterator[Line], path: Path, today: date, known_place: KnownPlace | None
+def _csv_rows(
+    lines: Iterator[Line], path: Path, fmt: Format, today: date, known_place: KnownPlace | None
 ) -> Iterator[ParsedRow | BadRow]:
     records = CsvRecords(lines)
     columns = _header(records, path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    required = ucdp.REQUIRED_COLUMNS if fmt is Format.UCDP else REQUIRED_COLUMNS
+    missing = [c for c in required if c not in columns]
     if missing:
         raise BulkError(
-            f"{path} is not an ACLED CSV: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (needs at least {', '.join(REQUIRED_COLUMNS)})"
+            f"{path} is not {_NAMES[fmt]}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (needs at least {', '.join(required)})"
         )
     width = len(columns)
-    parser = AcledParser(today, known_place)
+    parser: AcledParser | ucdp.UcdpParser = (
+        ucdp.UcdpParser(today, known_place)
+        if fmt is Format.UCDP
+        else AcledParser(today, known_place)
+    )
     for record in records.rows(width):
         if isinstance(record, BadRow):
             yield record
@@ -93,16 +119,16 @@ def read_rows(
 ) -> Iterator[ParsedRow | BadRow]:
     """Stream a file's rows as drafts or bad rows (a key seen twice makes the later row bad).
 
-    `known_place` lets ACLED rows whose place is already resolved be drafted with it at once.
+    `known_place` lets CSV rows whose place is already resolved be drafted with it at once.
     """
     total = path.stat().st_size
     first_line: dict[str, int] = {}
     with path.open("rb") as f:
         lines = physical_lines(f, progress, total)
         rows = (
-            _acled_rows(lines, path, today, known_place)
-            if fmt is Format.ACLED
-            else _jsonl_rows(lines, today)
+            _jsonl_rows(lines, today)
+            if fmt is Format.JSONL
+            else _csv_rows(lines, path, fmt, today, known_place)
         )
         for item in rows:
             if isinstance(item, ParsedRow):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.domain.events.model import EventDraft, LocationPrecision
+from bot.domain.places.model import PlaceKind
 
 
 class BulkError(ValueError):
@@ -33,12 +34,15 @@ class PlaceHint:
 
     as_written: str
     key: str | None = None
-    admins: tuple[str, str, str] = ("", "", "")  # ACLED admin1, admin2, admin3
+    admins: tuple[str, str, str] = ("", "", "")  # ACLED admin1-3; UCDP adm_1, adm_2, ""
     lat: float | None = None
     lon: float | None = None
     precision: LocationPrecision = LocationPrecision.EXACT
     new_place: NewPlace | None = None
     exact: bool = False  # the key is authoritative (Sitrep JSONL): never resolve by name
+    # UCDP: the row's country; its place is looked for inside that country only (None: ACLED)
+    country: str | None = None
+    level: PlaceKind | None = None  # UCDP: the place is the row's district/province/country
 
 
 # The place of a hint when it is already known: (place key, location precision), else None.
