@@ -18,6 +18,7 @@ from bot.config import Settings, instance_name
 from bot.delivery.inserts import EditionQueue
 from bot.delivery.outbox import Outbox
 from bot.delivery.split import split_html
+from bot.domain.actors.registry import ActorRegistry
 from bot.domain.clock import Clock
 from bot.domain.editions.compose import BriefingService
 from bot.domain.editions.figures import FigureService
@@ -27,6 +28,7 @@ from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import AnswerService
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessStore, PrivacyStore
+from bot.store.actors import ActorStore
 from bot.store.articles import ArticleStore
 from bot.store.audit import AuditLog
 from bot.store.briefings import BriefingStore
@@ -77,6 +79,7 @@ class Services:
     chat_state: ChatStateStore
     inbox: UpdateInbox
     health: StoreHealth
+    actors: ActorStore
 
     async def close(self) -> None:
         """Dispose of the engine."""
@@ -102,8 +105,10 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
     sessions = create_sessionmaker(engine)
     gazetteer = Gazetteer.load_default().copy()
     places = PlaceStore(sessions, clock, gazetteer)
+    actors = ActorStore(sessions, clock, ActorRegistry())
     try:
         await places.sync()
+        await actors.load()
     except Exception:
         await engine.dispose()
         raise
@@ -132,7 +137,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         events=events,
         bulk=BulkEventStore(engine, sessions, events, places),
         people=PeopleStore(sessions, clock, settings.admin_ids),
-        answers=AnswerService(EventReader(sessions), gazetteer),
+        answers=AnswerService(EventReader(sessions), gazetteer, actors.registry),
         renderer=renderer,
         subscriptions=SubscriptionStore(
             sessions,
@@ -143,7 +148,9 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         ),
         briefings=briefings,
         outbox=outbox,
-        ingest=IngestService(ArticleStore(sessions), clock, gazetteer, events),
+        ingest=IngestService(
+            ArticleStore(sessions), clock, gazetteer, events, actors=actors.registry
+        ),
         audit=AuditLog(sessions, clock),
         access=AccessStore(sessions, clock, settings.admin_ids),
         privacy=PrivacyStore(sessions),
@@ -168,6 +175,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         chat_state=ChatStateStore(sessions, clock),
         inbox=UpdateInbox(sessions, clock, instance_name()),
         health=StoreHealth(sessions),
+        actors=actors,
     )
 
 

@@ -131,7 +131,12 @@ def import_events(
             # collector's full passes, which would walk it again and again (~20% of an import).
             gc.collect()
             gc.freeze()
-            return await import_file(domain, file, fmt=fmt_, strict=strict, progress=progress)
+            started = domain.clock.now()
+            report = await import_file(domain, file, fmt=fmt_, strict=strict, progress=progress)
+            # Actor names the import brought (ACLED actor1/2 and associates, UCDP sides) that no
+            # known actor goes by become actors of their own, found in articles and questions.
+            await domain.actors.learn_from_events(since=started)
+            return report
 
     try:
         with _progress("importing", unit_bytes=True) as progress:
