@@ -41,6 +41,7 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("flash", "Flash alert for an event: /flash N"),
     CommandInfo("cancelpush", "Stop a running push"),
     CommandInfo("places", "Gazetteer: /places find|add|alias …"),
+    CommandInfo("actors", "Actors: /actors [find|add|alias|remove …]"),
     CommandInfo("figures", "Key figures in briefings: /figures [add|remove …]"),
     CommandInfo("stats", "Subscribers, deliveries, questions (7 days)"),
     CommandInfo("audit", "Latest admin actions: /audit [N]"),

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from bot.domain.actors.fold import fold, fold_with_map
 from bot.domain.actors.model import Actor
 
@@ -28,6 +30,7 @@ AMBIGUOUS_ACRONYMS = frozenset(
     "is us un aa ana anp pdf pdfs sac kia laf ola mss jas ula saa iea afu agc egc sna ada "
     "it am an as at be by do go he if in me my no of oh on or so to up we".split()
 )
+SUGGEST_SCORE = 75  # rapidfuzz ratio a suggestion needs
 MAX_SEARCH_TERMS = 16  # names an actor is searched by in stored events
 _TOKEN = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
@@ -204,6 +207,21 @@ class ActorRegistry:
                     busy.append((at, end))
                 at = norm.find(alias.folded, end)
         return hits
+
+    def lookup(self, name: str) -> Actor | None:
+        """The actor a name refers to: as a whole name, else the first actor it mentions."""
+        actor = self.resolve(name) or self.get(name.strip())
+        if actor is not None:
+            return actor
+        found = self.find_in_text(name)
+        return found[0].actor if found else None
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Canonical names of the actors whose names are nearest to a misspelt one."""
+        choices = {fold(n): a.name for a in self._actors.values() for n in a.names}
+        hits = process.extract(fold(name), list(choices), scorer=fuzz.ratio, limit=limit * 4)
+        out = [choices[h[0]] for h in hits if h[1] >= SUGGEST_SCORE]
+        return list(dict.fromkeys(out))[:limit]
 
     # ------------------------------------------------------------------ questions
 

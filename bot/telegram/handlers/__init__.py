@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.telegram.handlers import (
+    actors,
     admin_tools,
     errors,
     events_admin,
@@ -58,6 +59,8 @@ def register_handlers(app: SitrepApp) -> None:
     for handler in pushes.handlers():
         app.add_handler(handler)
     for handler in newsroom.handlers():
+        app.add_handler(handler)
+    for handler in actors.handlers():
         app.add_handler(handler)
     for handler in questions.handlers():
         app.add_handler(handler)
