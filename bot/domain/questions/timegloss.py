@@ -82,6 +82,7 @@ class _Phrase:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     phrases: tuple[_Phrase, ...]
+    verb_final: bool
     words: dict[str, tuple[tuple[re.Pattern[str], str], ...]]  # slot base -> (word rx, English)
 
 
@@ -91,6 +92,7 @@ class Gloss:
 
     text: str
     pieces: tuple[tuple[int, int, int, int], ...] = ()  # glossed start, end; original start, end
+    future_after: bool = False  # a verb-final language's "will" (it follows the date phrase)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that text[start:end] comes from."""
@@ -110,7 +112,30 @@ class Gloss:
 def gloss(text: str) -> Gloss:
     """The text with every time phrase of another language written in English."""
     folded = fold(text)
-    found: list[tuple[int, int, str]] = []
+    found = _find(folded)
+    if not found:
+        return Gloss(folded)
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    pos = size = 0
+    future_after = False
+    for start, end, english, verb_final in found:
+        if start < pos:
+            continue  # overlaps a phrase already taken
+        out += [folded[pos:start], english]
+        size += start - pos
+        pieces.append((size, size + len(english), start, end))
+        size += len(english)
+        pos = end
+        future_after = future_after or (verb_final and english == "will")
+    out.append(folded[pos:])
+    return Gloss("".join(out), tuple(pieces), future_after)
+
+
+def _find(folded: str) -> list[tuple[int, int, str, bool]]:
+    """Every phrase of every table in the text's scripts: start, end, English, verb-final."""
+    found: list[tuple[int, int, str, bool]] = []
     for code, script in _LANGUAGE_SCRIPTS:
         if script.search(folded) is None:
             continue
@@ -119,24 +144,8 @@ def gloss(text: str) -> Gloss:
             for m in phrase.pattern.finditer(folded):
                 english = _english(m, phrase.english, table)
                 if english is not None and m.end() > m.start():
-                    found.append((m.start(), m.end(), english))
-    if not found:
-        return Gloss(folded)
-    found.sort(key=lambda f: (f[0], f[0] - f[1]))
-    out: list[str] = []
-    pieces: list[tuple[int, int, int, int]] = []
-    pos = size = 0
-    for start, end, english in found:
-        if start < pos:
-            continue  # overlaps a phrase already taken
-        out.append(folded[pos:start])
-        size += start - pos
-        out.append(english)
-        pieces.append((size, size + len(english), start, end))
-        size += len(english)
-        pos = end
-    out.append(folded[pos:])
-    return Gloss("".join(out), tuple(pieces))
+                    found.append((m.start(), m.end(), english, table.verb_final))
+    return found
 
 
 def _english(m: re.Match[str], template: str, table: _Compiled) -> str | None:
@@ -176,7 +185,7 @@ def _table(code: str) -> _Compiled:
 
 
 def _alts(words: dict[str, str], leave_out: frozenset[str] = frozenset()) -> str:
-    keys = [_spaced(k) for k, english in words.items() if english not in leave_out]
+    keys = [_spaced(k) for k in words if k not in leave_out]
     return "|".join(sorted(keys, key=len, reverse=True))
 
 
@@ -214,6 +223,7 @@ def _compile(table: LangTable) -> _Compiled:
     }
     return _Compiled(
         phrases=phrases,
+        verb_final=table.verb_final,
         words=words,
     )
 

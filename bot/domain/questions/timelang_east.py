@@ -22,16 +22,17 @@ AR = LangTable(
     },
     weekdays={
         "الاثنين|الإثنين": "Monday", "الثلاثاء": "Tuesday", "الأربعاء": "Wednesday",
-        "الخميس": "Thursday", "الجمعة": "Friday", "السبت": "Saturday", "الأحد": "Sunday",
+        "الخميس": "Thursday", "الجمعة|الجمعه": "Friday", "السبت": "Saturday", "الأحد": "Sunday",
     },
     months={
         "يناير|كانون الثاني": "January", "فبراير|شباط": "February", "مارس|آذار": "March",
-        "أبريل|إبريل|نيسان": "April", "مايو|أيار": "May", "يونيو|يونيه|حزيران": "June",
-        "يوليو|يوليه|تموز": "July", "أغسطس|آب": "August", "سبتمبر|أيلول": "September",
+        "أبريل|إبريل|نيسان": "April", "مايو|أيار": "May", "يونيو|يونيه|يونية|حزيران": "June",
+        "يوليو|يوليه|يولية|تموز": "July", "أغسطس": "August", "آب": "August",
+        "سبتمبر|أيلول": "September",
         "أكتوبر|تشرين الأول": "October", "نوفمبر|تشرين الثاني": "November",
         "ديسمبر|كانون الأول": "December",
     },
-    loose_months=frozenset(("August",)),  # "آب" is also "father"
+    loose_months=frozenset(("آب",)),  # also "father": only next to a day, a year or "شهر"
     phrases=(
         (r"أول أمس|أمس الأول|قبل أمس", "the day before yesterday"),
         (r"بعد غد", "the day after tomorrow"),
@@ -86,6 +87,7 @@ AR = LangTable(
         (r"(?:(?:في|خلال) )?(?:شهر )?{MON} (?:عام |سنة |من عام )?{Y}", "in {MON} {Y}"),
         (r"(?:(?:في|خلال) )?شهر {MON}|(?:في|خلال) {MONX}", "in {MON}"),
         (r"(?:(?:(?:في|خلال) )?(?:عام|سنة)|في) {Y}", "in {Y}"),
+        (r"سوف|من المقرر|يعتزم|تعتزم|يعتزمون", "will"),
     ),
 )  # fmt: skip
 
@@ -105,12 +107,13 @@ FA = LangTable(
     },
     months={
         "ژانویه|جنوری": "January", "فوریه|فبروری": "February", "مارس|مارچ": "March",
-        "آوریل|اپریل|آپریل": "April", "مه|می|مئی": "May", "ژوئن|جون": "June",
+        "آوریل|اپریل|آپریل": "April", "مئی": "May", "مه|می": "May", "ژوئن|جون": "June",
         "ژوئیه|جولای|جولائی": "July", "اوت|آگوست|اگست|آگست": "August",
         "سپتامبر|سپتمبر": "September", "اکتبر|اکتوبر": "October", "نوامبر|نومبر": "November",
         "دسامبر|دسمبر": "December",
     },
-    loose_months=frozenset(("May",)),  # "مه" is fog, "می" a verb prefix
+    loose_months=frozenset(("مه|می",)),  # fog, and a verb prefix
+    verb_final=True,
     phrases=(
         (r"پریروز", "the day before yesterday"),
         (r"پس\s*فردا", "the day after tomorrow"),
@@ -151,6 +154,7 @@ FA = LangTable(
         (r"(?:(?:در|طی) )?(?:ماه )?{MON} (?:سال )?{Y}", "in {MON} {Y}"),
         (r"(?:(?:در|طی) )?ماه {MON}|(?:در|طی) {MONX}", "in {MON}"),
         (r"(?:(?:در )?سال|در) {Y}", "in {Y}"),
+        (r"خواهند|خواهد|قرار است|در نظر دارند|در نظر دارد", "will"),
     ),
 )  # fmt: skip
 
@@ -169,17 +173,19 @@ PS = LangTable(
         "میاشت(?:ې|و)?": "month", "کال(?:ه|ونو)?|کلونو": "year",
     },
     weekdays={
-        r"یک\s*شنب[هېی]|اتوار": "Sunday", r"دو\s*شنب[هېی]": "Monday",
-        r"(?:سه|درې)\s*شنب[هېی]": "Tuesday", r"(?:چهار|څلور)\s*شنب[هېی]": "Wednesday",
-        r"(?:پنج|پنځ)\s*شنب[هېی]": "Thursday", "جمع[هېی]": "Friday", "شنب[هېی]": "Saturday",
+        r"یک\s*شنب[هېی]|اتوار|یونۍ": "Sunday", r"دو\s*شنب[هېی]|دونۍ": "Monday",
+        r"(?:سه|درې)\s*شنب[هېی]|درېنۍ": "Tuesday", r"(?:چهار|څلور)\s*شنب[هېی]|څلرنۍ": "Wednesday",
+        r"(?:پنج|پنځ)\s*شنب[هېی]|پ[یي]?نځنۍ": "Thursday", "جمع[هېی]": "Friday",
+        "شنب[هېی]": "Saturday",  # not "اونۍ": that is also the word for week
     },
     months={
-        "جنوري|جنوری": "January", "فبروري|فبروری": "February", "مارچ": "March",
-        "اپریل|اپرېل": "April", "مۍ|مئی|می": "May", "جون": "June", "جولای|جولائی": "July",
-        "اګست|اگست": "August", "سپتمبر": "September", "اکتوبر": "October", "نومبر": "November",
-        "دسمبر": "December",
+        "جنوري|جنوری": "January", "فبروري|فبروری|فېبروري": "February", "مارچ": "March",
+        "اپریل|اپرېل": "April", "مئی": "May", "مۍ|می": "May", "جون": "June",
+        "جولای|جولائی": "July", "اګست|اگست": "August", "سپتمبر|سېپتمبر": "September",
+        "اکتوبر": "October", "نومبر": "November", "دسمبر": "December",
     },
-    loose_months=frozenset(("May",)),
+    loose_months=frozenset(("مۍ|می",)),
+    verb_final=True,
     phrases=(
         (r"پرون شپه|(?:تېره|تیره) شپه", "last night"),
         (r"پرون(?: ورځ| سهار)?", "yesterday"),
@@ -222,6 +228,7 @@ PS = LangTable(
         (r"(?:په )?{MON} {Y}(?: کې)?|د {Y} کال د {MON} په میاشت(?: کې)?", "in {MON} {Y}"),
         (r"په {MONX} کې|د {MON} (?:په )?میاشت(?:ې)?(?: کې)?", "in {MON}"),
         (r"(?:په )?{Y} کال(?: کې)?|په {Y} کې", "in {Y}"),
+        (r"(?:پلان|اراده|نیت) لري", "will"),
     ),
 )  # fmt: skip
 

@@ -69,13 +69,14 @@ FR = LangTable(
         (r"(?:le )?{WD} prochain", "next {WD}"),
         (r"(?:le )?(?:{WD} )?{D}(?:er)? {MON} {Y}", "on {D} {MON} {Y}"),
         (r"(?:le )?(?:{WD} )?{D}(?:er)? {MON}", "on {D} {MON}"),
-        (r"(?:le )?{WD}(?: (?:matin|soir|apr[èe]s-midi))?", "on {WD}"),
+        (r"(?:le )?{WD}(?: (?:matin|soir|apr[èe]s-midi))?(?! gras)", "on {WD}"),
         (r"(?:au |en |dès le )?d[ée]but (?:de |d')?{MON}", "early {MON}"),
         (r"(?:à la |à |la )?mi-{MON}", "mid {MON}"),
         (r"(?:à la |en )?fin (?:de |d')?{MON}", "late {MON}"),
         (r"(?:en |au mois de )?{MON} {Y}", "in {MON} {Y}"),
         (r"(?:en|au mois de|durant|pendant) {MON}", "in {MON}"),
         (r"en {Y}", "in {Y}"),
+        (r"va|vont|devrai(?:en)?t|sera|seront|pr[ée]voi(?:en)?t d[e']", "will"),
     ),
 )  # fmt: skip
 
@@ -140,6 +141,7 @@ ES = LangTable(
         (r"(?:(?:en|durante) )?(?:el mes de )?{MON} de(?:l)? {Y}", "in {MON} {Y}"),
         (r"(?:en|durante) (?:el mes de )?{MON}", "in {MON}"),
         (r"en (?:el año )?{Y}", "in {Y}"),
+        (r"va a|van a|planea|planean|ser[áa]n?|tienen? previsto", "will"),
     ),
 )  # fmt: skip
 
@@ -158,7 +160,7 @@ RU = LangTable(
     weekdays={
         "понедельник(?:а)?": "Monday", "вторник(?:а)?": "Tuesday", "сред(?:а|у|ы)": "Wednesday",
         "четверг(?:а)?": "Thursday", "пятниц(?:а|у|ы)": "Friday", "суббот(?:а|у|ы)": "Saturday",
-        "воскресень(?:е|я)": "Sunday",
+        "воскресень(?:е|я)|воскресени[ея]": "Sunday",
     },
     months={
         "январ[ьяе]": "January", "феврал[ьяе]": "February", "март(?:а|е)?": "March",
@@ -207,6 +209,7 @@ RU = LangTable(
         (r"(?:(?:в|во) )?{MON} {Y}(?: года| г\.?)?", "in {MON} {Y}"),
         (r"(?:в|во) {MON}", "in {MON}"),
         (r"(?:в|во) {Y} году", "in {Y}"),
+        (r"будет|будут|планиру(?:ет|ют)|собира(?:ет|ют)ся|намерен[аы]?", "will"),
     ),
 )  # fmt: skip
 
@@ -279,6 +282,7 @@ UK = LangTable(
         (r"(?:(?:в|у) )?{MON} {Y}(?: року| р\.?)?", "in {MON} {Y}"),
         (r"(?:в|у) {MON}", "in {MON}"),
         (r"(?:в|у) {Y} році", "in {Y}"),
+        (r"буде|будуть|плану(?:є|ють)|збира(?:є|ют)ться|маю?т?ь? намір", "will"),
     ),
 )  # fmt: skip
 

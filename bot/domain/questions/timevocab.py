@@ -92,4 +92,5 @@ class LangTable:
     weekdays: dict[str, str]
     months: dict[str, str]
     phrases: tuple[tuple[str, str], ...]
-    loose_months: frozenset[str] = frozenset()  # English names left out of {MONX}
+    loose_months: frozenset[str] = frozenset()  # month keys left out of {MONX}
+    verb_final: bool = False  # "will" comes after the date phrase ("... خواهند شد")

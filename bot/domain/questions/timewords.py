@@ -67,10 +67,11 @@ def event_date_in_text(text: str, published: date) -> FuzzyDate | None:
         published = published.date()
     if not text:
         return None
-    text = gloss(text[:MAX_TEXT]).text  # other languages' time phrases in English
+    glossed = gloss(text[:MAX_TEXT])  # other languages' time phrases in English
+    text = glossed.text
     picked: list[tuple[Spot, FuzzyDate]] = []
     for s in spot(text, published):
-        when = _event_date(s, text, published)
+        when = _event_date(s, text, published, future_after=glossed.future_after)
         if when is not None:
             picked.append((s, when))
     if not picked:
@@ -84,11 +85,13 @@ def event_date_in_text(text: str, published: date) -> FuzzyDate | None:
     return picked[0][1]
 
 
-def _event_date(s: Spot, text: str, published: date) -> FuzzyDate | None:
+def _event_date(
+    s: Spot, text: str, published: date, *, future_after: bool = False
+) -> FuzzyDate | None:
     e = s.expr
     if e.when is None or e.future or e.deadline:
         return None
-    if e.bare and future_aux_before(text, s.start):
+    if e.bare and (future_after or future_aux_before(text, s.start)):
         return None  # "troops will leave in August": a plan, not an event
     when = e.when
     first = when.first_day()
