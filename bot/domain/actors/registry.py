@@ -5,7 +5,8 @@ folded, whole words only, the longest alias first, mentions never overlapping.  
 alias are special:
 
 * an alias in capitals that is also an ordinary word ("IS", "US", "AA", "PDF") or has at most
-  two letters matches only as written, so "is" and "us" in prose name no one;
+  two letters matches only as written, so "is" and "us" in prose name no one ("U.S.", with its
+  dots, is no word and matches in any case);
 * an alias in a script written without spaces between words (Burmese) matches anywhere.
 
 An Arabic-script word may carry a one-letter proclitic ("و" and, "ب" by, "ل" for): "وحماس" is
@@ -59,7 +60,7 @@ class _Alias:
 def _is_exact(alias: str) -> bool:
     """Whether an alias matches only as written (a capitalised acronym that is also a word)."""
     letters = [c for c in alias if c.isalpha()]
-    if not letters or any(c.islower() for c in letters) or " " in alias.strip():
+    if not letters or any(c.islower() for c in letters) or " " in alias.strip() or "." in alias:
         return False
     return len(letters) <= 2 or fold(alias).replace(".", "") in AMBIGUOUS_ACRONYMS
 
@@ -226,14 +227,15 @@ class ActorRegistry:
     # ------------------------------------------------------------------ questions
 
     def search_terms(self, name: str) -> tuple[str, ...]:
-        """Lowercase names that find an actor in stored event text (canonical name first)."""
+        """Lowercase names that find an actor in stored event text (canonical name first).
+
+        Not folded: the full-text index holds the text as written ("الدولة", "российская")."""
         actor = self._actors.get(name)
         if actor is None:
             return (fold(name),)
-        if actor.search:
-            return tuple(dict.fromkeys(fold(t) for t in actor.search))[:MAX_SEARCH_TERMS]
-        terms = [fold(n) for n in actor.names if not _is_exact(n)]
-        terms.sort(key=lambda t: (t != fold(actor.name), not t.isascii()))
+        names = actor.search or tuple(n for n in actor.names if not _is_exact(n))
+        terms = [" ".join(n.lower().split()) for n in names]
+        terms.sort(key=lambda t: (t != actor.name.lower(), not t.isascii()))
         return tuple(dict.fromkeys(t for t in terms if t))[:MAX_SEARCH_TERMS]
 
     def non_state(self, name: str) -> bool:

@@ -23,7 +23,6 @@ GENERIC_ACTORS: dict[str, tuple[str, ...]] = {
     "militia": ("militia", "militias", "militiamen"),
     "government forces": ("government forces", "security forces", "government troops"),
 }
-_FORCE_NOUN = re.compile(r"\s+(?:forces|soldiers|troops|army|military)\b", re.IGNORECASE)
 
 # Event words that mean the same thing; a question word pulls in its whole group.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -244,13 +243,7 @@ class Understander:
         for m in _WORD.finditer(_cut(text, spans)):
             word = m.group()
             country = self.gazetteer.country_for_word(word)
-            if country is not None and country.country == AFGHANISTAN:
-                forces = _FORCE_NOUN.match(text, m.end())
-                if forces is not None:  # "Afghan troops": the home country's forces
-                    found.append(f"{word[:1].upper()}{word[1:].lower()} forces")
-                    spans.append((m.start(), forces.end()))
-                continue
-            if country is None or country.name in found:
+            if country is None or country.country == AFGHANISTAN or country.name in found:
                 continue
             if not any(p.key == country.key for p in places):
                 found.append(country.name)
@@ -263,9 +256,6 @@ class Understander:
             return GENERIC_ACTORS[actor]
         if actor in self.actors:
             return self.actors.search_terms(actor)
-        if actor.endswith(" forces") and " " not in actor[: -len(" forces")]:
-            word = actor[: -len(" forces")].lower()
-            return tuple(f"{word} {noun}" for noun in ("forces", "soldiers", "troops", "army"))
         country = self.gazetteer.country_for_word(actor)
         if country is None:
             return (actor.lower(),)
