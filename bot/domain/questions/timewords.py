@@ -45,7 +45,7 @@ from bot.domain.questions.timetypes import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["event_date_in_text", "find_window"]
+__all__ = ["event_date_in_text", "event_date_phrase", "find_window"]
 
 MAX_TEXT = 20_000  # longer text is cut before spotting (keeps worst cases cheap)
 
@@ -63,11 +63,18 @@ _PREP_BEFORE = re.compile(
 
 def event_date_in_text(text: str, published: date) -> FuzzyDate | None:
     """The date an article sentence reports, resolved against the article's published day."""
+    found = event_date_phrase(text, published)
+    return found[0] if found is not None else None
+
+
+def event_date_phrase(text: str, published: date) -> tuple[FuzzyDate, str] | None:
+    """The date an article sentence reports and the words (as written) it rests on."""
     if isinstance(published, datetime):
         published = published.date()
     if not text:
         return None
-    glossed = gloss(text[:MAX_TEXT])  # other languages' time phrases in English
+    original = text[:MAX_TEXT]
+    glossed = gloss(original)  # other languages' time phrases in English
     text = glossed.text
     picked: list[tuple[Spot, FuzzyDate]] = []
     for s in spot(text, published):
@@ -76,13 +83,20 @@ def event_date_in_text(text: str, published: date) -> FuzzyDate | None:
             picked.append((s, when))
     if not picked:
         return None
+    chosen = _chosen(picked, text)
+    start, end = glossed.original(chosen[0].start, chosen[0].end)
+    return chosen[1], original[start:end]
+
+
+def _chosen(picked: list[tuple[Spot, FuzzyDate]], text: str) -> tuple[Spot, FuzzyDate]:
+    """The phrase opening the sentence, else the first outside a relative clause, else the first."""
     for s, when in picked:
         if _LEADING.match(text, 0, s.start):
-            return when
+            return s, when
     for s, when in picked:
         if not _in_relative_clause(text, s.start):
-            return when
-    return picked[0][1]
+            return s, when
+    return picked[0]
 
 
 def _event_date(
