@@ -40,6 +40,7 @@ from bot.store.figures import FigureStore
 from bot.store.health import StoreHealth, database_problem
 from bot.store.inbox import UpdateInbox
 from bot.store.people import PeopleStore
+from bot.store.atlas import world_gazetteer
 from bot.store.places import PlaceStore
 from bot.store.pushes import PushStore
 from bot.store.session import create_engine, create_sessionmaker
@@ -103,7 +104,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
     check_templates(env)
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    gazetteer = Gazetteer.load_default().copy()
+    gazetteer = world_gazetteer(settings.focus_countries)
     places = PlaceStore(sessions, clock, gazetteer)
     actors = ActorStore(sessions, clock, ActorRegistry())
     try:

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = TELEGRAM_API_BASE_URL
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # ISO 3166-1 alpha-2 codes of the countries this deployment follows ("AF,PK", "SD,TD"):
+    # their places win over namesakes elsewhere; empty means the whole world alike.
+    focus_countries: Annotated[tuple[str, ...], NoDecode] = ()
     default_timezone: str = "UTC"
     default_briefing_time: time = time(7, 0)
     webhook_url: str | None = None
@@ -67,6 +70,19 @@ class Settings(BaseSettings):
                     f"got {bad[0]!r}"
                 )
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("focus_countries", mode="before")
+    @classmethod
+    def _parse_focus(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip().upper() for p in value.split(",") if p.strip()]
+            bad = [p for p in parts if not re.fullmatch(r"[A-Z]{2}", p)]
+            if bad:
+                raise ValueError(
+                    f"expected comma-separated ISO 3166 country codes like AF,PK; got {bad[0]!r}"
+                )
+            return tuple(dict.fromkeys(parts))
         return value
 
     @field_validator("database_url")

@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.events.filters import EventFilter
 from bot.domain.places.gazetteer import Gazetteer
+from bot.store.atlas import world_gazetteer
 from bot.domain.places.model import PlaceKind
 from bot.domain.questions.understand import Query
 from bot.store.search_plan import sqlite_stats_queries
@@ -317,7 +318,7 @@ def run_ask_bench(
         asyncio.run(_prepare(url))
         missing = events - stored_events(db)  # a kept file (path=) is filled only once
         if missing > 0:
-            fill(db, missing, Gazetteer.load_default(), seed)
+            fill(db, missing, world_gazetteer(), seed)
         fill_s = time.perf_counter() - t0
         ask, filters, slowest = asyncio.run(_ask_times(url, questions, repeats, render))
         raw = _raw_times(db, filters, repeats)

@@ -19,6 +19,7 @@ from bot.domain.events.model import (
 from bot.domain.ingest.extract import Extraction, extract_events
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.timetypes import Precision
+from bot.store.atlas import world_gazetteer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_PUBLISHED = date(2021, 7, 9)
@@ -26,7 +27,7 @@ SEED_PUBLISHED = date(2021, 7, 9)
 
 @pytest.fixture(scope="module")
 def gazetteer() -> Gazetteer:
-    return Gazetteer.load_default()
+    return world_gazetteer()
 
 
 @pytest.fixture(scope="module")

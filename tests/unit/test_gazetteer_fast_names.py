@@ -8,8 +8,8 @@ import unicodedata
 from unidecode import unidecode
 
 from bot.domain.places import names
-from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.index import KIND_FORMS
+from bot.store.atlas import world_gazetteer
 
 
 def _clean_reference(name: str) -> str:
@@ -31,7 +31,7 @@ def _clean_reference(name: str) -> str:
 
 def _texts() -> list[str]:
     texts = ["Mazar-e-Sharif", "Qala'-i-Naw", "Kabul`s", "ISLAM QALA", "", "  ", "a'b`c-d"]
-    for place in Gazetteer.load_default():
+    for place in world_gazetteer():
         for base in place.all_names():
             texts.extend(form.replace("{}", base) for form in ("{}", *KIND_FORMS[place.kind]))
     return texts

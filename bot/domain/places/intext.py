@@ -24,7 +24,7 @@ MIN_EXACT_LEN = 3  # normalized characters a single-word exact hit in free text 
 _TOKEN_RE = re.compile(r"[^\W_](?:[^\W_]|['’‘`ʼʻ\u200c-](?=[^\W_]))*")
 _POSSESSIVE = ("'s", "’s", "`s")
 
-Best = Callable[[list[str]], Place]
+Best = Callable[[list[str], "list[Token]"], "Place | None"]  # None: no candidate may be meant
 Fuzzy = Callable[[str, int], "tuple[Place, float] | None"]
 
 
@@ -129,7 +129,8 @@ class _Scan:
         if len(span) == 1 and (span[0].common or len(span[0].norm) < MIN_EXACT_LEN):
             return None
         keys = self.index.by_norm.get("".join(t.norm for t in span))
-        return self._mention(self.best(keys), span, 100.0) if keys else None
+        place = self.best(keys, span) if keys else None
+        return self._mention(place, span, 100.0) if place is not None else None
 
     def _may_fold(self, span: list[Token]) -> bool:
         if len(span) > 3 or (len(span) == 1 and span[0].common):
@@ -146,7 +147,8 @@ class _Scan:
             return None
         keys = self.index.by_fold.get(folded)
         if keys:
-            return self._mention(self.best(keys), span, 98.0)
+            place = self.best(keys, span)
+            return self._mention(place, span, 98.0) if place is not None else None
         if folded not in self.memo:
             self.memo[folded] = self.fuzzy(folded, len(span))
         hit = self.memo[folded]

@@ -64,6 +64,8 @@ class Place:
     borders: str | None = None
     population: int | None = None
     source: str = "curated"
+    kind_name: str | None = None  # the area's own kind word: "oblast", "state", "governorate"
+    tz: str | None = None  # IANA time zone
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Place:
@@ -81,6 +83,8 @@ class Place:
             borders=data.get("borders"),
             population=None if data.get("population") is None else int(data["population"]),
             source=str(data.get("source") or "curated"),
+            kind_name=data.get("kind_name"),
+            tz=data.get("tz"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +102,8 @@ class Place:
             "borders": self.borders,
             "population": self.population,
             "source": self.source,
+            "kind_name": self.kind_name,
+            "tz": self.tz,
         }
 
     def all_names(self) -> tuple[str, ...]:

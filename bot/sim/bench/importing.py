@@ -95,10 +95,10 @@ async def _import(url: str, path: Path) -> dict[str, Any]:
 
 def bench_import(plan: BenchPlan, stores: ScratchStores, progress: Progress) -> dict[str, Any]:
     """ACLED import rows/s into an empty store."""
-    from bot.domain.places.gazetteer import Gazetteer
+    from bot.store.atlas import world_gazetteer
 
     path = stores.directory / "acled.csv"
-    write_acled_csv(path, plan.import_rows, Gazetteer.load_default())
+    write_acled_csv(path, plan.import_rows, world_gazetteer())
     progress(f"import: {plan.import_rows:,} ACLED rows")
     return isolated(_import_part, stores, path)
 
