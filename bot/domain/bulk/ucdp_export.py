@@ -19,8 +19,6 @@ from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 _AREAS = frozenset({PlaceKind.COUNTRY, PlaceKind.PROVINCE, PlaceKind.DISTRICT})
 _VIOLENCE_CODE = {sub: code for code, (_, sub) in VIOLENCE.items()}
-
-
 _DATE_CODE = {Precision.DAY: "1", Precision.MONTH: "4", Precision.YEAR: "5"}
 
 
@@ -33,6 +31,7 @@ def _date_code(when: FuzzyDate) -> str:
 
 
 def _where_code(precision: LocationPrecision, kind: PlaceKind | None) -> str:
+    """where_prec for a precision and the kind of place the event is on (None: unplaced)."""
     if precision is LocationPrecision.EXACT:
         return "1"
     if precision is LocationPrecision.NEAR:
