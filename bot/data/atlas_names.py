@@ -12,7 +12,8 @@ import functools
 import re
 
 from bot.domain.places.model import PlaceKind
-from bot.domain.places.names import COMMON_WORDS, normalize_and_fold
+from bot.domain.places.names import COMMON_WORDS, normalize, normalize_and_fold
+from bot.domain.places.ranking import frequency_allowed
 
 MAX_NAME = 60
 _JUNK_RE = re.compile(r"[0-9@/\\#%&+=<>|_]|https?:|www\.")
@@ -55,19 +56,6 @@ def word_frequency(text: str) -> float:
     return max(zipf_frequency(low, lang) for lang in langs)
 
 
-def frequency_allowed(kind: PlaceKind, population: int, curated: bool) -> float:
-    """The highest word frequency a name of such a place may have and stay indexed."""
-    if curated or kind in (PlaceKind.COUNTRY, PlaceKind.PROVINCE):
-        return 99.0
-    if population >= 500_000:
-        return 5.5
-    if population >= 100_000:
-        return 4.5
-    if kind is PlaceKind.DISTRICT or population >= 50_000:
-        return 4.0
-    return 3.5
-
-
 def index_forms(
     names: list[str], kind: PlaceKind, population: int, curated: bool
 ) -> tuple[set[str], set[str], set[str]]:
@@ -95,6 +83,26 @@ def index_forms(
         norms.add(norm)
         if with_folds and folded != norm and len(folded) >= 5:
             folds.add(folded)
-        if with_typos and folded.isascii() and len(folded) >= 6:
+        if with_typos and folded.isascii() and len(folded) >= 4:
             typos.add(folded)
     return norms, folds, typos
+
+
+FREQUENT_ZIPF = 3.5
+_WORD_LANGS = ("en", "fr", "es", "de", "pt", "it", "ru", "uk", "ar", "fa")
+
+
+def frequent_words() -> dict[str, int]:
+    """Normalized words of Zipf frequency 3.5 or more in the crises' languages (x10, max)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    out: dict[str, int] = {}
+    for lang in _WORD_LANGS:
+        for word in top_n_list(lang, 60_000):
+            z = zipf_frequency(word, lang)
+            if z < FREQUENT_ZIPF:
+                break
+            norm = normalize(word)
+            if norm:
+                out[norm] = max(out.get(norm, 0), round(z * 10))
+    return out

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from bot.data.atlas_assembly import Atlas
+from bot.data.atlas_names import frequent_words
 from bot.data.atlas_sources import read_areas, read_countries, read_csv, read_towns
 from bot.store.atlas_file import write_atlas
 
@@ -54,7 +55,7 @@ def build(output: Path) -> Atlas:
         atlas.add_curated_csv(read_csv(path), path.stem)
     meta = {"attribution": ATTRIBUTION, "places": str(len(atlas.rows))}
     plain = output.with_suffix("")
-    write_atlas(plain, atlas.finished(), meta)
+    write_atlas(plain, atlas.finished(), meta, frequent_words())
     with plain.open("rb") as src, gzip.GzipFile(output, "wb", 9, mtime=0) as out:
         shutil.copyfileobj(src, out, 1 << 20)  # mtime 0: the same data packs to the same bytes
     plain.unlink()

@@ -45,6 +45,7 @@ class SqliteAtlas:
         self._zones: dict[int, str] = {}
         self._count = 0
         self._typos: list[str] | None = None
+        self._words: dict[str, int] | None = None
         self._desc: dict[str, frozenset[str]] = {}
         self._connect()
 
@@ -163,6 +164,18 @@ class SqliteAtlas:
         for name, ids in self._lookup("name", "norm", folds).items():
             found.setdefault(name, []).extend(i for i in ids if i not in found.get(name, ()))
         return self._as_keys(found)
+
+    def keys_by_demonym(self, norms: Collection[str]) -> dict[str, list[str]]:
+        """Country keys for each normalized demonym found ("afghan", "sudanese")."""
+        return self._as_keys(self._lookup("demonym", "norm", norms))
+
+    def word_frequency(self, norm: str) -> float:
+        """How common a normalized word is (Zipf, 0 for rare words and names)."""
+        if self._words is None:
+            self._words = {
+                str(w): int(str(z)) for w, z in self._rows("SELECT norm, zipf FROM word")
+            }
+        return self._words.get(norm, 0) / 10
 
     def typo_names(self) -> list[str]:
         """Folded names of the places a typo may reach (areas, curated and larger towns)."""

@@ -43,6 +43,9 @@ CREATE TABLE name (norm TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (norm
 CREATE TABLE fold (fold TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (fold, place))
     WITHOUT ROWID;
 CREATE TABLE typo (fold TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE demonym (norm TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (norm, place))
+    WITHOUT ROWID;
+CREATE TABLE word (norm TEXT PRIMARY KEY, zipf INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 INDEXES = """
@@ -73,12 +76,15 @@ class AtlasRow:
     norms: set[str]
     folds: set[str]
     typos: set[str] = field(default_factory=set)
+    demonyms: set[str] = field(default_factory=set)  # normalized
     aliases: tuple[str, ...] = ()
     names_local: tuple[str, ...] = ()
 
 
-def write_atlas(path: Path, rows: Iterable[AtlasRow], meta: dict[str, str]) -> None:
-    """Write a fresh atlas file from `rows` (replacing any file at `path`), then compact it."""
+def write_atlas(
+    path: Path, rows: Iterable[AtlasRow], meta: dict[str, str], words: dict[str, int]
+) -> None:
+    """Write a fresh atlas file from `rows` and the frequent `words` (Zipf x10), compacted."""
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
@@ -90,6 +96,7 @@ def write_atlas(path: Path, rows: Iterable[AtlasRow], meta: dict[str, str]) -> N
         names: list[tuple[str, int]] = []
         folds: list[tuple[str, int]] = []
         typos: set[str] = set()
+        demonyms: list[tuple[str, int]] = []
         for r in rows:
             tz = None
             if r.tz:
@@ -108,6 +115,7 @@ def write_atlas(path: Path, rows: Iterable[AtlasRow], meta: dict[str, str]) -> N
             names.extend((n, r.id) for n in r.norms)
             folds.extend((f, r.id) for f in r.folds)
             typos |= r.typos
+            demonyms.extend((d, r.id) for d in r.demonyms)
             db.executemany(
                 "INSERT INTO label VALUES (?,?,?)",
                 [(r.id, a, 0) for a in r.aliases] + [(r.id, a, 1) for a in r.names_local],
@@ -119,6 +127,8 @@ def write_atlas(path: Path, rows: Iterable[AtlasRow], meta: dict[str, str]) -> N
         db.executemany("INSERT OR IGNORE INTO name VALUES (?,?)", sorted(names))
         db.executemany("INSERT OR IGNORE INTO fold VALUES (?,?)", sorted(folds))
         db.executemany("INSERT INTO typo VALUES (?)", [(t,) for t in sorted(typos)])
+        db.executemany("INSERT OR IGNORE INTO demonym VALUES (?,?)", sorted(demonyms))
+        db.executemany("INSERT INTO word VALUES (?,?)", sorted(words.items()))
         meta = {**meta, "schema": SCHEMA_VERSION}
         db.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
         db.executescript(INDEXES)

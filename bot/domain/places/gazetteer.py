@@ -29,7 +29,7 @@ from bot.domain.places.names import (
     split_words,
 )
 from bot.domain.places.ports import PlaceAtlas
-from bot.domain.places.ranking import Context, Ranker, importance
+from bot.domain.places.ranking import SPELLING_PENALTY, Context, Ranker, importance, standing
 from bot.domain.places.textscan import TextScan
 
 __all__ = ["Gazetteer"]
@@ -190,6 +190,8 @@ class Gazetteer:
         if len(folded) >= MIN_FOLDED_LEN:  # spellings count with exact names: "Sari Pul"
             keys = keys + [k for k in self._by_fold([folded]).get(folded, []) if k not in keys]
         if not keys:
+            keys = self._demonym_keys([norm]).get(norm, [])
+        if not keys:
             keys = self._kind_worded(split_words(clean(name)))
         return keys
 
@@ -200,16 +202,36 @@ class Gazetteer:
             norm = "".join(bare)
             if norm in COMMON_WORDS and len(bare) == 1:
                 continue
-            keys = self._by_norm([norm]).get(norm, [])
+            keys = self._by_norm([norm]).get(norm, []) + self._demonym_keys([norm]).get(norm, [])
             out.extend(p.key for p in self._places_for(keys) if fits(p, form))
         return out
 
+    def _demonym_keys(self, norms: list[str]) -> dict[str, list[str]]:
+        """Countries by demonym ("Tajik border"); demonyms alone never name a place in text."""
+        return self.atlas.keys_by_demonym(norms) if self.atlas is not None else {}
+
+    def word_frequency(self, norm: str) -> float:
+        """How common a normalized word is (Zipf; 0 for rare words and names)."""
+        return self.atlas.word_frequency(norm) if self.atlas is not None else 0.0
+
     def resolve(self, name: str, *, prefer_city: bool = False) -> Place | None:
         """The single best place for a name (exact, then folded, then typo-tolerant), or None."""
+        norm, folded = normalize(name), fold(name)
+        if norm and norm not in COMMON_WORDS:
+            exact = self._best(self._by_norm([norm]).get(norm, []), prefer_city)
+            spelt = None
+            if len(folded) >= MIN_FOLDED_LEN:
+                spelt = self._best(self._by_fold([folded]).get(folded, []), prefer_city)
+            if exact is not None and spelt is not None:
+                preferred = self.ranker.order([exact, spelt], prefer_city=prefer_city)[0]
+                if preferred is spelt and standing(spelt) < standing(exact) + SPELLING_PENALTY:
+                    preferred = exact  # "Feyzabad" as written, unless the spelling is far bigger
+                return preferred
+            if exact is not None or spelt is not None:
+                return exact or spelt
         keys = self.candidates(name)
         if keys:
             return self._best(keys, prefer_city)
-        norm = normalize(name)
         if not norm or norm in COMMON_WORDS:
             return None
         hit = self._fuzzy(fold(name), len(split_words(clean(name))), prefer_city)
@@ -294,6 +316,7 @@ class Gazetteer:
         if not norm:
             return None
         for keys in (
+            self._demonym_keys([norm]).get(norm),
             self._by_norm([norm]).get(norm),
             self._by_fold([fold(stripped)]).get(fold(stripped)),
         ):

@@ -24,7 +24,8 @@ MIN_EXACT_LEN = 3  # normalized characters a single-word exact hit in free text 
 _TOKEN_RE = re.compile(r"[^\W_](?:[^\W_]|['’‘`ʼʻ\u200c-](?=[^\W_]))*")
 _POSSESSIVE = ("'s", "’s", "`s")
 
-Best = Callable[[list[str], "list[Token]"], "Place | None"]  # None: no candidate may be meant
+# (keys, span, exact) -> the place meant, or None when no candidate may be meant there
+Best = Callable[[list[str], "list[Token]", bool], "Place | None"]
 Fuzzy = Callable[[str, int], "tuple[Place, float] | None"]
 
 
@@ -129,7 +130,7 @@ class _Scan:
         if len(span) == 1 and (span[0].common or len(span[0].norm) < MIN_EXACT_LEN):
             return None
         keys = self.index.by_norm.get("".join(t.norm for t in span))
-        place = self.best(keys, span) if keys else None
+        place = self.best(keys, span, True) if keys else None
         return self._mention(place, span, 100.0) if place is not None else None
 
     def _may_fold(self, span: list[Token]) -> bool:
@@ -147,7 +148,7 @@ class _Scan:
             return None
         keys = self.index.by_fold.get(folded)
         if keys:
-            place = self.best(keys, span)
+            place = self.best(keys, span, False)
             return self._mention(place, span, 98.0) if place is not None else None
         if folded not in self.memo:
             self.memo[folded] = self.fuzzy(folded, len(span))

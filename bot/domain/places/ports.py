@@ -27,6 +27,14 @@ class PlaceAtlas(Protocol):
         """Place keys for each folded name found, exact names included."""
         ...
 
+    def keys_by_demonym(self, norms: Collection[str]) -> dict[str, list[str]]:
+        """Country keys for each normalized demonym found ("afghan", "sudanese")."""
+        ...
+
+    def word_frequency(self, norm: str) -> float:
+        """How common a normalized word is (Zipf, 0 for rare words and names)."""
+        ...
+
     def descendants(self, key: str) -> frozenset[str]:
         """The keys of everything inside a place (the place itself included)."""
         ...

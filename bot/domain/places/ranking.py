@@ -1,8 +1,8 @@
 """Choosing among places that share a name: the deployment's focus, the other places of the
 same text, administrative level, then how many people live there.
 
-Curated places (crossings, camps, bases an editor added) win over namesakes from the bulk
-data; among the rest a province beats a town and a town a district, then the bigger wins.
+Otherwise the country where the name stands for the most prominent place wins (``standing``:
+people, level, curation), and there a province before a crossing, a town, a district.
 """
 
 from __future__ import annotations
@@ -47,7 +47,11 @@ class Ranker:
             return places
         ctx = context or Context()
 
-        def key(p: Place) -> tuple[int, int, int, int, int, int, str]:
+        weight: dict[str, float] = {}
+        for p in places:
+            weight[p.country] = max(weight.get(p.country, -99.0), standing(p))
+
+        def key(p: Place) -> tuple[int, int, int, float, int, int, str]:
             kind = KIND_RANK[p.kind]
             if prefer_city and p.kind is PlaceKind.TOWN:
                 kind = -1
@@ -55,13 +59,56 @@ class Ranker:
                 0 if not self.focus or p.country in self.focus else 1,
                 0 if self.area_of(p) in ctx.areas else 1,
                 0 if p.country in ctx.countries else 1,
-                0 if p.source.startswith("curated") else 1,
-                kind,
+                -weight[p.country],  # the country where the name weighs most
+                kind,  # there: a province before a crossing, a town, a district
                 -_people(p),
                 p.key,
             )
 
         return sorted(places, key=key)
+
+
+# How much a kind of place counts beside its population (log10 of its people): a country
+# always wins; a province a little over a town of the same size; curated places (crossings,
+# camps, bases an editor added) over namesakes from the bulk data.
+KIND_BONUS = {
+    PlaceKind.COUNTRY: 20.0,
+    PlaceKind.PROVINCE: 0.5,
+    PlaceKind.CROSSING: 1.0,
+    PlaceKind.TOWN: 0.0,
+    PlaceKind.DISTRICT: -0.3,
+    PlaceKind.OTHER: 0.0,
+}
+CURATED_BONUS = 2.0
+AREA_PEOPLE = 10_000  # an area whose towns the data lacks still holds people
+CURATED_PEOPLE = 10_000  # a curated place without a population counts as a small town
+SPELLING_PENALTY = 1.0  # a name matched only as a variant spelling counts this much less
+CITY_BONUS = 3.0
+
+
+def standing(place: Place) -> float:
+    """How prominent a place is when nothing else decides: people, kind, curation."""
+    people = _people(place)
+    bonus = 0.0
+    if place.kind in (PlaceKind.PROVINCE, PlaceKind.DISTRICT):
+        people = max(people, AREA_PEOPLE)
+    if place.source.startswith("curated"):
+        bonus, people = CURATED_BONUS, max(people, CURATED_PEOPLE)
+    return math.log10(people + 1) + KIND_BONUS[place.kind] + bonus
+
+
+def frequency_allowed(kind: PlaceKind, population: int, curated: bool) -> float:
+    """The highest word frequency (Zipf) a name of such a place may have and still be read
+    as the place: "Paris" stays a city, "Sedan" and "Take" stay words."""
+    if curated or kind in (PlaceKind.COUNTRY, PlaceKind.PROVINCE):
+        return 99.0
+    if population >= 500_000:
+        return 5.5
+    if population >= 100_000:
+        return 4.5
+    if kind is PlaceKind.DISTRICT or population >= 50_000:
+        return 4.0
+    return 3.5
 
 
 def importance(place: Place, focus: frozenset[str]) -> float:

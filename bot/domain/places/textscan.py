@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 from bot.domain.places.index import MIN_FUZZY_LEN, NameIndex
 from bot.domain.places.intext import MAX_NGRAM, Token, joined, tokenize
 from bot.domain.places.kindwords import KindForm, fits, kind_forms
-from bot.domain.places.model import Place, PlaceMention
-from bot.domain.places.names import join_folded
-from bot.domain.places.ranking import Context
+from bot.domain.places.model import Place, PlaceKind, PlaceMention
+from bot.domain.places.names import join_folded, normalize
+from bot.domain.places.ranking import Context, frequency_allowed, standing
+
+FAR_STANDING = 5.0  # about 100,000 people: a one-word name far from the text's countries
+MIN_SURE_LEN = 4  # normalized letters a name needs to count far from the text's countries
 
 if TYPE_CHECKING:
     from bot.domain.places.gazetteer import Gazetteer
@@ -25,6 +28,8 @@ class TextScan:
         self.tokens = tokenize(text)
         self.lower_text = not any(c.isupper() for c in text)
         self.candidates: dict[int, list[Place]] = {}  # mention start -> allowed candidates
+        self.context: set[str] = set(gazetteer.focus)  # countries the text is surely about
+        self.overlay = {p.key for p in gazetteer.overlay()}
 
     def mentions(self) -> list[PlaceMention]:
         """Places mentioned, in text order, never overlapping, namesakes by context."""
@@ -57,6 +62,7 @@ class TextScan:
         by_norm = self.gaz._by_norm(sorted(norms))
         by_fold = self.gaz._by_fold(sorted(folds))
         self._add_kind_worded(spans, by_norm)
+        self._context_countries(by_norm, spans)
         return NameIndex(by_norm=by_norm, by_fold=by_fold)
 
     def _add_kind_worded(self, spans: list[list[Token]], by_norm: dict[str, list[str]]) -> None:
@@ -75,36 +81,93 @@ class TextScan:
                 wanted.append((full, "".join(t.norm for t in bare), form))
         if not wanted:
             return
-        bare_keys = self.gaz._by_norm(sorted({b for _, b, _ in wanted}))
+        bare_norms = sorted({b for _, b, _ in wanted})
+        bare_keys = self.gaz._by_norm(bare_norms)
+        demonyms = self.gaz._demonym_keys(bare_norms)
         for full, bare_norm, form in wanted:
-            places = self.gaz._places_for(bare_keys.get(bare_norm, ()))
+            keys = bare_keys.get(bare_norm, []) + demonyms.get(bare_norm, [])
+            places = self.gaz._places_for(keys)
             keys = [p.key for p in places if fits(p, form)]
             if keys:
                 by_norm.setdefault(full, []).extend(k for k in keys if k not in by_norm[full])
 
     def _written_as_name(self, span: list[Token]) -> bool:
+        """Capitalised (kind words and particles aside), or a text without capitals at all."""
         if self.lower_text:
             return True
-        last = self.text[span[-1].start : span[-1].end]
-        return span[0].upper and (span[-1].upper or any(c.isupper() for c in last))
+        named = [t for t in span if not t.common]
+        return bool(named) and all(t.upper for t in named)
 
-    def _allowed(self, keys: list[str], span: list[Token]) -> list[Place]:
-        places = self.gaz._places_for(keys)
-        if self._written_as_name(span):
-            return places
+    def _context_countries(self, by_norm: dict[str, list[str]], spans: list[list[Token]]) -> None:
+        """Countries the text names without doubt: variant spellings may only reach those."""
+        for span in spans:
+            norm = "".join(t.norm for t in span)
+            keys = by_norm.get(norm)
+            if not keys or len(norm) < MIN_SURE_LEN or not self._written_as_name(span):
+                continue
+            if len(span) == 1 and span[0].common:
+                continue
+            common = self.gaz.word_frequency(norm) if len(span) == 1 else 0.0
+            places = [
+                p
+                for p in self.gaz._places_for(keys)
+                if common < frequency_allowed(p.kind, p.population or 0, False)
+            ]
+            if not places:
+                continue
+            countries = {p.country for p in places}
+            if len(countries) == 1 or any(p.kind is PlaceKind.COUNTRY for p in places):
+                self.context |= {
+                    p.country for p in places if p.kind is PlaceKind.COUNTRY
+                } or countries
+
+    def _allowed(self, keys: list[str], span: list[Token], exact: bool) -> list[Place]:
+        """The candidates this span may mean, by how it is written and what the text is about."""
+        written = self._written_as_name(span)
+        norm = "".join(t.norm for t in span)
+        common = self.gaz.word_frequency(norm) if len(span) == 1 else 0.0
         focus = self.gaz.focus
-        overlay = {p.key for p in self.gaz.overlay()}
-        return [p for p in places if p.key in overlay or (focus and p.country in focus)]
+        out: list[Place] = []
+        for p in self.gaz._places_for(keys):
+            curated = p.key in self.overlay or p.source.startswith("curated")
+            trusted = curated or (bool(focus) and p.country in focus)
+            near = trusted or p.country in self.context
+            if not written and not trusted:
+                continue
+            if (not exact or len(norm) < MIN_SURE_LEN) and not near:
+                continue
+            if not near and self.context and not self._far_ok(p, norm, span):
+                continue
+            if not curated and common >= frequency_allowed(p.kind, p.population or 0, False):
+                continue
+            out.append(p)
+        return out
 
-    def _best(self, keys: list[str], span: list[Token]) -> Place | None:
-        places = self._allowed(keys, span)
+    @staticmethod
+    def _far_ok(place: Place, norm: str, span: list[Token]) -> bool:
+        """Far from what the text is about, a place counts by its own name (not an alternate
+        one) and, named in one word, only when prominent (a country, province or city)."""
+        if place.kind in (PlaceKind.COUNTRY, PlaceKind.PROVINCE):
+            return True
+        if normalize(place.name) != norm:
+            return False
+        return len(span) > 1 or standing(place) >= FAR_STANDING
+
+    def _best(self, keys: list[str], span: list[Token], exact: bool) -> Place | None:
+        places = self._allowed(keys, span, exact)
         if not places:
             return None
         self.candidates[span[0].start] = places
-        return self.gaz.ranker.order(places)[0]
+        return self.gaz.ranker.order(places, Context(frozenset(self.context)))[0]
 
     def _fuzzy(self, folded: str, words: int) -> tuple[Place, float] | None:
-        return self.gaz._fuzzy(folded, words, False)
+        """A typo reaches only places near what the text is about (focus, context, curated)."""
+        hit = self.gaz._fuzzy(folded, words, False)
+        if hit is None:
+            return None
+        place = hit[0]
+        curated = place.key in self.overlay or place.source.startswith("curated")
+        return hit if curated or place.country in self.context else None
 
     def _countries_of(self, mention: PlaceMention) -> set[str]:
         return {p.country for p in self.candidates.get(mention.start, [mention.place])}
@@ -118,7 +181,7 @@ class TextScan:
         ]
         if len(sure) == len(found):
             return found
-        context = Context().with_places(sure, self.gaz._area_key)
+        context = Context(frozenset(self.context)).with_places(sure, self.gaz._area_key)
         out: list[PlaceMention] = []
         for m in found:
             options = self.candidates.get(m.start)
