@@ -30,6 +30,7 @@ from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessStore, PrivacyStore
 from bot.store.actors import ActorStore
 from bot.store.articles import ArticleStore
+from bot.store.atlas import world_gazetteer
 from bot.store.audit import AuditLog
 from bot.store.briefings import BriefingStore
 from bot.store.bulk import BulkEventStore
@@ -40,7 +41,6 @@ from bot.store.figures import FigureStore
 from bot.store.health import StoreHealth, database_problem
 from bot.store.inbox import UpdateInbox
 from bot.store.people import PeopleStore
-from bot.store.atlas import world_gazetteer
 from bot.store.places import PlaceStore
 from bot.store.pushes import PushStore
 from bot.store.session import create_engine, create_sessionmaker

@@ -27,9 +27,9 @@ from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.events.filters import EventFilter
 from bot.domain.places.gazetteer import Gazetteer
-from bot.store.atlas import world_gazetteer
 from bot.domain.places.model import PlaceKind
 from bot.domain.questions.understand import Query
+from bot.store.atlas import world_gazetteer
 from bot.store.search_plan import sqlite_stats_queries
 from bot.store.search_sqlite import raw_sqlite_query
 
