@@ -236,4 +236,6 @@ def _expand(rx: str, slots: dict[str, str], tails: dict[str, str]) -> str:
         pieces += [rx[pos : m.start()], f"(?P<{_BASE[m[1]]}{i}>{slots[m[1]]}){tails.get(m[1], '')}"]
         pos = m.end()
     pieces.append(rx[pos:])
+    if re.search(r"\{[A-Za-z_]", "".join(pieces[::2])):
+        raise ValueError(f"unknown slot in time phrase {rx!r}")
     return rf"(?<!\w)(?:{''.join(pieces)})(?!\w)"
