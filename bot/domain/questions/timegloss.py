@@ -19,8 +19,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
+from bot.domain.questions.timesolar import recent_solar, solar_to_gregorian
+from bot.domain.questions.timetypes import MONTH_FULL
 from bot.domain.questions.timevocab import LangTable
 
 log = logging.getLogger(__name__)
@@ -64,7 +67,7 @@ _LANGUAGE_SCRIPTS = (
     ("fa", _SCRIPTS["arabic"]),
     ("ps", _SCRIPTS["arabic"]),
 )
-_SLOT = re.compile(r"\{(N|U|WD|MONX|MON|D|Y)\}")
+_SLOT = re.compile(r"\{(N|U|WD|MONX|MON|D|Y|SMONX|SMON|SY)\}")
 _GROUP = re.compile(r"([a-z]+)\d+$")
 
 
@@ -109,10 +112,13 @@ class Gloss:
         return pos + shift
 
 
-def gloss(text: str) -> Gloss:
-    """The text with every time phrase of another language written in English."""
+def gloss(text: str, ref: date | None = None) -> Gloss:
+    """The text with every time phrase of another language written in English.
+
+    `ref` (the asker's or the article's day) places Solar Hijri days given without a year.
+    """
     folded = fold(text)
-    found = _find(folded)
+    found = _find(folded, ref)
     if not found:
         return Gloss(folded)
     found.sort(key=lambda f: (f[0], f[0] - f[1]))
@@ -133,7 +139,7 @@ def gloss(text: str) -> Gloss:
     return Gloss("".join(out), tuple(pieces), future_after)
 
 
-def _find(folded: str) -> list[tuple[int, int, str, bool]]:
+def _find(folded: str, ref: date | None) -> list[tuple[int, int, str, bool]]:
     """Every phrase of every table in the text's scripts: start, end, English, verb-final."""
     found: list[tuple[int, int, str, bool]] = []
     for code, script in _LANGUAGE_SCRIPTS:
@@ -142,13 +148,13 @@ def _find(folded: str) -> list[tuple[int, int, str, bool]]:
         table = _table(code)
         for phrase in table.phrases:
             for m in phrase.pattern.finditer(folded):
-                english = _english(m, phrase.english, table)
+                english = _english(m, phrase.english, table, ref)
                 if english is not None and m.end() > m.start():
                     found.append((m.start(), m.end(), english, table.verb_final))
     return found
 
 
-def _english(m: re.Match[str], template: str, table: _Compiled) -> str | None:
+def _english(m: re.Match[str], template: str, table: _Compiled, ref: date | None) -> str | None:
     """The English template with the slots filled from the match (None: a word not known)."""
     values: dict[str, str] = {}
     for name, raw in m.groupdict().items():
@@ -159,14 +165,43 @@ def _english(m: re.Match[str], template: str, table: _Compiled) -> str | None:
         if value is None:
             return None
         values[base[1]] = value
+    if "{SOLAR}" in template:
+        solar = _solar_day(values, ref)
+        if solar is None:
+            return None
+        template = template.replace(
+            "{SOLAR}", f"{solar.day} {MONTH_FULL[solar.month]} {solar.year}"
+        )
     return _SLOT.sub(lambda s: values.get(_BASE[s[1]], ""), template)
 
 
-_BASE = {"N": "n", "U": "u", "WD": "wd", "MON": "mon", "MONX": "mon", "D": "d", "Y": "y"}
+def _solar_day(values: dict[str, str], ref: date | None) -> date | None:
+    """The Gregorian day of a Solar Hijri day and month (and year, or the latest up to `ref`)."""
+    try:
+        month, day = int(values["smon"]), int(values["d"])
+        if "sy" in values:
+            return solar_to_gregorian(int(values["sy"]), month, day)
+    except (KeyError, ValueError):
+        return None
+    return recent_solar(month, day, ref) if ref is not None else None
+
+
+_BASE = {
+    "N": "n",
+    "U": "u",
+    "WD": "wd",
+    "MON": "mon",
+    "MONX": "mon",
+    "D": "d",
+    "Y": "y",
+    "SMON": "smon",
+    "SMONX": "smon",
+    "SY": "sy",
+}
 
 
 def _word(base: str, raw: str, table: _Compiled) -> str | None:
-    if base in ("d", "y") or raw.isdigit():
+    if base in ("d", "y", "sy") or raw.isdigit():
         return str(int(raw))
     for rx, english in table.words[base]:
         if rx.fullmatch(raw):
@@ -186,7 +221,7 @@ def _table(code: str) -> _Compiled:
 
 def _alts(words: dict[str, str], leave_out: frozenset[str] = frozenset()) -> str:
     keys = [_spaced(k) for k in words if k not in leave_out]
-    return "|".join(sorted(keys, key=len, reverse=True))
+    return "|".join(sorted(keys, key=len, reverse=True)) or "(?!)"  # no words: never matches
 
 
 def _spaced(rx: str) -> str:
@@ -204,6 +239,9 @@ def _compile(table: LangTable) -> _Compiled:
         "MONX": _alts(table.months, table.loose_months),
         "D": r"[0-3]?\d",
         "Y": r"(?:1[89]|20)\d\d",
+        "SMON": _alts(table.solar_months),
+        "SMONX": _alts(table.solar_months, table.loose_months),
+        "SY": r"1[34]\d\d",
     }
     tails = {"MON": rf"(?:\s*[/(]\s*(?:{months})\s*\)?)?", "MONX": ""}
     phrases = tuple(
@@ -219,6 +257,7 @@ def _compile(table: LangTable) -> _Compiled:
             ("u", table.units),
             ("wd", table.weekdays),
             ("mon", table.months),
+            ("smon", table.solar_months),
         )
     }
     return _Compiled(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 MONTHS: dict[str, int] = {
@@ -92,5 +92,8 @@ class LangTable:
     weekdays: dict[str, str]
     months: dict[str, str]
     phrases: tuple[tuple[str, str], ...]
-    loose_months: frozenset[str] = frozenset()  # month keys left out of {MONX}
+    loose_months: frozenset[str] = frozenset()  # month keys left out of {MONX} and {SMONX}
     verb_final: bool = False  # "will" comes after the date phrase ("... خواهند شد")
+    # Solar Hijri month names to month numbers: slots {SMON}, {SMONX} and {SY} (the solar year);
+    # "{SOLAR}" in the English is the Gregorian day ("18 سرطان" is "9 July 2021").
+    solar_months: dict[str, str] = field(default_factory=dict)

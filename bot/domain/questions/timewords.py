@@ -74,7 +74,7 @@ def event_date_phrase(text: str, published: date) -> tuple[FuzzyDate, str] | Non
     if not text:
         return None
     original = text[:MAX_TEXT]
-    glossed = gloss(original)  # other languages' time phrases in English
+    glossed = gloss(original, published)  # other languages' time phrases in English
     text = glossed.text
     picked: list[tuple[Spot, FuzzyDate]] = []
     for s in spot(text, published):
@@ -128,7 +128,7 @@ def find_window(question: str, now: datetime) -> tuple[Window | None, str]:
         raise ValueError("find_window needs a timezone-aware now")
     if not question:
         return None, question
-    glossed = gloss(question)
+    glossed = gloss(question, now.date())
     for s in spot(glossed.text, now.date(), question=True):
         if s.expr.deadline or s.expr.when is None:
             continue
