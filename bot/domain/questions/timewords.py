@@ -21,6 +21,11 @@ Rules (documented choices):
   it) and the rest goes on to place/actor matching. Calendar windows that contain `now` end at
   the next local midnight; "the last/past N days/hours", "past week" (7 days) and "recently"/
   "lately" (7 days) are rolling windows ending at `now`; "last week/month/year" are calendar.
+* Other languages (French, Spanish, Russian, Ukrainian, Arabic, Persian/Dari, Pashto): their time
+  phrases are first written in English by ``timegloss`` ("вчера" is "yesterday", "منذ يوم
+  الاثنين" is "since Monday"), so the rules above apply unchanged; the span removed from a
+  question is the phrase as the reader wrote it, preposition included ("в июле", "en julio").
+  Solar Hijri days ("۱۸ سرطان") become Gregorian days (``timesolar``).
 """
 
 from __future__ import annotations
