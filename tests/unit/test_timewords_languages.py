@@ -57,6 +57,8 @@ QUESTIONS: list[tuple[str, str, datetime, Win, str]] = [
     ("fr", "Bunia début juillet", K, EARLY_JULY, "Bunia"),
     ("fr", "Quoi de neuf à Kalemie récemment ?", K, RECENTLY, "Quoi de neuf à Kalemie?"),
     ("fr", "Bunia en décembre", NY, NY_DECEMBER, "Bunia"),
+    ("fr", "Goma le 8 juil.", K, ON_8_JULY, "Goma"),
+    ("fr", "Tirs à Goma cette nuit ?", K, (k(7, 9), k(7, 10), "last night"), "Tirs à Goma?"),
     # -- Spanish --
     ("es", "¿Qué pasó ayer en Gaza?", K, YESTERDAY, "¿Qué pasó en Gaza?"),
     ("es", "¿Qué pasa hoy en Rafah?", K, TODAY, "¿Qué pasa en Rafah?"),
@@ -74,6 +76,7 @@ QUESTIONS: list[tuple[str, str, datetime, Win, str]] = [
     ("es", "Jartum a principios de julio", K, EARLY_JULY, "Jartum"),
     ("es", "Gaza desde junio", K, SINCE_JUNE, "Gaza"),
     ("es", "¿Qué pasó en Gaza el año pasado?", NY, NY_LAST_YEAR, "¿Qué pasó en Gaza?"),
+    ("es", "Gaza el 8 de jul. de 2021", K, ON_8_JULY, "Gaza"),
     # -- Russian --
     ("ru", "что произошло в Харькове вчера?", K, YESTERDAY, "что произошло в Харькове?"),
     ("ru", "Что сегодня в Харькове?", K, TODAY, "Что в Харькове?"),
@@ -91,6 +94,7 @@ QUESTIONS: list[tuple[str, str, datetime, Win, str]] = [
     ("ru", "Херсон в начале июля", K, EARLY_JULY, "Херсон"),
     ("ru", "Что было в Сумах в прошлом месяце?", K, LAST_MONTH, "Что было в Сумах?"),
     ("ru", "Что было в Изюме в 2020 году?", K, IN_2020, "Что было в Изюме?"),
+    ("ru", "Изюм, 8 июл.", K, ON_8_JULY, "Изюм"),
     # -- Ukrainian --
     ("uk", "що сталося в Бахмуті вчора?", K, YESTERDAY, "що сталося в Бахмуті?"),
     ("uk", "що сталося сьогодні в Києві?", K, TODAY, "що сталося в Києві?"),
@@ -108,6 +112,7 @@ QUESTIONS: list[tuple[str, str, datetime, Win, str]] = [
     ("uk", "Херсон на початку липня", K, EARLY_JULY, "Херсон"),
     ("uk", "Що було в Ізюмі торік?", NY, NY_LAST_YEAR, "Що було в Ізюмі?"),
     ("uk", "Що відбувається в Сумах останнім часом?", K, RECENTLY, "Що відбувається в Сумах?"),
+    ("uk", "Суми 8 лип. 2021", K, ON_8_JULY, "Суми"),
     # -- Arabic --
     ("ar", "ماذا حدث في الفاشر أمس؟", K, YESTERDAY, "ماذا حدث في الفاشر؟"),
     ("ar", "ماذا يحدث في حلب اليوم؟", K, TODAY, "ماذا يحدث في حلب؟"),
