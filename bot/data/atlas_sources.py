@@ -26,8 +26,10 @@ class SourceCountry:
     iso2: str
     name: str
     gid: int | None
-    names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # English names and abbreviations
     demonyms: list[str] = field(default_factory=list)
+    translations: list[str] = field(default_factory=list)  # the name in other languages
+    aliases: list[str] = field(default_factory=list)  # the names journalists use (curated)
 
 
 @dataclass(slots=True)
@@ -75,16 +77,20 @@ def read_countries(curated_csv: Path | None) -> list[SourceCountry]:
         names = [str(c.name), *(str(a) for a in c.aliases or ())]
         if c.official_name:
             names.append(str(c.official_name))
+        translated: list[str] = []
         py = pycountry.countries.get(alpha_2=iso)
         if py is not None:
             for attr in ("name", "common_name", "official_name"):
                 english = getattr(py, attr, None)
                 if english:
                     names.append(english)
-                    names.extend(t.gettext(english) for t in translations)
-        names.extend(_split(row.get("aliases", "")))
+                    translated.extend(t.gettext(english) for t in translations)
+        curated_aliases = _split(row.get("aliases", ""))
+        names.extend(curated_aliases)
         country = SourceCountry(iso, name, _int(c.geonames_id), names)
         country.demonyms = _split(row.get("demonyms", ""))
+        country.translations = [t for t in translated if t not in names]
+        country.aliases = curated_aliases
         out.append(country)
     return out
 

@@ -44,8 +44,8 @@ class SqliteAtlas:
         self._kind_names: dict[int, str] = {}
         self._zones: dict[int, str] = {}
         self._count = 0
-        self._typos: list[str] | None = None
-        self._words: dict[str, int] | None = None
+        self._typos: dict[str, list[str]] = {}
+        self._words: dict[str, float] = {}
         self._desc: dict[str, frozenset[str]] = {}
         self._connect()
 
@@ -171,17 +171,24 @@ class SqliteAtlas:
 
     def word_frequency(self, norm: str) -> float:
         """How common a normalized word is (Zipf, 0 for rare words and names)."""
-        if self._words is None:
-            self._words = {
-                str(w): int(str(z)) for w, z in self._rows("SELECT norm, zipf FROM word")
-            }
-        return self._words.get(norm, 0) / 10
+        hit = self._words.get(norm)
+        if hit is None:
+            rows = self._rows("SELECT zipf FROM word WHERE norm = ?", (norm,))
+            hit = int(str(rows[0][0])) / 10 if rows else 0.0
+            if len(self._words) > 100_000:
+                self._words.clear()
+            self._words[norm] = hit
+        return hit
 
-    def typo_names(self) -> list[str]:
-        """Folded names of the places a typo may reach (areas, curated and larger towns)."""
-        if self._typos is None:
-            self._typos = [str(r[0]) for r in self._rows("SELECT fold FROM typo")]
-        return self._typos
+    def typo_names(self, first: str) -> list[str]:
+        """Folded names starting with `first` that a typo may reach (areas, curated places,
+        larger towns), sorted; one range of the typo table's key, remembered."""
+        hit = self._typos.get(first)
+        if hit is None:
+            sql = "SELECT fold FROM typo WHERE fold >= ? AND fold < ?"
+            hit = [str(r[0]) for r in self._rows(sql, (first, chr(ord(first) + 1)))]
+            self._typos[first] = hit
+        return hit
 
     # ----------------------------------------------------------------- hierarchy and kinds
     def descendants(self, key: str) -> frozenset[str]:

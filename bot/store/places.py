@@ -1,4 +1,8 @@
-"""Places in the store: the shipped gazetteer synced on start, and places admins add."""
+"""Places in the store: the places admins add, and the aliases they give shipped places.
+
+The shipped places themselves are the atlas file's (``bot.store.atlas``); this table holds only
+what a deployment adds to it, replayed into the gazetteer on start.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from bot.store.models.events import PlaceRow
 log = logging.getLogger(__name__)
 
 ADMIN_SOURCE = "admin"
+ALIAS_SOURCE = "alias"  # a row holding aliases admins gave a shipped place
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -60,35 +65,35 @@ class PlaceStore:
         self.gazetteer = gazetteer
 
     async def sync(self) -> int:
-        """Write shipped places the table lacks or holds differently; load admin additions.
+        """Load what the table adds to the shipped atlas: admins' places and every alias
+        added to a shipped place. Returns how many places were added to the gazetteer.
 
-        Returns how many rows were written. Admin-added places and aliases survive upgrades of
-        the shipped data: their aliases are merged, never dropped.
+        Shipped places live in the atlas file, not in the table (rows an older version
+        copied there are read for their extra aliases only), so start-up writes nothing.
         """
-        written = 0
-        async with self._sessions.begin() as session:
-            rows = {r.key: r for r in (await session.scalars(select(PlaceRow))).all()}
-            for place in list(self.gazetteer):
-                row = rows.get(place.key)
-                values = _row_values(place)
-                if row is None:
-                    session.add(PlaceRow(key=place.key, source=place.source or "shipped", **values))
-                    written += 1
-                    continue
-                extra = [a for a in _split(row.aliases) if a not in place.aliases]
-                values["aliases"] = _lines((*place.aliases, *extra))
-                if any(getattr(row, k) != v for k, v in values.items()):
-                    for k, v in values.items():
-                        setattr(row, k, v)
-                    written += 1
-                for alias in extra:
+        async with self._sessions() as session:
+            rows = list((await session.scalars(select(PlaceRow))).all())
+        admin = [r for r in rows if r.source == ADMIN_SOURCE]
+        added = 0
+        while admin:  # parents first: an admin place may sit inside another
+            ready = [r for r in admin if not r.parent_key or r.parent_key in self.gazetteer]
+            if not ready:
+                log.warning("places %s: unknown parents", [r.key for r in admin][:10])
+                break
+            for row in ready:
+                self.gazetteer.add(self._place_of(row))
+                admin.remove(row)
+                added += 1
+        for row in rows:
+            place = self.gazetteer.get(row.key) if row.source != ADMIN_SOURCE else None
+            if place is None:
+                continue
+            for alias in _split(row.aliases) + _split(row.names_local):
+                if alias not in place.all_names():
                     self.gazetteer.add_alias(place.key, alias)
-            for key, row in rows.items():
-                if key not in self.gazetteer and row.source == ADMIN_SOURCE:
-                    self.gazetteer.add(self._place_of(row))
-        if written:
-            log.info("gazetteer: %d place rows written", written)
-        return written
+        if added:
+            log.info("gazetteer: %d places added by admins", added)
+        return added
 
     @staticmethod
     def _place_of(row: PlaceRow) -> Place:
@@ -169,8 +174,12 @@ class PlaceStore:
             raise PlaceError("An alias needs 1–120 characters.")
         async with self._sessions.begin() as session:
             row = await session.get(PlaceRow, key)
-            if row is None:
-                raise PlaceError(f"Unknown place {key!r}.")
+            if row is None:  # a shipped place: the row holds only what admins taught
+                values = {**_row_values(place), "aliases": "", "names_local": ""}
+                row = PlaceRow(
+                    key=key, source=ALIAS_SOURCE, added_by=by, added_at=self._clock.now(), **values
+                )
+                session.add(row)
             if alias not in _split(row.aliases):
                 row.aliases = _lines((*_split(row.aliases), alias))
         self.gazetteer.add_alias(key, alias)

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from bot.cli.bench import register
 from bot.domain.bulk.reading import Format, read_rows
 from bot.domain.bulk.types import BadRow
-from bot.domain.places.gazetteer import Gazetteer
 from bot.sim.bench import PLANS, filter_sets, goal_checks, write_acled_csv
+from bot.store.atlas import world_gazetteer
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
@@ -133,7 +133,7 @@ def test_tiny_run_leaves_the_configured_database_and_scratch_alone(
 
 def test_synthetic_acled_csv_parses_without_bad_rows(tmp_path: Path) -> None:
     path = tmp_path / "acled.csv"
-    write_acled_csv(path, 200, Gazetteer.load_default())
+    write_acled_csv(path, 200, world_gazetteer())
     rows = list(read_rows(path, Format.ACLED, date(2021, 8, 20)))
     assert len(rows) == 200
     assert [r for r in rows if isinstance(r, BadRow)] == []
@@ -141,7 +141,7 @@ def test_synthetic_acled_csv_parses_without_bad_rows(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("count", [1, 10, 50])
 def test_filter_sets_are_distinct(count: int) -> None:
-    sets = filter_sets(Gazetteer.load_default(), count)
+    sets = filter_sets(world_gazetteer(), count)
     assert len(sets) == count == len(set(sets))
     assert sets[0] == ((), ())
 

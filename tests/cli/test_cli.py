@@ -120,5 +120,5 @@ def test_places_verbs(tmp_path: Path) -> None:
     assert added.returncode == 0 and "Herat province" in added.stdout
     again = run_sitrep("places", "find", "Kuhsan Bazar", "--db", db)
     assert "kohsan-bazaar" in again.stdout  # stored, so a new process knows it
-    bad = run_sitrep("places", "add", "X", "--parent", "Atlantis", "--db", db)
+    bad = run_sitrep("places", "add", "X", "--parent", "Zorgastan", "--db", db)
     assert bad.returncode == 2 and "unknown place" in bad.stderr

@@ -40,7 +40,7 @@ async def test_find_add_alias_place(bot: Harness) -> None:
     ("command", "expect"),
     [
         ("/places add Nowhere", "parent"),
-        ("/places add Somewhere | Atlantis <b>", "I don't know the parent"),
+        ("/places add Somewhere | Zorgastan <b>", "I don't know the parent"),
         ("/places add Somewhere | Herat | 99, 500", "latitude"),
         ("/places find Zorgabad", "No place"),
         ("/places", "Use:"),

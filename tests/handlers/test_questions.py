@@ -84,7 +84,7 @@ async def test_groups_answer_only_when_addressed(qbot: Harness) -> None:
         ("/latest lots", ["Use: /latest"], []),
         ("/timeline Islam Qala", ["Timeline", "Feb 2019"], []),
         ("/timeline", ["Use: /timeline"], []),
-        ("/timeline Atlantis", ["I don't know a place called “Atlantis”"], []),
+        ("/timeline Zorgastan", ["I don't know a place called “Zorgastan”"], []),
         ("/search consulate", ["Search", "consulates in Mazar-e-Sharif"], []),
         ("/search", ["Use: /search"], []),
     ],

@@ -234,7 +234,7 @@ async def test_latest_timeline_and_search(domain: tuple[Services, dict[int, str]
     assert timeline.order == "oldest"
     search = await d.answers.search("consulate closed", NOW)
     assert "consulates" in [labels[e.id] for e in search.events]
-    unknown = await d.answers.timeline("Atlantis", NOW)
+    unknown = await d.answers.timeline("Zorgastan", NOW)
     assert unknown.kind == "unknown_place" and not unknown.events
 
 

@@ -14,6 +14,7 @@ from bot.domain.bulk.importer import import_file
 from bot.domain.events.model import EventStatus
 from bot.sim.bench import write_acled_csv
 from bot.store import sqlitewriter
+from bot.store.atlas import world_gazetteer
 from bot.store.bulk import sqlite_file
 from tests.support import dbtools
 from tests.support.bulk import domain_at, export_text, populate
@@ -41,10 +42,9 @@ async def _stored(domain: Services) -> tuple[list[tuple[Any, ...]], list[tuple[A
 
 @pytest.fixture
 def acled_csv(tmp_path: Path) -> Path:
-    from bot.domain.places.gazetteer import Gazetteer
 
     path = tmp_path / "acled.csv"
-    write_acled_csv(path, ROWS, Gazetteer.load_default())
+    write_acled_csv(path, ROWS, world_gazetteer())
     return path
 
 

@@ -225,8 +225,10 @@ async def test_copy_every_table_row_for_row(source_url: str, dest_url: str) -> N
     assert [t.name for t in report.tables] == [t.name for t in tables()]
     assert report.rows == sum(len(r) for r in source_rows.values())
     assert report.unknown_tables == ()
-    places = [s for s in steps if s.name == "places"]
-    assert len(places) > 2 and places[-1].done and places[-1].rows == len(source_rows["places"])
+    biggest = max(source_rows, key=lambda name: len(source_rows[name]))
+    assert len(source_rows[biggest]) > 200  # copied in chunks of 100, each step reported
+    chunks = [s for s in steps if s.name == biggest]
+    assert len(chunks) > 2 and chunks[-1].done and chunks[-1].rows == len(source_rows[biggest])
     await _assert_same_store(source_url, dest_url)
     await _assert_fresh_ids(dest_url, source_rows)
 
@@ -246,10 +248,10 @@ async def test_a_destination_with_data_is_refused_unless_replaced(
 ) -> None:
     await upgrade(dest_url)
     clock = FixedClock(datetime(2022, 1, 1, tzinfo=UTC))
-    async with open_services(_settings(dest_url), clock) as domain:  # syncs the gazetteer
+    async with open_services(_settings(dest_url), clock) as domain:
         await domain.audit.record(9, "already.here")
     before = await _rows(dest_url)
-    with pytest.raises(CopyRefused, match=r"already holds data \(audit_log, places\)"):
+    with pytest.raises(CopyRefused, match=r"already holds data \(.*audit_log.*\)"):
         await copy_store(source_url, dest_url)
     assert await _rows(dest_url) == before
     await copy_store(source_url, dest_url, replace=True)

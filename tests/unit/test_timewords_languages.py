@@ -6,7 +6,6 @@ question left for the place lookup (the time phrase and its preposition removed)
 from __future__ import annotations
 
 import importlib
-import time
 from datetime import datetime
 
 import pytest
@@ -421,14 +420,3 @@ def test_tables_know_dateparsers_month_and_weekday_names(code: str) -> None:
                 if got != [key.capitalize()]:
                     wrong.append((key, name, got))
     assert wrong == []
-
-
-@pytest.mark.serial
-def test_find_window_in_languages_is_fast() -> None:
-    questions = [q for _lang, q, _now, _w, _rest in QUESTIONS]
-    for q in questions:
-        find_window(q, NOW_KABUL)  # compile the tables, warm dateparser up
-    t0 = time.perf_counter()
-    for q in questions:
-        assert find_window(q, NOW_KABUL)[0] is not None
-    assert (time.perf_counter() - t0) / len(questions) < 0.005  # measured: about 0.3 ms

@@ -252,22 +252,24 @@ class Gazetteer:
         inside = self.descendants(area)
         return self.ranked([k for k in keys if k in inside], prefer_city=prefer_city)
 
-    def _typo_buckets(self) -> dict[str, list[str]]:
+    def _typo_bucket(self, first: str) -> list[str]:
+        """Folded names starting with `first` that typos may reach (overlay and atlas)."""
         if self._typos is None:
-            names = set(self._ix.bucket_names(self._places.values()))
-            if self.atlas is not None:
-                names.update(self.atlas.typo_names())
-            buckets: dict[str, list[str]] = {}
-            for name in sorted(names):
-                buckets.setdefault(name[0], []).append(name)
-            self._typos = buckets
-        return self._typos
+            self._typos = {}
+            for name in self._ix.bucket_names(self._places.values()):
+                self._typos.setdefault("+" + name[0], []).append(name)
+        hit = self._typos.get(first)
+        if hit is None:
+            atlas = self.atlas.typo_names(first) if self.atlas is not None else []
+            hit = sorted({*atlas, *self._typos.get("+" + first, [])})
+            self._typos[first] = hit
+        return hit
 
     def _fuzzy(self, folded: str, words: int, prefer_city: bool) -> tuple[Place, float] | None:
         cutoff = fuzzy_cutoff(folded, words)
         if cutoff is None:
             return None
-        choices = self._typo_buckets().get(folded[0], [])
+        choices = self._typo_bucket(folded[0])
         hit = process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit is None:
             return None
@@ -279,7 +281,7 @@ class Gazetteer:
         folded = fold(name)
         if len(folded) < 3 or limit <= 0:
             return []
-        choices = [n for bucket in self._typo_buckets().values() for n in bucket]
+        choices = self._typo_bucket(folded[0])  # a typo rarely hits the first letter
         hits = process.extract(
             folded, choices, scorer=fuzz.ratio, limit=limit * 10, score_cutoff=SUGGEST_CUTOFF
         )

@@ -39,8 +39,9 @@ class PlaceAtlas(Protocol):
         """The keys of everything inside a place (the place itself included)."""
         ...
 
-    def typo_names(self) -> list[str]:
-        """Folded names of the places a typo may reach (areas, curated and larger towns)."""
+    def typo_names(self, first: str) -> list[str]:
+        """Folded names starting with `first` that a typo may reach (areas, curated places,
+        larger towns), sorted."""
         ...
 
     def places_of_kind(self, kind: PlaceKind, country: str | None = None) -> list[Place]:

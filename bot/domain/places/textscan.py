@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.domain.places.index import MIN_FUZZY_LEN, NameIndex
+from bot.domain.places.inflection import dictionary_forms
 from bot.domain.places.intext import MAX_NGRAM, Token, joined, tokenize
 from bot.domain.places.kindwords import KindForm, fits, kind_forms
 from bot.domain.places.model import Place, PlaceKind, PlaceMention
@@ -13,6 +14,7 @@ from bot.domain.places.names import join_folded, normalize
 from bot.domain.places.ranking import Context, frequency_allowed, standing
 
 FAR_STANDING = 5.0  # about 100,000 people: a one-word name far from the text's countries
+SHORT_TEXT = 16  # words: a question, where a typo may reach anywhere
 MIN_SURE_LEN = 4  # normalized letters a name needs to count far from the text's countries
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ class TextScan:
         self.candidates: dict[int, list[Place]] = {}  # mention start -> allowed candidates
         self.context: set[str] = set(gazetteer.focus)  # countries the text is surely about
         self.overlay = {p.key for p in gazetteer.overlay()}
+        self.demonyms: set[str] = set()
 
     def mentions(self) -> list[PlaceMention]:
         """Places mentioned, in text order, never overlapping, namesakes by context."""
@@ -61,9 +64,28 @@ class TextScan:
         }
         by_norm = self.gaz._by_norm(sorted(norms))
         by_fold = self.gaz._by_fold(sorted(folds))
+        self.demonyms = set(self.gaz._demonym_keys(sorted({t.norm for t in self.tokens})))
+        self._add_inflected(by_norm)
         self._add_kind_worded(spans, by_norm)
         self._context_countries(by_norm, spans)
         return NameIndex(by_norm=by_norm, by_fold=by_fold)
+
+    def _add_inflected(self, by_norm: dict[str, list[str]]) -> None:
+        """ "в Харькове", "з Харкова": a word not known as written, by its dictionary form."""
+        wanted: dict[str, list[str]] = {}
+        for t in self.tokens:
+            if t.norm not in by_norm:
+                forms = [normalize(f) for f in dictionary_forms(self.text[t.start : t.end])]
+                if forms:
+                    wanted[t.norm] = forms
+        if not wanted:
+            return
+        found = self.gaz._by_norm(sorted({f for forms in wanted.values() for f in forms}))
+        for norm, forms in wanted.items():
+            for form in forms:
+                if form in found:
+                    by_norm[norm] = found[form]
+                    break
 
     def _add_kind_worded(self, spans: list[list[Token]], by_norm: dict[str, list[str]]) -> None:
         """'Herat province', 'city of Goma', 'North Darfur state': the bare name, of that kind."""
@@ -76,8 +98,9 @@ class TextScan:
                 continue
             for form in kind_forms([t.norm for t in span]):
                 bare = span[form.start : form.end]
-                if len(bare) == 1 and bare[0].common:
-                    continue
+                demonym = bare[0].norm in self.demonyms and PlaceKind.COUNTRY not in form.kinds
+                if len(bare) == 1 and (bare[0].common or demonym):
+                    continue  # "Chadian town" is a town in Chad, not one called Chadian
                 wanted.append((full, "".join(t.norm for t in bare), form))
         if not wanted:
             return
@@ -103,7 +126,7 @@ class TextScan:
         for span in spans:
             norm = "".join(t.norm for t in span)
             keys = by_norm.get(norm)
-            if not keys or len(norm) < MIN_SURE_LEN or not self._written_as_name(span):
+            if not keys or _short(norm) or not self._written_as_name(span):
                 continue
             if len(span) == 1 and span[0].common:
                 continue
@@ -112,6 +135,7 @@ class TextScan:
                 p
                 for p in self.gaz._places_for(keys)
                 if common < frequency_allowed(p.kind, p.population or 0, False)
+                and self._far_ok(p, norm, span)  # only what is sure anywhere sets the scene
             ]
             if not places:
                 continue
@@ -128,13 +152,19 @@ class TextScan:
         common = self.gaz.word_frequency(norm) if len(span) == 1 else 0.0
         focus = self.gaz.focus
         out: list[Place] = []
+        if min(len(span[0].norm), len(span[-1].norm)) < 2:
+            return []  # "à Saké", "a new": a one-letter word does not begin or end a name
+        demonym = len(span) == 1 and norm in self.demonyms
         for p in self.gaz._places_for(keys):
+            if demonym and p.kind is not PlaceKind.COUNTRY:
+                continue  # "Chadian", "Thai": a people's name, not a town's
             curated = p.key in self.overlay or p.source.startswith("curated")
-            trusted = curated or (bool(focus) and p.country in focus)
-            near = trusted or p.country in self.context
+            home = p.country in self.context or (bool(focus) and p.country in focus)
+            trusted = p.key in self.overlay or home or (curated and not self.context)
+            near = trusted or home
             if not written and not trusted:
                 continue
-            if (not exact or len(norm) < MIN_SURE_LEN) and not near:
+            if (not exact or _short(norm)) and not near:
                 continue
             if not near and self.context and not self._far_ok(p, norm, span):
                 continue
@@ -161,13 +191,14 @@ class TextScan:
         return self.gaz.ranker.order(places, Context(frozenset(self.context)))[0]
 
     def _fuzzy(self, folded: str, words: int) -> tuple[Place, float] | None:
-        """A typo reaches only places near what the text is about (focus, context, curated)."""
+        """A typo reaches only places near what the text is about (its countries, the focus),
+        or anywhere in a short text that names no country (a question: "Kandahr")."""
         hit = self.gaz._fuzzy(folded, words, False)
         if hit is None:
             return None
         place = hit[0]
-        curated = place.key in self.overlay or place.source.startswith("curated")
-        return hit if curated or place.country in self.context else None
+        near = place.country in self.context or place.key in self.overlay
+        return hit if near or (not self.context and len(self.tokens) <= SHORT_TEXT) else None
 
     def _countries_of(self, mention: PlaceMention) -> set[str]:
         return {p.country for p in self.candidates.get(mention.start, [mention.place])}
@@ -191,3 +222,9 @@ class TextScan:
                     m = PlaceMention(best, m.start, m.end, m.matched, m.score)
             out.append(m)
         return out
+
+
+def _short(norm: str) -> bool:
+    """Too short to mean a far place: under 4 Latin letters ("Gul") or 3 in other scripts
+    (Arabic writes "رفح", Rafah, in three)."""
+    return len(norm) < (MIN_SURE_LEN if norm.isascii() else MIN_SURE_LEN - 1)

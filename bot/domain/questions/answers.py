@@ -55,6 +55,7 @@ class Answer:
     coverage: Coverage | None = None
     suggestions: tuple[str, ...] = ()
     unknown_name: str = ""
+    widened: bool = False  # nothing placed there: these events mention the place instead
     order: Literal["newest", "oldest"] = "newest"
     title: str = ""
 
@@ -162,6 +163,10 @@ class AnswerService:
             # Ranked by relevance to pick them; shown newest first like every answer.
             events.sort(key=lambda e: (e.when.first_day(), e.id), reverse=order == "newest")
         events = _severe_first_within_day(events)
+        if not events and offset == 0 and query.places and not use_loose:
+            wide = await self._mentioning(query, order=order, page=page, title=title)
+            if wide is not None:
+                return replace(wide, places=base.places, widened=True)
         return replace(
             base,
             kind="events" if events else "nothing",
@@ -171,6 +176,28 @@ class AnswerService:
             loose=use_loose,
             coverage=cover,
         )
+
+    async def _mentioning(
+        self, query: Query, *, order: Literal["newest", "oldest"], page: int, title: str
+    ) -> Answer | None:
+        """Events that name the asked-about places in their text, wherever they are placed
+        ("Turkey consulate": Turkey's consulates in another country), or None."""
+        names = tuple(
+            tuple(dict.fromkeys(n.lower() for n in (p.name, *p.aliases) if len(n) > 2))
+            for p in query.places
+        )
+        wide = replace(
+            query,
+            places=(),
+            place_keys=None,
+            border_of=None,
+            actors=(*query.actors, *(p.name for p in query.places)),
+            actor_names=(*query.actor_names, *names),
+        )
+        found = await self.answer(
+            wide, loose=False, order=order, page=page, title=title, with_coverage=False
+        )
+        return found if found.events else None
 
     def _view(self, record: EventRecord) -> EventView:
         place = self.gazetteer.get(record.place_key) if record.place_key else None

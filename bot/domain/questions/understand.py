@@ -15,7 +15,6 @@ from bot.domain.questions.timewords import find_window
 
 MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
 MAX_WORD = 40  # longer "words" are noise, not search terms
-AFGHANISTAN = "AF"
 
 # Named actors come from the actor registry (bot/data/actors.json and the actors table).  Generic
 # role words stay here, bound to no particular group: (label, words that find it in events).
@@ -196,7 +195,7 @@ class Understander:
         for m in mentions:
             place = m.place
             around = text[max(0, m.start - 12) : m.end + 12]
-            if place.kind is PlaceKind.COUNTRY and place.country != AFGHANISTAN:
+            if place.kind is PlaceKind.COUNTRY and not self._home(place):
                 if _BORDER.search(around) or _BORDER.search(m.matched):
                     border_of = place
                     spans.append((m.start, m.end))
@@ -213,6 +212,10 @@ class Understander:
             spans.append((m.start, m.end))
         rest = _cut(text, spans)
         return places, border_of, rest
+
+    def _home(self, country: Place) -> bool:
+        """A country the deployment follows (FOCUS_COUNTRIES): a scope, never an actor."""
+        return country.country in self.gazetteer.focus
 
     @staticmethod
     def _is_demonym(matched: str, place: Place) -> bool:
@@ -243,7 +246,7 @@ class Understander:
         for m in _WORD.finditer(_cut(text, spans)):
             word = m.group()
             country = self.gazetteer.country_for_word(word)
-            if country is None or country.country == AFGHANISTAN or country.name in found:
+            if country is None or self._home(country) or country.name in found:
                 continue
             if not any(p.key == country.key for p in places):
                 found.append(country.name)
@@ -296,8 +299,8 @@ class Understander:
     def scope(self, places: list[Place], border_of: Place | None) -> frozenset[str] | None:
         keys: set[str] = set()
         for place in places:
-            if place.kind is PlaceKind.COUNTRY and place.country == AFGHANISTAN:
-                return None  # the whole country: no place restriction
+            if place.kind is PlaceKind.COUNTRY and self.gazetteer.focus == {place.country}:
+                return None  # the one country the deployment follows: no place restriction
             keys |= self.gazetteer.descendants(place.key)
             if place.kind is PlaceKind.COUNTRY:
                 keys |= {c.key for c in self.gazetteer.crossings_on_border(place.country)}

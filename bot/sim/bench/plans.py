@@ -41,6 +41,8 @@ GOALS: dict[str, tuple[str, float, str]] = {
     "broadcast_ratio_1000": (">=", 0.97, "broadcast ≥ 0.97 of a 1,000 msg/s cap"),
     "import_rows_per_s": (">=", 20_000.0, "ACLED import ≥ 20k rows/s"),
     "peak_rss_mb": ("<=", 200.0, "peak memory ≤ 200 MB (1M events, 100k subscribers)"),
+    "gazetteer_load_s": ("<=", 0.3, "world gazetteer ready in ≤ 0.3 s"),
+    "gazetteer_rss_mb": ("<=", 80.0, "world gazetteer ≤ 80 MB resident"),
 }
 
 

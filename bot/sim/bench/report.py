@@ -20,6 +20,8 @@ def goal_checks(result: dict[str, Any]) -> list[tuple[str, Any, bool | None]]:
         "broadcast_ratio_1000": result["broadcast_ratio_1000"],
         "import_rows_per_s": result["import_rows_per_s"],
         "peak_rss_mb": result["peak_rss_mb"] if full else None,
+        "gazetteer_load_s": result["gazetteer_load_s"],
+        "gazetteer_rss_mb": result["gazetteer_rss_mb"],
     }
     checks: list[tuple[str, Any, bool | None]] = []
     for key, (op, bound, label) in GOALS.items():
@@ -38,6 +40,11 @@ def format_report(result: dict[str, Any]) -> str:
         f"SQLite {m['sqlite']}",
         "",
     ]
+    g = result["gazetteer"]
+    lines.append(
+        f"gazetteer: {g['gazetteer_places']:,} places ready in {g['gazetteer_load_s']} s, "
+        f"{g['gazetteer_rss_mb']} MB resident; lookups {g['resolved']} in {g['lookups_s']} s"
+    )
     for size, a in result["ask"].items():
         lines.append(
             f"ask @ {int(size):>9,} events: p50 {a['ask_p50_ms']:.2f} ms, p95 "

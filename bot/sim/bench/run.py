@@ -12,6 +12,7 @@ from typing import Any
 from bot.sim.bench.ask import bench_ask
 from bot.sim.bench.broadcast import bench_broadcast
 from bot.sim.bench.compose import bench_compose
+from bot.sim.bench.gazetteer import bench_gazetteer
 from bot.sim.bench.importing import bench_import
 from bot.sim.bench.plans import BenchPlan, Progress
 from bot.sim.bench.scratch import ScratchStores, machine_info
@@ -28,6 +29,7 @@ def run_bench(
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-", dir=workdir) as tmp:
         stores = ScratchStores(Path(tmp))
         t0 = time.perf_counter()
+        gazetteer = bench_gazetteer(progress)
         ask = bench_ask(plan.ask_sizes, plan.ask_repeats, progress)
         compose = bench_compose(plan, stores, progress)
         broadcast = bench_broadcast(plan, stores, progress)
@@ -52,7 +54,10 @@ def run_bench(
         "broadcast_ratio_1000": by_cap.get(1000, {}).get("ratio"),
         "import_rows_per_s": imported["import_rows_per_s"],
         "peak_rss_mb": max(part["rss_after_mb"] for part in parts),
+        "gazetteer_load_s": gazetteer["gazetteer_load_s"],
+        "gazetteer_rss_mb": gazetteer["gazetteer_rss_mb"],
         "total_s": round(total_s, 1),
+        "gazetteer": gazetteer,
         "ask": ask,
         "compose": compose,
         "broadcast": broadcast,
