@@ -66,7 +66,8 @@ def test_copy_to_sqlite_then_refuse_a_second_copy(source: str, tmp_path: Path) -
     again = sitrep("db", "copy", "--from", source, "--to", dest)
     assert again.returncode == 2 and again.stdout == ""
     assert re.match(
-        r"sitrep: the destination already holds data \([a-z_, ]*events[a-z_, ]*\); nothing copied\.",
+        r"sitrep: the destination already holds data \([a-z_, ]*events[a-z_, ]*\); "
+        r"nothing copied\.",
         again.stderr.splitlines()[-1],
     )
     assert "--replace" in again.stderr and "Traceback" not in again.stderr

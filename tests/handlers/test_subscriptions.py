@@ -30,6 +30,17 @@ async def test_subscribe_with_places_and_defaults(bot: Harness) -> None:
     assert sub.next_due_at is not None and sub.next_due_at > bot.clock.now()
 
 
+async def test_the_zones_offered_are_those_of_the_readers_places(bot: Harness) -> None:
+    settings = await _subscribed(bot, "/subscribe El Fasher, Kharkiv")
+    [zones] = await bot.press(settings, "s:tz")
+    khartoum = _button(zones, "Africa/Khartoum")
+    assert _button(zones, "Europe/Kyiv") and _button(zones, "UTC")
+    [done] = await bot.press(zones, khartoum)
+    assert (await bot.services.subscriptions.get(USER_ID)).timezone == "Africa/Khartoum"
+    await bot.press(done, "s:z:Africa.Narnia", check=False)  # tampered: not a zone
+    assert (await bot.services.subscriptions.get(USER_ID)).timezone == "Africa/Khartoum"
+
+
 async def test_unknown_place_changes_nothing(bot: Harness) -> None:
     [reply] = await bot.send("/subscribe Narnia")
     assert "I don't know “Narnia”" in reply["text"] and "Nothing was changed" in reply["text"]

@@ -14,19 +14,6 @@ EVENT_TYPES: tuple[str, ...] = (
     "Riots",
     "Strategic developments",
 )
-COMMON_ZONES: tuple[str, ...] = (
-    "Asia/Kabul",
-    "Asia/Tehran",
-    "Asia/Tashkent",
-    "Asia/Dushanbe",
-    "Asia/Karachi",
-    "Asia/Dubai",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Istanbul",
-    "America/New_York",
-    "UTC",
-)
 MAX_PLACES = 50
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.people.settings import QUIET_PRESETS, valid_delivery_minute
-from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES
+from bot.domain.people.subscriptions import EVENT_TYPES
+from bot.domain.people.zones import zone_from_arg
 
 SETTINGS_PATTERN = r"^s:"
 
-_SETTINGS = re.compile(r"^s:([a-z]{1,6})(?::([A-Za-z0-9_-]{1,40}))?$")
+_SETTINGS = re.compile(r"^s:([a-z]{1,6})(?::([A-Za-z0-9_.+-]{1,40}))?$")
 
 
 class SettingsAction(StrEnum):
@@ -91,6 +92,11 @@ def _index(size: int) -> ArgParser:
     return _number(lambda n: n < size)
 
 
+def _zone(action: SettingsAction, arg: str | None) -> SettingsButton | None:
+    """A time zone by name, "." for "/" ("Asia.Kabul"); unknown names are tampering."""
+    return SettingsButton(action, arg) if arg is not None and zone_from_arg(arg) else None
+
+
 def _key(action: SettingsAction, arg: str | None) -> SettingsButton | None:
     return SettingsButton(action, arg) if arg is not None else None
 
@@ -101,7 +107,7 @@ ARG_PARSERS: dict[SettingsAction, ArgParser] = {
     SettingsAction.HOUR: _number(lambda n: 0 <= n < 24),
     SettingsAction.MINUTE: _number(valid_delivery_minute),
     SettingsAction.ZONES: _bare,
-    SettingsAction.ZONE: _index(len(COMMON_ZONES)),
+    SettingsAction.ZONE: _zone,
     SettingsAction.PLACES: _bare,
     SettingsAction.PLACE_REMOVE: _key,
     SettingsAction.TYPES: _bare,

@@ -14,7 +14,8 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.editions.schedule import hhmm
 from bot.domain.people.ports import SubscriptionSettings
 from bot.domain.people.settings import quiet_window, toggled_status
-from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
+from bot.domain.people.subscriptions import EVENT_TYPES, SubscriptionView
+from bot.domain.people.zones import zone_choices, zone_from_arg
 from bot.telegram.callbacks.settings import SettingsAction as Act
 from bot.telegram.callbacks.settings import SettingsButton, parse_settings
 from bot.telegram.context import SitrepContext
@@ -69,11 +70,14 @@ async def _minute(p: Press) -> PressResult:
 
 async def _zones(p: Press) -> PressResult:
     now = p.context.services.clock.now()
-    return p.sub, kb.zones_keyboard(p.labels, now), p.labels("pick_zone")
+    zones = zone_choices(p.context.services.gazetteer, p.sub.places)
+    return p.sub, kb.zones_keyboard(p.labels, now, zones), p.labels("pick_zone")
 
 
-async def _zone(p: Press) -> PressResult:
-    zone = COMMON_ZONES[p.button.number]
+async def _zone(p: Press) -> PressResult | None:
+    zone = zone_from_arg(p.button.key)
+    if zone is None:  # the codec only lets known zones through
+        return None
     return await p.subs.change(p.chat_id, timezone=zone), None, p.labels("zone_toast", zone=zone)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.editions.schedule import hhmm, offset_label
 from bot.domain.people.settings import QUIET_PRESETS
-from bot.domain.people.subscriptions import COMMON_ZONES, EVENT_TYPES, SubscriptionView
+from bot.domain.people.subscriptions import EVENT_TYPES, SubscriptionView
+from bot.domain.people.zones import zone_arg
 from bot.domain.places.gazetteer import Gazetteer
 from bot.telegram.callbacks.settings import SettingsAction as Act
 from bot.telegram.callbacks.settings import SettingsButton
@@ -72,11 +74,15 @@ def minutes_keyboard(labels: Labels, hour: int) -> InlineKeyboardMarkup:
     return _with_back(labels, [row], back=Act.TIME)
 
 
-def zones_keyboard(labels: Labels, now: datetime) -> InlineKeyboardMarkup:
-    """The common time zones with their UTC offsets now, two a row."""
+def zones_keyboard(labels: Labels, now: datetime, zones: Sequence[str]) -> InlineKeyboardMarkup:
+    """The offered time zones with their UTC offsets now, two a row."""
     buttons = [
-        _button(labels("zone_choice", zone=z, offset=offset_label(ZoneInfo(z), now)), Act.ZONE, i)
-        for i, z in enumerate(COMMON_ZONES)
+        _button(
+            labels("zone_choice", zone=z, offset=offset_label(ZoneInfo(z), now)),
+            Act.ZONE,
+            zone_arg(z),
+        )
+        for z in zones
     ]
     return _with_back(labels, [buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
