@@ -29,6 +29,7 @@ from bot.domain.events.filters import EventFilter
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import PlaceKind
 from bot.domain.questions.understand import Query
+from bot.sim.bench.plans import BENCH_COUNTRIES
 from bot.store.atlas import world_gazetteer
 from bot.store.search_plan import sqlite_stats_queries
 from bot.store.search_sqlite import raw_sqlite_query
@@ -135,13 +136,14 @@ def _pct(values: Sequence[float], q: float) -> float:
 
 
 def _place_weights(gazetteer: Gazetteer) -> tuple[list[str], list[float], dict[str, str]]:
-    """Afghan places weighted so cities and crossings get many events, villages few."""
+    """Places of the bench's crises weighted so cities and crossings get many events."""
     keys: list[str] = []
     weights: list[float] = []
     names: dict[str, str] = {}
-    for place in gazetteer:
-        if place.country != "AF" or place.kind is PlaceKind.COUNTRY:
-            continue
+    kinds = (PlaceKind.PROVINCE, PlaceKind.CROSSING, PlaceKind.TOWN, PlaceKind.DISTRICT)
+    for place in (
+        p for c in BENCH_COUNTRIES for k in kinds for p in gazetteer.places_of_kind(k, c)
+    ):
         weight = {
             PlaceKind.PROVINCE: 4.0,
             PlaceKind.CROSSING: 6.0,

@@ -29,6 +29,8 @@ REQUIRED_KEYS = (
     "broadcast_ratio_1000",
     "import_rows_per_s",
     "peak_rss_mb",
+    "gazetteer_load_s",
+    "gazetteer_rss_mb",
     "events",
     "subscribers",
     "machine",
@@ -82,6 +84,8 @@ def test_tiny_run_writes_every_key(tiny_run: tuple[dict[str, Any], str, Path]) -
         ("broadcast_ratio_1000", 0.0, 1.05),
         ("import_rows_per_s", 0.0, 10_000_000.0),
         ("peak_rss_mb", 10.0, 100_000.0),
+        ("gazetteer_load_s", 0.0, 60.0),
+        ("gazetteer_rss_mb", -50.0, 10_000.0),
     ],
 )
 def test_tiny_run_values_are_sane(
@@ -156,6 +160,8 @@ def _result(**overrides: Any) -> dict[str, Any]:
         "broadcast_ratio_1000": 0.99,
         "import_rows_per_s": 25_000,
         "peak_rss_mb": 150.0,
+        "gazetteer_load_s": 0.1,
+        "gazetteer_rss_mb": 20.0,
     }
     return base | overrides
 
@@ -172,6 +178,9 @@ def _result(**overrides: Any) -> dict[str, Any]:
         ({"import_rows_per_s": 19_999}, "20k rows/s", False),
         ({"peak_rss_mb": 201.0}, "200 MB", False),
         ({"events": 100_000}, "200 MB", None),
+        ({}, "gazetteer ready", True),
+        ({"gazetteer_load_s": 0.5}, "gazetteer ready", False),
+        ({"gazetteer_rss_mb": 90.0}, "80 MB resident", False),
     ],
 )
 def test_goal_checks(overrides: dict[str, Any], label_part: str, met: bool | None) -> None:

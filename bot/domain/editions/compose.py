@@ -124,14 +124,14 @@ class BriefingService:
         return keys
 
     def group_name(self, event: EventView) -> str:
-        """The province (or country) an event is listed under."""
+        """The first-level area, by its own kind word (or the country), an event is under."""
         if event.place_key is None:
             return "Other places"
         place = self._gazetteer.get(event.place_key)
         chain = ([place] if place else []) + self._gazetteer.ancestors(event.place_key)
         for p in chain:
             if p.kind is PlaceKind.PROVINCE:
-                return f"{p.name} province"
+                return self._gazetteer.area_name(p)  # "Herat province", "North Darfur state"
         for p in chain:
             if p.kind is PlaceKind.COUNTRY:
                 return p.name

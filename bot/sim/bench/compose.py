@@ -16,6 +16,7 @@ from bot.domain.delivery_states import OutboxState
 from bot.sim.bench.plans import (
     ACLED_TYPES,
     ACTORS,
+    BENCH_COUNTRIES,
     CHUNK,
     DUE,
     OUTLETS,
@@ -42,7 +43,7 @@ def filter_sets(
 
     rng = random.Random(seed)
     provinces = sorted(
-        p.key for p in gazetteer if p.country == "AF" and p.kind is PlaceKind.PROVINCE
+        p.key for c in BENCH_COUNTRIES for p in gazetteer.places_of_kind(PlaceKind.PROVINCE, c)
     )
     sets: list[tuple[tuple[str, ...], tuple[str, ...]]] = [((), ())]
     seen = set(sets)
@@ -62,7 +63,10 @@ def _event_rows(gazetteer: Any, count: int, seed: int = 5) -> Iterator[dict[str,
 
     rng = random.Random(seed)
     places = [
-        p for p in gazetteer if p.country == "AF" and p.kind in (PlaceKind.TOWN, PlaceKind.DISTRICT)
+        p
+        for c in BENCH_COUNTRIES
+        for kind in (PlaceKind.TOWN, PlaceKind.DISTRICT)
+        for p in gazetteer.places_of_kind(kind, c)
     ]
     end = DUE.astimezone(UTC)
     for i in range(count):

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.clock import FixedClock
-from bot.sim.bench.plans import ACLED_TYPES, ACTORS, DUE, OUTLETS, TODAY, BenchPlan, Progress
+from bot.sim.bench.plans import (
+    ACLED_TYPES,
+    ACTORS,
+    BENCH_COUNTRIES,
+    DUE,
+    OUTLETS,
+    TODAY,
+    BenchPlan,
+    Progress,
+)
 from bot.sim.bench.scratch import ScratchStores, bench_settings, isolated, peak_rss_mb
 
 ACLED_HEADER = (
@@ -26,12 +35,20 @@ ACLED_HEADER = (
 
 
 def write_acled_csv(path: Path, rows: int, gazetteer: Any, seed: int = 9) -> None:
-    """A synthetic ACLED export of Afghan events: known towns, plus a few villages it lacks."""
+    """A synthetic ACLED export over several crises: known towns, plus villages it lacks."""
     from bot.domain.places.model import PlaceKind
 
     rng = random.Random(seed)
-    towns = [p for p in gazetteer if p.country == "AF" and p.kind is PlaceKind.TOWN and p.lat]
+    towns = [
+        p
+        for c in BENCH_COUNTRIES
+        for p in gazetteer.places_of_kind(PlaceKind.TOWN, c)
+        if p.lat is not None
+    ]
     villages = random.Random(seed + 1).sample(towns, 40)
+    countries = {
+        c: (gazetteer.country(c).name if gazetteer.country(c) else c) for c in BENCH_COUNTRIES
+    }
     first = date(2017, 1, 1)
     span = (date(2021, 8, 15) - first).days
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -47,7 +64,7 @@ def write_acled_csv(path: Path, rows: int, gazetteer: Any, seed: int = 9) -> Non
                 v = rng.randrange(len(villages))
                 town, location = (
                     villages[v],
-                    f"Qala-e {('Now', 'Kohna', 'Bala', 'Payin')[v % 4]} {v}",
+                    f"{('New', 'Old', 'Upper', 'Lower')[v % 4]} Village {v}",
                 )
                 chain = {a.kind: a.name for a in gazetteer.ancestors(town.key)}
                 admin1 = chain.get(PlaceKind.PROVINCE, "")
@@ -64,7 +81,8 @@ def write_acled_csv(path: Path, rows: int, gazetteer: Any, seed: int = 9) -> Non
             out.writerow(
                 [
                     f"AFGB{i:07d}", day.isoformat(), day.year, 1, "Political violence", event_type,
-                    sub_type, actor1, "", 2, actor2, "", 1, 12, "", 4, "Caspian", "Afghanistan",
+                    sub_type, actor1, "", 2, actor2, "", 1, 12, "", 4, "Caspian",
+                    countries.get(town.country, town.country),
                     admin1, admin2, "", location, f"{lat:.4f}", f"{lon:.4f}", 1,
                     rng.choice(OUTLETS), "National", notes, rng.choice((0, 0, 0, 1, 2, 5)), "",
                     1_600_000_000 + i,

@@ -22,6 +22,10 @@ ACLED_TYPES: tuple[tuple[str, str], ...] = (
     ("Riots", "Violent demonstration"),
     ("Strategic developments", "Headquarters or base established"),
 )
+# Synthetic events are spread over the places of several crises (Afghanistan first: the bench
+# questions name its places too).
+BENCH_COUNTRIES = ("AF", "SD", "UA", "MM", "CD", "HT")
+
 ACTORS = (
     "Taliban",
     "Military Forces of Afghanistan (2004-2021)",
