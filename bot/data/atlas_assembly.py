@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from unidecode import unidecode
+
 from bot.data.atlas_names import index_forms, usable
 from bot.data.atlas_sources import SourceArea, SourceCountry, SourceTown
 from bot.domain.places.keys import slug
@@ -133,15 +135,16 @@ class Atlas:
         parent = self.area_ids.get(a.parent_ref or -1) or self.country_ids[a.country]
         norms, folds, typos = index_forms([a.name, *a.names], kind, 0, False)
         row_id = self._id(a.gid)
+        name, kind_word = english_area_name(a.name, a.names, a.kind_name)
         key = None
         if a.level == 1:
-            base = slug(a.name)
+            base = slug(name)
             key = self._key(
                 base, f"{base}-{a.country.lower()}", f"{base}-{(a.iso_code or '').lower()}"
             )
         row = AtlasRow(
-            id=row_id, key=key, name=_display(a.name), kind=str(kind),
-            kind_name=a.kind_name.casefold() or None, parent=parent,
+            id=row_id, key=key, name=name, kind=str(kind),
+            kind_name=kind_word or None, parent=parent,
             admin1=row_id if a.level == 1 else self.rows[parent].admin1, country=a.country,
             lat=None, lon=None, population=None, tz=None, borders=None,
             source=None, norms=norms, folds=folds, typos=typos,
@@ -232,8 +235,32 @@ _AF_KIND_NAMES = {PlaceKind.PROVINCE: "province", PlaceKind.DISTRICT: "district"
 _AF_ZONE = "Asia/Kabul"
 
 
+_KIND_WORDS = frozenset(
+    "governorate oblast state province region department district county prefecture raion "
+    "rayon territory municipality emirate division zone krai wilaya parish commune".split()
+)
+
+
 def _display(name: str) -> str:
-    return " ".join(name.split())
+    """A name as readers of English see it: transliteration marks dropped ("Rafaḩ" -> "Rafah"),
+    accents of Latin-1 kept ("Pétion-Ville")."""
+    name = " ".join(name.split())
+    if all(ord(c) < 256 for c in name) or not any(c.isascii() and c.isalpha() for c in name):
+        return name
+    return unidecode(name)
+
+
+def english_area_name(name: str, aliases: list[str], kind: str) -> tuple[str, str]:
+    """The English name and kind word of a subdivision: "Ḩimş" with the alias "Homs
+    Governorate" is Homs, a governorate; "Kharkivska oblast" with "Kharkiv Oblast" is Kharkiv,
+    an oblast. Otherwise its own name (marks dropped) and the source's kind word."""
+    ascii_aliases = [a for a in aliases if a.isascii()]
+    lowered = {a.casefold() for a in ascii_aliases}
+    for alias in [name, *ascii_aliases]:
+        for word in sorted(_KIND_WORDS):
+            if f"{alias} {word}".casefold() in lowered:
+                return _display(alias), word
+    return _display(name), kind.casefold()
 
 
 def _float(value: str | None) -> float | None:

@@ -8,10 +8,6 @@ Actor knowledge lived in Python (word lists naming the Taliban and a few others)
 as bot/data/actors.json and lives in `actors`: the shipped actors are synced into the table on
 start, imports add the actor names they bring that no known actor goes by, and admins add
 actors and aliases. `source` says which (shipped, import, admin).
-
-Also, on SQLite: 0007 rebuilt `events` (batch mode copies the table), which dropped the triggers
-that keep the `events_fts` full-text index in step, so events stored since were not found by
-words. They are created again (if missing) and the index is rebuilt from `events`.
 """
 
 from collections.abc import Sequence
@@ -25,26 +21,6 @@ revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-
-# The triggers of 0002_event_store (SQLite only), created only where they are missing.
-SQLITE_FTS_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS events_fts_ai AFTER INSERT ON events BEGIN
-        INSERT INTO events_fts(rowid, summary, actors_text, event_type, place_text)
-        VALUES (new.id, new.summary, new.actors_text, new.event_type, new.place_text);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS events_fts_ad AFTER DELETE ON events BEGIN
-        INSERT INTO events_fts(events_fts, rowid, summary, actors_text, event_type, place_text)
-        VALUES ('delete', old.id, old.summary, old.actors_text, old.event_type, old.place_text);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS events_fts_au
-        AFTER UPDATE OF summary, actors_text, event_type, place_text ON events BEGIN
-        INSERT INTO events_fts(events_fts, rowid, summary, actors_text, event_type, place_text)
-        VALUES ('delete', old.id, old.summary, old.actors_text, old.event_type, old.place_text);
-        INSERT INTO events_fts(rowid, summary, actors_text, event_type, place_text)
-        VALUES (new.id, new.summary, new.actors_text, new.event_type, new.place_text);
-    END""",
-]
 
 
 def upgrade() -> None:
@@ -63,10 +39,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_actors")),
         sa.UniqueConstraint("name", name=op.f("uq_actors_name")),
     )
-    if op.get_bind().dialect.name == "sqlite":
-        for statement in SQLITE_FTS_TRIGGERS:
-            op.execute(statement)
-        op.execute("INSERT INTO events_fts(events_fts) VALUES ('rebuild')")
 
 
 def downgrade() -> None:

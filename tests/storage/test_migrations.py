@@ -49,3 +49,22 @@ async def test_upgrade_twice_is_a_no_op(empty_db_url: str) -> None:
     await upgrade(empty_db_url)
     await upgrade(empty_db_url)
     assert await current_revision(empty_db_url) == head_revision()
+
+
+async def test_the_sqlite_full_text_triggers_survive_every_revision(sqlite_db_url: str) -> None:
+    """A revision that copies `events` (SQLite batch mode) must not leave the index behind."""
+    engine = create_engine(sqlite_db_url)
+    try:
+        async with engine.connect() as conn:
+            names = (
+                (
+                    await conn.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            assert {"events_fts_ai", "events_fts_ad", "events_fts_au"} <= set(names)
+    finally:
+        await engine.dispose()
