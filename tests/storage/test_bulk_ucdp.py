@@ -162,6 +162,30 @@ async def test_places_are_never_guessed_across_borders(db_url: str, tmp_path: Pa
     assert place is None or place.country == "SY"
 
 
+async def test_look_alike_villages_are_placed_the_same_on_every_import(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A village spelt like one the import has just added is its own place, not a guess at the
+    other: a guess would go elsewhere once the file's later rows have added their villages."""
+    base = ged_row("990002")
+    kandahar = {"adm_1": "Kandahar province", "adm_2": "Spin Boldak district"}
+    rows = [
+        {**base, "id": "990911", "where_coordinates": "Qala Kamsar village"},
+        {**base, "id": "990912", "where_coordinates": "Qala Kamsir village"},
+        {**base, "id": "990913", "where_coordinates": "Qala Kamsir village", **kandahar},
+    ]
+    path = write_ged(tmp_path / "alike.csv", rows)
+    async with domain_at(db_url) as domain:
+        first = await import_file(domain, path)
+        placed = {k: v.place_key for k, v in (await by_id(domain)).items()}
+        names = {k: domain.gazetteer.get(v).name for k, v in placed.items() if v}
+        again = await import_file(domain, path)
+    assert (first.created, first.places_added) == (3, 3)
+    assert names == {"990911": "Qala Kamsar", "990912": "Qala Kamsir", "990913": "Qala Kamsir"}
+    assert placed["990912"] != placed["990913"]
+    assert (again.unchanged, again.updated, again.places_added) == (3, 0, 0)
+
+
 async def test_reimport_is_unchanged_and_edits_update_in_place(db_url: str, tmp_path: Path) -> None:
     async with domain_at(db_url) as domain:
         await import_file(domain, GED_SAMPLE)

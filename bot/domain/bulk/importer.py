@@ -19,7 +19,9 @@ Rules (documented choices):
   when admin1 is unknown too, the place is kept as written.
 * UCDP places: as ACLED's (adm_2, adm_1, their kind words dropped), but only inside the row's
   country: a row whose country the gazetteer does not know is kept as written (no guessing
-  across borders). A district-, province- or country-level row (where_prec 3, 4, 6) is placed
+  across borders). Names match exactly or folded, never typo-tolerantly: a guess would depend
+  on the villages added so far, and a second import must place every row as the first did.
+  A district-, province- or country-level row (where_prec 3, 4, 6) is placed
   on that area; a new TOWN is added only for exact or near rows (where_prec 1, 2), under the
   row's district, else its province, else its country.
 """

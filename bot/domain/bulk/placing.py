@@ -231,15 +231,17 @@ class PlaceResolver:
         return None
 
     def _ucdp_named(self, name: str, areas: list[Place], country: Place) -> Place | None:
-        """The place called `name` in the narrowest known area, else the best match in the
-        country (not searched whole by name: a world country holds too many places)."""
-        for area in areas:
+        """The place called `name` (exactly or folded) in the narrowest known area, else in the
+        country.
+
+        No typo-tolerant guess: which place a guess finds depends on the places the import has
+        added so far, so a second import of the file would place its rows elsewhere.
+        """
+        for area in areas or [country]:
             inside = self._gaz.named_within(name, area.key, prefer_city=True)
             if inside:
                 return inside[0]
-        place = self._gaz.resolve(name, prefer_city=True)
-        broadest = areas[-1] if areas else country
-        return place if place is not None and self._inside(place, broadest) else None
+        return None
 
     def _ucdp_known(self, hint: PlaceHint) -> Placed | None:
         """A UCDP row's place from the gazetteer alone; None when a new town is to be added.
