@@ -59,7 +59,8 @@ async def test_the_sqlite_full_text_triggers_survive_every_revision(sqlite_db_ur
             names = (
                 (
                     await conn.exec_driver_sql(
-                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                        "SELECT name FROM sqlite_master "
+                        "WHERE type = 'trigger' AND tbl_name = 'events'"
                     )
                 )
                 .scalars()
