@@ -43,7 +43,7 @@ def actors(ctx: Context, clause: str, verb_at: int, sentence: str) -> list[str]:
     found = [
         *_group_actors(ctx, clause, named),
         *_demonym_actors(ctx, clause, named),
-        *_state_actors(clause, verb_at),
+        *_state_actors(ctx, clause, verb_at),
     ]
     out: list[str] = []
     for _, name in sorted(found):
@@ -76,6 +76,19 @@ def _group_actors(
         for m in lx.INSURGENT_RE.finditer(clause):
             found.append((m.start(), ctx.home_group))
     return found
+
+
+def _countries_in(ctx: Context, clause: str) -> list[re.Match[str]]:
+    """Capitalised names in a clause that are a country's name (not a demonym), in order."""
+    out: list[re.Match[str]] = []
+    for run in lx.CAPITALISED_RUN_RE.finditer(clause):
+        if ctx.gazetteer.country_named(run.group(1)) is not None:
+            out.append(run)
+            continue
+        for word in lx.CAPITALISED_WORD_RE.finditer(clause, run.start(), run.end()):
+            if ctx.gazetteer.country_named(word.group(1)) is not None:
+                out.append(word)
+    return out
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
@@ -113,11 +126,12 @@ def _demonym_label(word: str, noun: str) -> str:
     return f"{word} forces"
 
 
-def _state_actors(clause: str, verb_at: int) -> list[tuple[int, str]]:
-    """States named before the verb as its subject (not "in Iran", not "Iran's border")."""
+def _state_actors(ctx: Context, clause: str, verb_at: int) -> list[tuple[int, str]]:
+    """States named before the verb as its subject (not "in Iran", not "Iran's border"): any
+    country the gazetteer knows by that name, not a list of neighbours."""
     found: list[tuple[int, str]] = []
     acting = True
-    for m in lx.STATE_RE.finditer(clause):
+    for m in _countries_in(ctx, clause):
         between = clause[: m.start()]
         joined = re.search(r"(?:,|\band)\s*$", between) is not None
         if not joined:

@@ -290,28 +290,9 @@ DEMONYM_ACTOR_RE = re.compile(
     r"\b([A-Z][a-z]+)\s+(" + FORCE_NOUNS + r"|media|state media|officials?|government|"
     r"authorities)\b"
 )
-# States acting in world affairs that the Afghan gazetteer need not hold.
-STATES = (
-    "Afghanistan",
-    "Pakistan",
-    "Iran",
-    "Tajikistan",
-    "Uzbekistan",
-    "Turkmenistan",
-    "China",
-    "India",
-    "Russia",
-    "Turkey",
-    "Germany",
-    "France",
-    "Britain",
-    "Qatar",
-    "Saudi Arabia",
-    "United States",
-    "Kazakhstan",
-    "Kyrgyzstan",
-)
-STATE_RE = re.compile(r"\b(" + "|".join(STATES) + r")\b")
+# Capitalised names (a country acting as one: "Iran", "Saudi Arabia", "United States").
+CAPITALISED_RUN_RE = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b")
+CAPITALISED_WORD_RE = re.compile(r"\b([A-Z][a-z]+)\b")
 
 CLAIM_ORDER = {
     ClaimStatus.DENIED: 0,

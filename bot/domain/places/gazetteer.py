@@ -309,6 +309,15 @@ class Gazetteer:
         """The country with this ISO 3166-1 alpha-2 code, or None."""
         return self._country_map().get(iso2.strip().upper())
 
+    def country_named(self, name: str) -> Place | None:
+        """The country called exactly `name` ("Iran", "Saudi Arabia"), not by a demonym."""
+        norm = normalize(name)
+        if not norm or norm in COMMON_WORDS:
+            return None
+        places = self._places_for(self._by_norm([norm]).get(norm, ()))
+        countries = [p for p in places if p.kind is PlaceKind.COUNTRY]
+        return self.ranker.order(countries)[0] if countries else None
+
     def country_for_word(self, word: str) -> Place | None:
         """The country meant by a name, demonym or ISO2 code ("Tajik", "Iranian", "TJ")."""
         stripped = word.strip()
