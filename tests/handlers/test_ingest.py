@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.store.models.events import ArticleRow, EventRow
 from tests.support.harness import ADMIN_ID, USER_ID, Harness
 
-SEED = (Path(__file__).parent.parent / "fixtures" / "islam-qala-2021-07.txt").read_text()
+SEED = (Path(__file__).parent.parent / "fixtures" / "afghanistan-border-2021-07.txt").read_text()
 
 
 async def _counts(bot: Harness) -> tuple[int, int]:

@@ -30,7 +30,7 @@ from tests.support.question_events import NOW, store_events
 
 pytestmark = pytest.mark.slow
 
-SEED = (Path(__file__).parent.parent / "fixtures" / "islam-qala-2021-07.txt").read_text()
+SEED = (Path(__file__).parent.parent / "fixtures" / "afghanistan-border-2021-07.txt").read_text()
 
 
 class World:

@@ -25,7 +25,7 @@ from bot.store.models.events import ArticleRow, EventRow, SourceRow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PUBLISHED = date(2021, 7, 9)
-SEED = (FIXTURES / "islam-qala-2021-07.txt").read_text(encoding="utf-8")
+SEED = (FIXTURES / "afghanistan-border-2021-07.txt").read_text(encoding="utf-8")
 REWRITE = (FIXTURES / "ingest_islam_qala_rewrite_2021-07-09.txt").read_text(encoding="utf-8")
 
 
@@ -65,7 +65,7 @@ async def test_ingest_seed_stores_article_events_and_linked_sources(domain: Serv
         article = await session.get(ArticleRow, report.article_id)
         assert article is not None
         assert article.content_hash == content_hash(SEED)
-        assert article.title.startswith("Afghan Soldiers Retreat")
+        assert article.title.startswith("Taliban Capture Islam Qala Crossing")
         assert article.ingested_by == 7 and article.published_on == PUBLISHED
         linked = (await session.scalars(select(SourceRow.article_id))).all()
     assert len(linked) == len(report.created)
