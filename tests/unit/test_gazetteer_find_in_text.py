@@ -119,3 +119,16 @@ def test_find_in_text_in_lowercase_and_in_nonsense(gaz: Gazetteer) -> None:
     lowered = {m.place.key for m in gaz.find_in_text(text[:4000].lower())}
     assert {"islam-qala", "iran", "herat"} <= lowered  # a text without capitals: names anyway
     assert gaz.find_in_text(("Kabulistan " * 400)[:4000]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Firefighters from Afghanistan and Iran worked for days.", ["afghanistan", "iran"]),
+        ("Convoys left Herat and Kandahar at dawn.", ["herat", "kandahar"]),
+    ],
+)
+def test_a_function_word_never_begins_or_ends_a_far_name(
+    gaz: Gazetteer, text: str, keys: list[str]
+) -> None:
+    assert [m.place.key for m in gaz.find_in_text(text)] == keys

@@ -18,8 +18,8 @@ Offline rules, no model (documented choices):
 * Sentences about the same happening become one event: same kind of happening, compatible
   places (same, nested, or one unknown), and dates that agree (an undated sentence joins a
   nearby event, or any event at the same specific place).  Standing facts stay on their own.
-  Sentences that only add detail ("At least 20 people were injured", "It took three days to put
-  out") join the event just before them in the same paragraph.
+  Sentences that only add detail ("A dozen people were hurt", "Crews needed days to contain
+  it") join the event just before them in the same paragraph.
 """
 
 from __future__ import annotations

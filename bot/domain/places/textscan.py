@@ -154,11 +154,14 @@ class TextScan:
         out: list[Place] = []
         if min(len(span[0].norm), len(span[-1].norm)) < 2:
             return []  # "à Saké", "a new": a one-letter word does not begin or end a name
+        edge_word = len(span) > 1 and (span[0].function or span[-1].function)
         demonym = len(span) == 1 and norm in self.demonyms
         for p in self.gaz._places_for(keys):
             if demonym and p.kind is not PlaceKind.COUNTRY:
                 continue  # "Chadian", "Thai": a people's name, not a town's
             curated = p.key in self.overlay or p.source.startswith("curated")
+            if edge_word and not curated:
+                continue  # "and Iran" is not Andırın, "Kabul and" nothing at all
             home = p.country in self.context or (bool(focus) and p.country in focus)
             trusted = p.key in self.overlay or home or (curated and not self.context)
             near = trusted or home

@@ -15,7 +15,7 @@ Rules (documented choices):
   month after "will"/"plans to" in the same sentence) never date an event: they are skipped,
   and a sentence with only future phrases gets None.
 * Several date phrases in a sentence: the one opening the sentence wins ("On Tuesday, …",
-  "In this Feb. 20, 2019 file photo, …"); else the first one not inside a relative clause
+  "In this March 3, 2020 file photo, …"); else the first one not inside a relative clause
   ("who/which/when/where …" since the last comma); else the first one.
 * Questions: the first time phrase is the window; it is removed (with a preposition just before
   it) and the rest goes on to place/actor matching. Calendar windows that contain `now` end at
