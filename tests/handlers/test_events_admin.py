@@ -33,8 +33,8 @@ async def test_addevent_one_line_stores_a_placed_sourced_event(bot: Harness) -> 
 async def test_same_event_from_second_outlet_merges_as_source(bot: Harness) -> None:
     await bot.send(LINE, user_id=ADMIN_ID)
     await bot.send(
-        "/addevent 8 July 2021 | Eslam Qaleh | The Taliban seized the Islam Qala crossing point | "
-        "Reuters | https://example.org/r",
+        "/addevent 8 July 2021 | Eslam Qaleh | Taliban fighters seized the Islam Qala crossing "
+        "on the Iran border | Reuters | https://example.org/r",
         user_id=ADMIN_ID,
     )
     assert await _counts(bot) == (1, 2)

@@ -12,59 +12,61 @@ D, W, M, Y = Precision.DAY, Precision.WEEK, Precision.MONTH, Precision.YEAR
 PUB = date(2021, 7, 9)  # the seed article: Friday 9 July 2021
 NEW_YEAR_PUB = date(2022, 1, 3)  # a Monday just after a year boundary
 
-# Seed article sentences (AP via Newsweek, published Friday 2021-07-09), copied verbatim.
+# Seed-style sentences, published Friday 2021-07-09: taken from the invented seed article
+# (tests/fixtures/afghanistan-border-2021-07.txt) or written in the same manner, each with the
+# date phrase (or the lack of one) a test relies on.
 SEED_THURSDAY = (
-    "Afghan soldiers retreated into Iran on Thursday as the Taliban took control of a border "
-    "crossing connecting the country with Afghanistan, the Associated Press reported."
+    "Taliban fighters seized the Islam Qala border crossing with Iran on Thursday, according to "
+    "an official in Herat province, while the Afghan soldiers who had been guarding it fled into "
+    "Iran."
 )
 SEED_PAST_WEEK = (
-    "The seizure of the Islam Qala crossing is the third border crossing the Taliban has overrun "
-    "in the past week alongside crossings connecting Afghanistan with Tajikistan and Uzbekistan."
+    "The crossing is the third that the Taliban have captured on Afghanistan's borders in the "
+    "past week, after posts on the frontiers with Tajikistan and Uzbekistan."
 )
 SEED_SUNDAY_TROOPS = (
-    "On Sunday, Afghan troops retreated into Tajikistan as the Taliban took control of the "
-    "border area."
+    "On Sunday, government soldiers withdrew across the frontier into Tajikistan while the "
+    "insurgents overran the district."
 )
 SEED_PHOTO_TUESDAY = (
-    "In this photo, Afghan militia forces stand guard at an outpost as they patrol against the "
-    "Taliban fighters in the Tange Farkhar area of Taloqan in northern Takhar province on Tuesday."
+    "Pro-government militiamen keep watch from a hilltop outpost in the Farkhar area near "
+    "Taloqan, the capital of Takhar province, on Tuesday."
 )
 SEED_PAST_MONTHS = (
-    "Afghanistan has seen a Taliban surge as the American and NATO pullout stepped up over the "
-    "past few months."
+    "The insurgents have gained ground quickly as American and NATO forces sped up their "
+    "departure over the past few months."
 )
 SEED_CENTCOM = (
-    "On Tuesday, the U.S. Central Command said 90 percent of the withdrawal of U.S. troops and "
-    "equipment from Afghanistan is complete."
+    "On Tuesday, U.S. Central Command said it had withdrawn about 90 percent of the troops and "
+    "equipment due to leave Afghanistan."
 )
-SEED_BY_AUGUST = "The U.S. says the last troops will be gone by August."
+SEED_BY_AUGUST = "Washington says its last soldiers will have left by August."
 SEED_SUNDAY_DISTRICTS = (
-    "On Sunday, the Taliban seized control of several districts from fleeing Afghan forces, "
-    "several hundred of whom fled across the border into Tajikistan."
+    "On Sunday, Taliban fighters seized a string of districts in the northeast from retreating "
+    "government troops, hundreds of whom crossed the border into Tajikistan."
 )
 SEED_MID_APRIL = (
-    "Since mid-April, when President Joe Biden announced the end to Afghanistan's \"forever "
-    'war," the Taliban have made strides throughout the country.'
+    "Since mid-April, when Joe Biden, the U.S. president, promised to end America's \"forever "
+    'war" in Afghanistan, the insurgents have pushed forward on every front.'
 )
 SEED_2001 = (
-    "But their most significant gains have been in the north, a traditional stronghold of the "
-    "U.S.-allied warlords who helped defeat the Taliban in 2001."
+    "Their biggest advances have come in the north, long the home ground of the U.S.-backed "
+    "commanders who drove the Taliban from power in 2001."
 )
 SEED_FEBRUARY = (
-    "Islam Qala made headlines in February, when a massive fire erupted following an explosion "
-    "of a fuel tanker."
+    "Islam Qala was in the news in February, when a fuel tanker blew up in a parking area and "
+    "set off a huge fire."
 )
 SEED_FILE_PHOTO = (
-    "In this Feb. 20, 2019 file photo, Afghans return to Afghanistan at the Islam Qala border "
-    "with Iran, in the western Herat Province."
+    "In a Feb. 20, 2019 file photo, families coming home from Iran wait to be processed at the "
+    "Islam Qala crossing in Herat Province."
 )
 SEED_NO_DATE = (
-    "It took firefighters from both countries three days to put out.",
-    "At least 20 people were injured and hundreds of trucks lined up at the crossing carrying "
-    "natural gas and fuel were engulfed in the blaze.",
-    "The insurgent group also has taken control of about a third of the country's districts and "
-    "district centers out of 421.",
-    "The Islam Qala crossing is around 120 kilometers (75 miles) west of the city of Herat, the "
+    "Afghan and Iranian firefighters needed three days to put the blaze out.",
+    "At least 20 people were hurt as the flames spread through rows of lorries loaded with gas "
+    "and fuel that were queuing at the crossing.",
+    "By most counts the insurgents have also seized about a third of Afghanistan's 421 districts.",
+    "Islam Qala sits on the main highway about 120 kilometers (75 miles) west of Herat city, the "
     "provincial capital.",
 )
 
