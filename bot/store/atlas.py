@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -245,11 +245,6 @@ class SqliteAtlas:
             "AND tz IS NOT NULL GROUP BY tz ORDER BY people DESC, tz"
         )
         return [self._zones[int(str(t))] for t, _ in self._rows(sql, (iso2.upper(),))]
-
-    def __iter__(self) -> Iterator[Place]:
-        """Every place (slow: for benchmarks and checks)."""
-        for row in self._rows(f"SELECT {_COLUMNS} FROM place ORDER BY id"):
-            yield self._place(row)
 
     def slug_of(self, key: str) -> str:
         """The readable part of a key (for logs)."""

@@ -9,6 +9,7 @@ from unidecode import unidecode
 
 from bot.domain.places import names
 from bot.domain.places.index import KIND_FORMS
+from bot.domain.places.model import PlaceKind
 from bot.store.atlas import world_gazetteer
 
 
@@ -31,7 +32,9 @@ def _clean_reference(name: str) -> str:
 
 def _texts() -> list[str]:
     texts = ["Mazar-e-Sharif", "Qala'-i-Naw", "Kabul`s", "ISLAM QALA", "", "  ", "a'b`c-d"]
-    for place in world_gazetteer():
+    gaz = world_gazetteer()
+    crises = ("AF", "SD", "UA", "PS", "MM")
+    for place in (p for c in crises for k in PlaceKind for p in gaz.places_of_kind(k, c)):
         for base in place.all_names():
             texts.extend(form.replace("{}", base) for form in ("{}", *KIND_FORMS[place.kind]))
     return texts

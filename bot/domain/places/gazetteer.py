@@ -11,13 +11,14 @@ free-text scan in ``intext``, choosing among namesakes in ``ranking``, and kind 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
 from bot.domain.places.index import MIN_FOLDED_LEN, SUGGEST_CUTOFF, NameIndex, fuzzy_cutoff
 from bot.domain.places.kindwords import fits, kind_forms
+from bot.domain.places.labels import area_name, context_label
 from bot.domain.places.model import Place, PlaceKind, PlaceMention
 from bot.domain.places.names import (
     COMMON_WORDS,
@@ -29,14 +30,12 @@ from bot.domain.places.names import (
     split_words,
 )
 from bot.domain.places.ports import PlaceAtlas
-from bot.domain.places.ranking import SPELLING_PENALTY, Context, Ranker, importance, standing
+from bot.domain.places.ranking import SPELLING_PENALTY, Context, Ranker, likeliest, standing
 from bot.domain.places.textscan import TextScan
 
 __all__ = ["Gazetteer"]
 
 log = logging.getLogger(__name__)
-
-_COUNTRY_PHRASE = "country"
 
 
 class Gazetteer:
@@ -78,12 +77,6 @@ class Gazetteer:
     def __len__(self) -> int:
         """Number of places (atlas and overlay)."""
         return len(self._places) + (len(self.atlas) if self.atlas is not None else 0)
-
-    def __iter__(self) -> Iterator[Place]:
-        """The overlay's places, then the atlas's (slow: for checks and benchmarks)."""
-        yield from list(self._places.values())
-        if self.atlas is not None:
-            yield from (p for p in self.atlas if p.key not in self._places)
 
     def overlay(self) -> list[Place]:
         """The places added in memory (by admins, imports or the database)."""
@@ -286,16 +279,8 @@ class Gazetteer:
             folded, choices, scorer=fuzz.ratio, limit=limit * 10, score_cutoff=SUGGEST_CUTOFF
         )
         found = self._by_fold([h[0] for h in hits])
-        scored: dict[str, tuple[float, Place]] = {}
-        for matched, score, _ in hits:
-            place = self._best(found.get(matched, []))
-            if place is None:
-                continue
-            total = float(score) + importance(place, self.focus)
-            if total > scored.get(place.key, (-1.0, place))[0]:
-                scored[place.key] = (total, place)
-        ranked = sorted(scored.values(), key=lambda sp: (-sp[0], sp[1].name, sp[1].key))
-        return [place for _, place in ranked[:limit]]
+        places = [(float(score), self._best(found.get(m, []))) for m, score, _ in hits]
+        return likeliest(places, self.focus, limit)
 
     def _country_map(self) -> dict[str, Place]:
         if self._countries is None:
@@ -377,36 +362,13 @@ class Gazetteer:
         place = self.get(key)
         if place is None:
             return ""
-        parts = [self._kind_phrase(place)]
-        for anc in self.ancestors(key):
-            if anc.kind is PlaceKind.DISTRICT and place.kind is not PlaceKind.TOWN:
-                continue
-            if anc.kind is PlaceKind.DISTRICT and normalize(anc.name) == normalize(place.name):
-                continue
-            parts.append(self.area_name(anc))
-        return " · ".join(parts)
+        neighbour = self.country(place.borders) if place.borders else None
+        return context_label(place, self.ancestors(key), neighbour)
 
     @staticmethod
     def area_name(place: Place) -> str:
         """A name with an area's own kind word: "North Darfur state", "Herat province"."""
-        if place.kind not in (PlaceKind.PROVINCE, PlaceKind.DISTRICT):
-            return place.name
-        word = place.kind_name or str(place.kind)
-        if normalize(word) in split_words(clean(place.name)):
-            return place.name  # "Kharkivska oblast", "Bakhmut Raion" already say it
-        return f"{place.name} {word}"
-
-    def _kind_phrase(self, place: Place) -> str:
-        if place.kind is PlaceKind.CROSSING:
-            neighbour = self.country(place.borders or "") if place.borders else None
-            return f"border crossing to {neighbour.name}" if neighbour else "border crossing"
-        if place.kind is PlaceKind.TOWN:
-            return "city" if (place.population or 0) >= 100_000 else "town"
-        if place.kind is PlaceKind.COUNTRY:
-            return _COUNTRY_PHRASE
-        if place.kind in (PlaceKind.PROVINCE, PlaceKind.DISTRICT) and place.kind_name:
-            return place.kind_name
-        return str(place.kind) if place.kind is not PlaceKind.OTHER else "place"
+        return area_name(place)
 
     def crossings_on_border(self, country: str) -> list[Place]:
         """Border crossings leading to a country (ISO2, name or demonym), sorted by name."""

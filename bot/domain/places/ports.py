@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Protocol
 
 from bot.domain.places.model import Place, PlaceKind
@@ -54,8 +54,4 @@ class PlaceAtlas(Protocol):
 
     def zones(self, iso2: str) -> list[str]:
         """The time zones of a country, most populous first."""
-        ...
-
-    def __iter__(self) -> Iterator[Place]:
-        """Every place (slow: for benchmarks and checks)."""
         ...

@@ -119,5 +119,21 @@ def importance(place: Place, focus: frozenset[str]) -> float:
     return bonus + min(3.0, math.log10(_people(place) + 1) / 2)
 
 
+def likeliest(
+    scored: list[tuple[float, Place | None]], focus: frozenset[str], limit: int
+) -> list[Place]:
+    """Typo candidates (name similarity, place) best first: similarity plus ``importance``,
+    each place once."""
+    best: dict[str, tuple[float, Place]] = {}
+    for score, place in scored:
+        if place is None:
+            continue
+        total = score + importance(place, focus)
+        if total > best.get(place.key, (-1.0, place))[0]:
+            best[place.key] = (total, place)
+    ranked = sorted(best.values(), key=lambda sp: (-sp[0], sp[1].name, sp[1].key))
+    return [place for _, place in ranked[:limit]]
+
+
 def _people(place: Place) -> int:
     return place.population or 0
