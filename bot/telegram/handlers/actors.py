@@ -7,8 +7,6 @@ anything else gets the usage text.  Edits go to the store and the in-memory regi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -19,29 +17,11 @@ from bot.domain.actors.model import ActorError
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.guards import admin_only
+from bot.telegram.handlers.verbs import Verb, sender_id, verb_and_rest
 
 MESSAGES = "actors_messages.html"
 MAX_NAME_ECHO = 60  # how much of an unknown name is quoted back
 MAX_LISTED = 150  # actor names in one list message
-
-
-@dataclass(frozen=True)
-class Verb:
-    """One verb of /actors: its handler and the check its arguments must pass."""
-
-    run: Callable[[Update, SitrepContext, str], Awaitable[None]]
-    accepts: Callable[[str], bool] = bool
-
-
-def _rest(update: Update) -> tuple[str, str]:
-    text = update.effective_message.text if update.effective_message else ""
-    args = (text or "").partition(" ")[2].strip()
-    verb, _, rest = args.partition(" ")
-    return verb.lower(), rest.strip()
-
-
-def _by(update: Update) -> int | None:
-    return update.effective_user.id if update.effective_user else None
 
 
 async def _reply(update: Update, context: SitrepContext, macro: str, **data: Any) -> None:
@@ -77,18 +57,18 @@ async def _find(update: Update, context: SitrepContext, rest: str) -> None:
 
 async def _add(update: Update, context: SitrepContext, rest: str) -> None:
     name, aliases = read_new_actor(rest)
-    actor = await context.services.actors.add(name, aliases, by=_by(update))
+    actor = await context.services.actors.add(name, aliases, by=sender_id(update))
     await _reply(update, context, "actor_added", actor=actor)
 
 
 async def _alias(update: Update, context: SitrepContext, rest: str) -> None:
     name, alias = read_alias(rest)
-    actor = await context.services.actors.alias(name, alias, by=_by(update))
+    actor = await context.services.actors.alias(name, alias, by=sender_id(update))
     await _reply(update, context, "actor_alias_added", alias=alias, name=actor.name)
 
 
 async def _remove(update: Update, context: SitrepContext, rest: str) -> None:
-    done = await context.services.actors.remove(rest, by=_by(update))
+    done = await context.services.actors.remove(rest, by=sender_id(update))
     await _reply(update, context, "actor_removed", name=rest[:MAX_NAME_ECHO], done=done)
 
 
@@ -105,7 +85,7 @@ ACTOR_VERBS: dict[str, Verb] = {
 @admin_only
 async def actors_command(update: Update, context: SitrepContext) -> None:
     """/actors [list] | find NAME | add NAME | ALIASES | alias NAME | ALIAS | remove NAME."""
-    verb, rest = _rest(update)
+    verb, rest = verb_and_rest(update)
     handler = ACTOR_VERBS.get(verb)
     if handler is None or not handler.accepts(rest):
         await _reply(update, context, "actors_usage")

@@ -6,8 +6,6 @@ anything else gets the usage text.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -20,29 +18,11 @@ from bot.domain.places.model import PlaceKind
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.guards import admin_only
+from bot.telegram.handlers.verbs import Verb, sender_id, verb_and_rest
 from bot.telegram.keyboards import Labels
 
 MESSAGES = "places_messages.html"
 MAX_NAME_ECHO = 60  # how much of an unknown name is quoted back
-
-
-@dataclass(frozen=True)
-class Verb:
-    """One verb of a command: its handler and the check its arguments must pass."""
-
-    run: Callable[[Update, SitrepContext, str], Awaitable[None]]
-    accepts: Callable[[str], bool] = bool
-
-
-def _rest(update: Update) -> tuple[str, str]:
-    text = update.effective_message.text if update.effective_message else ""
-    args = (text or "").partition(" ")[2].strip()
-    verb, _, rest = args.partition(" ")
-    return verb.lower(), rest.strip()
-
-
-def _by(update: Update) -> int | None:
-    return update.effective_user.id if update.effective_user else None
 
 
 def _text(context: SitrepContext, macro: str, **data: Any) -> str:
@@ -79,7 +59,7 @@ async def _add_place(update: Update, context: SitrepContext, rest: str) -> None:
         lat=new.lat,
         lon=new.lon,
         aliases=new.aliases,
-        by=_by(update),
+        by=sender_id(update),
     )
     label = gazetteer.context_label(place.key)
     await _reply(update, context, "place_added", place=place, label=label)
@@ -90,7 +70,7 @@ async def _add_alias(update: Update, context: SitrepContext, rest: str) -> None:
     place = context.services.gazetteer.resolve(name)
     if place is None:
         raise PlaceError(_text(context, "unknown_place", name=name[:MAX_NAME_ECHO]))
-    place = await context.services.places.add_alias(place.key, alias, by=_by(update))
+    place = await context.services.places.add_alias(place.key, alias, by=sender_id(update))
     await _reply(update, context, "alias_added", alias=alias, name=place.name)
 
 
@@ -104,7 +84,7 @@ PLACE_VERBS: dict[str, Verb] = {
 @admin_only
 async def places_command(update: Update, context: SitrepContext) -> None:
     """/places find | add | alias."""
-    verb, rest = _rest(update)
+    verb, rest = verb_and_rest(update)
     handler = PLACE_VERBS.get(verb)
     if handler is None or not handler.accepts(rest):
         await _reply(update, context, "places_usage")
@@ -123,7 +103,7 @@ async def _list_figures(update: Update, context: SitrepContext, rest: str) -> No
 async def _add_figure(update: Update, context: SitrepContext, rest: str) -> None:
     today = context.services.clock.local_now(context.services.tz).date()
     try:
-        figure = await context.services.figures.add(rest, today=today, by=_by(update))
+        figure = await context.services.figures.add(rest, today=today, by=sender_id(update))
     except FigureError as exc:
         await _reply(update, context, "figure_error", message=str(exc))
         return
@@ -149,7 +129,7 @@ FIGURE_VERBS: dict[str, Verb] = {
 @admin_only
 async def figures_command(update: Update, context: SitrepContext) -> None:
     """/figures, /figures add TEXT | AS OF | SOURCE, /figures remove N."""
-    verb, rest = _rest(update)
+    verb, rest = verb_and_rest(update)
     handler = FIGURE_VERBS.get(verb)
     if handler is None or not handler.accepts(rest):
         await _reply(update, context, "figures_usage")
