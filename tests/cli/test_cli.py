@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_sitrep
+
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
-
-
-def run_sitrep(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m bot ARGS` with a clean environment; return the finished process."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    base.pop("ADMIN_IDS", None)
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=base,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def test_chat_transcript_from_a_pipe(tmp_path: Path) -> None:

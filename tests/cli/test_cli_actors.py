@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_sitrep as sitrep
+
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def sitrep(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m bot ARGS` in a clean environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.pop("ADMIN_IDS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, timeout=120
-    )
 
 
 def test_actor_verbs(tmp_path: Path) -> None:

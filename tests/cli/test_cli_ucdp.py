@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_sitrep as sitrep
 from tests.support.ucdp import GED_BAD_ROWS, GED_SAMPLE
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-# Registers the verbs on the sitrep app unless bot/cli/main.py already does.
-RUN = (
-    "import sys; from bot.cli import io as cli_io; from bot.cli.main import app\n"
-    "if not any(c.name == 'import' for c in app.registered_commands): cli_io.register(app)\n"
-    "sys.argv[0] = 'sitrep'; app()"
-)
-
-
-def sitrep(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the sitrep CLI with ARGS in a clean environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.pop("ADMIN_IDS", None)
-    return subprocess.run(
-        [sys.executable, "-c", RUN, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_ucdp_import_export_and_reimport(tmp_path: Path) -> None:

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support import dbtools
+from tests.support.cli import run_sitrep as sitrep
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SUMMARY = re.compile(r"^copied (\d+) tables, (\d+) rows in [\d.]+ s \([\d,]+ rows/s\); ")
-
-
-def sitrep(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m bot ARGS` in a clean environment (no token, no DATABASE_URL)."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    base.pop("ADMIN_IDS", None)
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=base,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")
