@@ -29,7 +29,7 @@ from bot.domain.events.filters import EventFilter
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import PlaceKind
 from bot.domain.questions.understand import Query
-from bot.sim.bench.plans import BENCH_COUNTRIES
+from bot.sim.bench.vocabulary import BENCH_COUNTRIES, QUESTIONS, SUMMARY_ACTORS
 from bot.store.atlas import world_gazetteer
 from bot.store.search_plan import sqlite_stats_queries
 from bot.store.search_sqlite import raw_sqlite_query
@@ -42,50 +42,7 @@ FIRST_DAY = date(2018, 1, 1)
 LAST_DAY = date(2021, 8, 20)
 BATCH = 20_000
 
-QUESTIONS: tuple[str, ...] = (
-    "what happened at Islam Qala?",
-    "news from Herat",
-    "Herat city this week",
-    "what did the Taliban do yesterday?",
-    "anything on the Tajik border?",
-    "Iran border in July",
-    "Kandahar last 7 days",
-    "since Monday",
-    "consulate closed",
-    "fire at Islam Qala",
-    "who took control of Spin Boldak?",
-    "Afghan soldiers fled into Iran",
-    "what happened in February 2021",
-    "on 8 July",
-    "Iranian media",
-    "Kunduz",
-    "اسلام قلعه",
-    "militia attack in Takhar last month",
-    "news from Zorgabad",
-    "withdrawal of U.S. troops",
-    # actor + place + time, synonyms + place, synonyms + time, actor + synonyms, many words
-    "Taliban in Kandahar this week",
-    "explosion in Kabul",
-    "casualties in July",
-    "Islamic State attacks",
-    "police headquarters attacked in Helmand",
-    "who seized the checkpoint in Ghazni?",
-)
 
-_ACTORS = (
-    "Taliban",
-    "Afghan forces",
-    "Afghan National Army",
-    "police",
-    "militia",
-    "Islamic State",
-    "U.S. forces",
-    "NATO",
-    "Government of Iran",
-    "Government of Pakistan",
-    "civilians",
-    "unidentified gunmen",
-)
 _VERBS = (
     "seized",
     "captured",
@@ -176,7 +133,7 @@ def fill(path: Path, events: int, gazetteer: Gazetteer, seed: int = 7) -> None:
             for i in range(n):
                 event_id = start_id + done + i + 1
                 key = picked[i]
-                actor = rng.choice(_ACTORS)
+                actor = rng.choice(SUMMARY_ACTORS)
                 summary = (
                     f"{actor} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} in {names[key]} "
                     + " ".join(rng.choices(_FILLER, k=rng.randint(3, 12)))

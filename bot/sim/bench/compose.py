@@ -15,11 +15,8 @@ from bot.domain.clock import FixedClock
 from bot.domain.delivery_states import OutboxState
 from bot.sim.bench.plans import (
     ACLED_TYPES,
-    ACTORS,
-    BENCH_COUNTRIES,
     CHUNK,
     DUE,
-    OUTLETS,
     SEVERITIES,
     BenchPlan,
     Progress,
@@ -32,6 +29,7 @@ from bot.sim.bench.scratch import (
     peak_rss_mb,
     quiet,
 )
+from bot.sim.bench.vocabulary import ACTORS, BENCH_COUNTRIES, OUTLETS
 
 
 def filter_sets(

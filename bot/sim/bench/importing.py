@@ -15,15 +15,13 @@ from typing import Any
 from bot.domain.clock import FixedClock
 from bot.sim.bench.plans import (
     ACLED_TYPES,
-    ACTORS,
-    BENCH_COUNTRIES,
     DUE,
-    OUTLETS,
     TODAY,
     BenchPlan,
     Progress,
 )
 from bot.sim.bench.scratch import ScratchStores, bench_settings, isolated, peak_rss_mb
+from bot.sim.bench.vocabulary import ACTORS, BENCH_COUNTRIES, OUTLETS
 
 ACLED_HEADER = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",

@@ -22,19 +22,7 @@ ACLED_TYPES: tuple[tuple[str, str], ...] = (
     ("Riots", "Violent demonstration"),
     ("Strategic developments", "Headquarters or base established"),
 )
-# Synthetic events are spread over the places of several crises (Afghanistan first: the bench
-# questions name its places too).
-BENCH_COUNTRIES = ("AF", "SD", "UA", "MM", "CD", "HT")
 
-ACTORS = (
-    "Taliban",
-    "Military Forces of Afghanistan (2004-2021)",
-    "Police Forces of Afghanistan (2004-2021)",
-    "Islamic State (Afghanistan)",
-    "Civilians (Afghanistan)",
-    "Unidentified Armed Group (Afghanistan)",
-)
-OUTLETS = ("Pajhwok Afghan News", "Tolo News", "Reuters", "AP", "Khaama Press")
 SEVERITIES = ("routine", "routine", "routine", "notable", "notable", "flash")
 
 GOALS: dict[str, tuple[str, float, str]] = {
