@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.domain.events.model import EventDraft, EventStatus, EventView, SourceInfo
-from bot.domain.events.records import ACTOR_SEP, actors_text, first_report
+from bot.domain.events.records import ACTOR_SEP, actors_text, first_report, split_actors
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.store.models.events import EventRow, SourceRow
 
@@ -63,6 +63,10 @@ def draft_columns(draft: EventDraft) -> dict[str, Any]:
         "claim_status": draft.claim_status.value,
         "claim_note": draft.claim_note[:255],
         "fatalities": draft.fatalities,
+        "actor1_text": actors_text(draft.actor1),
+        "actor2_text": actors_text(draft.actor2),
+        "injuries": draft.injuries,
+        "excerpt": draft.excerpt,
         "external_key": draft.external_key,
         "origin": draft.origin.value,
     }
@@ -113,6 +117,7 @@ def row_values(d: EventDraft, now: datetime, by: int | None) -> dict[str, Any]:
         "status": d.status.value,
         "reviewed": d.reviewed,
         "retract_reason": None,
+        "merged_into": None,
         "reported_at": reported_at,
         "reported_on": reported_on,
         "created_at": now,
@@ -174,6 +179,10 @@ def draft_view(
                 for s in d.sources
             )
         ),
+        actor1=split_actors(row["actor1_text"]),
+        actor2=split_actors(row["actor2_text"]),
+        injuries=d.injuries,
+        excerpt=row["excerpt"],
     )
 
 
@@ -194,6 +203,10 @@ def draft_of(v: EventView) -> EventDraft:
         fatalities=v.fatalities,
         external_key=v.external_key,
         origin=v.origin,
+        actor1=v.actor1,
+        actor2=v.actor2,
+        injuries=v.injuries,
+        excerpt=v.excerpt,
     )
 
 

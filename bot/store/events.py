@@ -47,6 +47,9 @@ EDITABLE_FIELDS = frozenset(
         "claim_status",
         "claim_note",
         "fatalities",
+        "actor1",
+        "actor2",
+        "injuries",
     }
 )
 

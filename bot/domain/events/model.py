@@ -88,6 +88,10 @@ class EventDraft:
     claim_note: str = ""
     fatalities: int | None = None
     sources: tuple[SourceInfo, ...] = ()
+    actor1: tuple[str, ...] = ()
+    actor2: tuple[str, ...] = ()
+    injuries: int | None = None
+    excerpt: str = ""
     external_key: str | None = None
     origin: Origin = Origin.ADMIN
     status: EventStatus = EventStatus.PUBLISHED
@@ -121,6 +125,11 @@ class EventView:
     created_at: datetime
     updated_at: datetime
     sources: tuple[SourceInfo, ...] = field(default=())
+    actor1: tuple[str, ...] = ()
+    actor2: tuple[str, ...] = ()
+    injuries: int | None = None
+    excerpt: str = ""
+    merged_into: int | None = None
 
     @property
     def date_label(self) -> str:

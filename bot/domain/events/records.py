@@ -32,6 +32,11 @@ def actors_text(actors: tuple[str, ...]) -> str:
     return ACTOR_SEP.join([a.strip() for a in actors if a.strip()])
 
 
+def split_actors(text: str) -> tuple[str, ...]:
+    """Actors as stored ("; "-joined) back into a tuple."""
+    return tuple(a for a in text.split(ACTOR_SEP) if a)
+
+
 def first_report(sources: Iterable[SourceInfo], fallback: datetime) -> tuple[datetime, date | None]:
     """When an event was first reported: its earliest source, else when it was stored.
 
@@ -98,6 +103,11 @@ class EventRecord:
     reported_at: datetime
     created_at: datetime
     updated_at: datetime
+    actor1_text: str
+    actor2_text: str
+    injuries: int | None
+    excerpt: str
+    merged_into: int | None
     sources: tuple[SourceRecord, ...] = field(default=(), kw_only=True)
 
 
@@ -166,6 +176,16 @@ class StoredEvent(Protocol):
     @property
     def updated_at(self) -> datetime: ...
     @property
+    def actor1_text(self) -> str: ...
+    @property
+    def actor2_text(self) -> str: ...
+    @property
+    def injuries(self) -> int | None: ...
+    @property
+    def excerpt(self) -> str: ...
+    @property
+    def merged_into(self) -> int | None: ...
+    @property
     def sources(self) -> Sequence[StoredSource]: ...
 
 
@@ -198,4 +218,9 @@ def event_view(row: StoredEvent, place_name: str | None) -> EventView:
             SourceInfo(s.outlet, s.url, s.title, s.published_at, s.published_on)
             for s in row.sources
         ),
+        actor1=split_actors(row.actor1_text),
+        actor2=split_actors(row.actor2_text),
+        injuries=row.injuries,
+        excerpt=row.excerpt,
+        merged_into=row.merged_into,
     )

@@ -74,6 +74,14 @@ class EventRow(Base):
     origin: Mapped[str] = mapped_column(String(12), default="admin")
     reviewed: Mapped[bool] = mapped_column(Boolean, default=True)
     fatalities: Mapped[int | None] = mapped_column(Integer)
+    # Who acted (actor 1) and who was acted on (actor 2), each joined by "; " (migration 0009).
+    actor1_text: Mapped[str] = mapped_column(Text, default="")
+    actor2_text: Mapped[str] = mapped_column(Text, default="")
+    injuries: Mapped[int | None] = mapped_column(Integer)
+    # The original passages an event was made from (articles) or the dataset's notes, kept whole.
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    # Set on an event merged into another (the same happening from another source); reversible.
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
     external_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set when the first report is known only by its date: it then belongs to the first edition
