@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events.filters import EventFilter, Order
 from bot.store.models.events import EventRow
+from bot.store.search_facets import pg_facet_conds
 from bot.store.search_filter import EVENT_SPAN_LIMIT, clean_groups
 
 PG_DOCUMENT = (
@@ -70,7 +71,7 @@ def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
     if flt.first is not None:
         conds.append(EventRow.date_last >= flt.first)
         conds.append(EventRow.date_start >= flt.first - timedelta(days=EVENT_SPAN_LIMIT))
-    return conds
+    return conds + pg_facet_conds(flt)
 
 
 async def pg_search_ids(

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.domain.events.filters import EventFilter, Order
+from bot.store.search_facets import sqlite_facet_conds
 from bot.store.search_filter import EVENT_SPAN_LIMIT, Fetch, fts5_query
 from bot.store.search_plan import SqlitePlan, StatsCache, plan_for, sqlite_stats_queries
 
@@ -32,7 +33,8 @@ def _sqlite_structured(flt: EventFilter, alias: str = "e") -> tuple[list[str], l
         # A lower bound on date_start keeps index scans short when few events match.
         conds.append(f"{alias}.date_start >= ?")
         params.append((flt.first - timedelta(days=EVENT_SPAN_LIMIT)).isoformat())
-    return conds, params
+    facet_conds, facet_params = sqlite_facet_conds(flt, alias)
+    return conds + facet_conds, params + facet_params
 
 
 def _marks(n: int) -> str:
