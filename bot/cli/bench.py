@@ -28,6 +28,21 @@ def bench(
         Path | None,
         typer.Option("--workdir", help="Where the scratch databases go (default: system temp)."),
     ] = None,
+    pg: Annotated[
+        str | None,
+        typer.Option(
+            "--pg",
+            envvar="SITREP_BENCH_PG_URL",
+            metavar="URL",
+            help="Also measure PostgreSQL: a server URL (any database the role may connect to);"
+            " the bench creates and drops scratch databases there.",
+            show_default=False,
+        ),
+    ] = None,
+    large: Annotated[
+        bool,
+        typer.Option("--large", help="Add 10M events to the ask sizes (up to an hour, ~20 GB)."),
+    ] = False,
 ) -> None:
     """Measure ask vs raw FTS5, edition composing, broadcast throughput, ACLED import and memory.
 
@@ -36,15 +51,20 @@ def bench(
     """
     from bot.domain.clock import Clock
     from bot.sim.bench import PLANS, format_report, run_bench
+    from bot.sim.bench.plans import with_large
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bot").setLevel(logging.WARNING)
     plan = PLANS["tiny" if tiny else "quick" if quick else "full"]
+    if large:
+        plan = with_large(plan)
 
     def progress(message: str) -> None:
         typer.echo(f"… {message}", err=True)
 
-    result = run_bench(plan, measured_at=Clock().now(), progress=progress, workdir=workdir)
+    result = run_bench(
+        plan, measured_at=Clock().now(), progress=progress, workdir=workdir, pg_url=pg
+    )
     typer.echo(format_report(result))
     if json_file is not None:
         json_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -59,5 +59,15 @@ PLANS: dict[str, BenchPlan] = {
                        ((30, 150), (1000, 2000)), 20_000),
     "tiny": BenchPlan("tiny", (1_000,), 1, 200, 10, 500, ((30, 15), (1000, 100)), 300),
 }  # fmt: skip
+
+LARGE_SIZE = 10_000_000  # events `sitrep bench --large` adds to the run's ask sizes
+
+
+def with_large(plan: BenchPlan) -> BenchPlan:
+    """The plan with the 10M-event ask size added (`sitrep bench --large`)."""
+    if LARGE_SIZE in plan.ask_sizes:
+        return plan
+    return replace(plan, name=f"{plan.name}+large", ask_sizes=(*plan.ask_sizes, LARGE_SIZE))
+
 
 Progress = Callable[[str], None]

@@ -24,10 +24,15 @@ def run_bench(
     measured_at: datetime,
     progress: Progress = lambda _: None,
     workdir: Path | None = None,
+    pg_url: str | None = None,
 ) -> dict[str, Any]:
-    """Run every part in scratch stores (a temporary directory) and return the numbers."""
+    """Run every part in scratch stores (a temporary directory) and return the numbers.
+
+    With `pg_url` (a PostgreSQL server) parts also measure PostgreSQL, each in a scratch
+    database created and dropped on that server (`stores.pg_url`, `stores.pg_database`).
+    """
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-", dir=workdir) as tmp:
-        stores = ScratchStores(Path(tmp))
+        stores = ScratchStores(Path(tmp), pg_url=pg_url)
         t0 = time.perf_counter()
         gazetteer = bench_gazetteer(progress)
         ask = bench_ask(plan.ask_sizes, plan.ask_repeats, progress)

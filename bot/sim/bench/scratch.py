@@ -10,8 +10,10 @@ import resource
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +85,70 @@ async def _prepare(url: str) -> None:
         pass
 
 
-class ScratchStores:
-    """Migrated, gazetteer-synced SQLite files: prepared once, then copied for each part."""
+def asyncpg_url(url: str) -> str:
+    """A PostgreSQL URL with the asyncpg driver SQLAlchemy needs (postgres://, postgresql://)."""
+    from sqlalchemy.engine import make_url
 
-    def __init__(self, directory: Path) -> None:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgres"):
+        raise ValueError(f"not a PostgreSQL URL: {parsed.render_as_string(hide_password=True)}")
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def _plain_dsn(url: str) -> str:
+    """The URL as asyncpg's own connect() takes it (no +driver)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def scratch_pg_database(server_url: str, name: str) -> AsyncIterator[str]:
+    """A new empty database on the server of `server_url`, dropped on leaving; yields its URL.
+
+    `server_url` names any database the role may connect to (it issues CREATE/DROP DATABASE
+    there); the scratch database is called sitrep_bench_<name>_<random>, so runs never collide.
+    """
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    safe = "".join(c if c.isalnum() else "_" for c in name.lower())[:30]
+    db = f"sitrep_bench_{safe}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(_plain_dsn(server_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{db}"')
+    finally:
+        await admin.close()
+    try:
+        yield (
+            make_url(asyncpg_url(server_url)).set(database=db).render_as_string(hide_password=False)
+        )
+    finally:
+        admin = await asyncpg.connect(_plain_dsn(server_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+class ScratchStores:
+    """Migrated, gazetteer-synced SQLite files: prepared once, then copied for each part.
+
+    `pg_url` (from `sitrep bench --pg URL` or SITREP_BENCH_PG_URL) is the PostgreSQL server parts
+    may also measure on, each in a scratch database of its own (`scratch_pg_database`); None
+    when the run is SQLite only.
+    """
+
+    def __init__(self, directory: Path, pg_url: str | None = None) -> None:
         self.directory = directory
+        self.pg_url = asyncpg_url(pg_url) if pg_url else None
         self._template: Path | None = None
+
+    def pg_database(self, name: str) -> AbstractAsyncContextManager[str]:
+        """A scratch PostgreSQL database (empty, not migrated) for one part; needs `pg_url`."""
+        if self.pg_url is None:
+            raise RuntimeError("no PostgreSQL server given (sitrep bench --pg URL)")
+        return scratch_pg_database(self.pg_url, name)
 
     def fresh(self, name: str) -> str:
         """The URL of a new prepared database file called `name`.db."""
