@@ -1,7 +1,15 @@
 """The SQLAlchemy models, one module per group of tables; importing this package registers every
 table on `Base.metadata` (Alembic, `db copy`, tests)."""
 
-from bot.store.models import actors, delivery, events, newsroom, people, state  # noqa: F401
+from bot.store.models import (  # noqa: F401
+    actors,
+    delivery,
+    events,
+    newsroom,
+    people,
+    sources,
+    state,
+)
 from bot.store.models.base import Base
 
 __all__ = ["Base"]
