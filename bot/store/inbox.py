@@ -9,8 +9,9 @@ process's memory lost it when that process died before handling it. Now:
 - `done` marks it processed;
 - `reclaim` takes the updates whose lease ran out without being done (their instance died) or
   that this very instance name left behind (a restart), for any instance to process again;
-  after MAX_ATTEMPTS an update is given up and marked done with an error, so one update that
-  kills its process cannot kill every restart;
+  after MAX_ATTEMPTS an update is given up, marked done with an error and set aside as a dead
+  letter (`dead_letters`, bot.store.deadletters), so one update that kills its process cannot
+  kill every restart;
 - `purge` deletes done updates after a day (Telegram stops sending an update again long before).
 
 Processing is at least once: an update whose instance died after replying but before `done`
@@ -19,9 +20,10 @@ is processed again.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -37,6 +39,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
+from bot.store.deadletters import DeadLetters, dead_letter_values, insert_dead_letter
 from bot.store.models.state import InboxRow
 from bot.store.upsert import insert_for
 
@@ -77,6 +80,7 @@ class UpdateInbox:
         self._sessions = sessions
         self._clock = clock
         self.instance = instance[:64]
+        self.dead_letters = DeadLetters(sessions, clock)
 
     async def accept(self, update_id: int, body: dict[str, Any]) -> bool:
         """Store an update under this instance's lease; False if it was stored before.
@@ -146,15 +150,10 @@ class UpdateInbox:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            poison = [r.update_id for r in rows if r.attempts >= MAX_ATTEMPTS]
+            poison = [r for r in rows if r.attempts >= MAX_ATTEMPTS]
             again = [r for r in rows if r.attempts < MAX_ATTEMPTS]
             if poison:
-                log.error("updates %s given up after %d attempts", poison, MAX_ATTEMPTS)
-                await session.execute(
-                    update(InboxRow)
-                    .where(InboxRow.update_id.in_(poison))
-                    .values(done_at=now, error=f"given up after {MAX_ATTEMPTS} attempts")
-                )
+                await self._give_up(session, poison, now)
             if again:
                 await session.execute(
                     update(InboxRow)
@@ -168,6 +167,20 @@ class UpdateInbox:
         if again:
             log.warning("handling %d updates again (their instance stopped)", len(again))
         return [InboxUpdate(r.update_id, dict(r.body)) for r in again]
+
+    async def _give_up(self, session: AsyncSession, rows: list[Any], now: datetime) -> None:
+        """Mark `rows` done with an error and set each aside as a dead letter."""
+        reason = f"given up after {MAX_ATTEMPTS} attempts"
+        ids = [r.update_id for r in rows]
+        log.warning("updates %s %s: set aside as dead letters", ids, reason)
+        await session.execute(
+            update(InboxRow).where(InboxRow.update_id.in_(ids)).values(done_at=now, error=reason)
+        )
+        for row in rows:
+            body = json.dumps(row.body, ensure_ascii=False)
+            await insert_dead_letter(
+                session, dead_letter_values(now, row.update_id, "inbox", reason, body)
+            )
 
     async def purge(self) -> int:
         """Delete updates done more than KEEP_DONE ago; how many."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
 from bot.domain.delivery_states import PENDING_STATES, OutboxKind, OutboxState
+from bot.store.models.deadletters import DeadLetterRow
 from bot.store.models.delivery import EditionRow, OutboxRow, SubscriptionRow
 from bot.store.models.newsroom import PushRow, QuestionLogRow
 from bot.store.models.people import Chat
@@ -142,6 +143,7 @@ class Stats:
     queue: int
     questions: tuple[DayCount, ...]
     top_places: tuple[PlaceCount, ...]
+    dead_letters: int = 0  # updates set aside in the window (bot.store.deadletters)
 
     @property
     def questions_total(self) -> int:
@@ -184,6 +186,11 @@ class StatsStore:
             pushes = await self._kind_counts(session, PushRow.kind, PushRow.created_at, since)
             questions = await self._questions(session, days, starts, self._tz)
             top = await self._top_places(session, since)
+            dead = await session.scalar(
+                select(func.count())
+                .select_from(DeadLetterRow)
+                .where(DeadLetterRow.received_at >= since)
+            )
         return Stats(
             now=now,
             since=since,
@@ -197,6 +204,7 @@ class StatsStore:
             queue=queue,
             questions=questions,
             top_places=top,
+            dead_letters=int(dead or 0),
         )
 
     async def _subscribers(

@@ -3,6 +3,7 @@ table on `Base.metadata` (Alembic, `db copy`, tests)."""
 
 from bot.store.models import (  # noqa: F401
     actors,
+    deadletters,
     delivery,
     events,
     newsroom,
