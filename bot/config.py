@@ -44,11 +44,21 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=30.0, gt=0)
     send_concurrency: int = Field(default=8, ge=1, le=1000)
     redis_url: str | None = None
+    # Who this sender is across restarts (its claimed outbox rows are its own): a restart under
+    # the same name takes them back at once. Default: the host name (stable in a container).
+    instance_name: str | None = Field(default=None, max_length=55)
+    sender_heartbeat_seconds: float = Field(default=2.0, gt=0, le=60)
+    sender_dead_after_seconds: float = Field(default=10.0, gt=0, le=3600)
     access: Literal["open", "allowlist"] = "open"
     question_log_days: int = Field(default=30, ge=0, le=3650)
 
     @field_validator(
-        "telegram_bot_token", "webhook_secret", "webhook_url", "redis_url", mode="before"
+        "telegram_bot_token",
+        "webhook_secret",
+        "webhook_url",
+        "redis_url",
+        "instance_name",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
@@ -147,6 +157,11 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the configured store is SQLite."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def sender_instance(self) -> str:
+        """INSTANCE_NAME, else the host name: the sender's identity across restarts."""
+        return self.instance_name or socket.gethostname()[:55]
 
     @property
     def listen_host_port(self) -> tuple[str, int]:

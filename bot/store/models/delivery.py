@@ -81,7 +81,13 @@ class OutboxRow(Base):
     """One message to one chat, written before anything is sent; the sender's only input."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_ready", "state", "not_before", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_ready", "state", "not_before", "id"),
+        # a chat's rows held by a sender (claims keep a chat to one instance at a time)
+        Index("ix_outbox_chat_state", "chat_id", "state"),
+        # a chat's recent sends (pacing carried across restarts and instances)
+        Index("ix_outbox_chat_sent", "chat_id", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(12))  # edition|empty|push|flash|correction
@@ -114,6 +120,19 @@ class RateBucketRow(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_at: Mapped[float] = mapped_column(Float)
+
+
+class SenderInstanceRow(Base):
+    """One running sender (an incarnation of an INSTANCE_NAME) and its heartbeat: the rows it
+    claimed carry its id; a stale heartbeat lets others take them, a restart under the same
+    name takes them back at once."""
+
+    __tablename__ = "sender_instances"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # what claimed_by holds
+    name: Mapped[str] = mapped_column(String(64), index=True)  # INSTANCE_NAME
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class KeyFigureRow(Base):
