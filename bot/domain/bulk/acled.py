@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.domain.bulk.notes import summary_of
 from bot.domain.bulk.types import KnownPlace, ParsedRow, PlaceHint, RowError
 from bot.domain.events.model import (
     EventDraft,
@@ -181,7 +182,7 @@ class AcledParser:
         self._today = today
         self._known_place = known_place
         self._dates: dict[tuple[str, str], tuple[FuzzyDate, date | None]] = {}
-        self._actors: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
+        self._actors: dict[tuple[str, str, str, str], tuple[tuple[str, ...], ...]] = {}
         self._sources: dict[tuple[str, date | None], tuple[SourceInfo, ...]] = {}
         self._hints: dict[tuple[str, ...], PlaceHint] = {}
 
@@ -204,7 +205,8 @@ class AcledParser:
             self._remember(self._dates, key, found)
         return found
 
-    def _actors_of(self, row: Mapping[str, str]) -> tuple[str, ...]:
+    def _actors_of(self, row: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
+        """(every actor, actor 1 with its associates, actor 2 with its associates)."""
         key = (
             row.get("actor1") or "",
             row.get("actor2") or "",
@@ -213,7 +215,13 @@ class AcledParser:
         )
         found = self._actors.get(key)
         if found is None:
-            found = _unique([key[0], key[1], *key[2].split(";"), *key[3].split(";")])
+            side1 = _unique([key[0], *key[2].split(";")])
+            side2 = _unique([key[1], *key[3].split(";")])
+            found = (
+                _unique([key[0], key[1], *key[2].split(";"), *key[3].split(";")]),
+                side1,
+                side2,
+            )
             self._remember(self._actors, key, found)
         return found
 
@@ -253,9 +261,10 @@ class AcledParser:
 
     def parse(self, row: Mapping[str, str], line: int) -> ParsedRow:
         """Turn one ACLED CSV row (columns lowercased) into a draft; RowError says what is wrong."""
-        notes = " ".join((row.get("notes") or "").split())
-        if not notes:
+        excerpt = (row.get("notes") or "").strip()
+        if not excerpt:
             raise RowError("notes is empty")
+        notes = " ".join(excerpt.split())
         location = " ".join((row.get("location") or "").split())
         if not location:
             raise RowError("location is empty")
@@ -263,13 +272,17 @@ class AcledParser:
         hint = self._hint(row, location)
         known = self._known_place(hint) if self._known_place is not None else None
         place_key, precision = known if known is not None else (None, hint.precision)
+        actors, actor1, actor2 = self._actors_of(row)
         draft = EventDraft(
-            summary=notes,
+            summary=summary_of(notes),
             when=when,
             place_key=place_key,
             place_text=location,
             location_precision=precision,
-            actors=self._actors_of(row),
+            actors=actors,
+            actor1=actor1,
+            actor2=actor2,
+            excerpt=excerpt,
             event_type=_clean(row, "event_type"),
             sub_event_type=_clean(row, "sub_event_type"),
             fatalities=_fatalities(row),
@@ -290,6 +303,23 @@ def coordinate_text(value: float | None) -> str:
     return "" if value is None else f"{value:.5f}".rstrip("0").rstrip(".")
 
 
+def _sides(view: EventView) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Actor 1 and actor 2 with their associates; for an event that keeps no sides (added by
+    hand before they existed), the first actor, the second, and the rest as associates of 1."""
+    if view.actor1 or view.actor2:
+        return view.actor1, view.actor2
+    actors = view.actors
+    return (actors[:1] + actors[2:], actors[1:2])
+
+
+def notes_of(view: EventView) -> str:
+    """The notes an event came with (its excerpt) while its summary is still theirs, else the
+    summary as edited."""
+    if view.excerpt and summary_of(view.excerpt) == view.summary:
+        return view.excerpt
+    return view.summary
+
+
 def acled_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
     """One event as an ACLED CSV row (the columns of EXPORT_COLUMNS)."""
     key = view.external_key or ""
@@ -298,7 +328,7 @@ def acled_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
     by_kind: dict[PlaceKind, str] = {}
     for p in reversed(chain):
         by_kind.setdefault(p.kind, p.name)
-    actors = view.actors
+    side1, side2 = _sides(view)
     point = place
     if place is not None and place.kind in _AREAS and view.place_text != place.name:
         point = None  # the event sits somewhere in a district/province, not at its centre
@@ -309,10 +339,10 @@ def acled_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
         "time_precision": _TIME_CODE[view.when.precision],
         "event_type": view.event_type,
         "sub_event_type": view.sub_event_type,
-        "actor1": actors[0] if actors else "",
-        "assoc_actor_1": "; ".join(actors[2:]),
-        "actor2": actors[1] if len(actors) > 1 else "",
-        "assoc_actor_2": "",
+        "actor1": side1[0] if side1 else "",
+        "assoc_actor_1": "; ".join(side1[1:]),
+        "actor2": side2[0] if side2 else "",
+        "assoc_actor_2": "; ".join(side2[1:]),
         "country": by_kind.get(PlaceKind.COUNTRY, ""),
         "admin1": by_kind.get(PlaceKind.PROVINCE, ""),
         "admin2": by_kind.get(PlaceKind.DISTRICT, ""),
@@ -323,6 +353,6 @@ def acled_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
         "geo_precision": _GEO_CODE[view.location_precision],
         "source": "; ".join(s.outlet for s in view.sources),
         "source_scale": "",
-        "notes": view.summary,
+        "notes": notes_of(view),
         "fatalities": "" if view.fatalities is None else str(view.fatalities),
     }

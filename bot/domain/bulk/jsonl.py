@@ -66,12 +66,16 @@ def event_record(view: EventView, key: str, gazetteer: Gazetteer) -> dict[str, A
         "place": _place(view, gazetteer),
         "location_precision": str(view.location_precision),
         "actors": list(view.actors),
+        "actor1": list(view.actor1),
+        "actor2": list(view.actor2),
         "event_type": view.event_type,
         "sub_event_type": view.sub_event_type,
         "severity": str(view.severity),
         "claim_status": str(view.claim_status),
         "claim_note": view.claim_note,
         "fatalities": view.fatalities,
+        "injuries": view.injuries,
+        "excerpt": view.excerpt,
         "status": str(view.status),
         "retract_reason": view.retract_reason,
         "origin": str(view.origin),
@@ -215,6 +219,20 @@ def _sources(data: dict[str, Any]) -> tuple[SourceInfo, ...]:
     )
 
 
+def _count(data: dict[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise RowError(f"{name} {value!r} is not a whole number ≥ 0")
+    return value
+
+
+def _names(data: dict[str, Any], name: str) -> tuple[str, ...]:
+    value = data.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise RowError(f"{name} must be a list of strings")
+    return tuple(value)
+
+
 def parse_jsonl_line(text: str, line: int, today: date) -> ParsedRow:
     """Turn one JSONL line into a draft; RowError says what is wrong."""
     try:
@@ -230,14 +248,8 @@ def parse_jsonl_line(text: str, line: int, today: date) -> ParsedRow:
     when = _when(data)
     if when.first_day() > today:
         raise RowError(f"date {when.start.isoformat()} is in the future")
-    fatalities = data.get("fatalities")
-    if fatalities is not None and (
-        isinstance(fatalities, bool) or not isinstance(fatalities, int) or fatalities < 0
-    ):
-        raise RowError(f"fatalities {fatalities!r} is not a whole number ≥ 0")
-    actors = data.get("actors") or []
-    if not isinstance(actors, list) or not all(isinstance(a, str) for a in actors):
-        raise RowError("actors must be a list of strings")
+    fatalities, injuries = _count(data, "fatalities"), _count(data, "injuries")
+    actors, actor1, actor2 = (_names(data, name) for name in ("actors", "actor1", "actor2"))
     reviewed = data.get("reviewed", True)
     if not isinstance(reviewed, bool):
         raise RowError("reviewed must be true or false")
@@ -252,7 +264,11 @@ def parse_jsonl_line(text: str, line: int, today: date) -> ParsedRow:
         when=when,
         place_text=hint.as_written,
         location_precision=precision,
-        actors=tuple(actors),
+        actors=actors,
+        actor1=actor1,
+        actor2=actor2,
+        excerpt=_str(data, "excerpt"),
+        injuries=injuries,
         event_type=_str(data, "event_type"),
         sub_event_type=_str(data, "sub_event_type"),
         severity=_enum(data, "severity", Severity, Severity.ROUTINE),

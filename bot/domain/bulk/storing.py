@@ -18,17 +18,24 @@ log = logging.getLogger(__name__)
 Todo = list[tuple[ParsedRow, EventDraft]]
 
 
+def _joined(actors: tuple[str, ...]) -> str:
+    return ACTOR_SEP.join(a.strip() for a in actors if a.strip())
+
+
 def same(draft: EventDraft, view: EventView) -> bool:
     """True when storing the draft would change nothing (the fields EventStore writes)."""
     have = {(s.outlet, s.url) for s in view.sources}
-    actors = tuple(a.strip() for a in draft.actors if a.strip())
     return (
         draft.summary.strip() == view.summary
         and draft.when == view.when
         and draft.place_key == view.place_key
         and draft.place_text[:255] == view.place_text
         and draft.location_precision == view.location_precision
-        and ACTOR_SEP.join(actors) == ACTOR_SEP.join(view.actors)
+        and _joined(draft.actors) == ACTOR_SEP.join(view.actors)
+        and _joined(draft.actor1) == ACTOR_SEP.join(view.actor1)
+        and _joined(draft.actor2) == ACTOR_SEP.join(view.actor2)
+        and draft.injuries == view.injuries
+        and draft.excerpt == view.excerpt
         and draft.event_type[:64] == view.event_type
         and draft.sub_event_type[:96] == view.sub_event_type
         and draft.severity == view.severity

@@ -3,9 +3,10 @@
 The UCDP Georeferenced Event Dataset names its places with their kind word ("Homs governorate",
 "Hafizano village"); the word is dropped for the place text and the gazetteer lookups. Sitrep
 keeps the fields an event has: the UCDP id as the key `ucdp:<id>`, the dates (range and
-precision), side_a and side_b as actors, `best` as the fatalities, type_of_violence as the event
-type, the sources (office, date, headline as title) and the place. The summary is composed from
-the fields ("Government of Syria vs IS: 2 killed at Al Qaryatayn, Homs governorate").
+precision), side_a and side_b as actors (side_a as actor 1, side_b as actor 2), `best` as the
+fatalities, type_of_violence as the event type, the sources (office, date, headline as title)
+and the place. The summary is composed from the fields ("Government of Syria vs IS: 2 killed
+at Al Qaryatayn, Homs governorate").
 """
 
 from __future__ import annotations
@@ -317,6 +318,8 @@ class UcdpParser:
             place_text=place_text,
             location_precision=precision,
             actors=actors,
+            actor1=sides[:1] if sides[0] else (),
+            actor2=sides[1:] if sides[1] else (),
             event_type=event_type,
             sub_event_type=sub_event_type,
             fatalities=fatalities,

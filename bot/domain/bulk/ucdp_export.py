@@ -76,6 +76,10 @@ def ucdp_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
     )
     district = by_kind.get(PlaceKind.DISTRICT)
     actors = view.actors
+    if view.actor1 or view.actor2:  # as imported; else the first two actors
+        side_a, side_b = (view.actor1 or ("",))[0], (view.actor2 or ("",))[0]
+    else:
+        side_a, side_b = (*actors[:2], "", "")[:2]
     sources = view.sources
     lat, lon = (point.lat, point.lon) if point is not None else (None, None)
     end = view.when.end or view.when.start
@@ -84,9 +88,9 @@ def ucdp_record(view: EventView, gazetteer: Gazetteer) -> dict[str, str]:
         "id": key.removeprefix(KEY_PREFIX),
         "year": str(view.when.start.year),
         "type_of_violence": _VIOLENCE_CODE.get(view.sub_event_type, ""),
-        "dyad_name": " - ".join(actors[:2]),
-        "side_a": actors[0] if actors else "",
-        "side_b": actors[1] if len(actors) > 1 else "",
+        "dyad_name": " - ".join(side for side in (side_a, side_b) if side),
+        "side_a": side_a,
+        "side_b": side_b,
         "number_of_sources": str(len(sources)) if sources else "",
         "source_office": ";".join(s.outlet.replace(";", ",") for s in sources),
         "source_date": _joined([_day_text(s.published_day) for s in sources]),
