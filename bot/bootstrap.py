@@ -26,6 +26,9 @@ from bot.domain.editions.pushes import PushService
 from bot.domain.ingest.service import IngestService
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import AnswerService
+from bot.domain.sources.service import SourceService
+from bot.feeds.fetch import HttpFeedFetcher
+from bot.feeds.parse import parse_feed
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessStore, PrivacyStore
 from bot.store.actors import ActorStore
@@ -44,6 +47,7 @@ from bot.store.people import PeopleStore
 from bot.store.places import PlaceStore
 from bot.store.pushes import PushStore
 from bot.store.session import create_engine, create_sessionmaker
+from bot.store.sources import SourceStore
 from bot.store.stats import QuestionLog, StatsStore
 from bot.store.subscriptions import SubscriptionStore
 
@@ -81,9 +85,12 @@ class Services:
     inbox: UpdateInbox
     health: StoreHealth
     actors: ActorStore
+    sources: SourceService
+    fetcher: HttpFeedFetcher
 
     async def close(self) -> None:
-        """Dispose of the engine."""
+        """Dispose of the engine (and close the feed fetcher's connections)."""
+        await self.fetcher.aclose()
         await self.engine.dispose()
 
 
@@ -127,6 +134,8 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         render=renderer.render,
         split=split_html,
     )
+    ingest = IngestService(ArticleStore(sessions), clock, gazetteer, events, actors=actors.registry)
+    fetcher = HttpFeedFetcher(allow_private=settings.sources_allow_private)
     return Services(
         settings=settings,
         clock=clock,
@@ -149,9 +158,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         ),
         briefings=briefings,
         outbox=outbox,
-        ingest=IngestService(
-            ArticleStore(sessions), clock, gazetteer, events, actors=actors.registry
-        ),
+        ingest=ingest,
         audit=AuditLog(sessions, clock),
         access=AccessStore(sessions, clock, settings.admin_ids),
         privacy=PrivacyStore(sessions),
@@ -177,6 +184,10 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         inbox=UpdateInbox(sessions, clock, instance_name()),
         health=StoreHealth(sessions),
         actors=actors,
+        sources=SourceService(
+            SourceStore(sessions), fetcher, parse_feed, ingest, events, clock, instance_name()
+        ),
+        fetcher=fetcher,
     )
 
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     sender_dead_after_seconds: float = Field(default=10.0, gt=0, le=3600)
     access: Literal["open", "allowlist"] = "open"
     question_log_days: int = Field(default=30, ge=0, le=3650)
+    # Feed sources may be on loopback, private or link-local addresses (tests, intranet feeds).
+    sources_allow_private: bool = False
 
     @field_validator(
         "telegram_bot_token",

@@ -59,7 +59,7 @@ def item_keys(source_id: int, item: FeedItem) -> ItemKeys:
     if guid:
         link_like = normalise_link(guid)
         guid_key = _digest("g|" + (link_like or f"{source_id}|{guid}"))
-    link = normalise_link(item.link)
+    link = normalise_link(item.link) or normalise_link(guid)
     link_key = _digest("l|" + link) if link else ""
     folded = fold_text(f"{item.title} {item.text}")
     content_key = _digest("c|" + folded) if len(folded) >= MIN_CONTENT else ""

@@ -95,3 +95,18 @@ class ParsedFeed:
 
     title: str = ""
     items: list[FeedItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingItem:
+    """A stored item waiting for extraction, with what its source says about it."""
+
+    id: int
+    source_id: int
+    source_name: str
+    trust: Trust
+    full_text: bool
+    item_key: str
+    link_key: str
+    content_key: str
+    item: FeedItem

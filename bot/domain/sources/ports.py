@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain.sources.model import NewSource, ParsedFeed, Source
+from bot.domain.sources.model import FeedItem, NewSource, ParsedFeed, PendingItem, Source
 
 
 class FetchOutcome(StrEnum):
@@ -53,6 +53,10 @@ class FeedParser(Protocol):
         ...
 
 
+class DuplicateSource(ValueError):
+    """The URL or channel is already a source."""
+
+
 @dataclass(frozen=True, slots=True)
 class ItemKeys:
     """The keys an item is known by: GUID (scoped), link and content hash; any one may be ""."""
@@ -60,6 +64,11 @@ class ItemKeys:
     guid: str
     link: str
     content: str
+
+    @property
+    def item(self) -> str:
+        """The item's identity in its source: GUID, else link, else content key."""
+        return self.guid or self.link or self.content
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +85,10 @@ class PollResult:
 
 
 class SourceRepository(Protocol):
-    """Sources, their leases and health, and the items seen (bot.store.sources)."""
+    """Sources, their leases and health, and the items they brought (bot.store.sources)."""
 
-    async def add(self, new: NewSource, *, by: int | None) -> Source:
-        """Store a source (ValueError when its URL or channel is already a source)."""
+    async def add(self, new: NewSource, *, by: int | None, now: datetime) -> Source:
+        """Store a source, due at once (DuplicateSource when its URL or chat is one already)."""
         ...
 
     async def get(self, source_id: int) -> Source | None:
@@ -95,7 +104,7 @@ class SourceRepository(Protocol):
         ...
 
     async def remove(self, source_id: int) -> bool:
-        """Delete a source (the items it brought stay known, so nothing comes twice)."""
+        """Delete a source and the items it brought (their events stay)."""
         ...
 
     async def set_paused(self, source_id: int, paused: bool) -> bool:
@@ -108,29 +117,51 @@ class SourceRepository(Protocol):
         """Lease up to `limit` due feed sources to this instance; none is leased twice."""
         ...
 
-    async def finish(
-        self, source_id: int, instance: str, result: PollResult, next_poll_at: datetime
-    ) -> None:
-        """Record a poll's outcome and release the lease (only while this instance holds it)."""
+    async def known_keys(self, source_id: int, keys: Sequence[ItemKeys]) -> set[str]:
+        """Which of these item and content keys this source has brought before."""
         ...
 
-    async def known(self, keys: Sequence[ItemKeys]) -> list[int | None]:
-        """For each item: None when new, else the article id it brought (0 when it had none)."""
-        ...
-
-    async def remember(
+    async def record_poll(
         self,
         source_id: int,
-        keys: ItemKeys,
-        *,
-        title: str,
-        published: datetime | None,
-        article_id: int | None,
-        at: datetime,
-    ) -> bool:
-        """Record an item as seen (False when another poll recorded it meanwhile)."""
+        instance: str,
+        result: PollResult,
+        next_poll_at: datetime,
+        items: Sequence[tuple[ItemKeys, FeedItem]],
+        now: datetime,
+    ) -> int:
+        """In one transaction: store the new items (pending), the poll's outcome and the next
+        poll, and release the lease (only while this instance holds it). New items stored."""
         ...
 
-    async def count_item(self, source_id: int, at: datetime) -> None:
-        """One more item from this source (channel posts)."""
+    async def add_post(self, source_id: int, keys: ItemKeys, item: FeedItem, now: datetime) -> bool:
+        """Store a channel post as a pending item (False when it is known already)."""
+        ...
+
+    async def claim_items(
+        self, instance: str, now: datetime, limit: int, lease_seconds: int
+    ) -> list[PendingItem]:
+        """Lease up to `limit` pending items to this instance, oldest first."""
+        ...
+
+    async def finish_item(
+        self,
+        item_id: int,
+        instance: str,
+        *,
+        ok: bool,
+        article_id: int | None,
+        note: str,
+        now: datetime,
+    ) -> None:
+        """Mark an item extracted (or failed for good) and release it."""
+        ...
+
+    async def carried_elsewhere(self, item: PendingItem) -> int | None:
+        """The article of the same story already extracted from another source (its link or
+        content key, or a global GUID), or None."""
+        ...
+
+    async def pending_count(self) -> int:
+        """Items waiting for extraction."""
         ...
