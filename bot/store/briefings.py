@@ -8,7 +8,19 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Integer, String, Table, and_, any_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +30,7 @@ from bot.store.dialect import backend_name, dialect_for
 from bot.store.editions import store_edition
 from bot.store.models.delivery import EditionRow, SubscriptionRow
 from bot.store.models.events import EventRow
+from bot.store.models.newsroom import EditionEventRow
 from bot.store.models.people import Chat
 
 
@@ -44,6 +57,21 @@ async def advance_subscriptions(session: AsyncSession, groups: Advances) -> None
         )
 
 
+def _reported_in(start: datetime, end: datetime, dates: Sequence[date]) -> ColumnElement[bool]:
+    """Published and first reported in [start, end), or on one of `dates` (date-only)."""
+    return and_(
+        EventRow.status == EventStatus.PUBLISHED,
+        or_(
+            and_(
+                EventRow.reported_on.is_(None),
+                EventRow.reported_at >= start,
+                EventRow.reported_at < end,
+            ),
+            EventRow.reported_on.in_(list(dates)),
+        ),
+    )
+
+
 class BriefingStore:
     """Reads and writes what the daily editions need (implements EditionRepository)."""
 
@@ -54,15 +82,33 @@ class BriefingStore:
         self, start: datetime, end: datetime, dates: Sequence[date]
     ) -> list[int]:
         """Published events first reported in the window, by id: one query per window."""
-        reported = or_(
-            and_(
-                EventRow.reported_on.is_(None),
-                EventRow.reported_at >= start,
-                EventRow.reported_at < end,
-            ),
-            EventRow.reported_on.in_(list(dates)),
+        stmt = select(EventRow.id).where(_reported_in(start, end, dates))
+        async with self._sessions() as session:
+            return list((await session.scalars(stmt.order_by(EventRow.id))).all())
+
+    async def tally_in_window(
+        self, start: datetime, end: datetime, dates: Sequence[date]
+    ) -> list[tuple[str | None, str, str]]:
+        """(place key, place as written, type) of the window's published events, twins left
+        out: what a trend counts, in one statement."""
+        stmt = select(EventRow.place_key, EventRow.place_text, EventRow.event_type).where(
+            _reported_in(start, end, dates), EventRow.merged_into.is_(None)
         )
-        stmt = select(EventRow.id).where(EventRow.status == EventStatus.PUBLISHED, reported)
+        async with self._sessions() as session:
+            rows = (await session.execute(stmt.order_by(EventRow.id))).all()
+        return [(r.place_key, r.place_text, r.event_type) for r in rows]
+
+    async def corrected_in_window(self, start: datetime, end: datetime) -> list[int]:
+        """Events reported before the window, carried by an edition, changed or retracted in
+        it (readers were told something that is different now)."""
+        carried = select(EditionEventRow.event_id).where(EditionEventRow.event_id == EventRow.id)
+        stmt = select(EventRow.id).where(
+            EventRow.status.in_([EventStatus.PUBLISHED, EventStatus.RETRACTED]),
+            EventRow.reported_at < start,
+            EventRow.updated_at >= start,
+            EventRow.updated_at < end,
+            carried.exists(),
+        )
         async with self._sessions() as session:
             return list((await session.scalars(stmt.order_by(EventRow.id))).all())
 

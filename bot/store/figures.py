@@ -32,7 +32,7 @@ class FigureStore:
             )
             session.add(row)
             await session.flush()
-            return FigureView(row.id, row.text, row.as_of, row.source)
+            return FigureView(row.id, row.text, row.as_of, row.source, row.created_at)
 
     async def active(self) -> list[FigureView]:
         """Active figures, newest first."""
@@ -44,7 +44,7 @@ class FigureStore:
                     .order_by(KeyFigureRow.as_of.desc(), KeyFigureRow.id)
                 )
             ).all()
-        return [FigureView(r.id, r.text, r.as_of, r.source) for r in rows]
+        return [FigureView(r.id, r.text, r.as_of, r.source, r.created_at) for r in rows]
 
     async def retire(self, figure_id: int) -> bool:
         """Deactivate a figure; False when there is no such active figure."""

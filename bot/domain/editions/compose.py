@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from bot.domain.clock import Clock
+from bot.domain.editions.collect import Collector, TickMemo
 from bot.domain.editions.model import (
     Audience,
     DueRow,
     EditionData,
-    EditionGroup,
     EditionPart,
     FigureView,
     NewEdition,
     TickReport,
 )
+from bot.domain.editions.parts import EditionBody
 from bot.domain.editions.ports import (
     EditionQueue,
     EditionRepository,
@@ -27,64 +26,17 @@ from bot.domain.editions.ports import (
     Render,
     Split,
 )
-from bot.domain.editions.schedule import local_instant, next_delivery, offset_label, zone_of
-from bot.domain.events.model import SEVERITY_RANK, EventView, Severity
+from bot.domain.editions.schedule import local_instant, next_delivery, zone_of
+from bot.domain.editions.structure import BodyInput, build_body
+from bot.domain.events.model import EventView
 from bot.domain.places.gazetteer import Gazetteer
-from bot.domain.places.model import PlaceKind
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE = timedelta(hours=6)
-BACKGROUND_AGE = timedelta(days=7)  # dated this long before the edition: background, not news
-MAX_EVENTS = 40
 TICK_BATCH = 5000
 DAY = timedelta(hours=24)
-
-
-def reported_dates(start: datetime, end: datetime, tz: tzinfo) -> list[date]:
-    """Dates D whose end (local midnight after D) falls in (start, end]: date-only reports
-    belong to the first edition whose window ends after their day ends."""
-    first = start.astimezone(tz).date() - timedelta(days=1)
-    last = end.astimezone(tz).date()
-    out = []
-    d = first
-    while d <= last:
-        day_end = local_instant(d + timedelta(days=1), 0, tz)
-        if start < day_end <= end:
-            out.append(d)
-        d += timedelta(days=1)
-    return out
-
-
-def _day_label(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
-
-
-@dataclass
-class _TickMemo:
-    """What one tick works out once and reuses for every subscriber and batch."""
-
-    editions: dict[str, tuple[int | None, int]] = field(default_factory=dict)
-    by_subscriber: dict[tuple[Any, ...], tuple[int | None, int]] = field(default_factory=dict)
-    following: dict[tuple[int, str, datetime], datetime] = field(default_factory=dict)
-    windows: dict[tuple[datetime, datetime, str], list[EventView]] = field(default_factory=dict)
-    figures: tuple[FigureView, ...] | None = None
-    zones: dict[str, tzinfo] = field(default_factory=dict)
-    slots: dict[datetime, str] = field(default_factory=dict)
-
-    def zone(self, name: str) -> tzinfo:
-        """The zone called `name`, looked up once."""
-        tz = self.zones.get(name)
-        if tz is None:
-            tz = self.zones[name] = zone_of(name)
-        return tz
-
-    def slot(self, due: datetime) -> str:
-        """The outbox key's slot for a due instant: "20210709T0230" (UTC)."""
-        label = self.slots.get(due)
-        if label is None:
-            label = self.slots[due] = f"{due.astimezone(UTC):%Y%m%dT%H%M}"
-        return label
+WEEK = timedelta(days=7)
 
 
 class BriefingService:
@@ -112,93 +64,32 @@ class BriefingService:
         self._render = render
         self._split = split
         self.grace = grace
+        self._collector = Collector(
+            editions=editions, figures=figures, events=events, gazetteer=gazetteer
+        )
 
     # ---- composition ------------------------------------------------------------------
 
-    def _scope(self, places: Sequence[str]) -> set[str] | None:
-        if not places:
-            return None
-        keys: set[str] = set()
-        for key in places:
-            keys |= self._gazetteer.descendants(key)
-        return keys
-
     def group_name(self, event: EventView) -> str:
         """The first-level area, by its own kind word (or the country), an event is under."""
-        if event.place_key is None:
-            return "Other places"
-        place = self._gazetteer.get(event.place_key)
-        chain = ([place] if place else []) + self._gazetteer.ancestors(event.place_key)
-        for p in chain:
-            if p.kind is PlaceKind.PROVINCE:
-                return self._gazetteer.area_name(p)  # "Herat province", "North Darfur state"
-        for p in chain:
-            if p.kind is PlaceKind.COUNTRY:
-                return p.name
-        return event.place_name or "Other places"
+        return self._collector.group_name(event)
 
     async def figures(self) -> list[FigureView]:
         """Active key figures, newest first."""
         return await self._figures.active()
 
     async def collect(self, audience: Audience) -> EditionData:
-        """The events reported in the audience's window, filtered, grouped and ordered."""
-        return await self._collect(audience, _TickMemo())
+        """The events reported in the audience's window, filtered, structured and ordered."""
+        return await self._collector.collect(audience, TickMemo())
 
-    async def _window(self, start: datetime, end: datetime, timezone: str) -> list[EventView]:
-        """Published events first reported in the window, by id: one query per window."""
-        dates = reported_dates(start, end, zone_of(timezone))
-        ids = await self._editions.published_in_window(start, end, dates)
-        return await self._events.get_many(ids)
+    async def _collect(self, audience: Audience, memo: TickMemo) -> EditionData:
+        return await self._collector.collect(audience, memo)
 
-    async def _collect(self, audience: Audience, memo: _TickMemo) -> EditionData:
-        tz = audience.zone
-        window = (audience.window_start, audience.window_end, audience.timezone)
-        events = memo.windows.get(window)
-        if events is None:
-            events = memo.windows[window] = await self._window(*window)
-        # Audiences sharing a window differ only in filters: applied here, not in SQL.
-        scope = self._scope(audience.places)
-        types = set(audience.event_types)
-        events = [
-            e
-            for e in events
-            if (scope is None or e.place_key in scope) and (not types or e.event_type in types)
-        ]
-        if memo.figures is None:
-            memo.figures = tuple(await self.figures())
-        cutoff = audience.local_date - BACKGROUND_AGE
-        news = [e for e in events if e.when.last_day() >= cutoff]
-        background = [e for e in events if e.when.last_day() < cutoff]
-        news.sort(
-            key=lambda e: (
-                SEVERITY_RANK[Severity(e.severity)],
-                -e.when.first_day().toordinal(),
-                e.id,
-            )
-        )
-        shown, more = news[:MAX_EVENTS], max(0, len(news) - MAX_EVENTS)
-        groups: dict[str, list[EventView]] = {}
-        for e in shown:
-            groups.setdefault(self.group_name(e), []).append(e)
-        background.sort(key=lambda e: (-e.when.first_day().toordinal(), e.id))
-        scope_label = (
-            ", ".join(
-                p.name for p in (self._gazetteer.get(k) for k in audience.places) if p is not None
-            )
-            or "All places"
-        )
-        start_local = audience.window_start.astimezone(tz)
-        end_local = audience.window_end.astimezone(tz)
-        return EditionData(
-            date_label=_day_label(audience.local_date),
-            zone_label=f"{audience.timezone} ({offset_label(tz, audience.window_end)})",
-            window_label=f"{start_local:%d %b %H:%M} – {end_local:%d %b %H:%M}",
-            scope_label=scope_label,
-            groups=tuple(EditionGroup(name, tuple(evs)) for name, evs in groups.items()),
-            background=tuple(background[:10]),
-            figures=memo.figures,
-            more=more,
+    def selection(self, events: Sequence[EventView], since: date) -> EditionBody:
+        """The structure of an edition of hand-picked events (an admin's push)."""
+        return build_body(
+            BodyInput(news=events, background=(), previous=(), corrections=(), since=since),
+            self._collector.places(TickMemo()),
         )
 
     def render(self, data: EditionData, *, empty_note: bool) -> list[str]:
@@ -207,13 +98,13 @@ class BriefingService:
             if not empty_note:
                 return []
             return self._split(self._render("daily_empty.html", d=data))
-        return self._split(self._render("daily.html", d=data))
+        return self._split(self._render("weekly.html" if data.weekly else "daily.html", d=data))
 
     async def edition(self, audience: Audience) -> tuple[int | None, int]:
         """Get or render the audience's edition; returns (edition id or None if empty, parts)."""
-        return await self._edition(audience, _TickMemo())
+        return await self._edition(audience, TickMemo())
 
-    async def _edition(self, audience: Audience, memo: _TickMemo) -> tuple[int | None, int]:
+    async def _edition(self, audience: Audience, memo: TickMemo) -> tuple[int | None, int]:
         key = audience.key
         found = await self._editions.find(key)
         if found is not None:
@@ -221,11 +112,11 @@ class BriefingService:
             return (edition_id if parts else None), parts
         data = await self._collect(audience, memo)
         rendered = self.render(data, empty_note=audience.empty_note)
-        shown = [e for g in data.groups for e in g.events] + list(data.background)
+        shown = data.events
         edition_id, parts = await self._editions.store(
             NewEdition(
                 key=key,
-                kind="daily" if not data.is_empty else "empty",
+                kind=("weekly" if audience.weekly else "daily") if not data.is_empty else "empty",
                 local_date=audience.local_date,
                 timezone=audience.timezone,
                 window_start=audience.window_start,
@@ -249,7 +140,7 @@ class BriefingService:
         all the same case: unique outbox keys and a guarded advance make it idempotent."""
         now = now or self._clock.now()
         report = TickReport()
-        memo = _TickMemo()
+        memo = TickMemo()
         while True:
             rows = await self._editions.due(now, TICK_BATCH)
             if not rows:
@@ -262,7 +153,7 @@ class BriefingService:
                 return report
 
     async def _enqueue_batch(
-        self, rows: list[DueRow], now: datetime, report: TickReport, memo: _TickMemo
+        self, rows: list[DueRow], now: datetime, report: TickReport, memo: TickMemo
     ) -> None:
         # due -> (dedupe_key, chat_id, chat_type, thread_id, edition_id, part_no)
         outbox: dict[datetime, list[EditionPart]] = {}
@@ -312,7 +203,7 @@ class BriefingService:
         report.enqueued += await self._queue.enqueue_tick(outbox, advances, now)
 
     async def _edition_for(
-        self, audience: Audience, report: TickReport, memo: _TickMemo
+        self, audience: Audience, report: TickReport, memo: TickMemo
     ) -> tuple[int | None, int]:
         """The audience's edition, got or rendered once per tick."""
         key = audience.key
@@ -331,13 +222,16 @@ class BriefingService:
         minute: int,
         places: Sequence[str] = (),
         types: Sequence[str] = (),
+        weekly: bool = False,
     ) -> Audience:
-        """The audience of a new subscriber's first edition on `day` at local `minute`."""
+        """The audience of a new subscriber's first edition on `day` at local `minute` (a
+        weekly one covers the seven days before)."""
         end = local_instant(day, minute, zone_of(timezone))
         return Audience(
             places=tuple(places),
             event_types=tuple(types),
             timezone=timezone,
-            window_start=end - timedelta(hours=24),
+            window_start=end - (WEEK if weekly else DAY),
             window_end=end,
+            weekly=weekly,
         )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 
+from bot.domain.editions.parts import EditionBody
 from bot.domain.editions.schedule import zone_of
 from bot.domain.events.model import EventView
 
@@ -22,6 +23,7 @@ class Audience:
     window_start: datetime
     window_end: datetime
     empty_note: bool = True
+    weekly: bool = False
 
     @property
     def key(self) -> str:
@@ -34,6 +36,7 @@ class Audience:
                 self.window_start.astimezone(UTC).isoformat(),
                 self.window_end.astimezone(UTC).isoformat(),
                 "1" if self.empty_note else "0",
+                *(["weekly"] if self.weekly else []),
             ]
         )
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -57,6 +60,7 @@ class FigureView:
     text: str
     as_of: date
     source: str
+    created_at: datetime | None = None
 
     @property
     def as_of_label(self) -> str:
@@ -65,36 +69,36 @@ class FigureView:
 
 
 @dataclass(frozen=True, slots=True)
-class EditionGroup:
-    """Events of one province or region."""
-
-    name: str
-    events: tuple[EventView, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class EditionData:
-    """Everything daily.html needs."""
+    """Everything daily.html and weekly.html need."""
 
     date_label: str
     zone_label: str
     window_label: str
     scope_label: str
-    groups: tuple[EditionGroup, ...]
-    background: tuple[EventView, ...]
+    body: EditionBody
     figures: tuple[FigureView, ...]
     more: int = 0
     title: str = "Sitrep daily briefing"
+    weekly: bool = False
+    first_day_label: str = ""
+
+    @property
+    def events(self) -> list[EventView]:
+        """Every event the edition shows (sections, then background)."""
+        return [ln.event for s in self.body.sections for ln in s.lines] + [
+            ln.event for ln in self.body.background
+        ]
 
     @property
     def event_count(self) -> int:
         """News events shown (background not counted)."""
-        return sum(len(g.events) for g in self.groups)
+        return sum(len(s.lines) for s in self.body.sections)
 
     @property
     def is_empty(self) -> bool:
         """Nothing reported in the window."""
-        return not self.groups and not self.background
+        return not self.body.sections and not self.body.background and not self.body.corrections
 
 
 @dataclass(frozen=True, slots=True)

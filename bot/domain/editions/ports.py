@@ -70,6 +70,18 @@ class EditionRepository(Protocol):
         """Ids of published events first reported in [start, end) or on one of `dates`."""
         ...
 
+    async def tally_in_window(
+        self, start: datetime, end: datetime, dates: Sequence[date]
+    ) -> list[tuple[str | None, str, str]]:
+        """(place key, place as written, event type) of each published event first reported
+        in the window (merged twins left out)."""
+        ...
+
+    async def corrected_in_window(self, start: datetime, end: datetime) -> list[int]:
+        """Ids of events reported before `start`, carried by an edition, and changed or
+        retracted in [start, end)."""
+        ...
+
     async def find(self, key: str) -> tuple[int, int] | None:
         """(id, parts) of the edition stored under `key`, if any."""
         ...

@@ -17,7 +17,6 @@ from bot.domain.editions.compose import BriefingService
 from bot.domain.editions.model import (
     Audience,
     EditionData,
-    EditionGroup,
     NewEdition,
     NewPush,
     Progress,
@@ -125,37 +124,23 @@ class PushService:
                 start = datetime.combine(start_day, time(0), tz).astimezone(UTC)
                 audience = Audience((), (), zone, start, now)
                 data = await self._briefings.collect(audience)
-                events = [e for g in data.groups for e in g.events] + list(data.background)
+                events = data.events
                 if data.is_empty:
                     raise PushError("No events were reported in that period; nothing to push.")
-            data = EditionData(
-                title="Sitrep briefing",
-                date_label=data.date_label,
-                zone_label=data.zone_label,
-                window_label=data.window_label,
-                scope_label=data.scope_label,
-                groups=data.groups,
-                background=data.background,
-                figures=data.figures,
-                more=data.more,
-            )
+            data = replace(data, title="Sitrep briefing")
             parts = self._briefings.render(data, empty_note=False)
         return await self._store(
             OutboxKind.PUSH, parts, events, by=by, admin_chat_id=admin_chat_id, tz=zone
         )
 
     def _selection(self, events: list[EventView], local_now: datetime, zone: str) -> EditionData:
-        groups: dict[str, list[EventView]] = {}
-        for e in events:
-            groups.setdefault(self._briefings.group_name(e), []).append(e)
         return EditionData(
             title="Sitrep briefing",
             date_label=f"{local_now:%a} {local_now.day} {local_now:%b %Y}",
             zone_label=zone,
             window_label="selected events",
             scope_label="Selected events",
-            groups=tuple(EditionGroup(n, tuple(v)) for n, v in groups.items()),
-            background=(),
+            body=self._briefings.selection(events, local_now.date()),
             figures=(),
         )
 
