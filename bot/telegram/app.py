@@ -12,7 +12,7 @@ from datetime import tzinfo
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.bootstrap import Services, build_services
 from bot.config import Settings
@@ -23,6 +23,7 @@ from bot.domain.clock import Clock
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import BotData, SitrepApp, SitrepApplication, SitrepContext
 from bot.telegram.handlers import register_handlers
+from bot.telegram.intake.deadletter import UpdateScreen
 from bot.telegram.intake.inbox import InboxQueue, start_inbox, stop_inbox
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,15 @@ def build_application(
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
+    # getUpdates answers are screened: an update PTB cannot parse is set aside (intake.deadletter).
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+        screen = UpdateScreen(get_updates_request or request)
+        builder = builder.request(request).get_updates_request(screen)
     else:
-        builder = builder.base_url(settings.telegram_api_base_url)
+        screen = UpdateScreen(HTTPXRequest(connection_pool_size=1))
+        builder = builder.base_url(settings.telegram_api_base_url).get_updates_request(screen)
     app: SitrepApp = builder.build()
+    screen.attach(app)
     app.bot_data.settings = settings
     app.bot_data.clock = clock or Clock()
     app.bot_data.tz = tz or settings.tz

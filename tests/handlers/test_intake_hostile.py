@@ -1,6 +1,7 @@
-"""Hostile and odd input at the intake: an update that cannot be stored does not stall long
-polling, and the webhook answers anything that is not a Telegram update with a 4xx (Telegram
-does not retry those) without storing or handling it."""
+"""Hostile and odd input at the intake: an update that cannot be parsed or stored does not stall
+long polling (it is set aside as a dead letter and the offset moves on), and the webhook answers
+anything that is not a Telegram update with a 4xx, setting it aside without storing or handling
+it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from bot.telegram.context import SitrepApp, SitrepContext
 from bot.telegram.intake.inbox import InboxQueue
 from bot.telegram.intake.webhook import MAX_BODY_BYTES, SECRET_HEADER
 from tests.support.harness import USER_ID, db_path_of, inbox_rows, until
-from tests.support.polling import Recorder, polling, quiet_api
+from tests.support.hostile import dead_letter_rows
+from tests.support.polling import Recorder, polling, push_raw, quiet_api
 from tests.support.webhook import SECRET, barrier, replies_to, served
 
 # Each test starts a webhook server or a polling loop: the full suite runs them, not the fast tier.
@@ -121,6 +123,9 @@ async def test_an_update_the_inbox_refuses_is_handled_without_it_and_polling_goe
     assert inbox_rows(path) == {later["update_id"]: (instance_name(), True)}
     [line] = [r for r in caplog.records if "cannot be stored" in r.getMessage()]
     assert line.exc_info is None and "\n" not in line.getMessage()
+    [(update_id, source, reason, body)] = dead_letter_rows(path)
+    assert (update_id, source) == (odd["update_id"], "inbox")
+    assert "DataError" in reason and json.loads(body)["message"]["text"] == "/start"
 
 
 async def test_a_webhook_update_the_inbox_refuses_is_answered_200_and_handled(
@@ -201,7 +206,8 @@ async def test_what_is_not_an_update_is_answered_4xx_and_neither_stored_nor_hand
     sqlite_db_url: str, mangle: Mangle, content_type: str | None, status: int
 ) -> None:
     async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
-        body = mangle(s.factory.message("/start", user_id=USER_ID))
+        original = s.factory.message("/start", user_id=USER_ID)
+        body = mangle(original)
         headers = {SECRET_HEADER: SECRET}
         if content_type is not None:
             headers["Content-Type"] = content_type
@@ -211,6 +217,23 @@ async def test_what_is_not_an_update_is_answered_4xx_and_neither_stored_nor_hand
     assert response.status_code == status
     assert response.json()["ok"] is False
     assert inbox_rows(s.db_path) == {later_id: (instance_name(), True)}
+    # Set aside with (the head of) its body; the update_id kept when it is a good one.
+    [(update_id, source, reason, kept)] = dead_letter_rows(s.db_path)
+    assert source == "webhook" and reason.startswith(str(status))
+    assert update_id == (original["update_id"] if _keeps_id(body, status, original) else None)
+    assert kept and len(kept) <= 16 * 1024
+
+
+def _keeps_id(body: bytes, status: int, original: dict[str, Any]) -> bool:
+    """Whether a refused body still carries the original's update_id as strict JSON."""
+    try:
+        data = json.loads(body, parse_constant=lambda name: [][0])
+    except (ValueError, IndexError, RecursionError):
+        return False
+    if status != 400 or not isinstance(data, dict):
+        return False
+    update_id = data.get("update_id")
+    return type(update_id) is int and update_id == original["update_id"]
 
 
 async def test_an_update_with_a_charset_is_handled(sqlite_db_url: str) -> None:
@@ -220,3 +243,70 @@ async def test_an_update_with_a_charset_is_handled(sqlite_db_url: str) -> None:
         response = await client.post(s.hook, content=_dumps(update), headers=headers)
         await until(lambda: replies_to(s.api, USER_ID))
     assert response.status_code == 200
+
+
+UNPARSABLE: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = [
+    ("message a string", lambda u: u | {"message": "hello"}),
+    ("message without date", lambda u: u | {"message": {"message_id": 1}}),
+    ("chat id a string", lambda u: u | {"message": u["message"] | {"chat": {"id": "x"}}}),
+    ("nested deep", lambda u: u | {"message": u["message"] | {"x": _deep(100)}}),
+    ("callback without id", lambda u: {"update_id": u["update_id"], "callback_query": {}}),
+]
+
+
+def _deep(depth: int) -> Any:
+    deep: Any = 1
+    for _ in range(depth):
+        deep = [deep]
+    return deep
+
+
+async def test_updates_polling_cannot_parse_are_set_aside_and_the_offset_moves_on(
+    sqlite_db_url: str,
+) -> None:
+    """PTB parses a getUpdates answer as a whole: one update it cannot parse used to fail every
+    answer, and the same offset was asked for again forever."""
+    api, factory = quiet_api()
+    path = db_path_of(sqlite_db_url)
+    seen: list[int] = []
+    bad = [mangle(factory.message("/start", user_id=4121)) for _, mangle in UNPARSABLE]
+    later = factory.message("/start", user_id=4122)
+    async with polling(sqlite_db_url, api, recorder(seen)):
+        for update in bad:
+            push_raw(api, update)
+        api.push_update(later)
+        await until(lambda: api.sent(4122))
+        await until(lambda: inbox_rows(path).get(later["update_id"], ("", False))[1])
+    bad_ids = [u["update_id"] for u in bad]
+    letters = dead_letter_rows(path)
+    assert [(u, s) for u, s, _, _ in letters] == [(i, "polling") for i in bad_ids]
+    assert json.loads(letters[0][3])["message"] == "hello"
+    assert api.sent(4121) == []
+    # Confirmed: later getUpdates asked past every one of them.
+    offsets = [c.params.get("offset") or 0 for c in api.calls_to("getUpdates")]
+    assert max(offsets) > later["update_id"] > max(bad_ids)
+    assert seen[-1] == later["update_id"]
+
+
+async def test_a_refused_update_telegram_sends_again_is_set_aside_once(
+    sqlite_db_url: str,
+) -> None:
+    async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
+        update = s.factory.message("/start", user_id=USER_ID) | {"message": "hello"}
+        headers = {SECRET_HEADER: SECRET}
+        answers = [
+            (await client.post(s.hook, json=update, headers=headers)).status_code for _ in range(3)
+        ]
+        await barrier(s, client)
+    assert answers == [400, 400, 400]
+    [(update_id, source, _, body)] = dead_letter_rows(s.db_path)
+    assert (update_id, source) == (update["update_id"], "webhook")
+    assert json.loads(body) == update
+
+
+async def test_a_body_without_the_secret_is_not_kept(sqlite_db_url: str) -> None:
+    async with served(sqlite_db_url) as s, httpx.AsyncClient() as client:
+        response = await client.post(s.hook, content=b"junk", headers={SECRET_HEADER: "nope"})
+        await barrier(s, client)
+    assert response.status_code == 403
+    assert dead_letter_rows(s.db_path) == []

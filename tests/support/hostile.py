@@ -327,3 +327,15 @@ def snapshot(path: Path, tables: tuple[str, ...] = PROTECTED_TABLES) -> dict[str
         return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
     finally:
         con.close()
+
+
+def dead_letter_rows(path: Path) -> list[tuple[int | None, str, str, str]]:
+    """The dead letters of a SQLite file, oldest first: (update_id, source, reason, body)."""
+    con = sqlite3.connect(path, timeout=30)
+    try:
+        rows = con.execute(
+            "SELECT update_id, source, reason, body FROM dead_letters ORDER BY id"
+        ).fetchall()
+    finally:
+        con.close()
+    return [(u, s, r, b) for u, s, r, b in rows]

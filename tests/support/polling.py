@@ -52,3 +52,11 @@ def quiet_api() -> tuple[LocalBotApi, UpdateFactory]:
     """A Bot API without rate limits, and its update factory."""
     api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
     return api, UpdateFactory(api=api, bot_username=api.bot_username, bot_id=api.bot_id)
+
+
+def push_raw(api: LocalBotApi, update: dict[str, Any]) -> None:
+    """Queue an update for getUpdates as it is, however malformed (``push_update`` reads the
+    chats and users of what it queues, which a hostile update may not have)."""
+    api._updates.append(update)
+    if type(update.get("update_id")) is int:
+        api._last_update_id = max(api._last_update_id, update["update_id"])

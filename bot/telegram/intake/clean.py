@@ -18,16 +18,16 @@ log = logging.getLogger(__name__)
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _clean(value: Any) -> Any:
+def clean_value(value: Any) -> Any:
     """`value` with every unstorable character in its strings replaced (same object if none)."""
     if isinstance(value, str):
         return _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
     if isinstance(value, dict):
-        cleaned = {k: _clean(v) for k, v in value.items()}
-        same = all(cleaned[k] is v for k, v in value.items())
+        cleaned = {clean_value(k): clean_value(v) for k, v in value.items()}
+        same = len(cleaned) == len(value) and all(cleaned.get(k) is v for k, v in value.items())
         return value if same else cleaned
     if isinstance(value, list):
-        items = [_clean(v) for v in value]
+        items = [clean_value(v) for v in value]
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value
 
@@ -35,7 +35,7 @@ def _clean(value: Any) -> Any:
 def storable(update: Update, bot: Bot) -> Update:
     """`update` itself, or a copy of it whose text is free of lone surrogates and NULs."""
     raw = update.to_dict()
-    cleaned = _clean(raw)
+    cleaned = clean_value(raw)
     if cleaned is raw:
         return update
     log.info("update %s: replaced lone surrogates or NULs", update.update_id)

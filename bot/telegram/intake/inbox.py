@@ -7,13 +7,14 @@ they come by webhook or by long polling, so no acknowledged update is lost to a 
   was not stored. A store that fails because the inbox cannot be reached (an outage) raises
   ``NetworkError``: the webhook answers 503, and PTB's polling loop retries with the same offset.
   An update that cannot be stored while the inbox works (its body is not JSON-safe, or the
-  inbox refuses it with ``ValueError``) is logged and handled without the guarantee, so it
-  cannot hold back the updates after it.
-- ``update_body`` is what is stored: the update as the Bot API's JSON (datetimes as Unix time).
+  inbox refuses it with ``ValueError``) is set aside as a dead letter (one log line) and handled
+  without the guarantee, so it cannot hold back the updates after it.
+- ``update_body`` is what is stored: the update as the Bot API's JSON (datetimes as Unix time),
+  with lone surrogates and NULs replaced (``clean``) as they are before any handler sees it.
 - ``SitrepApplication.process_update`` (bot.telegram.context) marks an update done once handled.
 - ``start_inbox`` (at start-up) queues what an earlier process of this name left unfinished and
   starts a sweep that, every SWEEP_SECONDS, takes over a dead instance's unfinished updates once
-  their lease ran out and purges old done ones; ``stop_inbox`` ends the sweep.
+  their lease ran out and purges old done ones and old dead letters; ``stop_inbox`` ends it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from telegram import Update
 from telegram.error import NetworkError
 
 from bot.domain.people.ports import UpdateStore
+from bot.telegram.intake.clean import clean_value
+from bot.telegram.intake.deadletter import DeadLetterStore, try_set_aside
 
 if TYPE_CHECKING:
     from bot.telegram.context import SitrepApp
@@ -53,10 +56,18 @@ def _json_value(value: object) -> object:
 
 def update_body(update: Update) -> dict[str, Any]:
     """The update as JSON-safe data, as the Bot API would send it (``Update.de_json`` input)."""
-    body = json.loads(json.dumps(update.to_dict(), default=_json_value))
+    body = clean_value(json.loads(json.dumps(update.to_dict(), default=_json_value)))
     if not isinstance(body, dict):
         raise TypeError("an update is a JSON object")
     return body
+
+
+def _raw(update: Update) -> str:
+    """The update as JSON text for a dead letter, however odd it is."""
+    try:
+        return json.dumps(update.to_dict(), default=str, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return f"(update {update.update_id} cannot be written as JSON: {type(exc).__name__})"
 
 
 def _one_line(exc: BaseException) -> str:
@@ -71,6 +82,7 @@ class InboxQueue(asyncio.Queue[object]):
     def __init__(self) -> None:
         super().__init__()
         self.inbox: UpdateStore | None = None
+        self.dead_letters: DeadLetterStore | None = None
 
     async def put(self, item: object) -> None:
         """Store and queue an update (one stored before is dropped); anything else is queued.
@@ -83,11 +95,8 @@ class InboxQueue(asyncio.Queue[object]):
                 fresh = await self.inbox.accept(item.update_id, update_body(item))
             except (TypeError, ValueError, RecursionError) as exc:
                 # Not JSON-safe, or the inbox answers but refuses this one (UpdateInbox.accept).
-                log.error(
-                    "update %s cannot be stored (%s): handled without the inbox",
-                    item.update_id,
-                    _one_line(exc),
-                )
+                reason = f"cannot be stored, handled without the inbox: {_one_line(exc)}"
+                await try_set_aside(self.dead_letters, item.update_id, "inbox", reason, _raw(item))
                 fresh = True
             except Exception as exc:
                 log.error("could not store update %s: %s", item.update_id, _one_line(exc))
@@ -117,8 +126,9 @@ async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
     for item in await inbox.reclaim(mine=mine):
         try:
             update = Update.de_json(item.body, app.bot)
-        except (ValueError, TypeError, KeyError) as exc:  # (stored only after it parsed)
-            log.error("stored update %s cannot be read again: %s", item.update_id, exc)
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            reason = f"stored but cannot be read again: {_one_line(exc)}"
+            await try_set_aside(inbox.dead_letters, item.update_id, "inbox", reason, str(item.body))
             update = None
         if update is None:
             await inbox.done(item.update_id)
@@ -136,6 +146,7 @@ async def _sweep(app: SitrepApp) -> None:
         try:
             await requeue_unfinished(app)
             await inbox.purge()
+            await inbox.dead_letters.purge()
         except Exception:
             log.exception("update inbox sweep failed; trying again in %.0f s", SWEEP_SECONDS)
 
@@ -143,7 +154,9 @@ async def _sweep(app: SitrepApp) -> None:
 async def start_inbox(app: SitrepApp) -> None:
     """Route updates through the inbox, queue this name's unfinished ones, start the sweep."""
     data = app.bot_data
-    _queue_of(app).inbox = data.services.inbox
+    queue = _queue_of(app)
+    queue.inbox = data.services.inbox
+    queue.dead_letters = data.services.inbox.dead_letters
     await requeue_unfinished(app, mine=True)
     data.inbox_sweep = asyncio.create_task(_sweep(app), name="update-inbox-sweep")
 

@@ -34,18 +34,18 @@ from telegram import Update
 from bot.bootstrap import check_database
 from bot.config import Settings
 from bot.telegram.context import SitrepApp
+from bot.telegram.intake.deadletter import dead_letters_of, try_set_aside
+from bot.telegram.intake.parse import MAX_BODY_BYTES, Refused, read_update
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 HEALTH_TIMEOUT = 5.0
-MAX_BODY_BYTES = 2 * 1024 * 1024  # updates are small; files are fetched separately
 # A larger body is read to the end and dropped so that it can be answered 413 (closing the
 # connection while the client still sends loses the answer); past this tornado drops it (400).
 MAX_READ_BYTES = 8 * MAX_BODY_BYTES
-MAX_DEPTH = 32  # JSON nesting; an update nests about ten levels deep
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+HEAD_BYTES = 64 * 1024
 
 HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -89,69 +89,6 @@ async def database_health(app: SitrepApp) -> dict[str, Any]:
     return {"db": "ok", "outbox_pending": pending, "inbox_pending": inbox}
 
 
-class Refused(Exception):
-    """A request body that is not a Telegram update: answered 4xx (Telegram does not retry)."""
-
-    def __init__(self, status: int, error: str, reason: str = "") -> None:
-        super().__init__(error)
-        self.status = status
-        self.error = error
-        self.reason = reason or error
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _depth_exceeds(data: Any, limit: int) -> bool:
-    """Whether containers nest deeper than `limit` (walked without recursion)."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if not isinstance(value, dict | list):
-            continue
-        if depth > limit:
-            return True
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
-def _json_object(body: bytes, size: int, content_type: str) -> dict[str, Any]:
-    """The body (`size` bytes long; only MAX_BODY_BYTES are kept) as a JSON object, or Refused."""
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media != "application/json":
-        raise Refused(415, "expected application/json", f"content type {media or 'missing'!r}")
-    if size > MAX_BODY_BYTES:
-        raise Refused(413, "too large", f"{size} bytes")
-    try:
-        data = json.loads(body, parse_constant=_no_constant)
-    except RecursionError:
-        raise Refused(400, "not a Telegram update", "JSON nested too deeply") from None
-    except ValueError as exc:  # also UnicodeDecodeError
-        raise Refused(400, "not a Telegram update", f"not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise Refused(400, "not a Telegram update", f"a JSON {type(data).__name__}")
-    if _depth_exceeds(data, MAX_DEPTH):
-        raise Refused(400, "not a Telegram update", f"nested deeper than {MAX_DEPTH}")
-    return data
-
-
-def read_update(body: bytes, size: int, content_type: str, app: SitrepApp) -> Update:
-    """The update a webhook request carries, or Refused (4xx) for anything that is not one."""
-    data = _json_object(body, size, content_type)
-    update_id = data.get("update_id")
-    if type(update_id) is not int or not INT64_MIN <= update_id <= INT64_MAX:
-        raise Refused(400, "not a Telegram update", f"update_id {update_id!r}"[:100])
-    try:
-        update = Update.de_json(data, app.bot)
-    except Exception as exc:  # PTB raises whatever a wrongly typed field makes it raise
-        raise Refused(400, "not a Telegram update", f"{type(exc).__name__}: {exc}"[:200]) from None
-    if update is None:
-        raise Refused(400, "not a Telegram update", "empty")
-    return update
-
-
 @tornado.web.stream_request_body
 class _UpdateHandler(tornado.web.RequestHandler):
     """POST <path>: check the secret, parse the update, put it on the application's queue."""
@@ -163,13 +100,15 @@ class _UpdateHandler(tornado.web.RequestHandler):
         self.secret = secret.encode()
         self._chunks: list[bytes] = []
         self._size = 0
+        self._head = b""  # the first bytes of an oversize body, kept for its dead letter
 
     def data_received(self, chunk: bytes) -> None:
-        """Keep the body up to MAX_BODY_BYTES; of a larger one only count the bytes."""
+        """Keep the body up to MAX_BODY_BYTES; of a larger one only its head and its size."""
         self._size += len(chunk)
         if self._size <= MAX_BODY_BYTES:
             self._chunks.append(chunk)
-        else:
+        elif self._chunks:
+            self._head = b"".join(self._chunks)[:HEAD_BYTES]
             self._chunks.clear()
 
     def _answer(self, status: int, body: dict[str, Any]) -> None:
@@ -190,9 +129,13 @@ class _UpdateHandler(tornado.web.RequestHandler):
         try:
             body = b"".join(self._chunks)
             content_type = self.request.headers.get("Content-Type", "")
-            update = read_update(body, self._size, content_type, self.app)
+            update = read_update(body, self._size, content_type, self.app.bot)
         except Refused as refused:
-            log.warning("webhook: refused an update (%s): %s", refused.status, refused.reason)
+            # Set aside (one log line), then answered 4xx: it will never be an update.
+            reason = f"{refused.status} {refused.reason}"
+            kept = body or self._head
+            store = dead_letters_of(self.app)
+            await try_set_aside(store, refused.update_id, "webhook", reason, kept)
             self._answer(refused.status, {"ok": False, "error": refused.error})
             return
         try:
