@@ -111,6 +111,8 @@ def test_edition_templates_render_escaped(name: str, weekly: bool, empty: bool) 
     assert parts and all(len(p) <= 4096 for p in parts)
     text = html_to_text(html)
     assert "Mon 20 May 2024" in text
+    for row in text.splitlines():  # each bullet on a line of its own
+        assert "•" not in row[1:], row
     if not empty:
         assert "wrong <town>" in text and "North <Darfur> state" in text
         assert "Battles 3 (1 before, more)" in text
