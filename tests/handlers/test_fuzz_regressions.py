@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler
 
 from tests.support.harness import GROUP_ID, USER_ID, Harness
 
@@ -44,3 +46,36 @@ async def test_a_press_without_data_or_chat_is_refused_politely(
     [answer] = bot.api.calls_to("answerCallbackQuery")
     assert answer.params.get("show_alert") is True
     assert answer.params.get("text")
+
+
+async def test_a_handler_bug_is_logged_with_its_traceback_and_set_aside(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def boom(update: object, context: object) -> None:
+        raise RuntimeError("kaboom")
+
+    bot.app.add_handler(CommandHandler("boom", boom))
+    with caplog.at_level(logging.WARNING):
+        [reply] = await bot.send("/boom <b>")
+    assert "Sorry, something went wrong" in reply["text"]
+    [bug] = [r for r in caplog.records if r.exc_info]
+    assert bug.exc_info is not None and bug.exc_info[0] is RuntimeError
+    letters = await bot.app.bot_data.services.inbox.dead_letters.recent()
+    assert [(d.source, d.reason) for d in letters] == [
+        ("handler", "handler failed: RuntimeError: kaboom")
+    ]
+    assert "/boom <b>" in letters[0].body
+
+
+async def test_telegram_refusing_a_call_is_one_warning_line_not_a_traceback(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def refused(update: object, context: object) -> None:
+        raise BadRequest("Message is too long")
+
+    bot.app.add_handler(CommandHandler("refused", refused))
+    with caplog.at_level(logging.WARNING):
+        await bot.send("/refused")
+    [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.exc_info is None and "BadRequest: Message is too long" in line.getMessage()
+    assert await bot.app.bot_data.services.inbox.dead_letters.count() == 0

@@ -22,7 +22,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.telegram.intake.parse import screen_updates
 
 if TYPE_CHECKING:
-    from bot.telegram.context import SitrepApp
+    from bot.telegram.context import BotData, SitrepApp
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +75,8 @@ async def try_set_aside(
     return True
 
 
-def dead_letters_of(app: SitrepApp) -> DeadLetterStore | None:
-    """The application's dead letters, once its services are open."""
-    data = app.bot_data
+def dead_letters_of(data: BotData) -> DeadLetterStore | None:
+    """The application's dead letters (from its bot_data), once its services are open."""
     return data.services.inbox.dead_letters if data.is_open else None
 
 
@@ -125,7 +124,7 @@ class UpdateScreen(BaseRequest):
             return status, payload
         screened, unreadable = screen_updates(payload)
         if unreadable:
-            store = dead_letters_of(self._app) if self._app is not None else None
+            store = dead_letters_of(self._app.bot_data) if self._app is not None else None
             for item in unreadable:
                 if store is None:  # no database to keep it in: logged, not kept
                     await try_set_aside(None, item.update_id, "polling", item.reason, item.body)

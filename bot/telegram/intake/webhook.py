@@ -134,7 +134,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
             # Set aside (one log line), then answered 4xx: it will never be an update.
             reason = f"{refused.status} {refused.reason}"
             kept = body or self._head
-            store = dead_letters_of(self.app)
+            store = dead_letters_of(self.app.bot_data)
             await try_set_aside(store, refused.update_id, "webhook", reason, kept)
             self._answer(refused.status, {"ok": False, "error": refused.error})
             return
