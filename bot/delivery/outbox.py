@@ -1,19 +1,23 @@
 """The outbox: every message to a chat is a row before anything is sent; rows are claimed,
-sent once, and end sent (with Telegram's message_id), failed (with the reason) or cancelled."""
+sent once, and end sent (with Telegram's message_id), failed (with the reason) or cancelled.
+
+A chat's rows are held by one sender at a time (a claim skips chats another sender holds rows
+of), so per-chat limits are kept in one place; what was sent to a chat lately is read back from
+`sent_at` (`recent_sends`), so pacing survives restarts and hand-overs between instances."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, bindparam, exists, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.delivery.inserts import insert_messages
 from bot.domain.clock import Clock
@@ -25,6 +29,10 @@ from bot.store.session import sqlite_engine
 log = logging.getLogger(__name__)
 
 MARK_CHUNK = 500  # ids per `IN (...)` when marking rows sending
+HELD = (OutboxState.CLAIMED, OutboxState.SENDING)
+# PostgreSQL: claims take this transaction-scoped advisory lock, one at a time, so a claim sees
+# every chat the others hold (SKIP LOCKED alone lets two claims split one chat's rows).
+CLAIM_LOCK = text("SELECT pg_advisory_xact_lock(7301170017)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,15 @@ class Outbox:
         async with self._gate, self._sessions.begin() as session:
             yield session
 
+    def writing(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A write transaction in turn with this process's other outbox writes."""
+        return self._writing()
+
+    @property
+    def clock(self) -> Clock:
+        """The clock claims and marks are stamped with."""
+        return self._clock
+
     async def enqueue(self, messages: Sequence[NewMessage]) -> int:
         """Insert messages; ones whose dedupe key exists already are skipped. Returns new rows."""
         if not messages:
@@ -80,9 +97,19 @@ class Outbox:
         statement runs inside BEGIN IMMEDIATE, which serialises writers.
         """
         now = self._clock.now()
+        other = aliased(OutboxRow)
+        held_elsewhere = exists().where(
+            other.chat_id == OutboxRow.chat_id,
+            other.state.in_(HELD),
+            other.claimed_by != instance,
+        )
         ready = (
             select(OutboxRow.id)
-            .where(OutboxRow.state == OutboxState.QUEUED, OutboxRow.not_before <= now)
+            .where(
+                OutboxRow.state == OutboxState.QUEUED,
+                OutboxRow.not_before <= now,
+                ~held_elsewhere,
+            )
             .order_by(OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -107,6 +134,8 @@ class Outbox:
             .execution_options(synchronize_session=False)
         )
         async with self._writing() as session:
+            if self._gate is None:
+                await session.execute(CLAIM_LOCK)
             # Lock the ids first, then update them: as `id IN (subquery)`, PostgreSQL may rescan
             # the LIMIT … SKIP LOCKED subquery per row (nested loop) and claim far past `limit`.
             ids = list((await session.scalars(ready)).all())
@@ -138,11 +167,16 @@ class Outbox:
             )
         return out
 
-    async def _set(self, row_id: int, expect: Iterable[str], **values: Any) -> bool:
+    async def _set(
+        self, row_id: int, expect: Iterable[str], holder: str | None = None, **values: Any
+    ) -> bool:
+        cond = [OutboxRow.id == row_id, OutboxRow.state.in_(list(expect))]
+        if holder is not None:  # only while the row is still this sender's
+            cond.append(OutboxRow.claimed_by == holder)
         async with self._writing() as session:
             result = await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id == row_id, OutboxRow.state.in_(list(expect)))
+                .where(*cond)
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
@@ -163,10 +197,17 @@ class Outbox:
             error=None,
         )
 
-    async def record(self, sending: Sequence[int], sent: Sequence[tuple[int, int]]) -> set[int]:
+    async def record(
+        self,
+        sending: Sequence[int],
+        sent: Sequence[tuple[int, int]],
+        *,
+        instance: str | None = None,
+    ) -> set[int]:
         """One transaction for many marks: rows about to go on the wire (`sending`, guarded: only
-        rows still claimed) and rows Telegram accepted (`sent`: row id, message_id). Returns the
-        ids now marked sending (a row cancelled meanwhile is left out: do not send it)."""
+        rows still claimed, by `instance` when given) and rows Telegram accepted (`sent`: row id,
+        message_id). Returns the ids now marked sending (a row cancelled meanwhile, or taken
+        from a sender taken for dead, is left out: do not send it)."""
         table = cast(Table, OutboxRow.__table__)
         marked: set[int] = set()
         async with self._writing() as session:
@@ -189,6 +230,7 @@ class Outbox:
                     .where(
                         table.c.id.in_(ids[start : start + MARK_CHUNK]),
                         table.c.state == OutboxState.CLAIMED,
+                        *([table.c.claimed_by == instance] if instance is not None else []),
                     )
                     .values(state=OutboxState.SENDING)
                     .returning(table.c.id)
@@ -196,8 +238,16 @@ class Outbox:
                 marked.update(int(i) for i in result.scalars())
         return marked
 
-    async def retry(self, row_id: int, after: timedelta, error: str, *, count: bool = True) -> None:
-        """Back to the queue, not before `after` from now."""
+    async def retry(
+        self,
+        row_id: int,
+        after: timedelta,
+        error: str,
+        *,
+        count: bool = True,
+        instance: str | None = None,
+    ) -> None:
+        """Back to the queue, not before `after` from now (if still `instance`'s, when given)."""
         values: dict[str, Any] = {
             "state": OutboxState.QUEUED,
             "not_before": self._clock.now() + after,
@@ -206,25 +256,29 @@ class Outbox:
         }
         if count:
             values["attempts"] = OutboxRow.attempts + 1
-        await self._set(row_id, [OutboxState.CLAIMED, OutboxState.SENDING], **values)
+        await self._set(row_id, HELD, instance, **values)
 
-    async def release(self, row_ids: Sequence[int]) -> None:
+    async def release(self, row_ids: Sequence[int], *, instance: str | None = None) -> None:
         """Give claimed rows back unsent (shutdown before they were sent)."""
         if not row_ids:
             return
+        cond = [OutboxRow.id.in_(list(row_ids)), OutboxRow.state == OutboxState.CLAIMED]
+        if instance is not None:
+            cond.append(OutboxRow.claimed_by == instance)
         async with self._writing() as session:
             await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id.in_(list(row_ids)), OutboxRow.state == OutboxState.CLAIMED)
+                .where(*cond)
                 .values(state=OutboxState.QUEUED, claimed_by=None)
                 .execution_options(synchronize_session=False)
             )
 
-    async def fail(self, row_id: int, error: str) -> None:
-        """Give up on a row, keeping the reason."""
+    async def fail(self, row_id: int, error: str, *, instance: str | None = None) -> None:
+        """Give up on a row, keeping the reason (if still `instance`'s, when given)."""
         await self._set(
             row_id,
-            [OutboxState.CLAIMED, OutboxState.SENDING],
+            HELD,
+            instance,
             state=OutboxState.FAILED,
             error=error[:500],
         )
@@ -283,6 +337,29 @@ class Outbox:
             log.warning("requeued %d outbox rows left by a stopped sender", count)
         return count
 
+    async def recent_sends(
+        self, chat_ids: Iterable[int] | None, since: datetime, *, instance: str | None = None
+    ) -> dict[int, list[datetime]]:
+        """When each chat (None: every chat) was sent to from `since` on, oldest first, by any
+        sender but `instance` (its own sends it knows): `sent_at` of sent rows, and of rows a
+        dead sender left in flight, the moment they were requeued (they may have reached
+        Telegram)."""
+        cond: list[ColumnElement[bool]] = [OutboxRow.sent_at >= since]
+        if chat_ids is not None:
+            chats = sorted(set(chat_ids))
+            if not chats:
+                return {}
+            cond.append(OutboxRow.chat_id.in_(chats))
+        if instance is not None:
+            cond.append((OutboxRow.claimed_by != instance) | OutboxRow.claimed_by.is_(None))
+        stmt = select(OutboxRow.chat_id, OutboxRow.sent_at).where(*cond).order_by(OutboxRow.sent_at)
+        found: dict[int, list[datetime]] = {}
+        async with self._sessions() as session:
+            for chat, at in (await session.execute(stmt)).all():
+                if at is not None:
+                    found.setdefault(int(chat), []).append(at)
+        return found
+
     async def counts(self, batch: str | None = None) -> dict[str, int]:
         """Rows per state (optionally of one batch)."""
         stmt = select(OutboxRow.state, func.count(OutboxRow.id)).group_by(OutboxRow.state)
@@ -297,89 +374,3 @@ class Outbox:
             return await session.scalar(
                 select(func.min(OutboxRow.not_before)).where(OutboxRow.state == OutboxState.QUEUED)
             )
-
-
-class MarkBatcher:
-    """Group commit of the sender's hot path: `sending` and `sent` marks that arrive while a
-    commit runs share the next one, so a busy sender pays one transaction per round, not two
-    per message. A caller returns only once its mark is committed."""
-
-    def __init__(
-        self,
-        outbox: Outbox,
-        *,
-        max_rows: int = MARK_CHUNK,
-        attempts: int = 3,
-        retry_delay: float = 0.2,
-    ) -> None:
-        self.outbox = outbox
-        self.max_rows = max(1, max_rows)
-        self.attempts = max(1, attempts)
-        self.retry_delay = retry_delay
-        self.commits = 0
-        self._sending: dict[int, asyncio.Future[bool]] = {}
-        self._sent: dict[int, tuple[int, asyncio.Future[None], int]] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    async def sending(self, row_id: int) -> bool:
-        """Mark a claimed row sending; False when it is no longer claimed (cancelled)."""
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._sending[row_id] = future
-        self._kick()
-        return await future
-
-    async def sent(self, row_id: int, message_id: int) -> None:
-        """Record that Telegram accepted a row (raises when the commit kept failing)."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._sent[row_id] = (message_id, future, 0)
-        self._kick()
-        await future
-
-    def _kick(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        while self._sending or self._sent:
-            await asyncio.sleep(0)  # callers woken in this same loop pass join the commit
-            sending = dict(itertools.islice(self._sending.items(), self.max_rows))
-            sent = dict(itertools.islice(self._sent.items(), self.max_rows))
-            for row in sending:
-                del self._sending[row]
-            for row in sent:
-                del self._sent[row]
-            try:
-                marked = await self.outbox.record(
-                    list(sending), [(row, mid) for row, (mid, _, _) in sent.items()]
-                )
-            except Exception as exc:  # handed to every waiting caller
-                log.warning("committing %d outbox marks failed: %r", len(sending) + len(sent), exc)
-                for marking in sending.values():
-                    _settle(marking, exc=exc)
-                retry = False
-                for row, (mid, future, tries) in sent.items():
-                    # the message is out: keep trying to record it rather than requeue it
-                    if tries + 1 < self.attempts and not future.done():
-                        self._sent[row] = (mid, future, tries + 1)
-                        retry = True
-                    else:
-                        _settle(future, exc=exc)
-                if retry:
-                    await asyncio.sleep(self.retry_delay)
-                continue
-            self.commits += 1
-            for row, marking in sending.items():
-                _settle(marking, row in marked)
-            for _, recording, _ in sent.values():
-                _settle(recording, None)
-
-
-def _settle(
-    future: asyncio.Future[Any], result: Any = None, *, exc: BaseException | None = None
-) -> None:
-    if future.done():  # its caller was cancelled
-        return
-    if exc is not None:
-        future.set_exception(exc)
-    else:
-        future.set_result(result)

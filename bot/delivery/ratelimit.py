@@ -7,7 +7,7 @@ import asyncio
 import logging
 import math
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sqlalchemy import text
@@ -83,6 +83,14 @@ class LocalRateLimiter:
         self._sleep = sleep
         self._next = -math.inf  # schedule time of the next free slot
         self._granted: deque[float] = deque(maxlen=self.burst)
+
+    def seed(self, ago: Iterable[float]) -> None:
+        """Messages went out this many seconds ago (a previous run's last second, read from
+        the outbox after a restart): no slot comes so soon that a second holds too many."""
+        now = self._monotonic()
+        for at in sorted(now - a for a in ago):
+            self._granted.append(at)
+            self._next = max(self._next, at - self.shifted + self.interval)
 
     def reserve(self) -> float:
         """Take the next free slot; returns its time on the `monotonic` clock (as scheduled now)."""

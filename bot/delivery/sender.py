@@ -1,4 +1,9 @@
-"""The sender: the one loop that sends outbox rows, within Telegram's limits, each once."""
+"""The sender: the one loop that sends outbox rows, within Telegram's limits, each once.
+
+Running (`run`), it is a registered instance with a heartbeat (see `bot.delivery.instances`): it
+takes back its own rows at a restart, and sweeps dead senders' rows every heartbeat. Its pacing
+starts from what the outbox says was sent lately (the last second globally, the last group window
+per chat), so neither a restart nor a hand-over between instances overfills Telegram's limits."""
 
 from __future__ import annotations
 
@@ -11,8 +16,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import instance_name
-from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
+from bot.delivery.instances import SenderRegistry
+from bot.delivery.marks import MarkBatcher
+from bot.delivery.outbox import Outbox, Outgoing
+from bot.delivery.pacing import ChatPacer
 from bot.delivery.ratelimit import LocalRateLimiter, RateLimiter
+from bot.delivery.running import run_sender
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient, Transport
 
 log = logging.getLogger(__name__)
@@ -36,7 +45,10 @@ class SenderStats:
 
 class Sender:
     """Claims ready rows and sends them: a global rate, 1 msg/s per chat, 20 msg/min per group,
-    429 retry_after honoured, transient errors retried with backoff, gone chats marked."""
+    429 retry_after honoured, transient errors retried with backoff, gone chats marked.
+
+    `instance` is its name (INSTANCE_NAME; default host:pid); while it runs, claimed rows carry
+    the id of its registration (`self.instance`), fresh at each start."""
 
     def __init__(
         self,
@@ -54,13 +66,19 @@ class Sender:
         on_chat_gone: ChatGoneHook | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         limiter: RateLimiter | None = None,
+        pacer: ChatPacer | None = None,
+        group_window: float = 60.0,
+        heartbeat: float = 2.0,
+        dead_after: float = 10.0,
     ) -> None:
         self.outbox = outbox
         self.transport = transport
-        self.instance = instance or instance_name()
+        self.name = instance or instance_name()
+        self.instance = self.name  # the registration's id while `run` runs
+        self.registry = SenderRegistry(outbox)
+        self.heartbeat = heartbeat
+        self.dead_after = dead_after
         self.concurrency = max(1, concurrency)
-        self.per_chat_interval = per_chat_interval
-        self.group_per_minute = group_per_minute
         self.max_attempts = max_attempts
         self.batch = batch
         self.poll_interval = poll_interval
@@ -78,34 +96,45 @@ class Sender:
         self._slots = asyncio.Semaphore(self.concurrency)
         self.marks = MarkBatcher(outbox)
         self._chat_locks: dict[int, asyncio.Lock] = {}
-        self._chat_next: dict[int, float] = {}
-        self._group_sends: dict[int, deque[float]] = {}
-        # chat -> monotonic instant until which its rows wait behind a retried earlier row,
-        # so a chat's messages (an edition's parts) never overtake each other.
-        self._hold: dict[int, float] = {}
+        # Per-chat limits, and chats whose rows wait behind a retried earlier row (so a chat's
+        # messages, an edition's parts, never overtake each other); shared with replies.
+        self.pacer = pacer or ChatPacer(
+            monotonic,
+            per_chat_interval=per_chat_interval,
+            group_per_minute=group_per_minute,
+            group_window=group_window,
+        )
         self._stopping = False
 
     # ---- pacing -----------------------------------------------------------------------
 
     async def _pace_chat(self, msg: Outgoing) -> None:
-        now = self._monotonic()
-        wait = self._chat_next.get(msg.chat_id, 0.0) - now
-        if msg.chat_type != "private" and self.group_per_minute:
-            window = self._group_sends.setdefault(msg.chat_id, deque())
-            while window and window[0] <= now - 60.0:
-                window.popleft()
-            if len(window) >= self.group_per_minute:
-                wait = max(wait, window[0] + 60.0 - now)
-        if wait > 0:
+        while (wait := self.pacer.wait(msg.chat_id, msg.chat_type)) > 0:
             await asyncio.sleep(wait)
 
     def _note_sent(self, msg: Outgoing) -> None:
-        now = self._monotonic()
-        self._chat_next[msg.chat_id] = max(
-            self._chat_next.get(msg.chat_id, 0.0), now + self.per_chat_interval
+        self.pacer.note(msg.chat_id, msg.chat_type)
+
+    async def _learn(self, claimed: list[Outgoing]) -> None:
+        """Pace the claimed rows' chats after what others (or this sender before a restart)
+        sent them lately, as the outbox records it."""
+        pacer = self.pacer
+        if not claimed or not (pacer.per_chat_interval > 0 or pacer.group_per_minute > 0):
+            return
+        now = self.outbox.clock.now()
+        span = max(pacer.per_chat_interval, pacer.group_window if pacer.group_per_minute else 0)
+        types = {m.chat_id: m.chat_type for m in claimed}
+        found = await self.outbox.recent_sends(
+            types, now - timedelta(seconds=span), instance=self.instance
         )
-        if msg.chat_type != "private" and self.group_per_minute:
-            self._group_sends.setdefault(msg.chat_id, deque()).append(now)
+        for chat_id, chat_type in types.items():
+            sends = found.get(chat_id, [])
+            pacer.learn(chat_id, chat_type, [(now - at).total_seconds() for at in sends])
+
+    async def _claim(self, limit: int) -> list[Outgoing]:
+        claimed = await self.outbox.claim(self.instance, limit)
+        await self._learn(claimed)
+        return claimed
 
     # ---- one message ------------------------------------------------------------------
 
@@ -129,19 +158,21 @@ class Sender:
             self._forget_lock(msg.chat_id, lock)
 
     async def _deliver_locked(self, msg: Outgoing) -> None:
-        held = self._hold.get(msg.chat_id, 0.0) - self._monotonic()
+        me = self.instance
+        held = self.pacer.held(msg.chat_id)
         if held > 0:
             await self.outbox.retry(
                 msg.id,
                 timedelta(seconds=held + HOLD_MARGIN),
                 "held behind an earlier message to this chat",
                 count=False,
+                instance=me,
             )
             return
         await self._pace_chat(msg)
         async with self._slots:
             if self._stopping:
-                await self.outbox.release([msg.id])
+                await self.outbox.release([msg.id], instance=me)
                 return
             if not await self.marks.sending(msg.id):
                 return  # cancelled meanwhile
@@ -154,15 +185,15 @@ class Sender:
             except RetryLater as exc:
                 self._note_sent(msg)
                 self.stats.throttled += 1
-                self._chat_next[msg.chat_id] = self._monotonic() + exc.seconds
-                self._hold[msg.chat_id] = self._chat_next[msg.chat_id]
+                log.warning("outbox row %s met a 429: retry in %.1f s", msg.id, exc.seconds)
+                self.pacer.hold(msg.chat_id, self._monotonic() + exc.seconds)
                 await self.outbox.retry(
-                    msg.id, timedelta(seconds=exc.seconds), exc.reason, count=False
+                    msg.id, timedelta(seconds=exc.seconds), exc.reason, count=False, instance=me
                 )
             except ChatGone as exc:
                 self._note_sent(msg)
                 self.stats.gone += 1
-                await self.outbox.fail(msg.id, exc.reason)
+                await self.outbox.fail(msg.id, exc.reason, instance=me)
                 await self.outbox.fail_chat(msg.chat_id, exc.reason)
                 if self.on_chat_gone is not None:
                     await self.on_chat_gone(msg.chat_id, exc.reason)
@@ -171,17 +202,19 @@ class Sender:
                 self.stats.failed += 1
                 self.stats.latest_errors.append(exc.reason)
                 log.warning("outbox row %s rejected: %s", msg.id, exc.reason)
-                await self.outbox.fail(msg.id, exc.reason)
+                await self.outbox.fail(msg.id, exc.reason, instance=me)
             except Transient as exc:
                 self._note_sent(msg)
                 if msg.attempts + 1 >= self.max_attempts:
                     self.stats.failed += 1
-                    await self.outbox.fail(msg.id, f"gave up: {exc.reason}")
+                    await self.outbox.fail(msg.id, f"gave up: {exc.reason}", instance=me)
                 else:
                     self.stats.retried += 1
                     backoff = min(300.0, 2.0 ** (msg.attempts + 1))
-                    self._hold[msg.chat_id] = self._monotonic() + backoff
-                    await self.outbox.retry(msg.id, timedelta(seconds=backoff), exc.reason)
+                    self.pacer.hold(msg.chat_id, self._monotonic() + backoff)
+                    await self.outbox.retry(
+                        msg.id, timedelta(seconds=backoff), exc.reason, instance=me
+                    )
             else:
                 self._note_sent(msg)
                 self.stats.sent += 1
@@ -199,7 +232,9 @@ class Sender:
         except Exception as exc:
             log.error("sending outbox row %s failed", msg.id, exc_info=exc)
             try:
-                await self.outbox.retry(msg.id, timedelta(seconds=30), repr(exc))
+                await self.outbox.retry(
+                    msg.id, timedelta(seconds=30), repr(exc), instance=self.instance
+                )
             except Exception:
                 log.exception("could not requeue outbox row %s", msg.id)
 
@@ -217,7 +252,7 @@ class Sender:
 
     async def step(self) -> int:
         """Claim one batch and send it all; returns how many rows were claimed."""
-        claimed = await self.outbox.claim(self.instance, self.claim_size)
+        claimed = await self._claim(self.claim_size)
         await asyncio.gather(*(self._deliver_or_requeue(m) for m in claimed))
         return len(claimed)
 
@@ -244,7 +279,7 @@ class Sender:
                 claimed: list[Outgoing] = []
                 if wanted > 0:
                     try:
-                        claimed = await self.outbox.claim(self.instance, wanted)
+                        claimed = await self._claim(wanted)
                     except Exception:
                         if stop is None:
                             raise
@@ -301,12 +336,22 @@ class Sender:
             await close()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until `stop` is set; in-flight messages finish, claimed ones are released."""
-        await self.outbox.recover(older_than=timedelta(minutes=5))
-        while not stop.is_set():
-            try:
-                await self._pump(stop, None)
-            except Exception:
-                log.exception("sender loop failed; retrying shortly")
-                await self._wait(None, stop, self.poll_interval)
+        """Send until `stop` is set; in-flight messages finish, claimed ones are released.
+
+        Registers first (taking back the rows an earlier run under the same name held) and
+        sweeps dead senders' rows, then heartbeats and sweeps every `heartbeat` s (see
+        `bot.delivery.running`)."""
+        await run_sender(self, stop)
+
+    def stop_sending(self) -> None:
+        """Rows not yet on the wire are released, not sent (the end of `run`)."""
         self._stopping = True
+
+    async def pump(self, stop: asyncio.Event) -> None:
+        """The pipeline until `stop` is set (`run` without registration and heartbeats)."""
+        await self._pump(stop, None)
+
+    @property
+    def limiter(self) -> RateLimiter | None:
+        """The global rate limiter (None: no global limit)."""
+        return self._limiter

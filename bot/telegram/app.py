@@ -96,6 +96,9 @@ async def open_resources(app: SitrepApp) -> Services:
         concurrency=settings.send_concurrency,
         on_chat_gone=services.subscriptions.mark_blocked,
         limiter=limiter,
+        instance=settings.sender_instance,
+        heartbeat=settings.sender_heartbeat_seconds,
+        dead_after=settings.sender_dead_after_seconds,
     )
     data.services = services
     return services

@@ -1,5 +1,6 @@
 """sender heartbeats: one row per running sender (its claims carry its id), and two outbox
-indexes on (chat_id, state) and (chat_id, sent_at) for chat-exclusive claims and recent sends
+indexes on (chat_id, state), (chat_id, sent_at) and (sent_at) for chat-exclusive claims and
+recent sends
 
 Revision ID: 0012
 Revises: 0011
@@ -33,10 +34,12 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_chat_state", ["chat_id", "state"], unique=False)
         batch_op.create_index("ix_outbox_chat_sent", ["chat_id", "sent_at"], unique=False)
+        batch_op.create_index("ix_outbox_sent_at", ["sent_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_sent_at")
         batch_op.drop_index("ix_outbox_chat_sent")
         batch_op.drop_index("ix_outbox_chat_state")
     with op.batch_alter_table("sender_instances", schema=None) as batch_op:

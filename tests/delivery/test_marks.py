@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.delivery.outbox import MarkBatcher, Outbox
+from bot.delivery.marks import MarkBatcher
+from bot.delivery.outbox import Outbox
 from bot.domain.messages import NewMessage
 from bot.store.models.delivery import OutboxRow
 from tests.support.delivery import domain_at, outbox_rows
@@ -99,12 +101,14 @@ class FailingOutbox(Outbox):
         self.failures = failures
         self.calls = 0
 
-    async def record(self, sending: Sequence[int], sent: Sequence[tuple[int, int]]) -> set[int]:
+    async def record(
+        self, sending: Sequence[int], sent: Sequence[tuple[int, int]], **kw: Any
+    ) -> set[int]:
         """Fail, then record."""
         self.calls += 1
         if self.calls <= self.failures:
             raise ConnectionError("database went away")
-        return await super().record(sending, sent)
+        return await super().record(sending, sent, **kw)
 
 
 @pytest.mark.parametrize(

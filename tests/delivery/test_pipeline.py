@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.delivery.outbox import MarkBatcher, Outbox, Outgoing
+from bot.delivery.marks import MarkBatcher
+from bot.delivery.outbox import Outbox, Outgoing
 from bot.delivery.telegram_transport import TelegramTransport
 from bot.sim.api import LocalBotApi, LocalRequest
 from tests.support.delivery import outbox_rows
@@ -125,11 +126,13 @@ class UnrecordableOutbox(Outbox):
     def __init__(self, outbox: Outbox) -> None:
         super().__init__(outbox._sessions, outbox._clock)
 
-    async def record(self, sending: Sequence[int], sent: Sequence[tuple[int, int]]) -> set[int]:
+    async def record(
+        self, sending: Sequence[int], sent: Sequence[tuple[int, int]], **kw: Any
+    ) -> set[int]:
         """Fail on a sent mark."""
         if sent:
             raise ConnectionError("database went away")
-        return await super().record(sending, sent)
+        return await super().record(sending, sent, **kw)
 
 
 def test_a_sent_message_that_cannot_be_recorded_is_not_requeued(sqlite_db_url: str) -> None:

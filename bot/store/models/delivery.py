@@ -41,6 +41,7 @@ class SubscriptionRow(Base):
     flash_alerts: Mapped[bool] = mapped_column(Boolean, default=True)
     quiet_start: Mapped[int | None] = mapped_column(Integer)  # local minutes; None = no quiet hours
     quiet_end: Mapped[int | None] = mapped_column(Integer)
+    weekly_day: Mapped[int | None] = mapped_column(Integer)  # None: daily; 0-6: weekly, Mon=0
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_window_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -87,6 +88,8 @@ class OutboxRow(Base):
         Index("ix_outbox_chat_state", "chat_id", "state"),
         # a chat's recent sends (pacing carried across restarts and instances)
         Index("ix_outbox_chat_sent", "chat_id", "sent_at"),
+        # the last second's sends (a restarted sender's global rate)
+        Index("ix_outbox_sent_at", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

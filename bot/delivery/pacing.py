@@ -1,0 +1,121 @@
+"""Per-chat pacing: 1 message a second per chat, 20 a minute per group, and chats held behind a
+retried message, on the process's monotonic clock.
+
+One pacer serves the sender and the replies of one process (so a reply and a briefing to the same
+chat keep Telegram's per-chat limit between them). Sends by other senders, or by this sender
+before a restart, are learned from the outbox (`learn`) and kept apart from this process's own,
+so reading them again never counts a send twice. Entries expire: a chat quiet for longer than the
+group window is forgotten (memory stays bounded however many chats a long run meets).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+PRUNE_EVERY = 512  # notes between two sweeps of expired chats
+
+
+@dataclass(slots=True)
+class _Chat:
+    next_at: float = 0.0  # the earliest instant of the next send
+    own: deque[float] = field(default_factory=deque)  # this process's sends (groups)
+    learned: list[float] = field(default_factory=list)  # others' sends (groups), from the outbox
+    hold: float = 0.0  # rows wait behind a retried earlier one until then
+
+
+class ChatPacer:
+    """When a chat may be sent to next, from its recent sends (own and learned)."""
+
+    def __init__(
+        self,
+        monotonic: Callable[[], float],
+        *,
+        per_chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        group_window: float = 60.0,
+    ) -> None:
+        self.per_chat_interval = per_chat_interval
+        self.group_per_minute = group_per_minute
+        self.group_window = group_window
+        self._monotonic = monotonic
+        self._chats: dict[int, _Chat] = {}
+        self._notes = 0
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+    def _limits_group(self, chat_type: str) -> bool:
+        return chat_type != "private" and self.group_per_minute > 0
+
+    def wait(self, chat_id: int, chat_type: str) -> float:
+        """Seconds until `chat_id` may be sent to (0: now)."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return 0.0
+        now = self._monotonic()
+        wait = chat.next_at - now
+        if self._limits_group(chat_type):
+            start = now - self.group_window
+            while chat.own and chat.own[0] <= start:
+                chat.own.popleft()
+            recent = sorted([t for t in chat.learned if t > start] + list(chat.own))
+            if len(recent) >= self.group_per_minute:
+                wait = max(wait, recent[-self.group_per_minute] + self.group_window - now)
+        return max(0.0, wait)
+
+    def note(self, chat_id: int, chat_type: str) -> None:
+        """A message to `chat_id` went out now (whatever Telegram answered)."""
+        now = self._monotonic()
+        chat = self._chats.setdefault(chat_id, _Chat())
+        chat.next_at = max(chat.next_at, now + self.per_chat_interval)
+        if self._limits_group(chat_type):
+            chat.own.append(now)
+        self._notes += 1
+        if self._notes % PRUNE_EVERY == 0:
+            self.prune()
+
+    def defer(self, chat_id: int, seconds: float) -> None:
+        """Telegram asked to wait `seconds` before the next message to `chat_id`."""
+        chat = self._chats.setdefault(chat_id, _Chat())
+        chat.next_at = max(chat.next_at, self._monotonic() + seconds)
+
+    def hold(self, chat_id: int, until: float) -> None:
+        """Rows to `chat_id` wait behind a retried one until `until` (monotonic)."""
+        chat = self._chats.setdefault(chat_id, _Chat())
+        chat.hold = max(chat.hold, until)
+        chat.next_at = max(chat.next_at, until)
+
+    def held(self, chat_id: int) -> float:
+        """Seconds rows to `chat_id` still wait behind a retried one (0: none)."""
+        chat = self._chats.get(chat_id)
+        return max(0.0, chat.hold - self._monotonic()) if chat is not None else 0.0
+
+    def learn(self, chat_id: int, chat_type: str, ago: Iterable[float]) -> None:
+        """Others sent to `chat_id` this many seconds ago (each send, as the outbox has them):
+        replaces what was learned of the chat before."""
+        now = self._monotonic()
+        times = sorted(now - a for a in ago)
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            if not times:
+                return
+            chat = self._chats[chat_id] = _Chat()
+        if times:
+            chat.next_at = max(chat.next_at, times[-1] + self.per_chat_interval)
+        chat.learned = times if self._limits_group(chat_type) else []
+
+    def prune(self) -> None:
+        """Forget chats with nothing left to wait for and no send within the group window."""
+        now = self._monotonic()
+        start = now - self.group_window
+        for chat_id in [
+            c
+            for c, chat in self._chats.items()
+            if chat.next_at <= now
+            and chat.hold <= now
+            and (not chat.own or chat.own[-1] <= start)
+            and (not chat.learned or chat.learned[-1] <= start)
+        ]:
+            del self._chats[chat_id]
