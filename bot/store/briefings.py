@@ -144,6 +144,7 @@ class BriefingStore:
                 subs.next_due_at,
                 subs.last_window_end,
                 Chat.type,
+                subs.weekly_day,
             )
             .outerjoin(Chat, Chat.id == subs.chat_id)
             .where(subs.status == "active", subs.next_due_at <= now)

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
 from bot.domain.delivery_states import OutboxKind, OutboxState
-from bot.domain.editions.schedule import next_delivery
+from bot.domain.editions.schedule import next_due
 from bot.domain.people.subscriptions import (
     MAX_PLACES,
+    WEEKDAYS,
     SubscriptionError,
     SubscriptionView,
     check_zone,
@@ -48,6 +49,7 @@ def view_of(row: SubscriptionRow) -> SubscriptionView:
         quiet_end=row.quiet_end,
         next_due_at=row.next_due_at,
         last_window_end=row.last_window_end,
+        weekly_day=row.weekly_day,
     )
 
 
@@ -71,7 +73,8 @@ class SubscriptionStore:
         now = self._clock.now()
         row.updated_at = now
         if row.status == "active":
-            row.next_due_at = next_delivery(row.delivery_minute, ZoneInfo(row.timezone), now)
+            zone = ZoneInfo(row.timezone)
+            row.next_due_at = next_due(row.delivery_minute, row.weekly_day, zone, now)
         else:
             row.next_due_at = None
 
@@ -155,7 +158,8 @@ class SubscriptionStore:
 
     async def change(self, chat_id: int, **values: object) -> SubscriptionView:
         """Change settings: status, delivery_minute, timezone, places, event_types, empty_note,
-        flash_alerts, quiet_start, quiet_end. Raises SubscriptionError when not subscribed."""
+        flash_alerts, quiet_start, quiet_end, weekly_day. Raises SubscriptionError when not
+        subscribed."""
         async with self._sessions.begin() as session:
             row = await session.scalar(
                 select(SubscriptionRow).where(SubscriptionRow.chat_id == chat_id)
@@ -171,6 +175,10 @@ class SubscriptionStore:
                     isinstance(value, int) and 0 <= value < 1440
                 ):
                     raise SubscriptionError("The delivery time must be between 00:00 and 23:59.")
+                elif key == "weekly_day" and not (
+                    value is None or (isinstance(value, int) and 0 <= value < WEEKDAYS)
+                ):
+                    raise SubscriptionError("The weekly day must be Monday to Sunday.")
                 elif key not in {
                     "status",
                     "empty_note",
@@ -178,6 +186,7 @@ class SubscriptionStore:
                     "quiet_start",
                     "quiet_end",
                     "delivery_minute",
+                    "weekly_day",
                 }:
                     raise SubscriptionError(f"unknown setting {key}")
                 setattr(row, key, value)

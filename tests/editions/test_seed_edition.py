@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.domain.editions.structure import sentences
-from bot.domain.ingest.service import IngestService
 from bot.render.plain import html_to_text
-from bot.store.articles import ArticleStore
 from tests.support.delivery import domain_at
 
 SEED = (
@@ -19,9 +17,9 @@ SEED = (
 
 async def test_seed_edition_leads_with_the_seizure_and_repeats_nothing(sqlite_db_url: str) -> None:
     async with domain_at(sqlite_db_url, datetime(2021, 7, 9, 12, 0, tzinfo=UTC)) as (domain, _):
-        service = IngestService(ArticleStore(domain.sessions), domain.clock, domain.gazetteer,
-                                domain.events)  # fmt: skip
-        report = await service.ingest(SEED, published=date(2021, 7, 9), outlet="AP via Newsweek")
+        report = await domain.ingest.ingest(
+            SEED, published=date(2021, 7, 9), outlet="AP via Newsweek"
+        )
         assert len(report.created) >= 8
         audience = domain.briefings.first_edition_audience(
             day=date(2021, 7, 10), timezone="Asia/Kabul", minute=7 * 60

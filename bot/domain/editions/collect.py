@@ -49,7 +49,7 @@ class TickMemo:
 
     editions: dict[str, tuple[int | None, int]] = field(default_factory=dict)
     by_subscriber: dict[tuple[Any, ...], tuple[int | None, int]] = field(default_factory=dict)
-    following: dict[tuple[int, str, datetime], datetime] = field(default_factory=dict)
+    following: dict[tuple[int, str, datetime, int | None], datetime] = field(default_factory=dict)
     windows: dict[tuple[datetime, datetime, str], list[EventView]] = field(default_factory=dict)
     corrections: dict[tuple[datetime, datetime], list[EventView]] = field(default_factory=dict)
     figures: tuple[FigureView, ...] | None = None

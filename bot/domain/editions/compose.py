@@ -26,7 +26,7 @@ from bot.domain.editions.ports import (
     Render,
     Split,
 )
-from bot.domain.editions.schedule import local_instant, next_delivery, zone_of
+from bot.domain.editions.schedule import local_instant, next_due, zone_of
 from bot.domain.editions.structure import BodyInput, build_body
 from bot.domain.events.model import EventView
 from bot.domain.places.gazetteer import Gazetteer
@@ -160,13 +160,19 @@ class BriefingService:
         # (due, next due, window end) -> subscription ids: one guarded UPDATE per group
         advances: dict[tuple[datetime, datetime, datetime], list[int]] = {}
         floor = now - self.grace
-        for sid, chat_id, thread_id, minute, tz_name, places, types, note, due, last, ctype in rows:
+        for row in rows:
+            sid, chat_id, thread_id, minute, tz_name, places, types, note, due, last, ctype = row[
+                :11
+            ]
+            weekly_day = row[11]
             after = due if due > floor else floor
-            following = memo.following.get((minute, tz_name, after))
+            following = memo.following.get((minute, tz_name, after, weekly_day))
             if following is None:
-                following = next_delivery(minute, memo.zone(tz_name), after)
-                memo.following[(minute, tz_name, after)] = following
-            start = last or due - DAY
+                following = next_due(minute, weekly_day, memo.zone(tz_name), after)
+                memo.following[(minute, tz_name, after, weekly_day)] = following
+            weekly = weekly_day is not None
+            # a weekly edition covers at least the week (after a switch from daily, too)
+            start = min(last or due, due - WEEK) if weekly else (last or due - DAY)
             if due < floor:
                 report.skipped_missed += 1
                 log.info("edition for chat %s due %s missed (beyond grace)", chat_id, due)
@@ -175,7 +181,7 @@ class BriefingService:
                 advances.setdefault((due, following, start), []).append(sid)
                 continue
             report.due += 1
-            edition = memo.by_subscriber.get((places, types, tz_name, start, due, note))
+            edition = memo.by_subscriber.get((places, types, tz_name, start, due, note, weekly))
             if edition is None:
                 edition = await self._edition_for(
                     Audience(
@@ -185,11 +191,12 @@ class BriefingService:
                         window_start=start,
                         window_end=due,
                         empty_note=note,
+                        weekly=weekly,
                     ),
                     report,
                     memo,
                 )
-                memo.by_subscriber[(places, types, tz_name, start, due, note)] = edition
+                memo.by_subscriber[(places, types, tz_name, start, due, note, weekly)] = edition
             edition_id, parts = edition
             if edition_id is None:
                 report.skipped_empty += 1
@@ -197,7 +204,7 @@ class BriefingService:
                 slot = memo.slot(due)
                 queued = outbox.setdefault(due, [])
                 for part in range(parts):
-                    key = f"daily:{chat_id}:{slot}:{part}"
+                    key = f"{'weekly' if weekly else 'daily'}:{chat_id}:{slot}:{part}"
                     queued.append((key, chat_id, ctype or "private", thread_id, edition_id, part))
             advances.setdefault((due, following, due), []).append(sid)
         report.enqueued += await self._queue.enqueue_tick(outbox, advances, now)

@@ -129,9 +129,20 @@ class TickReport:
 
 
 # id, chat_id, thread_id, delivery_minute, timezone, places, event_types, empty_note,
-# next_due_at, last_window_end, chat type
+# next_due_at, last_window_end, chat type, weekly day (None: daily)
 DueRow = tuple[
-    int, int, int | None, int, str, str, str, bool, datetime, datetime | None, str | None
+    int,
+    int,
+    int | None,
+    int,
+    str,
+    str,
+    str,
+    bool,
+    datetime,
+    datetime | None,
+    str | None,
+    int | None,
 ]
 
 # dedupe_key, chat_id, chat_type, thread_id, edition_id, part_no: one queued edition part

@@ -36,6 +36,18 @@ def next_delivery(minute: int, tz: tzinfo, after: datetime) -> datetime:
     raise AssertionError("unreachable: a local time recurs every day")
 
 
+def next_due(minute: int, weekly_day: int | None, tz: tzinfo, after: datetime) -> datetime:
+    """The next delivery strictly after `after`: daily, or weekly on `weekly_day` (Mon=0)."""
+    due = next_delivery(minute, tz, after)
+    if weekly_day is None:
+        return due
+    for _ in range(8):
+        if due.astimezone(tz).weekday() == weekly_day:
+            return due
+        due = next_delivery(minute, tz, due)
+    raise AssertionError("unreachable: every weekday recurs within a week")
+
+
 def parse_hhmm(text: str) -> int | None:
     """Minutes after midnight for "07:00"/"7:30"/"0730", or None."""
     t = text.strip().replace(".", ":")

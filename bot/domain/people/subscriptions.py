@@ -15,6 +15,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "Strategic developments",
 )
 MAX_PLACES = 50
+WEEKDAYS = 7
 
 
 class SubscriptionError(ValueError):
@@ -38,6 +39,7 @@ class SubscriptionView:
     quiet_end: int | None
     next_due_at: datetime | None
     last_window_end: datetime | None
+    weekly_day: int | None = None  # None: a daily edition; 0-6: weekly on that day (Mon=0)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.people.settings import QUIET_PRESETS, valid_delivery_minute
-from bot.domain.people.subscriptions import EVENT_TYPES
+from bot.domain.people.subscriptions import EVENT_TYPES, WEEKDAYS
 from bot.domain.people.zones import zone_from_arg
 
 SETTINGS_PATTERN = r"^s:"
@@ -38,6 +38,8 @@ class SettingsAction(StrEnum):
     QUIET = "q"
     QUIET_SET = "qs"
     PAUSE = "ps"
+    WEEKLY = "wk"
+    WEEKLY_SET = "ws"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ ARG_PARSERS: dict[SettingsAction, ArgParser] = {
     SettingsAction.QUIET: _bare,
     SettingsAction.QUIET_SET: _index(len(QUIET_PRESETS)),
     SettingsAction.PAUSE: _bare,
+    SettingsAction.WEEKLY: _bare,
+    SettingsAction.WEEKLY_SET: _index(WEEKDAYS + 1),  # 0-6: that weekday; 7: daily
 }
 
 

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.editions.schedule import hhmm
 from bot.domain.people.ports import SubscriptionSettings
 from bot.domain.people.settings import quiet_window, toggled_status
-from bot.domain.people.subscriptions import EVENT_TYPES, SubscriptionView
+from bot.domain.people.subscriptions import EVENT_TYPES, WEEKDAYS, SubscriptionView
 from bot.domain.people.zones import zone_choices, zone_from_arg
 from bot.telegram.callbacks.settings import SettingsAction as Act
 from bot.telegram.callbacks.settings import SettingsButton, parse_settings
@@ -127,6 +127,16 @@ async def _pause(p: Press) -> PressResult:
     return sub, None, p.labels("status_toast", status=status)
 
 
+async def _weekly(p: Press) -> PressResult:
+    return p.sub, kb.weekly_keyboard(p.labels), p.labels("pick_weekday")
+
+
+async def _weekly_set(p: Press) -> PressResult:
+    day = p.button.number if p.button.number < WEEKDAYS else None
+    sub = await p.subs.change(p.chat_id, weekly_day=day)
+    return sub, None, p.labels("updated_toast")
+
+
 PRESS_HANDLERS: dict[Act, Callable[[Press], Awaitable[PressResult | None]]] = {
     Act.MENU: _menu,
     Act.TIME: _time,
@@ -143,6 +153,8 @@ PRESS_HANDLERS: dict[Act, Callable[[Press], Awaitable[PressResult | None]]] = {
     Act.QUIET: _quiet,
     Act.QUIET_SET: _quiet_set,
     Act.PAUSE: _pause,
+    Act.WEEKLY: _weekly,
+    Act.WEEKLY_SET: _weekly_set,
 }
 
 

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.editions.schedule import hhmm, offset_label
 from bot.domain.people.settings import QUIET_PRESETS
-from bot.domain.people.subscriptions import EVENT_TYPES, SubscriptionView
+from bot.domain.people.subscriptions import EVENT_TYPES, WEEKDAYS, SubscriptionView
 from bot.domain.people.zones import zone_arg
 from bot.domain.places.gazetteer import Gazetteer
 from bot.telegram.callbacks.settings import SettingsAction as Act
@@ -52,8 +52,16 @@ def main_keyboard(labels: Labels, sub: SubscriptionView) -> InlineKeyboardMarkup
                 _button(labels("quiet_button"), Act.QUIET),
                 _button(labels("pause_button", active=sub.status == "active"), Act.PAUSE),
             ],
+            [_button(labels("weekly_button", day=sub.weekly_day), Act.WEEKLY)],
         ]
     )
+
+
+def weekly_keyboard(labels: Labels) -> InlineKeyboardMarkup:
+    """Daily, or weekly on one weekday (Monday first)."""
+    days = [_button(labels("weekday_button", day=d), Act.WEEKLY_SET, d) for d in range(WEEKDAYS)]
+    daily = [_button(labels("weekday_button", day=None), Act.WEEKLY_SET, WEEKDAYS)]
+    return _with_back(labels, [daily, days[:4], days[4:]])
 
 
 def hours_keyboard(labels: Labels) -> InlineKeyboardMarkup:
