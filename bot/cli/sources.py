@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -25,12 +25,18 @@ def register(app: typer.Typer) -> None:
         app.add_typer(sources_app, name="sources")
 
 
-def _open(db: str | None) -> AbstractAsyncContextManager[Services]:
+def _run(db: str | None, work: Callable[[Services], Awaitable[None]]) -> None:
+    """Load the settings, migrate, then run `work` with the services open."""
     from bot.bootstrap import open_services
 
     settings = settings_or_exit(db)
     migrate_or_exit(settings)
-    return open_services(settings)
+
+    async def go() -> None:
+        async with open_services(settings) as services:
+            await work(services)
+
+    asyncio.run(go())
 
 
 @sources_app.command("add")
@@ -61,44 +67,42 @@ def add(
     except SourceInputError as exc:
         raise fail(str(exc)) from None
 
-    async def go() -> None:
-        async with _open(db) as services:
-            try:
-                source = await services.sources.add(new)
-            except DuplicateSource:
-                raise fail(f"{new.url} is already a source", 1) from None
-            typer.echo(
-                f"#{source.id} {source.name} <{source.url}> "
-                f"every {source.interval // 60} min, {source.trust}"
-            )
+    async def go(services: Services) -> None:
+        try:
+            source = await services.sources.add(new)
+        except DuplicateSource:
+            raise fail(f"{new.url} is already a source", 1) from None
+        typer.echo(
+            f"#{source.id} {source.name} <{source.url}> "
+            f"every {source.interval // 60} min, {source.trust}"
+        )
 
-    asyncio.run(go())
+    _run(db, go)
 
 
 @sources_app.command("list")
 def list_sources(db: DbOption = None) -> None:
     """Every source with its health: last success, last error, items seen, next poll."""
 
-    async def go() -> None:
-        async with _open(db) as services:
-            for s in await services.sources.repo.all():
-                state = "paused" if s.paused else ("ok" if s.healthy else f"failing x{s.failures}")
-                ok = s.last_success_at.isoformat(timespec="minutes") if s.last_success_at else "-"
-                nxt = s.next_poll_at.isoformat(timespec="minutes") if s.next_poll_at else "-"
-                line = (
-                    f"#{s.id}\t{s.name}\t{s.url}\t{s.trust}\tevery {s.interval // 60}m\t{state}"
-                    f"\titems {s.items_seen}\tlast ok {ok}\tnext {nxt}"
-                )
-                if s.last_error:
-                    line += f"\terror: {s.last_error}"
-                typer.echo(line)
+    async def go(services: Services) -> None:
+        for s in await services.sources.repo.all():
+            state = "paused" if s.paused else ("ok" if s.healthy else f"failing x{s.failures}")
+            ok = s.last_success_at.isoformat(timespec="minutes") if s.last_success_at else "-"
+            nxt = s.next_poll_at.isoformat(timespec="minutes") if s.next_poll_at else "-"
+            line = (
+                f"#{s.id}\t{s.name}\t{s.url}\t{s.trust}\tevery {s.interval // 60}m\t{state}"
+                f"\titems {s.items_seen}\tlast ok {ok}\tnext {nxt}"
+            )
+            if s.last_error:
+                line += f"\terror: {s.last_error}"
+            typer.echo(line)
 
-    asyncio.run(go())
+    _run(db, go)
 
 
 def _number(text: str) -> int:
     digits = text.strip().lstrip("#")
-    if not digits.isdigit():
+    if not digits.isdigit() or len(digits) > 9:
         raise fail(f"expected a source number like 3, got {text!r}")
     return int(digits)
 
@@ -111,13 +115,12 @@ def remove(
     """Stop following a source (the events it brought stay)."""
     source_id = _number(number)
 
-    async def go() -> None:
-        async with _open(db) as services:
-            if not await services.sources.repo.remove(source_id):
-                raise fail(f"no source #{source_id}", 1)
-            typer.echo(f"source #{source_id} removed")
+    async def go(services: Services) -> None:
+        if not await services.sources.repo.remove(source_id):
+            raise fail(f"no source #{source_id}", 1)
+        typer.echo(f"source #{source_id} removed")
 
-    asyncio.run(go())
+    _run(db, go)
 
 
 @sources_app.command("pause")
@@ -129,13 +132,12 @@ def pause(
     """Pause (or --resume) polling a source."""
     source_id = _number(number)
 
-    async def go() -> None:
-        async with _open(db) as services:
-            if not await services.sources.repo.set_paused(source_id, not resume):
-                raise fail(f"no source #{source_id}", 1)
-            typer.echo(f"source #{source_id} {'resumed' if resume else 'paused'}")
+    async def go(services: Services) -> None:
+        if not await services.sources.repo.set_paused(source_id, not resume):
+            raise fail(f"no source #{source_id}", 1)
+        typer.echo(f"source #{source_id} {'resumed' if resume else 'paused'}")
 
-    asyncio.run(go())
+    _run(db, go)
 
 
 @sources_app.command("poll")
@@ -145,22 +147,21 @@ def poll(
 ) -> None:
     """Poll the due sources and extract their new items; each failure is one line, exit 0."""
 
-    async def go() -> None:
-        async with _open(db) as services:
-            while True:
-                reports = await services.sources.poll_due()
-                for r in reports:
-                    if not r.ok:
-                        typer.echo(f"#{r.source.id} {r.source.name}: {r.error}")
-                extracted = await services.sources.extract_all()
-                new = sum(r.new_items for r in reports)
-                typer.echo(
-                    f"polled {len(reports)} sources ({sum(not r.ok for r in reports)} failed), "
-                    f"{new} new items, {extracted.items} extracted "
-                    f"({extracted.with_events} with events, {extracted.echoed} already carried)"
-                )
-                if once:
-                    return
-                await asyncio.sleep(POLL_PAUSE)
+    async def go(services: Services) -> None:
+        while True:
+            reports = await services.sources.poll_due()
+            for r in reports:
+                if not r.ok:
+                    typer.echo(f"#{r.source.id} {r.source.name}: {r.error}")
+            extracted = await services.sources.extract_all()
+            new = sum(r.new_items for r in reports)
+            typer.echo(
+                f"polled {len(reports)} sources ({sum(not r.ok for r in reports)} failed), "
+                f"{new} new items, {extracted.items} extracted "
+                f"({extracted.with_events} with events, {extracted.echoed} already carried)"
+            )
+            if once:
+                return
+            await asyncio.sleep(POLL_PAUSE)
 
-    asyncio.run(go())
+    _run(db, go)

@@ -28,6 +28,7 @@ class Route:
     fail_first: int = 0  # this many 500s before the real answer
     endless: bool = False  # a body that never ends (until the client hangs up)
     headers: dict[str, str] = field(default_factory=dict)
+    hit: threading.Event = field(default_factory=threading.Event)  # set on the first request
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -48,6 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             self._send(404, b"not found", "text/plain")
             return
+        route.hit.set()
         if route.delay:
             time.sleep(route.delay)
         if count <= route.fail_first:
@@ -102,6 +104,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024
     owner: FeedServer
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (a capped body, a killed poller) is no error of the server."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class FeedServer:
