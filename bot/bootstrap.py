@@ -38,6 +38,7 @@ from bot.store.audit import AuditLog
 from bot.store.briefings import BriefingStore
 from bot.store.bulk import BulkEventStore
 from bot.store.chatstate import ChatStateStore
+from bot.store.event_facts import EventFactStore
 from bot.store.event_reader import EventReader
 from bot.store.events import EventStore
 from bot.store.figures import FigureStore
@@ -147,7 +148,9 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         events=events,
         bulk=BulkEventStore(engine, sessions, events, places),
         people=PeopleStore(sessions, clock, settings.admin_ids),
-        answers=AnswerService(EventReader(sessions), gazetteer, actors.registry),
+        answers=AnswerService(
+            EventReader(sessions), gazetteer, actors.registry, EventFactStore(sessions)
+        ),
         renderer=renderer,
         subscriptions=SubscriptionStore(
             sessions,

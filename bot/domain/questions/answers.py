@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 from typing import Literal
 
 from bot.domain.actors.loading import default_registry
 from bot.domain.actors.registry import ActorRegistry
-from bot.domain.events.filters import Coverage, EventFilter
+from bot.domain.events.filters import ActorFacet, Coverage, EventFilter
 from bot.domain.events.model import (
     SEVERITY_RANK,
     EventView,
 )
 from bot.domain.events.records import EventRecord, event_view
 from bot.domain.places.gazetteer import Gazetteer
-from bot.domain.places.model import Place
-from bot.domain.questions.ports import EventReader
+from bot.domain.places.model import Place, PlaceKind
+from bot.domain.questions.counting import Tallier
+from bot.domain.questions.kinds import kind_labels, kinds_filter
+from bot.domain.questions.ports import EventFacts, EventReader
+from bot.domain.questions.relax import WINDOW_STEP, relaxations
+from bot.domain.questions.since import resolve_since
+from bot.domain.questions.tally import Tally
 from bot.domain.questions.understand import Query, Understander
 
 log = logging.getLogger(__name__)
@@ -26,7 +31,7 @@ log = logging.getLogger(__name__)
 PAGE = 5
 MAX_LATEST = 20
 
-AnswerKind = Literal["events", "nothing", "unknown_place"]
+AnswerKind = Literal["events", "nothing", "unknown_place", "numbers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,12 @@ class Answer:
     widened: bool = False  # nothing placed there: these events mention the place instead
     order: Literal["newest", "oldest"] = "newest"
     title: str = ""
+    total: int = 0  # events matching in all (a floor when total_capped)
+    total_capped: bool = False
+    tally: Tally | None = None  # numbers: counts, sums, breakdowns and rankings
+    relaxed: tuple[str, ...] = ()  # what was relaxed to find anything, in order
+    notes: tuple[str, ...] = ()  # what could not be read as asked ("since the fall of …")
+    outside: tuple[int, date] | None = None  # nothing in the window: matches outside, newest day
 
     @property
     def subscribe_place(self) -> AnswerPlace | None:
@@ -79,13 +90,21 @@ def _severe_first_within_day(events: list[EventView]) -> list[EventView]:
 
 
 def filter_for(query: Query) -> EventFilter:
-    """The retrieval filter of a query: its place scope, window and term groups (all must match)."""
+    """The retrieval filter of a query: its place scope, window, kinds, actors in their roles
+    (facets) and its leftover words (full-text groups, all must match)."""
+    types, subs, words = kinds_filter(query.kinds)
+    actors = tuple(ActorFacet(query.role_of(i), names) for i, names in enumerate(query.actor_names))
     return EventFilter(
         place_keys=query.place_keys,
         first=query.first_date,
         last=query.last_date,
-        term_groups=tuple(query.term_groups()),
+        term_groups=tuple(query.text_groups_all()),
         match_all=True,
+        event_types=types,
+        sub_event_types=subs,
+        kind_words=words,
+        actors=actors,
+        lethal=query.lethal,
     )
 
 
@@ -93,13 +112,18 @@ class AnswerService:
     """Understands questions and answers them from the store."""
 
     def __init__(
-        self, reader: EventReader, gazetteer: Gazetteer, actors: ActorRegistry | None = None
+        self,
+        reader: EventReader,
+        gazetteer: Gazetteer,
+        actors: ActorRegistry | None = None,
+        facts: EventFacts | None = None,
     ) -> None:
         self._reader = reader
         self.gazetteer = gazetteer
         self.understander = Understander(
             gazetteer, actors=actors if actors is not None else default_registry()
         )
+        self._counter = Tallier(reader, gazetteer, facts)
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question relative to the reader's local `now`."""
@@ -107,7 +131,12 @@ class AnswerService:
 
     async def ask(self, question: str, now: datetime, previous: Query | None = None) -> Answer:
         """Answer a question in the reader's words."""
-        return await self.answer(self.understand(question, now, previous))
+        query = self.understand(question, now, previous)
+        notes: tuple[str, ...] = ()
+        if query.since_fall_of and query.window is None:
+            query, notes = await resolve_since(query, now, self._reader, self.understander)
+        answer = await self.answer(query)
+        return replace(answer, notes=notes) if notes else answer
 
     async def answer(
         self,
@@ -119,8 +148,12 @@ class AnswerService:
         page: int = PAGE,
         title: str = "",
         with_coverage: bool = True,
+        relax: bool = True,
     ) -> Answer:
-        """Retrieve a page of events for a query (strict terms first, then any term)."""
+        """Retrieve a page of events for a query (strict terms first, then any term); when
+        nothing matches, relax the question step by step (saying so) before saying nothing."""
+        if query.intent != "list" and offset == 0:
+            return await self._numbers(query, order=order, page=page, title=title, relax=relax)
         if query.unknown_name and not query.places and not query.border_of:
             # Not a known place; if the name finds events as a word ("Turkey consulate"), it
             # was not meant as a place; otherwise say so and suggest the nearest names.
@@ -137,6 +170,7 @@ class AnswerService:
                 page=page,
                 title=title,
                 with_coverage=False,
+                relax=False,
             )
             if found.events or offset:
                 return found
@@ -167,6 +201,15 @@ class AnswerService:
             wide = await self._mentioning(query, order=order, page=page, title=title)
             if wide is not None:
                 return replace(wide, places=base.places, widened=True)
+        if not events and offset == 0 and relax:
+            relaxed = await self._relaxed(query, order=order, page=page, title=title)
+            if relaxed is not None:
+                return relaxed
+        total, capped, counted = offset + len(events), False, None
+        if len(ids) > page:
+            total, capped, counted = await self._counter.total(
+                flt, order=order, breakdown=self._breakdown_level(query)
+            )
         return replace(
             base,
             kind="events" if events else "nothing",
@@ -175,6 +218,70 @@ class AnswerService:
             has_more=len(ids) > page,
             loose=use_loose,
             coverage=cover,
+            total=max(total, offset + len(events)),
+            total_capped=capped,
+            tally=counted,
+        )
+
+    def _breakdown_level(self, query: Query) -> str:
+        """Breakdowns by first-level subdivision for a country question, else by kind only."""
+        if len(query.places) == 1 and query.places[0].kind is PlaceKind.COUNTRY:
+            return "province"
+        if not query.places and not query.border_of:
+            return "country" if not self.gazetteer.focus else "province"
+        return ""
+
+    async def _relaxed(
+        self, query: Query, *, order: Literal["newest", "oldest"], page: int, title: str
+    ) -> Answer | None:
+        """The first looser reading of the query that finds events, noting every step."""
+        notes: list[str] = []
+        for looser, note in relaxations(query, self.understander):
+            notes.append(note)
+            found = await self.answer(
+                looser, order=order, page=page, title=title, with_coverage=False, relax=False
+            )
+            if not found.events:
+                continue
+            if note.startswith(WINDOW_STEP):
+                # The window the reader gave holds nothing: say so, and where matches are.
+                strict = await self.answer(query, order=order, page=page, title=title, relax=False)
+                newest = max(e.when.first_day() for e in found.events)
+                return replace(strict, outside=(found.total, newest))
+            return replace(found, relaxed=tuple(notes), query=looser)
+        return None
+
+    async def _numbers(
+        self,
+        query: Query,
+        *,
+        order: Literal["newest", "oldest"],
+        page: int,
+        title: str,
+        relax: bool,
+    ) -> Answer:
+        """A count, a sum of reported fatalities or a ranking, with the newest events behind it."""
+        level = query.rank_level if query.intent == "rank" else self._breakdown_level(query)
+        found, ids = await self._counter.numbers(filter_for(query), query, level=level)
+        if not ids and relax:
+            notes: list[str] = []
+            for looser, note in relaxations(query, self.understander):
+                notes.append(note)
+                wide = await self._numbers(looser, order=order, page=page, title=title, relax=False)
+                if wide.tally is not None and wide.tally.events:
+                    return replace(wide, relaxed=tuple(notes))
+        async with self._reader.reads() as reads:
+            records = await reads.load(ids[:page])
+        events = _severe_first_within_day([self._view(r) for r in records])
+        base = self._frame(query, order=order, title=title)
+        return replace(
+            base,
+            kind="numbers",
+            events=tuple(events),
+            has_more=len(ids) > page,
+            total=found.events,
+            total_capped=found.capped,
+            tally=found,
         )
 
     async def _mentioning(
@@ -191,11 +298,10 @@ class AnswerService:
             places=(),
             place_keys=None,
             border_of=None,
-            actors=(*query.actors, *(p.name for p in query.places)),
-            actor_names=(*query.actor_names, *names),
+            text_groups=(*query.text_groups, *names),
         )
         found = await self.answer(
-            wide, loose=False, order=order, page=page, title=title, with_coverage=False
+            wide, loose=False, order=order, page=page, title=title, with_coverage=False, relax=False
         )
         return found if found.events else None
 
@@ -222,7 +328,7 @@ class AnswerService:
             places=places,
             border_label=border,
             window_label=query.window.label if query.window else "",
-            focus=(*query.actors, *query.words),
+            focus=(*query.actors, *kind_labels(query.kinds), *query.words),
             order=order,
             title=title,
         )

@@ -1,9 +1,11 @@
-"""What answering questions needs from storage: reads of events on one connection."""
+"""What answering questions needs from storage: reads of events on one connection, and the
+facts of many events at once (counts, sums, rankings)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.events.filters import Coverage, EventFilter, Order
@@ -33,4 +35,23 @@ class EventReader(Protocol):
 
     def reads(self) -> AbstractAsyncContextManager[EventReads]:
         """Reads on one connection, released when the block ends."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EventFact:
+    """What counts, sums and rankings need of one event."""
+
+    id: int
+    event_type: str
+    sub_event_type: str
+    place_key: str | None
+    fatalities: int | None
+
+
+class EventFacts(Protocol):
+    """The facts of events by id, for counts, sums of fatalities and rankings."""
+
+    async def facts(self, ids: Sequence[int]) -> list[EventFact]:
+        """One fact per stored event among the ids (any order)."""
         ...

@@ -8,10 +8,17 @@ from datetime import date, datetime
 
 from bot.domain.actors.loading import default_registry
 from bot.domain.actors.registry import ActorRegistry
+from bot.domain.events.filters import Role
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place, PlaceKind
+from bot.domain.questions.grammar import STOPWORDS, SYNONYMS
+from bot.domain.questions.intent import read_intent
+from bot.domain.questions.kinds import find_kinds
+from bot.domain.questions.ranges import find_range
+from bot.domain.questions.roles import actor_roles
 from bot.domain.questions.timetypes import Window
 from bot.domain.questions.timewords import find_window
+from bot.domain.questions.words import leftover_words, lethal_in
 
 MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
 MAX_WORD = 40  # longer "words" are noise, not search terms
@@ -21,46 +28,9 @@ MAX_WORD = 40  # longer "words" are noise, not search terms
 GENERIC_ACTORS: dict[str, tuple[str, ...]] = {
     "militia": ("militia", "militias", "militiamen"),
     "government forces": ("government forces", "security forces", "government troops"),
+    "civilians": ("civilians", "civilian"),
 }
 
-# Event words that mean the same thing; a question word pulls in its whole group.
-SYNONYMS: tuple[tuple[str, ...], ...] = (
-    (
-        "seized",
-        "seize",
-        "seizure",
-        "took control",
-        "take control",
-        "taken control",
-        "captured",
-        "capture",
-        "overran",
-        "overrun",
-        "took over",
-        "takeover",
-        "fell",
-        "overtakes",
-    ),
-    ("fled", "flee", "fleeing", "retreated", "retreat", "crossed into", "escaped"),
-    ("attack", "attacked", "attacks", "assault", "offensive", "clash", "clashes", "fighting"),
-    ("killed", "kill", "dead", "deaths", "casualties", "fatalities"),
-    ("injured", "wounded", "injuries"),
-    ("fire", "blaze", "explosion", "exploded", "burned", "tanker"),
-    ("closed", "close", "closure", "shut"),
-    ("consulate", "consulates", "embassy", "diplomats"),
-    ("withdrawal", "withdrew", "withdraw", "pullout", "pulled out", "pull out"),
-    ("reservists", "reservist", "called up", "mobilised", "mobilized"),
-    ("surrendered", "surrender", "gave up"),
-    ("protest", "protests", "demonstration", "rally"),
-    # Countries beyond the neighbours (the gazetteer knows those): name and demonym.
-    ("turkey", "turkish"),
-    ("russia", "russian", "russians"),
-    ("china", "chinese"),
-    ("india", "indian"),
-    ("britain", "british", "uk"),
-    ("germany", "german"),
-    ("qatar", "qatari"),
-)
 # Per generic actor, its words longest first, each as a whole-word pattern (compiled once).
 _GENERIC_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
     (
@@ -76,25 +46,13 @@ _PHRASES = sorted((w for group in SYNONYMS for w in group if " " in w), key=len,
 _PHRASE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.IGNORECASE)
 _SYNONYM_OF: dict[str, tuple[str, ...]] = {w: group for group in SYNONYMS for w in group}
 
-STOPWORDS = frozenset(
-    """
-    a about above after again all also am an and any anything anyone are around as at be been
-    before being between both but by can could did do does doing done during each else ever
-    for from further get give got had has have having he her here hers him his how i if in
-    into is it its itself just know let like me more most my near new news no nor not now of
-    off on once only or other our out over please put said say says see she should show so
-    some something tell than thank thanks that the their them then there these they this those
-    through to too under until up update updates us very want was we were what whats what's
-    when where which while who whom why will with would you your latest recent recently
-    happen happened happening happens going go gone event events report reports reported
-    situation sitrep brief briefing info information question today yesterday week month year
-    hi hello hey pls plz ok okay
-    city province district town area region border borders crossing crossings
-    """.split()
-)
 FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|also|same for)\b\s*", re.IGNORECASE)
 _UNKNOWN_NAME = re.compile(
     r"\b(?:at|in|from|near|around|about|on|for)\s+((?:[A-Z][\w'`’-]{2,}\s?){1,3})"
+)
+_FORCES = re.compile(
+    r"\b([A-Z][a-z]{2,}|[a-z]{4,})\s+(?:state\s+|security\s+|government\s+|armed\s+)?"
+    r"(?:forces|troops|soldiers|army|military|police|policemen)\b"
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _BORDER = re.compile(r"\bborders?\b|\bfrontier\b", re.IGNORECASE)
@@ -114,6 +72,14 @@ class Query:
     unknown_name: str | None = None
     border_of: Place | None = None  # "the Iran border": the neighbour country
     actor_names: tuple[tuple[str, ...], ...] = ()  # per actor, the names that find it in text
+    roles: tuple[Role, ...] = ()  # per actor: "1" acted, "2" acted on, "any" either
+    kinds: tuple[str, ...] = ()  # kinds of event (bot.domain.questions.kinds keys)
+    lethal: bool = False  # "killed", "dead": events with reported deaths
+    intent: str = "list"  # "list", "count", "killed" (sum of deaths) or "rank"
+    rank_level: str = ""  # rankings: "province", "district", "country" or "place"
+    rank_by: str = "events"  # rankings: by "events" or by "killed"
+    since_fall_of: str = ""  # "since the fall of X": the window starts at X's fall (answers)
+    text_groups: tuple[tuple[str, ...], ...] = ()  # more full-text groups (answers widening)
 
     @property
     def first_date(self) -> date | None:
@@ -128,7 +94,21 @@ class Query:
     @property
     def is_empty(self) -> bool:
         """Nothing to search by at all."""
-        return not (self.places or self.window or self.actors or self.words or self.unknown_name)
+        return not (
+            self.places
+            or self.window
+            or self.actors
+            or self.words
+            or self.unknown_name
+            or self.kinds
+            or self.lethal
+            or self.since_fall_of
+            or self.intent != "list"
+        )
+
+    def role_of(self, index: int) -> Role:
+        """The role of the index-th actor ("any" when unknown)."""
+        return self.roles[index] if index < len(self.roles) else "any"
 
     def term_groups(self) -> list[tuple[str, ...]]:
         """Full-text groups: each is a set of alternatives; every group must match."""
@@ -136,6 +116,10 @@ class Query:
         groups = [names.get(a) or GENERIC_ACTORS.get(a, (a.lower(),)) for a in self.actors]
         groups += [_SYNONYM_OF.get(w, (w,)) for w in self.words]
         return groups
+
+    def text_groups_all(self) -> list[tuple[str, ...]]:
+        """Full-text groups of the words only (actors are facets with roles, kinds are facets)."""
+        return [*self.text_groups, *(_SYNONYM_OF.get(w, (w,)) for w in self.words)]
 
 
 @dataclass
@@ -145,6 +129,7 @@ class Understander:
     gazetteer: Gazetteer
     demonym_words: dict[str, Place] = field(default_factory=dict)
     actors: ActorRegistry = field(default_factory=default_registry)
+    _forces: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Afghan forces" → names
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question; a short follow-up ("and Herat?") keeps the previous question's terms."""
@@ -152,9 +137,16 @@ class Understander:
         follow = previous is not None and bool(FOLLOW_UP.match(text))
         if follow:
             text = FOLLOW_UP.sub("", text, count=1)
-        window, rest = find_window(text, now)
+        asked = read_intent(text)
+        ranged = find_range(asked.rest, now)
+        window, rest = ranged.window, ranged.rest
+        if window is None:
+            window, rest = find_window(rest, now)
         places, border_of, rest = self._places(rest)
-        actors, rest = self._actors(rest, places)
+        actors, roles, rest = self._actors(rest, places)
+        kinds, spans = find_kinds(rest)
+        rest = _cut(rest, spans)
+        lethal, rest = lethal_in(rest)
         words = self._words(rest)
         unknown = None if places or border_of else self._unknown_name(rest, actors)
         if unknown:
@@ -170,20 +162,16 @@ class Understander:
             unknown_name=unknown,
             border_of=border_of,
             actor_names=actor_names,
+            roles=tuple(roles),
+            kinds=kinds,
+            lethal=lethal and asked.intent in ("list", "count"),
+            intent=asked.intent,
+            rank_level=asked.level,
+            rank_by=asked.rank_by,
+            since_fall_of=ranged.since_fall_of,
         )
         if follow and previous is not None:
-            query = replace(
-                previous,
-                text=query.text,
-                places=query.places or previous.places,
-                place_keys=query.place_keys if query.places or border_of else previous.place_keys,
-                border_of=query.border_of if query.places or border_of else previous.border_of,
-                window=query.window or previous.window,
-                actors=query.actors or previous.actors,
-                actor_names=query.actor_names if query.actors else previous.actor_names,
-                words=query.words or previous.words,
-                unknown_name=query.unknown_name,
-            )
+            query = _follow(query, previous)
         return query
 
     def _places(self, text: str) -> tuple[list[Place], Place | None, str]:
@@ -226,13 +214,15 @@ class Understander:
             and (norm.endswith(("ian", "i", "ik", "ek", "men", "ese")) or len(norm) <= 6)
         )
 
-    def _actors(self, text: str, places: list[Place]) -> tuple[list[str], str]:
+    def _actors(self, text: str, places: list[Place]) -> tuple[list[str], list[Role], str]:
         found: list[str] = []
         spans: list[tuple[int, int]] = []
+        first_span: dict[str, tuple[int, int]] = {}
         # Named actors by any alias ("RSF", "Houthis", "طالبان"); "US" in capitals only.
         for mention in self.actors.find_in_text(text):
             if mention.actor.name not in found:
                 found.append(mention.actor.name)
+                first_span[mention.actor.name] = (mention.start, mention.end)
             spans.append((mention.start, mention.end))
         low = _cut(text, spans).lower()
         for actor, patterns in _GENERIC_PATTERNS:
@@ -240,8 +230,20 @@ class Understander:
                 m = pattern.search(low)
                 if m is not None:
                     found.append(actor)
+                    first_span[actor] = (m.start(), m.end())
                     spans.append((m.start(), m.end()))
                     break
+        # "Afghan forces", "Sudanese army": a country's state forces, whatever the focus.
+        for m in _FORCES.finditer(_cut(text, spans)):
+            country = self.gazetteer.country_for_word(m.group(1))
+            if country is None:
+                continue
+            label = f"{m.group(1)[:1].upper()}{m.group(1)[1:]} forces"
+            if label not in found:
+                found.append(label)
+                first_span[label] = (m.start(), m.end())
+                self._forces[label] = self._forces_names(m.group(1), country)
+            spans.append((m.start(), m.end()))
         # Demonyms of neighbours ("Iranian", "Tajik") name actors: search by the country's names.
         for m in _WORD.finditer(_cut(text, spans)):
             word = m.group()
@@ -250,11 +252,35 @@ class Understander:
                 continue
             if not any(p.key == country.key for p in places):
                 found.append(country.name)
+                first_span[country.name] = (m.start(), m.end())
                 spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), text))
-        return found, _cut(text, spans)
+        ordered = sorted(found, key=lambda a: first_span.get(a, (0, 0)))
+        roles = actor_roles(text, [first_span.get(a, (0, 0)) for a in ordered])
+        return ordered, roles, _cut(text, spans)
+
+    def _forces_names(self, demonym: str, country: Place) -> tuple[str, ...]:
+        """Names of a country's state forces: "<demonym> forces", ACLED's "Military Forces of
+        <country>", and the registry's state forces of that country."""
+        d, c = demonym.lower(), country.name.lower()
+        names = [
+            f"{d} forces",
+            f"{d} security forces",
+            f"{d} army",
+            f"{d} troops",
+            f"{d} soldiers",
+            f"{d} police",
+            f"military forces of {c}",
+            f"police forces of {c}",
+        ]
+        for actor in self.actors:
+            if actor.kind == "state forces" and country.country in actor.countries:
+                names += self.actors.search_terms(actor.name)
+        return tuple(dict.fromkeys(names))
 
     def _actor_names(self, actor: str) -> tuple[str, ...]:
         """Names that find an actor in event text; a country also by its demonyms."""
+        if actor in self._forces:
+            return self._forces[actor]
         if actor in GENERIC_ACTORS:
             return GENERIC_ACTORS[actor]
         if actor in self.actors:
@@ -262,6 +288,11 @@ class Understander:
         country = self.gazetteer.country_for_word(actor)
         if country is None:
             return (actor.lower(),)
+        return self.country_names(country)
+
+    @staticmethod
+    def country_names(country: Place) -> tuple[str, ...]:
+        """A country's names and demonyms as they find it in event text."""
         names = [n.lower() for n in (country.name, *country.aliases) if n.isascii() and len(n) > 2]
         return tuple(dict.fromkeys(names))
 
@@ -269,11 +300,11 @@ class Understander:
     def _words(text: str) -> tuple[str, ...]:
         words: list[str] = [m.group(1).lower() for m in _PHRASE_RE.finditer(text)]
         text = _PHRASE_RE.sub(" ", text)
-        for raw in _WORD.findall(text):
-            w = raw.lower().strip("'’-")
-            if not 3 <= len(w) <= MAX_WORD or not w.isascii() or w in STOPWORDS or w in words:
-                continue
-            words.append(w)
+        candidates = [raw.lower().strip("'’-") for raw in _WORD.findall(text)]
+        kept = [w for w in candidates if 3 <= len(w) <= MAX_WORD and w.isascii()]
+        for w in leftover_words(kept, STOPWORDS):
+            if w not in words:
+                words.append(w)
         return tuple(words[:8])
 
     def _unknown_name(self, text: str, actors: list[str]) -> str | None:
@@ -308,6 +339,32 @@ class Understander:
             keys |= {c.key for c in self.gazetteer.crossings_on_border(border_of.country)}
             keys.add(border_of.key)
         return frozenset(keys) if keys else None
+
+
+def _follow(query: Query, previous: Query) -> Query:
+    """A follow-up ("and in August?", "and the Taliban?"): what it names replaces the previous
+    question's part of the same kind; everything else is kept."""
+    new_place = bool(query.places or query.border_of)
+    return replace(
+        previous,
+        text=query.text,
+        places=query.places or previous.places,
+        place_keys=query.place_keys if new_place else previous.place_keys,
+        border_of=query.border_of if new_place else previous.border_of,
+        window=query.window or (None if query.since_fall_of else previous.window),
+        since_fall_of=query.since_fall_of or ("" if query.window else previous.since_fall_of),
+        actors=query.actors or previous.actors,
+        actor_names=query.actor_names if query.actors else previous.actor_names,
+        roles=query.roles if query.actors else previous.roles,
+        words=query.words or previous.words,
+        kinds=query.kinds or previous.kinds,
+        lethal=query.lethal or previous.lethal,
+        intent=query.intent if query.intent != "list" else previous.intent,
+        rank_level=query.rank_level or previous.rank_level,
+        rank_by=query.rank_by if query.intent != "list" else previous.rank_by,
+        unknown_name=query.unknown_name,
+        text_groups=(),
+    )
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:

@@ -1,0 +1,57 @@
+"""Facts of many events at once (type, place, reported fatalities) for counts, sums and rankings.
+
+The ids come from the answers' own search, so a count means exactly what the list shows; this
+store reads the few columns a tally needs, in chunks (bounded statements on either store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Result, Select, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.questions.ports import EventFact
+from bot.store.models.events import EventRow
+from bot.store.session import sqlite_engine
+
+CHUNK = 900  # ids per statement (below SQLite's parameter limit on every build)
+
+
+class EventFactStore:
+    """The domain's EventFacts on the events table."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def facts(self, ids: Sequence[int]) -> list[EventFact]:
+        """Type, sub-type, place and fatalities of each stored event among the ids."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        bind = sqlite_engine(self._sessions)
+        if bind is not None:
+            # A plain connection: no BEGIN IMMEDIATE, so a count never waits behind an import.
+            async with bind.connect() as conn:
+                return [
+                    f for chunk in _chunks(wanted) for f in _rows(await conn.execute(_stmt(chunk)))
+                ]
+        async with self._sessions() as session:
+            return [
+                f for chunk in _chunks(wanted) for f in _rows(await session.execute(_stmt(chunk)))
+            ]
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _stmt(chunk: list[int]) -> Select[int, str, str, str | None, int | None]:
+    e = EventRow
+    return select(e.id, e.event_type, e.sub_event_type, e.place_key, e.fatalities).where(
+        e.id.in_(chunk)
+    )
+
+
+def _rows(result: Result[int, str, str, str | None, int | None]) -> list[EventFact]:
+    return [EventFact(int(r[0]), r[1] or "", r[2] or "", r[3], r[4]) for r in result.all()]
