@@ -146,7 +146,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         gazetteer=gazetteer,
         places=places,
         events=events,
-        bulk=BulkEventStore(engine, sessions, events, places),
+        bulk=BulkEventStore(engine, sessions, events, places, clock),
         people=PeopleStore(sessions, clock, settings.admin_ids),
         answers=AnswerService(
             EventReader(sessions), gazetteer, actors.registry, EventFactStore(sessions)

@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.domain.bulk.ports import PlaceRefused, SendBatch, StoreRefused, WriterFailed
+from bot.domain.clock import Clock
 from bot.domain.events.model import EventDraft, EventStatus, EventView
 from bot.domain.events.records import AddResult
 from bot.domain.places.errors import PlaceError
 from bot.domain.places.model import Place, PlaceKind
 from bot.store.events import EventStore
 from bot.store.models.events import EventRow
+from bot.store.pgcopy import CopyRefused, EventCopier
 from bot.store.places import PlaceStore
 from bot.store.sqlitewriter import Batch, WriterError, WriterProcess
 
@@ -35,7 +37,7 @@ def sqlite_file(engine: AsyncEngine) -> str | None:
     return url.database
 
 
-def _refused(exc: SQLAlchemyError) -> StoreRefused:
+def _refused(exc: SQLAlchemyError | CopyRefused) -> StoreRefused:
     """The domain's error for a failed statement, with the driver's message."""
     return StoreRefused(str(getattr(exc, "orig", None) or exc))
 
@@ -80,11 +82,17 @@ class BulkEventStore:
         sessions: async_sessionmaker[AsyncSession],
         events: EventStore,
         places: PlaceStore,
+        clock: Clock | None = None,
     ) -> None:
+        """With a `clock`, new events go into PostgreSQL through COPY (their created_at is its
+        time); without one, through the event store's multi-row INSERT."""
         self._engine = engine
         self._sessions = sessions
         self._events = events
         self._places = places
+        self._clock = clock
+        copies = clock is not None and engine.dialect.driver == "asyncpg"
+        self._copier = EventCopier() if copies else None
 
     async def stored(self, keys: Sequence[str]) -> dict[str, EventView]:
         """The stored events with these keys (a first import finds none, after one cheap query)."""
@@ -102,10 +110,14 @@ class BulkEventStore:
             return {r.external_key: self._events.view(r) for r in rows if r.external_key}
 
     async def insert_new(self, drafts: Sequence[EventDraft]) -> list[int]:
-        """Insert drafts whose keys are not stored, all or none; ids in order."""
+        """Insert drafts whose keys are not stored, all or none; ids in order (PostgreSQL:
+        through COPY)."""
         try:
+            if self._copier is not None and self._clock is not None:
+                async with self._engine.begin() as conn:
+                    return await self._copier.copy_new(conn, drafts, self._clock.now(), None)
             return await self._events.insert_new(drafts)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, CopyRefused) as exc:
             raise _refused(exc) from exc
 
     async def add_many(self, drafts: Sequence[EventDraft]) -> list[AddResult]:

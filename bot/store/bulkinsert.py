@@ -1,4 +1,5 @@
-"""Fast bulk inserts: values converted once per distinct value, executemany on the driver.
+"""Fast bulk inserts: values converted once per distinct value, handed to the driver's
+executemany (SQLite) or COPY (PostgreSQL, bot.store.pgcopy).
 
 SQLAlchemy's executemany runs every parameter through its bind processing one dict at a time;
 for a bulk import that costs as much as SQLite itself. A RowWriter compiles the INSERT once and
@@ -19,27 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 Processor = Callable[[Any], Any]
 
 
-class RowWriter:
-    """An INSERT of some columns of a table, for many rows at once (qmark drivers: SQLite)."""
+class ColumnValues:
+    """Rows of some columns of a table as tuples, converted as SQLAlchemy would bind them on
+    this dialect (each column's own bind processor), for a driver's bulk calls."""
 
-    def __init__(
-        self,
-        table: Table,
-        columns: Sequence[str],
-        dialect: Dialect,
-        *,
-        numbered: str | None = None,
-    ) -> None:
-        """`numbered`: a column first in the SQL but not in `values` (whoever runs the
-        statement puts it in front of each row, e.g. ids given out by a writer process)."""
-        if dialect.paramstyle != "qmark":
-            raise ValueError(f"RowWriter needs a qmark driver, not {dialect.paramstyle}")
+    def __init__(self, table: Table, columns: Sequence[str], dialect: Dialect) -> None:
         self.columns = tuple(columns)
-        quote = dialect.identifier_preparer.quote
-        in_sql = ((numbered,) if numbered else ()) + self.columns
-        names = ", ".join(quote(c) for c in in_sql)
-        marks = ", ".join("?" for _ in in_sql)
-        self.sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
         procs: list[tuple[int, Processor]] = []
         for i, name in enumerate(self.columns):
             type_ = table.c[name].type
@@ -73,6 +59,29 @@ class RowWriter:
         memo = {v: proc(v) for v in distinct if v is not None}
         memo[None] = None
         return memo
+
+
+class RowWriter(ColumnValues):
+    """An INSERT of some columns of a table, for many rows at once (qmark drivers: SQLite)."""
+
+    def __init__(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        dialect: Dialect,
+        *,
+        numbered: str | None = None,
+    ) -> None:
+        """`numbered`: a column first in the SQL but not in `values` (whoever runs the
+        statement puts it in front of each row, e.g. ids given out by a writer process)."""
+        if dialect.paramstyle != "qmark":
+            raise ValueError(f"RowWriter needs a qmark driver, not {dialect.paramstyle}")
+        super().__init__(table, columns, dialect)
+        quote = dialect.identifier_preparer.quote
+        in_sql = ((numbered,) if numbered else ()) + self.columns
+        names = ", ".join(quote(c) for c in in_sql)
+        marks = ", ".join("?" for _ in in_sql)
+        self.sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
 
     async def insert(self, conn: AsyncConnection, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert the rows with one executemany; how many were given."""
