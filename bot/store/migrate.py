@@ -30,10 +30,14 @@ _REVISION_LINE = re.compile(
 # Full-text index tables are created by hand-written SQL in migrations (FTS5 virtual tables and
 # their shadow tables on SQLite); autogenerate must not propose dropping them.
 FTS_PREFIXES = ("events_fts",)
+# PostgreSQL's stored text-search vector (migration 0010): kept by a trigger, no model column.
+FTS_COLUMNS = ("search_vector",)
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Leave full-text index tables out of autogenerate comparison."""
+    """Leave full-text index tables and columns out of autogenerate comparison."""
+    if type_ == "column" and name in FTS_COLUMNS:
+        return False
     return not (type_ in ("table", "index") and name is not None and name.startswith(FTS_PREFIXES))
 
 

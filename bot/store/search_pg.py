@@ -1,7 +1,16 @@
-"""Event search on PostgreSQL: built with SQLAlchemy against the GIN expression index.
+"""Event search on PostgreSQL: built with SQLAlchemy against the stored vector and its GIN index.
 
-The index covers a tsvector of the event's text (PG_DOCUMENT); terms become phrase queries,
-and phrases that lose stop words are also checked as written once the index has narrowed.
+Events keep their text-search vector in `events.search_vector` (migration 0010: set by a
+trigger, GIN-indexed, configuration `sitrep_search`, which splits, folds and stems words as
+SQLite's FTS5 tokenizer does). Each term is a phrase query; a group matches when any of its
+phrases does, and the groups are AND'ed (match_all) or OR'ed into one tsquery, so the whole
+text condition is one GIN-indexable `@@`. The planner then picks the GIN bitmap or a walk of the
+(place, status, date) or date index newest first; either way the vector is read, never
+recomputed.
+
+Any-term searches are ranked by `ts_rank` over a capped candidate set: the newest RANK_CAP
+matches within the place and date filters (the cap SQLite's bm25 ranking uses), never every
+match.
 """
 
 from __future__ import annotations
@@ -10,56 +19,40 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events.filters import EventFilter, Order
 from bot.store.models.events import EventRow
 from bot.store.search_facets import pg_facet_conds
 from bot.store.search_filter import EVENT_SPAN_LIMIT, clean_groups
+from bot.store.search_plan import RANK_CAP
 
-PG_DOCUMENT = (
-    "to_tsvector('english', coalesce(events.summary, '') || ' ' || coalesce(events.actors_text, '')"
-    " || ' ' || coalesce(events.event_type, '') || ' ' || coalesce(events.place_text, ''))"
-)
+PG_CONFIG = "sitrep_search"  # the text-search configuration of migration 0010
+_CONFIG: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
+# The stored vector: no model maps it (migration 0010's trigger keeps it; bot.store.migrate).
+SEARCH_VECTOR: ColumnElement[Any] = literal_column("events.search_vector", type_=TSVECTOR)
 
-# English stop words PostgreSQL drops from phrases: "crossed into" would shrink to "cross" and
-# match every "crossing", so such phrases are also checked as written (after the index narrows).
-_PG_STOPWORDS = frozenset(
-    "a an and as at by for from in into of off on onto or out over the to up down us s".split()
-)
+__all__ = ["PG_CONFIG", "SEARCH_VECTOR", "pg_search_ids", "pg_search_statement", "pg_tsquery"]
 
 
-def _pg_loses_words(term: str) -> bool:
-    words = term.split()
-    return len(words) > 1 and any(w in _PG_STOPWORDS for w in words)
-
-
-def _pg_condition(
-    groups: Sequence[Sequence[str]], match_all: bool
-) -> tuple[ColumnElement[bool], ColumnElement[Any]] | None:
-    """The GIN-indexed condition for term groups, and one tsquery of every term for ranking."""
-    document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
-    text = func.lower(EventRow.summary + " " + EventRow.actors_text)
-    group_conds: list[ColumnElement[bool]] = []
-    queries: list[ColumnElement[Any]] = []
+def pg_tsquery(groups: Sequence[Sequence[str]], match_all: bool) -> ColumnElement[Any] | None:
+    """One tsquery for term groups: phrases OR'ed within a group, groups AND'ed or OR'ed."""
+    grouped: list[ColumnElement[Any]] = []
     for terms in clean_groups(groups):
-        alts: list[ColumnElement[bool]] = []
-        for term in terms:
-            query = func.phraseto_tsquery("english", term)
-            queries.append(query)
-            cond: ColumnElement[bool] = document.op("@@")(query)
-            if _pg_loses_words(term):
-                cond = and_(cond, text.contains(term, autoescape=True))
-            alts.append(cond)
-        group_conds.append(or_(*alts))
-    if not group_conds:
+        # Underscores are word characters to Python but punctuation to both stores' tokenizers.
+        phrases = [func.phraseto_tsquery(_CONFIG, t.replace("_", " ")) for t in terms]
+        query: ColumnElement[Any] = phrases[0]
+        for phrase in phrases[1:]:
+            query = query.op("||")(phrase)
+        grouped.append(query)
+    if not grouped:
         return None
-    rank_query: ColumnElement[Any] = queries[0]
-    for alt_query in queries[1:]:
-        rank_query = rank_query.op("||")(alt_query)
-    combined = and_(*group_conds) if match_all else or_(*group_conds)
-    return combined, rank_query
+    combined: ColumnElement[Any] = grouped[0]
+    for query in grouped[1:]:
+        combined = combined.op("&&" if match_all else "||")(query)
+    return combined
 
 
 def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
@@ -74,29 +67,62 @@ def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
     return conds + pg_facet_conds(flt)
 
 
+def _ordering(order: Order, source: Any = None) -> list[ColumnElement[Any]]:
+    """The date indexes' order (newest or oldest first), ties by id, so paging is stable."""
+    cols = source.c if source is not None else EventRow
+    keys = [cols.date_start, cols.date_last, cols.id]
+    return [k.desc() if order == "newest" else k.asc() for k in keys]
+
+
+def pg_search_statement(
+    flt: EventFilter, *, limit: int, offset: int = 0, order: Order = "newest"
+) -> Select[Any] | None:
+    """The statement pg_search_ids runs; None when nothing can match."""
+    if flt.place_keys is not None and not flt.place_keys:
+        return None
+    conds = _pg_structured(flt)
+    if not flt.term_groups:
+        return (
+            select(EventRow.id)
+            .where(*conds)
+            .order_by(*_ordering(order))
+            .limit(limit)
+            .offset(offset)
+        )
+    query = pg_tsquery(flt.term_groups, flt.match_all)
+    if query is None:
+        return None
+    matches = SEARCH_VECTOR.op("@@")(query)
+    if flt.match_all:
+        return (
+            select(EventRow.id)
+            .where(*conds, matches)
+            .order_by(*_ordering(order))
+            .limit(limit)
+            .offset(offset)
+        )
+    # Any term: the newest RANK_CAP matches (index order, so the scan can stop there), ranked.
+    candidates = (
+        select(EventRow.id, EventRow.date_start, EventRow.date_last, SEARCH_VECTOR.label("vector"))
+        .where(*conds, matches)
+        .order_by(*_ordering("newest"))
+        .limit(RANK_CAP)
+        .subquery("candidates")
+    )
+    rank = func.ts_rank(candidates.c.vector, query)
+    return (
+        select(candidates.c.id)
+        .order_by(rank.desc(), *_ordering(order, candidates))
+        .limit(limit)
+        .offset(offset)
+    )
+
+
 async def pg_search_ids(
     session: AsyncSession, flt: EventFilter, *, limit: int, offset: int, order: Order
 ) -> list[int]:
-    """Ids of matching events on PostgreSQL (GIN-indexed full-text condition)."""
-    if flt.place_keys is not None and not flt.place_keys:
+    """Ids of matching events on PostgreSQL (stored vector, GIN-indexed)."""
+    stmt = pg_search_statement(flt, limit=limit, offset=offset, order=order)
+    if stmt is None:
         return []
-    if order == "newest":
-        ordering: list[ColumnElement[Any]] = [
-            EventRow.date_start.desc(),
-            EventRow.date_last.desc(),
-            EventRow.id.desc(),
-        ]
-    else:
-        ordering = [EventRow.date_start.asc(), EventRow.date_last.asc(), EventRow.id.asc()]
-    stmt = select(EventRow.id).where(*_pg_structured(flt))
-    if flt.term_groups:
-        built = _pg_condition(flt.term_groups, flt.match_all)
-        if built is None:
-            return []
-        condition, rank_query = built
-        stmt = stmt.where(condition)
-        if not flt.match_all:
-            document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
-            ordering.insert(0, func.ts_rank(document, rank_query).desc())
-    stmt = stmt.order_by(*ordering).limit(limit).offset(offset)
     return list((await session.scalars(stmt)).all())
