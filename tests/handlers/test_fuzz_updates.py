@@ -23,39 +23,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AsyncExitStack, contextmanager
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.telegram.context import SitrepContext
 from tests.support import hostile
+from tests.support.fuzzing import fuzz_settings
 from tests.support.harness import ADMIN_ID, USER_ID, Harness, db_path_of, running_bot
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("SITREP_FUZZ_EXAMPLES", "0")) or None
 SEED_LINES = (
     "/addevent 2021-07-08 | Islam Qala | Taliban seized the <b>crossing</b> & more | AP",
     "/addevent 2021-07-09 | Kabul | Protest near the airport | Reuters",
 )
-
-
-def fuzz_settings(ci_examples: int) -> Callable[[Any], Any]:
-    """Bounded and seeded in CI; SITREP_FUZZ_EXAMPLES runs longer."""
-    return settings(
-        max_examples=EXAMPLES or ci_examples,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 class Fuzzed:
