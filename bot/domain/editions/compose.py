@@ -18,6 +18,7 @@ from bot.domain.editions.model import (
     TickReport,
 )
 from bot.domain.editions.parts import EditionBody
+from bot.domain.editions.pictures import PictureData, picture_data
 from bot.domain.editions.ports import (
     EditionQueue,
     EditionRepository,
@@ -91,6 +92,23 @@ class BriefingService:
             BodyInput(news=events, background=(), previous=(), corrections=(), since=since),
             self._collector.places(TickMemo()),
         )
+
+    def pictures(self, audience: Audience, data: EditionData) -> PictureData:
+        """The chart and map data of an audience's edition (drawn once per audience)."""
+        tz = zone_of(audience.timezone)
+        first = audience.window_start.astimezone(tz).date()
+        last = audience.window_end.astimezone(tz).date() - timedelta(days=1)
+        period = f"{first:%d %b} – {last:%d %b %Y}"
+        start = min(first, last)
+        return picture_data(
+            data.body.news, start, last, self._where, title=data.scope_label, period=period
+        )
+
+    def _where(self, key: str) -> tuple[float, float, str] | None:
+        place = self._gazetteer.get(key)
+        if place is None or place.lat is None or place.lon is None:
+            return None
+        return place.lat, place.lon, place.name
 
     def render(self, data: EditionData, *, empty_note: bool) -> list[str]:
         """The edition as message parts (≤ 4096 each); [] when empty and no note is wanted."""

@@ -84,3 +84,4 @@ class EditionBody:
     flash: int = 0
     unreviewed_note: bool = False
     new_figures: frozenset[int] = field(default_factory=frozenset)
+    news: tuple[EventView, ...] = ()  # every happening of the period (merged twins left out)

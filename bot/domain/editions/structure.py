@@ -244,6 +244,7 @@ def build_body(data: BodyInput, places: Places) -> EditionBody:
         flash=sum(1 for ln in lines if ln.event.severity == Severity.FLASH),
         unreviewed_note=blanket,
         new_figures=data.new_figures,
+        news=tuple(visible),
     )
 
 

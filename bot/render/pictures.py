@@ -1,0 +1,158 @@
+"""Pictures for editions and /chart: events per day by type (stacked bars) and a map of the
+period's events, drawn offline with matplotlib's Agg backend into PNG bytes.
+
+matplotlib is imported inside the drawing functions, only when a picture is made (start-up time
+and idle memory stay as they were). Colours are the Okabe-Ito palette (safe for the common
+colour-vision deficiencies); texts are big enough to read on a phone. The words come from
+`briefings/pictures.html`, like every other text the bot sends.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.editions.pictures import OTHER, PictureData
+from bot.render.environment import Renderer
+
+log = logging.getLogger(__name__)
+
+# Okabe & Ito (2008), "Color Universal Design"; grey for everything else.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
+OTHER_COLOUR = "#7F7F7F"
+SIZE_INCHES = (8.0, 5.0)
+DPI = 150  # 1200 x 750 pixels: sharp on a phone, well under Telegram's photo limits
+LABELLED_PLACES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PictureLabels:
+    """The words on the pictures (rendered from briefings/pictures.html)."""
+
+    chart_title: str
+    map_title: str
+    y_axis: str
+    unplaced: str
+    empty: str
+
+
+def picture_labels(renderer: Renderer, data: PictureData) -> PictureLabels:
+    """The pictures' words for this data, from the template."""
+
+    def say(macro: str, **values: Any) -> str:
+        return renderer.render_plain("pictures.html", macro, d=data, **values)
+
+    return PictureLabels(
+        chart_title=say("chart_title"),
+        map_title=say("map_title"),
+        y_axis=say("y_axis"),
+        unplaced=say("unplaced", n=data.unplaced),
+        empty=say("empty"),
+    )
+
+
+def colours(types: tuple[str, ...]) -> dict[str, str]:
+    """A fixed colour per type, in the order given ("Other" grey)."""
+    out: dict[str, str] = {}
+    for i, t in enumerate(x for x in types if x != OTHER):
+        out[t] = PALETTE[i % len(PALETTE)]
+    out[OTHER] = OTHER_COLOUR
+    return out
+
+
+def _figure() -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SIZE_INCHES, dpi=DPI)
+    ax = fig.add_subplot(1, 1, 1)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def render_chart(data: PictureData, labels: PictureLabels) -> bytes:
+    """Events per day, stacked by type, as a PNG."""
+    fig, ax = _figure()
+    chart = data.chart
+    palette = colours(data.types)
+    xs = list(range(len(chart.days)))
+    bottoms = [0] * len(xs)
+    for j, kind in enumerate(chart.types):
+        heights = [row[j] for row in chart.counts]
+        if not any(heights):
+            continue
+        ax.bar(xs, heights, bottom=bottoms, width=0.7, color=palette[kind], label=kind,
+               linewidth=0)  # fmt: skip
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    step = max(1, math.ceil(len(xs) / 10))
+    ax.set_xticks(xs[::step], [f"{d.day} {d:%b}" for d in chart.days[::step]], fontsize=11)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="y", labelsize=11)
+    ax.set_ylabel(labels.y_axis, fontsize=12)
+    ax.set_title(labels.chart_title, fontsize=14, loc="left")
+    if chart.total:
+        ax.legend(fontsize=10, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    else:
+        ax.text(0.5, 0.5, labels.empty, transform=ax.transAxes, ha="center", fontsize=13)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _extent(data: PictureData) -> tuple[float, float, float, float]:
+    lats = [p.lat for p in data.points] or [0.0]
+    lons = [p.lon for p in data.points] or [0.0]
+    pad = max(1.0, 0.15 * max(max(lats) - min(lats), max(lons) - min(lons)))
+    return min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
+
+
+def render_map(data: PictureData, labels: PictureLabels) -> bytes:
+    """The period's events by place, one marker per place (area by count, colour by its most
+    frequent type), as a PNG."""
+    fig, ax = _figure()
+    palette = colours(data.types)
+    west, east, south, north = _extent(data)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / max(0.2, math.cos(math.radians((south + north) / 2))))
+    ax.grid(True, color="#DDDDDD", linewidth=0.6)
+    ax.tick_params(labelsize=10)
+    biggest = max((p.count for p in data.points), default=1)
+    seen: set[str] = set()
+    for p in sorted(data.points, key=lambda p: -p.count):
+        first = p.event_type not in seen
+        seen.add(p.event_type)
+        ax.scatter([p.lon], [p.lat], s=80 + 520 * p.count / biggest, color=palette[p.event_type],
+                   edgecolors="white", linewidths=1.0, zorder=3,
+                   label=p.event_type if first else None)  # fmt: skip
+    placed: list[tuple[float, float]] = []
+    span_x, span_y = east - west, north - south
+    for p in data.points:  # biggest first; a label never sits on another's
+        x, y = (p.lon - west) / span_x, (p.lat - south) / span_y
+        if len(placed) >= LABELLED_PLACES or any(
+            abs(x - px) < 0.18 and abs(y - py) < 0.06 for px, py in placed
+        ):
+            continue
+        placed.append((x, y))
+        ax.annotate(f"{p.label} ({p.count})", (p.lon, p.lat), xytext=(9, 7),
+                    textcoords="offset points", fontsize=10, zorder=4)  # fmt: skip
+    ax.set_title(labels.map_title, fontsize=14, loc="left")
+    if data.points:
+        ax.legend(fontsize=10, frameon=True, loc="best", markerscale=0.5, framealpha=0.9)
+    else:
+        ax.text(0.5, 0.5, labels.empty, transform=ax.transAxes, ha="center", fontsize=13)
+    if data.unplaced:
+        ax.text(0.0, -0.12, labels.unplaced, transform=ax.transAxes, fontsize=10)
+    fig.tight_layout()
+    return _png(fig)
