@@ -1,0 +1,107 @@
+"""Opt-in: the bot's resident memory under a long run of hostile updates stays flat.
+
+The bot runs as a child process (`sitrep run`, long polling) against the offline Bot API served
+over HTTP from this process, so what is measured is the bot alone. Hostile updates (from anyone,
+in chats the bot never saw: tests/support/hostile.py) are queued in batches; after each batch
+the test waits until the bot confirmed every update of it. The child's resident set size is read
+after a warm-up of WARM_UP updates and again at the end: it may grow by at most 10 MB.
+
+    SITREP_MEMORY_UPDATES=10000 .venv/bin/pytest -q -s -p no:xdist \
+        tests/handlers/test_fuzz_memory.py
+
+Not in CI (minutes of work); prints the numbers it measured.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.handlers.test_polling_subprocess import bot_process
+from tests.support import hostile
+from tests.support.botapi_http import ServedBotApi, serving
+
+UPDATES = int(os.environ.get("SITREP_MEMORY_UPDATES", "0"))
+WARM_UP = min(1000, UPDATES // 5)
+BATCH = 100
+LIMIT_KB = 10 * 1024
+
+pytestmark = [
+    pytest.mark.serial,
+    pytest.mark.subprocess,
+    pytest.mark.slow,
+    pytest.mark.skipif(UPDATES <= 0, reason="opt-in: set SITREP_MEMORY_UPDATES=10000"),
+]
+
+
+def rss_kb(pid: int) -> int:
+    """Resident set size of a process, in kB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def confirmed(api: ServedBotApi) -> int:
+    """The highest offset the bot asked getUpdates for (every update below it is confirmed)."""
+    with api.changed:
+        offsets = [int(c.params.get("offset") or 0) for c in api.api.calls_to("getUpdates")]
+        api.api.calls.clear()  # the fake's history is not what is measured; keep it small
+        api.api.events.clear()
+    return max(offsets, default=0)
+
+
+def test_resident_memory_stays_flat_under_hostile_updates(
+    sqlite_db_url: str, tmp_path: Path
+) -> None:
+    state: dict[str, Any] = {"pushed": 0, "last": 0, "offset": 0}
+    with serving() as api, bot_process(sqlite_db_url, api, tmp_path / "bot.log") as child:
+        builder = hostile.Builder(api.api)
+
+        def catch_up() -> None:
+            deadline = time.monotonic() + 120
+            while state["offset"] <= state["last"]:
+                assert child.poll() is None, "the bot exited"
+                assert time.monotonic() < deadline, "the bot fell behind"
+                time.sleep(0.02)
+                state["offset"] = max(state["offset"], confirmed(api))
+
+        @settings(
+            max_examples=UPDATES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(st.data())
+        def feed(data: st.DataObject) -> None:
+            update = data.draw(
+                st.one_of(hostile.message_update(builder), hostile.callback_update(builder, []))
+            )
+            api.push(update, raw=True)
+            state["pushed"] += 1
+            state["last"] = update["update_id"]
+            if state["pushed"] % BATCH == 0:
+                catch_up()
+            if state["pushed"] == WARM_UP:
+                state["baseline"] = rss_kb(child.pid)
+
+        feed()
+        catch_up()
+        gc.collect()
+        time.sleep(1.0)  # let the bot settle (finish its last replies) before reading
+        final = rss_kb(child.pid)
+    baseline = state["baseline"]
+    growth = final - baseline
+    print(
+        f"\nmemory: {state['pushed']} hostile updates; RSS after {WARM_UP}: {baseline} kB, "
+        f"at the end: {final} kB, growth {growth} kB"
+    )
+    assert growth <= LIMIT_KB, f"resident memory grew by {growth} kB"
