@@ -29,11 +29,12 @@ from bot.domain.questions.answers import AnswerService
 from bot.domain.sources.service import SourceService
 from bot.feeds.fetch import HttpFeedFetcher
 from bot.feeds.parse import parse_feed
+from bot.render.bytecode import template_cache
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessStore, PrivacyStore
 from bot.store.actors import ActorStore
 from bot.store.articles import ArticleStore
-from bot.store.atlas import world_gazetteer
+from bot.store.atlas import cache_dir, world_gazetteer
 from bot.store.audit import AuditLog
 from bot.store.briefings import BriefingStore
 from bot.store.bulk import BulkEventStore
@@ -109,6 +110,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
     Templates are compiled first: a broken template stops start-up with a clear error.
     """
     env = create_environment()
+    env.bytecode_cache = template_cache(cache_dir() / "templates")  # compiled once, not per start
     check_templates(env)
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from bot.cli.io import FileFormat
 from bot.domain.bulk.reading import Format
+from bot.render.bytecode import template_cache
+from bot.render.environment import check_templates, create_environment
 from bot.store.migrate import (
     current_revision,
     downgrade,
@@ -57,3 +60,24 @@ async def test_upgrade_if_behind_runs_alembic_only_when_needed(empty_db_url: str
     assert await current_revision(empty_db_url) != head_revision()
     assert await upgrade_if_behind(empty_db_url) is True
     assert await current_revision(empty_db_url) == head_revision()
+
+
+def test_compiled_templates_are_kept_between_starts(tmp_path: Path) -> None:
+    cache = template_cache(tmp_path / "templates")
+    assert cache is not None
+    first = create_environment()
+    first.bytecode_cache = cache
+    names = check_templates(first)
+    kept = list((tmp_path / "templates").glob("sitrep-*.cache"))
+    assert len(kept) == len(names) > 0
+    stamps = {p: p.stat().st_mtime_ns for p in kept}
+    again = create_environment()
+    again.bytecode_cache = template_cache(tmp_path / "templates")
+    assert check_templates(again) == names
+    assert {p: p.stat().st_mtime_ns for p in kept} == stamps  # read back, not written again
+
+
+def test_no_template_cache_where_it_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    assert template_cache(blocker / "templates") is None
