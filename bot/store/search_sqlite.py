@@ -18,6 +18,10 @@ from bot.store.search_filter import EVENT_SPAN_LIMIT, Fetch, fts5_query
 from bot.store.search_plan import SqlitePlan, StatsCache, plan_for, sqlite_stats_queries
 
 Built = tuple[str, list[Any]]
+# A walk per place, merged, only for this many places (SQLite allows 500 terms in a compound
+# SELECT) and rows in all; beyond, one statement over the IN list.
+PER_PLACE_WALKS = 64
+PER_PLACE_ROWS = 20_000
 
 
 def _sqlite_structured(flt: EventFilter, alias: str = "e") -> tuple[list[str], list[Any]]:
@@ -128,6 +132,15 @@ def _walk_per_place(p: _Parts) -> Built:
     return sql, [*all_params, p.limit, p.offset]
 
 
+def _in_list(p: _Parts) -> Built:
+    """Many places: one statement over the IN list; SQLite's planner (ANALYZE) picks the index."""
+    sql = (
+        f"SELECT e.id FROM events AS e WHERE e.place_key IN ({_marks(len(p.keys))}) "
+        f"AND {p.where} ORDER BY {p.e_ordering} LIMIT ? OFFSET ?"
+    )
+    return sql, [*p.keys, *p.params, p.limit, p.offset]
+
+
 def _walk(p: _Parts, match: str | None, plan: SqlitePlan) -> Built:
     """Walk the index in order, each candidate tested against its own MATCH (if any)."""
     if match is not None:
@@ -139,6 +152,8 @@ def _walk(p: _Parts, match: str | None, plan: SqlitePlan) -> Built:
             return _one_walk(p)
     if len(p.keys) <= 1:
         return _single_walk(p)
+    if len(p.keys) > PER_PLACE_WALKS or len(p.keys) * (p.limit + p.offset) > PER_PLACE_ROWS:
+        return _in_list(p)  # a walk per place would be too many (or too long) to merge
     return _walk_per_place(p)
 
 
