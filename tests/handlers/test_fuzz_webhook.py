@@ -16,8 +16,10 @@ Bounded and seeded in CI; SITREP_FUZZ_EXAMPLES (or ``--fuzz``) runs longer.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import operator
 from collections.abc import Iterator
 from contextlib import AsyncExitStack, contextmanager
 from typing import Any
@@ -139,7 +141,7 @@ class WebhookFuzz:
             for text in ("/settings", "/forget"):
                 update = self.s.factory.message(text, user_id=USER_ID)
                 assert await self._post(_dumps(update), "application/json") == 200
-                await until(lambda u=update: u["update_id"] in self.seen)
+                await until(functools.partial(operator.contains, self.seen, update["update_id"]))
             self.targets.extend(m for m in self.s.api.sent(USER_ID) if m.get("reply_markup"))
 
         self.runner.run(run())

@@ -151,6 +151,10 @@ def _with(**fields: Any) -> Mangle:
     return lambda update: _dumps(update | fields)
 
 
+def _in_message(update: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return update | {"message": update["message"] | fields}
+
+
 def _without_update_id(update: dict[str, Any]) -> bytes:
     return _dumps({k: v for k, v in update.items() if k != "update_id"})
 
@@ -191,6 +195,33 @@ HOSTILE: list[tuple[str, Mangle, str | None, int]] = [
         400,
     ),
     ("Infinity inside", lambda u: _dumps(u)[:-1] + b', "x": Infinity}', JSON, 400),
+    (
+        "chat id a string",
+        lambda u: _dumps(_in_message(u, chat=u["message"]["chat"] | {"id": "x"})),
+        JSON,
+        400,
+    ),
+    (
+        "chat id null",
+        lambda u: _dumps(_in_message(u, chat=u["message"]["chat"] | {"id": None})),
+        JSON,
+        400,
+    ),
+    (
+        "user id huge",
+        lambda u: _dumps(_in_message(u, **{"from": u["message"]["from"] | {"id": 2**64}})),
+        JSON,
+        400,
+    ),
+    ("message_id a float", lambda u: _dumps(_in_message(u, message_id=1.5)), JSON, 400),
+    (
+        "entity offset a string",
+        lambda u: _dumps(_in_message(u, entities=[{"type": "bold", "offset": "0", "length": 1}])),
+        JSON,
+        400,
+    ),
+    ("date past int64", lambda u: _dumps(_in_message(u, date=2**64)), JSON, 400),
+    ("date past datetime", lambda u: _dumps(_in_message(u, date=2**62)), JSON, 400),
     ("form content type", _dumps, "application/x-www-form-urlencoded", 415),
     ("text content type", _dumps, "text/plain", 415),
     ("no content type", _dumps, None, 415),

@@ -3,8 +3,9 @@ a getUpdates answer.
 
 - ``read_update`` turns a webhook request body into an Update or raises ``Refused`` (answered
   4xx and set aside): a wrong content type, an oversize body, malformed or deeply nested JSON,
-  NaN or Infinity, anything but an object, an update_id that is not a 64-bit integer, or fields
-  PTB cannot parse (``"message": "hello"``).
+  NaN or Infinity, anything but an object, an update_id, a chat's or user's id, a message id or
+  a date that is not a 64-bit integer (PTB passes such values through to the handlers and the
+  store), or fields PTB cannot parse (``"message": "hello"``).
 - ``screen_updates`` does the same for each update of a getUpdates answer, so that one that
   cannot be parsed no longer fails the whole answer (PTB then asks again with the same offset
   forever, and the bot goes deaf): it is replaced by an empty update with its update_id, which
@@ -78,6 +79,53 @@ def _json_object(body: bytes, size: int, content_type: str) -> dict[str, Any]:
     return data
 
 
+# Numbers the handlers and the store take as integers: PTB passes whatever JSON held (null, "x",
+# 1.5, 2**70) straight through, and SQL refuses it far from the edge.
+INT_FIELDS = frozenset(
+    {
+        "message_id",
+        "date",
+        "edit_date",
+        "forward_date",
+        "message_thread_id",
+        "migrate_to_chat_id",
+        "migrate_from_chat_id",
+    }
+)
+ENTITY_INTS = frozenset({"offset", "length"})
+CHAT_TYPES = frozenset({"private", "group", "supergroup", "channel", "sender"})
+
+
+def _is_int64(value: object) -> bool:
+    return type(value) is int and INT64_MIN <= value <= INT64_MAX
+
+
+def wrong_number(data: dict[str, Any]) -> str | None:
+    """The first id or integer field of `data` that is not a 64-bit integer (a chat's or a user's
+    id, a message id, a date, an entity's offset), as "field=value"; None when all are."""
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, dict):
+            continue
+        is_party = value.get("type") in CHAT_TYPES or "is_bot" in value
+        is_entity = "type" in value and value.keys() >= ENTITY_INTS
+        for key, item in value.items():
+            checked = (
+                key in INT_FIELDS
+                or (key == "id" and is_party)
+                or (key in ENTITY_INTS and is_entity)
+            )
+            if checked and not _is_int64(item):
+                return f"{key}={item!r}"[:100]
+            if isinstance(item, dict | list):
+                stack.append(item)
+    return None
+
+
 def valid_update_id(value: object) -> bool:
     """Whether `value` is an update_id: an integer (not a bool) a BIGINT holds."""
     return type(value) is int and INT64_MIN <= value <= INT64_MAX
@@ -90,6 +138,9 @@ def parse_update(data: dict[str, Any], bot: Bot | None) -> Update:
         raise Refused(400, NOT_AN_UPDATE, f"update_id {update_id!r}"[:100])
     if _depth_exceeds(data, MAX_DEPTH):
         raise Refused(400, NOT_AN_UPDATE, f"nested deeper than {MAX_DEPTH}", update_id=update_id)
+    wrong = wrong_number(data)
+    if wrong is not None:
+        raise Refused(400, NOT_AN_UPDATE, f"not a 64-bit integer: {wrong}", update_id=update_id)
     try:
         update = Update.de_json(data, bot)
     except Exception as exc:  # PTB raises whatever a wrongly typed field makes it raise
