@@ -109,7 +109,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
 
     Templates are compiled first: a broken template stops start-up with a clear error.
     """
-    env = create_environment()
+    env = create_environment(overrides=settings.templates_dir)
     env.bytecode_cache = template_cache(cache_dir() / "templates")  # compiled once, not per start
     check_templates(env)
     engine = create_engine(settings.database_url)

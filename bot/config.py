@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     question_log_days: int = Field(default=30, ge=0, le=3650)
     # Feed sources may be on loopback, private or link-local addresses (tests, intranet feeds).
     sources_allow_private: bool = False
+    # A folder of templates overriding the packaged ones (briefings/*.html) one by one.
+    templates_dir: Path | None = None
 
     @field_validator(
         "telegram_bot_token",
