@@ -26,6 +26,7 @@ from bot.domain.editions.pushes import PushService
 from bot.domain.ingest.service import IngestService
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import AnswerService
+from bot.domain.sources.review import ReviewService
 from bot.domain.sources.service import SourceService
 from bot.feeds.fetch import HttpFeedFetcher
 from bot.feeds.parse import parse_feed
@@ -49,6 +50,7 @@ from bot.store.people import PeopleStore
 from bot.store.places import PlaceStore
 from bot.store.pushes import PushStore
 from bot.store.session import create_engine, create_sessionmaker
+from bot.store.source_review import SourceReviewStore
 from bot.store.sources import SourceStore
 from bot.store.stats import QuestionLog, StatsStore
 from bot.store.subscriptions import SubscriptionStore
@@ -89,6 +91,7 @@ class Services:
     actors: ActorStore
     sources: SourceService
     fetcher: HttpFeedFetcher
+    review: ReviewService
 
     async def close(self) -> None:
         """Dispose of the engine (and close the feed fetcher's connections)."""
@@ -193,6 +196,14 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
             SourceStore(sessions), fetcher, parse_feed, ingest, events, clock, instance_name()
         ),
         fetcher=fetcher,
+        review=ReviewService(
+            events,
+            SourceReviewStore(sessions),
+            outbox,
+            PeopleStore(sessions, clock, settings.admin_ids).admin_ids,
+            renderer.render_macro,
+            clock,
+        ),
     )
 
 

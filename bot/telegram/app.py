@@ -23,6 +23,7 @@ from bot.domain.clock import Clock
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import BotData, SitrepApp, SitrepApplication, SitrepContext
 from bot.telegram.handlers import register_handlers
+from bot.telegram.handlers.sources import start_jobs as start_source_jobs
 from bot.telegram.intake.deadletter import UpdateScreen
 from bot.telegram.intake.inbox import InboxQueue, start_inbox, stop_inbox
 
@@ -166,6 +167,7 @@ def start_background(app: SitrepApp) -> None:
         app.job_queue.run_repeating(
             purge_question_log, interval=24 * 3600, first=60, name="purge-questions"
         )
+        start_source_jobs(app)  # poll due sources, extract items, the review digest
     stop = asyncio.Event()
     app.bot_data.stop_sender = stop
     sender = app.bot_data.sender

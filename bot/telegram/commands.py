@@ -36,6 +36,8 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("retract", "Retract an event: /retract N REASON"),
     CommandInfo("events", "Latest events, drafts included: /events [PLACE]"),
     CommandInfo("ingest", "Turn an article into events: /ingest [DATE] [OUTLET] [URL]"),
+    CommandInfo("sources", "Feeds and channels: /sources [add URL|remove N|pause N]"),
+    CommandInfo("review", "Walk the drafts waiting for review"),
     CommandInfo("push", "Manual briefing with preview: /push today|since DATE|events IDS|text"),
     CommandInfo("audience", "Who a push goes to: /audience all|PLACE|chat ID"),
     CommandInfo("flash", "Flash alert for an event: /flash N"),

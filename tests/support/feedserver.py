@@ -41,6 +41,14 @@ ADRE_REWRITE = Story(
     "2024-03-08T13:30:00Z",
     "https://other.example.net/stories/4411",
 )
+ADRE_SHELLING = Story(
+    "urn:test:adre-2",
+    "Guards wounded at Adré",
+    "Shelling struck the Adré border crossing on 7 March 2024, wounding two guards, "
+    "officials said.",
+    "2024-03-08T18:00:00Z",
+    "https://third.example.com/adre-guards",
+)
 KIDAL = Story(
     "urn:test:kidal-1",
     "Police post attacked near Kidal",

@@ -17,7 +17,9 @@ from bot.telegram.handlers import (
     newsroom,
     pushes,
     questions,
+    review,
     seen,
+    sources,
     start,
     subscriptions,
 )
@@ -61,6 +63,8 @@ def register_handlers(app: SitrepApp) -> None:
     for handler in newsroom.handlers():
         app.add_handler(handler)
     for handler in actors.handlers():
+        app.add_handler(handler)
+    for handler in [*sources.handlers(), *review.handlers()]:
         app.add_handler(handler)
     for handler in questions.handlers():
         app.add_handler(handler)

@@ -1,0 +1,146 @@
+"""/sources, channel posts, /review and the review digest through the real application and the
+in-process Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain.clock import FixedClock
+from bot.domain.events.model import EventStatus
+from bot.domain.sources.commands import new_source
+from bot.telegram.callbacks.sources import QueueAction, QueuePress
+from tests.support.feedserver import ADRE, ADRE_SHELLING, KIDAL, FeedServer, Route, rss
+from tests.support.harness import ADMIN_ID, USER_ID, Harness, running_bot
+from tests.support.harness import test_settings as settings_for
+from tests.support.texts import REFUSAL
+
+NOW = datetime(2024, 3, 9, 12, 0, tzinfo=UTC)
+CHANNEL = -1001777000111
+
+
+@pytest.fixture
+async def desk(sqlite_db_url: str) -> AsyncIterator[Harness]:
+    settings = settings_for(sqlite_db_url, sources_allow_private=True)
+    async with running_bot(sqlite_db_url, clock=FixedClock(NOW), settings=settings) as harness:
+        yield harness
+
+
+def _buttons(message: dict[str, Any]) -> list[str]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [b["callback_data"] for row in rows for b in row]
+
+
+async def test_sources_commands_for_admins_only(desk: Harness) -> None:
+    refused = await desk.send("/sources add https://example.org/feed.xml")
+    assert [m["text"] for m in refused] == [REFUSAL]
+    assert await desk.services.sources.repo.all() == []
+    added = await desk.send(
+        "/sources add https://example.org/feed.xml every 30m publish name Desk <Wire>",
+        user_id=ADMIN_ID,
+    )
+    assert "Added source #1 Desk <Wire> (publish, every 30 min)" in added[0]["text"]
+    again = await desk.send("/sources add https://example.org/feed.xml", user_id=ADMIN_ID)
+    assert "already a source" in again[0]["text"]
+    for bad in ("/sources add ftp://example.org/x", "/sources add https://e.org every 5x"):
+        reply = await desk.send(bad, user_id=ADMIN_ID)
+        assert "Nothing was changed." in reply[0]["text"], bad
+    listed = await desk.send("/sources", user_id=ADMIN_ID)
+    assert "#1 Desk <Wire> — publish, every 30 min" in listed[0]["text"]
+    assert "not polled yet" in listed[0]["text"]
+    paused = await desk.send("/sources pause 1", user_id=ADMIN_ID)
+    assert paused[0]["text"] == "Source #1 paused."
+    assert (await desk.services.sources.repo.all())[0].paused
+    gone = await desk.send("/sources remove 7", user_id=ADMIN_ID)
+    assert gone[0]["text"] == "There is no source #7."
+    usage = await desk.send("/sources remove x", user_id=ADMIN_ID)
+    assert usage[0]["text"].startswith("Use:")
+    assert len(await desk.services.sources.repo.all()) == 1
+    removed = await desk.send("/sources remove 1", user_id=ADMIN_ID)
+    assert "removed" in removed[0]["text"]
+    assert await desk.services.sources.repo.all() == []
+
+
+async def test_channel_posts_become_events_with_the_post_link(desk: Harness) -> None:
+    await desk.services.sources.add(
+        new_source(f"tg:{CHANNEL}", name="Desk channel", trust="publish")
+    )
+
+    def post(message_id: int, text: str) -> dict[str, Any]:
+        chat = {"id": CHANNEL, "type": "channel", "title": "Desk", "username": "desk_wire"}
+        body = {"message_id": message_id, "chat": chat, "date": int(NOW.timestamp()), "text": text}
+        return {"update_id": 900_000 + message_id, "channel_post": body}
+
+    await desk.process(post(41, KIDAL.text))
+    await desk.process(post(41, KIDAL.text))  # Telegram sent it twice: kept once
+    other = {"update_id": 900_100, "channel_post": {**post(42, ADRE.text)["channel_post"]}}
+    other["channel_post"]["chat"] = {"id": -100999, "type": "channel", "title": "Not a source"}
+    await desk.process(other)
+    events = await desk.services.events.list_events(limit=10)
+    assert [e.summary for e in events] == [KIDAL.text]
+    assert [(s.outlet, s.url) for s in events[0].sources] == [
+        ("Desk channel", "https://t.me/desk_wire/41")
+    ]
+    source = (await desk.services.sources.repo.all())[0]
+    assert source.items_seen == 1
+
+
+async def test_review_walks_the_drafts(desk: Harness, feed_server: FeedServer) -> None:
+    sources = desk.services.sources
+    url_a = feed_server.add("/a", Route(body=rss([ADRE])))
+    url_b = feed_server.add("/b", Route(body=rss([KIDAL])))
+    url_c = feed_server.add("/c", Route(body=rss([ADRE_SHELLING])))
+    await sources.add(new_source(url_a, name="Trusted", trust="publish"))
+    await sources.add(new_source(url_b, name="Newcomer"))
+    await sources.poll_due()
+    await sources.extract_all()
+    assert (await desk.send("/review"))[0]["text"] == REFUSAL
+    card = (await desk.send("/review", user_id=ADMIN_ID))[0]
+    assert "Draft #2 (1 waiting)" in card["text"] and "Kidal" in card["text"]
+    assert "Source: Newcomer" in card["text"]
+    assert _buttons(card) == ["rv:pub:2", "rv:edt:2", "rv:del:2", "rv:mrg:2"]
+    assert (await desk.press(card, "rv:pub:2", user_id=USER_ID)) == []  # refused: not an admin
+    assert (await desk.services.events.get(2)).status is EventStatus.DRAFT  # type: ignore[union-attr]
+    after = await desk.press(card, "rv:pub:2", user_id=ADMIN_ID)
+    assert (await desk.services.events.get(2)).status is EventStatus.PUBLISHED  # type: ignore[union-attr]
+    assert after[-1]["text"] == "Nothing waits for review."
+    assert "Published #2" in desk.answers()
+    await desk.press(card, "rv:pub:2", user_id=ADMIN_ID)
+    assert desk.answers()[-1] == "That draft is no longer waiting."
+    # a draft the desk judges to be the same happening: merged by hand into the published one
+    await sources.add(new_source(url_c, name="Rewrite"))
+    await sources.poll_due()
+    await sources.extract_all()
+    drafts = await desk.services.events.list_events(statuses=(EventStatus.DRAFT,))
+    assert len(drafts) == 1, [e.summary for e in drafts]
+    draft = drafts[0]
+    card = (await desk.send("/review", user_id=ADMIN_ID))[0]
+    choices = await desk.press(
+        card, QueuePress(QueueAction.MERGE, draft.id).encode(), user_id=ADMIN_ID
+    )
+    targets = _buttons(choices[-1])
+    assert f"rv:into:{draft.id}:1" in targets
+    await desk.press(choices[-1], f"rv:into:{draft.id}:1", user_id=ADMIN_ID)
+    assert await desk.services.events.get(draft.id) is None
+    merged = await desk.services.events.get(1)
+    assert merged is not None and "Rewrite" in [s.outlet for s in merged.sources]
+
+
+async def test_digest_once_per_interval_and_admin(desk: Harness, feed_server: FeedServer) -> None:
+    sources = desk.services.sources
+    await sources.add(new_source(feed_server.add("/a", Route(body=rss([ADRE, KIDAL]))), name="A"))
+    await sources.poll_due()
+    await sources.extract_all()
+    review = desk.services.review
+    assert await review.digest_tick() == 0  # the interval is not over yet
+    assert isinstance(desk.clock, FixedClock)
+    desk.clock.advance(timedelta(hours=1))
+    assert await review.digest_tick() == 1
+    assert await review.digest_tick() == 0  # another tick, or another instance: queued once
+    rows = await desk.services.outbox.claim("test", 10)
+    assert [(r.chat_id, r.text) for r in rows] == [
+        (ADMIN_ID, "2 new drafts from 1 source wait for review — /review")
+    ]
