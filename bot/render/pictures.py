@@ -106,7 +106,7 @@ def render_chart(data: PictureData, labels: PictureLabels) -> bytes:
         ax.legend(fontsize=10, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
         ax.text(0.5, 0.5, labels.empty, transform=ax.transAxes, ha="center", fontsize=13)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.07, right=0.66, top=0.9, bottom=0.1)
     return _png(fig)
 
 
@@ -129,13 +129,12 @@ def render_map(data: PictureData, labels: PictureLabels) -> bytes:
     ax.grid(True, color="#DDDDDD", linewidth=0.6)
     ax.tick_params(labelsize=10)
     biggest = max((p.count for p in data.points), default=1)
-    seen: set[str] = set()
-    for p in sorted(data.points, key=lambda p: -p.count):
-        first = p.event_type not in seen
-        seen.add(p.event_type)
-        ax.scatter([p.lon], [p.lat], s=80 + 520 * p.count / biggest, color=palette[p.event_type],
-                   edgecolors="white", linewidths=1.0, zorder=3,
-                   label=p.event_type if first else None)  # fmt: skip
+    for kind in data.types:  # one collection per type, biggest markers first
+        mine = sorted((p for p in data.points if p.event_type == kind), key=lambda p: -p.count)
+        if mine:
+            ax.scatter([p.lon for p in mine], [p.lat for p in mine],
+                       s=[80 + 520 * p.count / biggest for p in mine], color=palette[kind],
+                       edgecolors="white", linewidths=1.0, zorder=3, label=kind)  # fmt: skip
     placed: list[tuple[float, float]] = []
     span_x, span_y = east - west, north - south
     for p in data.points:  # biggest first; a label never sits on another's
@@ -154,5 +153,5 @@ def render_map(data: PictureData, labels: PictureLabels) -> bytes:
         ax.text(0.5, 0.5, labels.empty, transform=ax.transAxes, ha="center", fontsize=13)
     if data.unplaced:
         ax.text(0.0, -0.12, labels.unplaced, transform=ax.transAxes, fontsize=10)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.07, right=0.97, top=0.9, bottom=0.13)
     return _png(fig)

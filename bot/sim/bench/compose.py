@@ -160,6 +160,7 @@ async def _compose(url: str, plan: BenchPlan, progress: Progress) -> dict[str, A
         report = await domain.briefings.tick(clock.now())
         seconds = time.perf_counter() - t0
         counts = await domain.outbox.counts()
+        pictures = await _pictures(domain)
     return {
         "compose_s": round(seconds, 2),
         "subscribers": plan.subscribers,
@@ -170,6 +171,33 @@ async def _compose(url: str, plan: BenchPlan, progress: Progress) -> dict[str, A
         "enqueued": report.enqueued,
         "outbox_queued": counts.get(OutboxState.QUEUED, 0),
         "subscribers_per_s": round(report.due / seconds) if seconds else None,
+        **pictures,
+    }
+
+
+async def _pictures(domain: Any) -> dict[str, Any]:
+    """Seconds to draw the weekly chart and map of every bench event's audience (matplotlib
+    imported and warmed up first: a running bot pays that once)."""
+    from bot.render.pictures import picture_labels, render_chart, render_map
+
+    audience = domain.briefings.first_edition_audience(
+        day=DUE.date(), timezone="Asia/Kabul", minute=DUE.hour * 60 + DUE.minute, weekly=True
+    )
+    data = await domain.briefings.collect(audience)
+    drawn = domain.briefings.pictures(audience, data)
+    labels = picture_labels(domain.renderer, drawn)
+    render_chart(drawn, labels), render_map(drawn, labels)  # warm-up: import, fonts
+    t0 = time.perf_counter()
+    chart = render_chart(drawn, labels)
+    t1 = time.perf_counter()
+    drawing = render_map(drawn, labels)
+    t2 = time.perf_counter()
+    return {
+        "weekly_chart_s": round(t1 - t0, 3),
+        "weekly_map_s": round(t2 - t1, 3),
+        "weekly_events_drawn": drawn.chart.total,
+        "weekly_places_drawn": len(drawn.points),
+        "picture_kb": round((len(chart) + len(drawing)) / 1024),
     }
 
 
