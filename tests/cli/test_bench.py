@@ -22,8 +22,9 @@ pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 REQUIRED_KEYS = (
     "ask_p95_ms",
-    "fts_p95_ms",
-    "ask_vs_fts_p95_ratio",
+    "ask_p50_ms_sqlite_1k",
+    "ask_p95_ms_sqlite_1k",
+    "baseline_p95_ms_sqlite_1k",
     "compose_s",
     "broadcast_ratio_30",
     "broadcast_ratio_1000",
@@ -77,8 +78,8 @@ def test_tiny_run_writes_every_key(tiny_run: tuple[dict[str, Any], str, Path]) -
     ("key", "low", "high"),
     [
         ("ask_p95_ms", 0.0, 60_000.0),
-        ("fts_p95_ms", 0.0, 60_000.0),
-        ("ask_vs_fts_p95_ratio", 0.0, 10_000.0),
+        ("ask_p50_ms_sqlite_1k", 0.0, 60_000.0),
+        ("baseline_p95_ms_sqlite_1k", 0.0, 60_000.0),
         ("compose_s", 0.0, 600.0),
         ("broadcast_ratio_30", 0.0, 1.05),
         ("broadcast_ratio_1000", 0.0, 1.05),
@@ -116,7 +117,7 @@ def test_each_part_ran_in_a_process_of_its_own(
 ) -> None:
     data, _, _ = tiny_run
     parts = [
-        *data["ask"].values(),
+        *data["ask"]["sqlite"].values(),
         data["compose"],
         *data["broadcast"].values(),
         data["import"],
@@ -132,7 +133,7 @@ def test_tiny_run_leaves_the_configured_database_and_scratch_alone(
     _, output, tmp = tiny_run
     assert not (tmp / "configured").exists()
     assert [p.name for p in tmp.iterdir() if p.name.startswith("sitrep-bench-")] == []
-    assert "Goals:" in output and "ask p95 ≤ 2× raw FTS5 p95" in output
+    assert "Goals:" in output and "× plain baseline p95 (sqlite, 1k events)" in output
 
 
 def test_synthetic_acled_csv_parses_without_bad_rows(tmp_path: Path) -> None:
@@ -154,7 +155,18 @@ def _result(**overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "events": 1_000_000,
         "subscribers": 100_000,
-        "ask_vs_fts_p95_ratio": 1.5,
+        "ask": {
+            "sqlite": {
+                "1000000": {"ask_p50_ms": 4.0, "ask_p95_ms": 20.0, "ask_vs_baseline_p95_ratio": 0.3}
+            },
+            "postgresql": {
+                "10000000": {
+                    "ask_p50_ms": 9.0,
+                    "ask_p95_ms": 45.0,
+                    "ask_vs_baseline_p95_ratio": 0.6,
+                }
+            },
+        },
         "compose_s": 8.0,
         "broadcast_ratio_30": 0.98,
         "broadcast_ratio_1000": 0.99,
@@ -169,8 +181,16 @@ def _result(**overrides: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("overrides", "label_part", "met"),
     [
-        ({}, "2× raw FTS5", True),
-        ({"ask_vs_fts_p95_ratio": 2.5}, "2× raw FTS5", False),
+        ({}, "ask p95 ≤ 25.0 ms (sqlite, 1m events)", True),
+        ({}, "ask p50 ≤ 5.0 ms (sqlite, 1m events)", True),
+        ({}, "plain baseline p95 (sqlite, 1m events)", True),
+        ({}, "ask p95 ≤ 50.0 ms (postgresql, 10m events)", True),
+        ({}, "plain baseline p95 (postgresql, 10m events)", False),
+        (
+            {"ask": {"sqlite": {"1000": {"ask_p95_ms": 90.0, "ask_p50_ms": 1.0}}}},
+            "ask p95 ≤ ? ms (sqlite, 1k events)",
+            None,
+        ),
         ({"compose_s": 12.0}, "≤ 10 s", False),
         ({"subscribers": 10_000}, "≤ 10 s", None),
         ({"broadcast_ratio_30": 0.96}, "30 msg/s", False),
