@@ -20,6 +20,7 @@ USER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("latest", "The newest events: /latest [N]"),
     CommandInfo("timeline", "A place's events, oldest first: /timeline PLACE"),
     CommandInfo("search", "Events with these words: /search WORDS"),
+    CommandInfo("chart", "Events per day and a map: /chart PLACE [7d|14d|30d]"),
     CommandInfo("subscribe", "Daily briefing: /subscribe [PLACE, …]"),
     CommandInfo("settings", "Briefing time, zone, places, types"),
     CommandInfo("pause", "Pause the daily briefing"),

@@ -94,7 +94,8 @@ class BriefingService:
         )
 
     def pictures(self, audience: Audience, data: EditionData) -> PictureData:
-        """The chart and map data of an audience's edition (drawn once per audience)."""
+        """The chart and map data of an audience's edition (drawn once per audience): the days
+        of its window before the day it ends on."""
         tz = zone_of(audience.timezone)
         first = audience.window_start.astimezone(tz).date()
         last = audience.window_end.astimezone(tz).date() - timedelta(days=1)

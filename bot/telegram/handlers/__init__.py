@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 from bot.telegram.handlers import (
     actors,
     admin_tools,
+    charts,
     errors,
     events_admin,
     forms,
@@ -53,6 +54,8 @@ def register_handlers(app: SitrepApp) -> None:
     )
     app.add_handler(CommandHandler("cancel", forms.cancel))
     for handler in events_admin.handlers():
+        app.add_handler(handler)
+    for handler in charts.handlers():
         app.add_handler(handler)
     for handler in ingest.handlers():
         app.add_handler(handler)
