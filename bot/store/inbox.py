@@ -125,6 +125,16 @@ class UpdateInbox:
             )
             return (await session.execute(stmt)).first() is not None
 
+    async def started(self, update_id: int) -> None:
+        """Count an attempt at handling an update taken with ``reclaim(charge=False)``, and
+        renew its lease."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(InboxRow)
+                .where(InboxRow.update_id == update_id, InboxRow.done_at.is_(None))
+                .values(attempts=InboxRow.attempts + 1, claimed_at=self._clock.now())
+            )
+
     async def done(self, update_id: int) -> None:
         """Mark an update processed (nothing happens for one not in the inbox)."""
         async with self._sessions.begin() as session:
@@ -134,9 +144,13 @@ class UpdateInbox:
                 .values(done_at=self._clock.now())
             )
 
-    async def reclaim(self, *, mine: bool = False) -> list[InboxUpdate]:
+    async def reclaim(self, *, mine: bool = False, charge: bool = True) -> list[InboxUpdate]:
         """Claim the updates to process again, oldest first: those whose lease ran out and,
-        with `mine`, those left by an earlier process of this instance's name."""
+        with `mine`, those left by an earlier process of this instance's name.
+
+        With `charge`, each counts an attempt now; without, the caller counts one with `started`
+        when it begins handling it, so an update queued behind one that kills the process is not
+        given up with it."""
         now = self._clock.now()
         stale = InboxRow.claimed_at < now - LEASE
         due = or_(stale, InboxRow.claimed_by == self.instance) if mine else stale
@@ -161,7 +175,7 @@ class UpdateInbox:
                     .values(
                         claimed_by=self.instance,
                         claimed_at=now,
-                        attempts=InboxRow.attempts + 1,
+                        attempts=InboxRow.attempts + (1 if charge else 0),
                     )
                 )
         if again:

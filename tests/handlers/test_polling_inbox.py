@@ -5,11 +5,14 @@ fails leaves it with Telegram, and what a crashed process fetched is handled aft
 from __future__ import annotations
 
 import pytest
+from telegram import Update
 
 from bot.config import instance_name
 from bot.domain.clock import FixedClock
-from bot.store.inbox import LEASE, UpdateInbox
+from bot.sim.api import UpdateFactory
+from bot.store.inbox import LEASE, MAX_ATTEMPTS, UpdateInbox
 from bot.store.session import create_engine, create_sessionmaker
+from bot.telegram.intake.inbox import InboxQueue
 from tests.support.harness import DEFAULT_NOW, db_path_of, inbox_rows, sqlite_execute, until
 from tests.support.polling import polling, quiet_api
 
@@ -94,3 +97,35 @@ async def test_updates_a_crashed_poller_fetched_are_handled_after_a_restart(
         updates["dead"]["update_id"]: (instance_name(), True),
         updates["live"]["update_id"]: ("other-host:9", False),
     }
+
+
+async def test_only_the_update_being_handled_is_charged_for_a_crash(sqlite_db_url: str) -> None:
+    """A process dies while handling a poison update, with an innocent one queued behind it, again
+    and again: the poison is given up (a dead letter) after MAX_ATTEMPTS; the innocent one, never
+    started, is not, and is handled once the poison is out of the way."""
+    engine = create_engine(sqlite_db_url)
+    try:
+        clock = FixedClock(DEFAULT_NOW)
+        inbox = UpdateInbox(create_sessionmaker(engine), clock, "host:1")
+        factory = UpdateFactory()
+        poison, innocent = (factory.message(t, user_id=4021) for t in ("/die", "/start"))
+        for update in (poison, innocent):
+            assert await inbox.accept(update["update_id"], update)  # both fetched, then death
+        for _ in range(MAX_ATTEMPTS - 1):  # a restart takes both; handling the first kills it
+            queue = InboxQueue()
+            queue.attempts = inbox
+            for item in await inbox.reclaim(mine=True, charge=False):
+                stored = Update.de_json(item.body, None)
+                assert stored is not None
+                await queue.put_stored(stored)
+            taken = await queue.get()
+            assert isinstance(taken, Update) and taken.update_id == poison["update_id"]
+        again = await inbox.reclaim(mine=True, charge=False)
+        assert [i.update_id for i in again] == [innocent["update_id"]]
+        [letter] = await inbox.dead_letters.recent()
+        assert (letter.update_id, letter.reason) == (
+            poison["update_id"],
+            f"given up after {MAX_ATTEMPTS} attempts",
+        )
+    finally:
+        await engine.dispose()

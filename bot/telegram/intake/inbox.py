@@ -24,7 +24,7 @@ import contextlib
 import datetime as dtm
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import Update
 from telegram.error import NetworkError
@@ -76,6 +76,14 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}"
 
 
+class AttemptCounter(Protocol):
+    """Counts an attempt at an update taken over from a stopped process (UpdateInbox)."""
+
+    async def started(self, update_id: int) -> None:
+        """Count an attempt at handling this update."""
+        ...
+
+
 class InboxQueue(asyncio.Queue[object]):
     """The update queue; with an inbox attached, an update is stored before it is queued."""
 
@@ -83,6 +91,8 @@ class InboxQueue(asyncio.Queue[object]):
         super().__init__()
         self.inbox: UpdateStore | None = None
         self.dead_letters: DeadLetterStore | None = None
+        self.attempts: AttemptCounter | None = None
+        self._taken_over: set[int] = set()  # queued by put_stored, attempt not yet counted
 
     async def put(self, item: object) -> None:
         """Store and queue an update (one stored before is dropped); anything else is queued.
@@ -107,8 +117,26 @@ class InboxQueue(asyncio.Queue[object]):
         await super().put(item)
 
     async def put_stored(self, item: Update) -> None:
-        """Queue an update the inbox already holds (taken over from a stopped process)."""
+        """Queue an update the inbox already holds (taken over from a stopped process); its
+        attempt is counted when it is taken off the queue to be handled (``get``)."""
+        self._taken_over.add(item.update_id)
         await super().put(item)
+
+    async def get(self) -> object:
+        """The next item; an update taken over from a stopped process counts an attempt now,
+        as its handling begins (the application handles each update as it takes it), so only
+        the update that was being handled when a process died is charged for that death."""
+        item = await super().get()
+        if isinstance(item, Update) and item.update_id in self._taken_over:
+            self._taken_over.discard(item.update_id)
+            if self.attempts is not None:
+                try:
+                    await self.attempts.started(item.update_id)
+                except Exception as exc:
+                    log.warning(
+                        "update %s: attempt not counted: %s", item.update_id, _one_line(exc)
+                    )
+        return item
 
 
 def _queue_of(app: SitrepApp) -> InboxQueue:
@@ -123,7 +151,7 @@ async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
     inbox = app.bot_data.services.inbox
     queue = _queue_of(app)
     queued = 0
-    for item in await inbox.reclaim(mine=mine):
+    for item in await inbox.reclaim(mine=mine, charge=False):
         try:
             update = Update.de_json(item.body, app.bot)
         except (ValueError, TypeError, KeyError, RecursionError) as exc:
@@ -157,6 +185,7 @@ async def start_inbox(app: SitrepApp) -> None:
     queue = _queue_of(app)
     queue.inbox = data.services.inbox
     queue.dead_letters = data.services.inbox.dead_letters
+    queue.attempts = data.services.inbox
     await requeue_unfinished(app, mine=True)
     data.inbox_sweep = asyncio.create_task(_sweep(app), name="update-inbox-sweep")
 
