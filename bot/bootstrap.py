@@ -23,6 +23,7 @@ from bot.domain.clock import Clock
 from bot.domain.editions.compose import BriefingService
 from bot.domain.editions.figures import FigureService
 from bot.domain.editions.pushes import PushService
+from bot.domain.ingest.parsing import install_default_parser
 from bot.domain.ingest.service import IngestService
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.questions.answers import AnswerService
@@ -30,6 +31,7 @@ from bot.domain.sources.review import ReviewService
 from bot.domain.sources.service import SourceService
 from bot.feeds.fetch import HttpFeedFetcher
 from bot.feeds.parse import parse_feed
+from bot.nlp.spacy_parser import shared_parser
 from bot.render.bytecode import template_cache
 from bot.render.environment import Renderer, check_templates, create_environment
 from bot.store.access import AccessStore, PrivacyStore
@@ -140,7 +142,11 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         render=renderer.render,
         split=split_html,
     )
-    ingest = IngestService(ArticleStore(sessions), clock, gazetteer, events, actors=actors.registry)
+    parser = shared_parser()  # the language engine; its model loads on the first article
+    install_default_parser(parser)
+    ingest = IngestService(
+        ArticleStore(sessions), clock, gazetteer, events, actors=actors.registry, parser=parser
+    )
     fetcher = HttpFeedFetcher(allow_private=settings.sources_allow_private)
     return Services(
         settings=settings,

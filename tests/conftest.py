@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.ingest.parsing import install_default_parser
+from bot.nlp.spacy_parser import shared_parser
 from tests.support import dbtools
 from tests.support.harness import Harness, running_bot
+
+# Extraction's language engine, one per test process (its model loads on the first article).
+install_default_parser(shared_parser())
 
 # Tests never read the developer's .env or real token.
 for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):

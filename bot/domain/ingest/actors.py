@@ -139,3 +139,47 @@ def _state_actors(ctx: Context, clause: str, verb_at: int) -> list[tuple[int, st
         if acting and m.start() < verb_at and not clause[m.end() : m.end() + 2].startswith("'"):
             found.append((m.start(), m.group(1)))
     return found
+
+
+_PRONOUNS = frozenset("it they them he she we its their this these those who which".split())
+_QUANTITY_WORDS = frozenset(
+    "at least more than about some nearly over up to several many dozens hundreds thousands "
+    "scores a an the".split()
+)
+MAX_ACTOR_WORDS = 5
+_PEOPLE_RE = re.compile(
+    r"\b(?:soldiers?|troops?|forces?|fighters?|militants?|rebels?|insurgents?|police|officers?|"
+    r"guards?|gunmen|attackers?|militias?|army|military|government|authorities|protesters?|"
+    r"demonstrators?|residents|people|civilians?|villagers|farmers|crowds?|rioters?|gangs?|"
+    r"groups?|jihadists?|commandos?|aircraft|warplanes?|navy|coalition|alliance)\b",
+    re.I,
+)
+
+
+def name_actor(ctx: Context, words: str) -> str | None:
+    """How an actor's words are filed: a registry name, "<Nationality> forces", the article's
+    own armed group for "the insurgents", a state, or the words themselves, trimmed."""
+    words = words.strip(" ,.;:'\"")
+    if not words or words.lower() in _PRONOUNS:
+        return None
+    named = _registry_actors(ctx, words)
+    if named:
+        return named[0][2]
+    demonym = _demonym_actors(ctx, words, [])
+    if demonym:
+        return demonym[0][1]
+    for pattern, label in lx.GENERIC_ACTORS:
+        if pattern.search(words):
+            return label
+    if ctx.home_group and lx.INSURGENT_RE.search(words):
+        return ctx.home_group
+    state = ctx.gazetteer.country_named(words)
+    if state is not None:
+        return state.name
+    if _PEOPLE_RE.search(words) is None:
+        return None  # "prices", "two explosions", "the Torkham crossing": not someone
+    kept = [w for w in words.split() if w.lower() not in _QUANTITY_WORDS and not w[0].isdigit()]
+    kept = [w for w in kept if w.lower() not in _PRONOUNS and w.lower() != "of"]
+    if not kept:
+        return None
+    return " ".join(kept[-MAX_ACTOR_WORDS:])

@@ -40,6 +40,13 @@ class Candidate:
     notes: list[str]
     killed: int | None = None
     injured: int | None = None
+    actor1: list[str] = field(default_factory=list)  # who acted
+    actor2: list[str] = field(default_factory=list)  # who was acted on
+    clause: str = ""  # the words of the first clause that reported it
+    weapon: str = ""  # the weapon noun that made it an explosion
+    fallback: bool = False  # no place of its own: the article's main place
+    destination: str = ""  # where a movement went (the event is at its origin)
+    reported: FuzzyDate | None = None  # the day of the report, when the clause has no day
 
     @property
     def last(self) -> Sentence:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.domain.events.model import (
@@ -18,7 +19,7 @@ from bot.domain.ingest.text import clean_sentence
 from bot.domain.places.model import PlaceKind
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 
-MAX_SUMMARY_SENTENCES = 3
+MAX_SUMMARY = 200
 MAX_NOTE = 255
 FLASH_TOWN_POPULATION = 100_000
 
@@ -33,20 +34,32 @@ class EventDetail:
 
 
 def _types(ctx: Context, ev: Candidate, text: str) -> tuple[str, str]:
+    """ACLED type and sub-type from the sort of happening, its actors, weapon and victims."""
     kind = ev.kind
-    if kind.name == "takeover":
-        state_forces = [a for a in ev.actors if a.endswith(" forces")]
-        non_state = any(ctx.actors.non_state(a) for a in ev.actors)
-        if state_forces and not non_state and lx.FIGHT_RE.search(text) is None:
+    crowd = any(lx.CROWD_RE.search(a) for a in ev.actor1)
+    if kind.name in ("clash", "takeover", "riot") and crowd:
+        return lx.RIOTS, "Violent demonstration"
+    if kind.name == "protest":
+        if lx.INTERVENTION_RE.search(text):
+            return lx.PROTESTS, "Protest with intervention"
+        return lx.PROTESTS, "Peaceful protest"
+    if kind.name in ("takeover", "regain"):
+        if lx.NO_FIGHT_RE.search(text):
+            return lx.STRATEGIC, "Non-violent transfer of territory"
+        non_state = any(ctx.actors.non_state(a) for a in ev.actor1)
+        state = any(a.endswith(" forces") or a == "government forces" for a in ev.actor1)
+        if kind.name == "regain" or (state and not non_state):
             return lx.BATTLES, "Government regains territory"
-        if lx.FIGHT_RE.search(text) and not lx.NO_FIGHT_RE.search(text):
-            return lx.BATTLES, "Non-state actor overtakes territory"
-        return lx.STRATEGIC, "Non-state actor overtakes territory"
+        return lx.BATTLES, "Non-state actor overtakes territory"
     if kind.name in ("explosion", "casualties") and lx.ACCIDENT_RE.search(text):
         return lx.STRATEGIC, "Other"
     if lx.SUICIDE_RE.search(text):
         return lx.EXPLOSIONS, "Suicide bomb"
-    if kind.name == "casualties" and lx.CIVILIAN_RE.search(text):
+    victims = " ".join([*ev.actor2, ev.clause])
+    armed_victims = any(lx.ARMED_RE.search(a) for a in ev.actor2)
+    civilians = lx.CIVILIAN_RE.search(victims) is not None
+    fight = armed_victims or lx.FIGHTING_RE.search(ev.clause) is not None
+    if kind.name in ("casualties", "clash") and civilians and not fight:
         return lx.VIOLENCE_CIVILIANS, "Attack"
     return kind.event_type, kind.sub_event_type
 
@@ -66,38 +79,68 @@ def _severity(ev: Candidate) -> Severity:
     return sev
 
 
+def summary_of(ev: Candidate) -> str:
+    """One neutral sentence of at most ``MAX_SUMMARY`` characters: the reporting clause,
+    attribution and asides removed, cut at a word if it is still too long."""
+    text = lx.SUMMARY_ATTRIBUTION_RE.sub("", ev.clause or ev.sentences[0].text)
+    text = re.sub(r"\s+([,;.])", r"\1", text).strip(" ,;:-—")
+    text = re.sub(r"^(?:and|but|while|as|after|that)\s+", "", text, flags=re.I)
+    text = re.sub(r",?\s+(?:and|but|while)$", "", text, flags=re.I)
+    if len(text) > MAX_SUMMARY:
+        cut = text[: MAX_SUMMARY - 1]
+        cut = cut[: cut.rfind(" ")] if " " in cut else cut
+        text = cut.rstrip(" ,;:") + "…"
+    if text and not text.endswith((".", "…", "!", "?")):
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
 def to_draft(
     ctx: Context, ev: Candidate, source: SourceInfo | None
 ) -> tuple[EventDraft, EventDetail]:
     """The draft for one candidate event and how it was built."""
     texts = [clean_sentence(s.text) for s in ev.sentences]
     joined = " ".join(texts)
-    if ev.place_text and ev.place is not None and ev.place.kind is not PlaceKind.COUNTRY:
-        # lead with the sentences that name the place; the rest keep their order
-        texts.sort(key=lambda t: ev.place_text not in t)
-    summary = " ".join(texts[:MAX_SUMMARY_SENTENCES])
     if ev.when is not None:
         when, basis = ev.when, "stated"
+    elif ev.reported is not None:
+        when, basis = ev.reported, "reported on"
     else:
         when = FuzzyDate(ctx.published, Precision.DAY)
         basis = "as of" if ev.standing else "reported by"
-    notes = list(ev.notes)
-    if basis != "stated":
+    notes = list(dict.fromkeys(ev.notes))
+    if basis not in ("stated", "reported on"):
         notes.append(f"date: {basis} {when.label()}")
-    if ev.injured and not ev.killed:
-        notes.append(f"at least {ev.injured} injured")
+    if ev.fallback:
+        notes.append("place: not stated, the article's main place")
+    if ev.destination:
+        notes.append(f"to {ev.destination}")
     event_type, sub_type = _types(ctx, ev, joined)
+    if ev.weapon and event_type == lx.EXPLOSIONS and sub_type != "Suicide bomb":
+        sub_type = lx.KIND_BY_NAME[lx.WEAPON_SUBTYPE.get(ev.weapon, "explosion")].sub_event_type
     actors = list(ev.actors)
-    if not actors and ev.kind.name == "takeover" and ctx.home_group:
-        actors.append(ctx.home_group)
+    actor1 = list(ev.actor1)
+    if not actor1 and ev.kind.name == "takeover" and ctx.home_group:
+        actor1.append(ctx.home_group)
+    for a in actor1:
+        if a not in actors:
+            actors.insert(0, a)
     if ev.near:
         precision = LocationPrecision.NEAR
-    elif ev.place is None or ev.place.kind in (PlaceKind.COUNTRY, PlaceKind.PROVINCE):
+    elif (
+        ev.fallback
+        or ev.place is None
+        or ev.place.kind
+        in (
+            PlaceKind.COUNTRY,
+            PlaceKind.PROVINCE,
+        )
+    ):
         precision = LocationPrecision.REGION
     else:
         precision = LocationPrecision.EXACT
     draft = EventDraft(
-        summary=summary,
+        summary=summary_of(ev),
         when=when,
         place_key=ev.place.key if ev.place else None,
         place_text=ev.place_text,
@@ -109,6 +152,10 @@ def to_draft(
         claim_status=ev.claim,
         claim_note="; ".join(notes)[:MAX_NOTE],
         fatalities=ev.killed,
+        injuries=ev.injured,
+        actor1=tuple(actor1),
+        actor2=tuple(a for a in ev.actor2 if a not in actor1),
+        excerpt="\n".join(texts),
         sources=(source,) if source is not None else (),
         origin=Origin.INGEST,
         status=EventStatus.PUBLISHED,

@@ -1,25 +1,23 @@
-"""Pure sentence-to-event extraction: a pasted news article into dated, placed, sourced drafts.
+"""Pure article-to-event extraction: a news article into dated, placed, sourced drafts.
 
-Offline rules, no model (documented choices):
+Documented choices (the parts are in their own modules):
 
-* Sentences come from pysbd; headlines, photo captions and "for more reporting" lines are set
-  aside (see ``extract_text``).  A sentence is split into clauses at "as", ", while", ";" and
-  ", several hundred of whom" so "soldiers fled as the Taliban took control" is two happenings.
-* A clause reports an event when it has a finite event verb from the lexicon (seized, fled,
-  closed, called up, "withdrawal ... is complete", ...) and a place or an actor.  Plans ("will"),
-  negations ("no suggestion") and background ("are pulling out", "to close") are not events.
-* Dates come from ``event_date_in_text`` (clause first, then its sentence).  An undated event
-  is dated the published day at day precision: "as of" for standing facts ("holds a third of
-  the districts"), "reported by" otherwise; the basis is written into the claim note.
-* The place is the most specific gazetteer place the clause names (ancestors such as "Herat
-  province" give way to "Islam Qala crossing"); demonyms ("Afghan soldiers") are actors, not
-  places.  Only countries: the one after in/into/from/across, else the subject, else the first.
-  No place at all: the article's main country, at region precision.
-* Sentences about the same happening become one event: same kind of happening, compatible
-  places (same, nested, or one unknown), and dates that agree (an undated sentence joins a
-  nearby event, or any event at the same specific place).  Standing facts stay on their own.
-  Sentences that only add detail ("A dozen people were hurt", "Crews needed days to contain
-  it") join the event just before them in the same paragraph.
+* The language engine (``parsing.TextParser``, spaCy in production) splits the body into
+  sentences and parses them; headlines, bylines, captions, "related" lines, corrections and
+  credits are set aside first (``text``), and the dateline is read off: the outlet's place
+  (never the event's) and the day relative day words count from.
+* Happenings are predicates of the parse (``predicates``): who did what to whom, classified by
+  ACLED sort from the lemma (``kinds``).  Plans, negations and denials are not events.
+* Places come from one gazetteer scan of the article (``mentions``); "the town" refers back to
+  the last town named; nationalities and names of people or organisations are not places.  A
+  clause's place is its most specific one (``placing``); a movement is filed at its origin with
+  its destination noted.  No place: the article's main place at region precision, labelled.
+* Dates are the clause's own day words, else its sentence's, resolved against the dateline's
+  day (else the published day); undated events take that day, "as of" or "reported by".  A
+  casualty figure for a whole month or year is a statistic, not an event.
+* Counts are people killed or hurt; numbers inside dates, percentages and sums never count.
+* Sentences about the same happening become one event (``merging``); a sentence that only adds
+  detail joins the event just before it in the same paragraph.
 """
 
 from __future__ import annotations
@@ -33,32 +31,31 @@ from bot.domain.actors.loading import default_registry
 from bot.domain.actors.registry import ActorRegistry
 from bot.domain.events.model import ClaimStatus, EventDraft, SourceInfo
 from bot.domain.ingest import lexicon as lx
-from bot.domain.ingest.actors import actors, group_spokesman, home_group
-from bot.domain.ingest.candidates import Candidate, Clause, Context, larger
+from bot.domain.ingest.actors import actors, group_spokesman, home_group, name_actor
+from bot.domain.ingest.candidates import Candidate, Context, larger
 from bot.domain.ingest.drafts import EventDetail, to_draft
+from bot.domain.ingest.kinds import WEAPON_KIND
+from bot.domain.ingest.mentions import ArticlePlaces, Mention, back_references, scan_article
 from bot.domain.ingest.merging import merge_or_add
-from bot.domain.ingest.placing import clause_places, home_country, pick_place
+from bot.domain.ingest.parsing import Parse, TextParser, default_parser
+from bot.domain.ingest.placing import pick_place
+from bot.domain.ingest.predicates import Predicate, find_predicates, why_not
 from bot.domain.ingest.text import Sentence, Skipped, split_article
 from bot.domain.places.gazetteer import Gazetteer
-from bot.domain.places.model import PlaceMention
-from bot.domain.questions.timetypes import FuzzyDate
+from bot.domain.places.model import Place
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.domain.questions.timewords import event_date_in_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["NEGATION_WINDOW", "Extraction", "extract_events"]
+__all__ = ["Extraction", "event_date_in_text", "extract_events"]
 
-NEGATION_WINDOW = 60  # characters before the event verb a negation reaches
-
-_CLAUSE_SPLIT = re.compile(
-    r",?\s+(?<!such\s)(?<!well\s)as\s+(?=the\s|[A-Z])"
-    r"|,\s+while\s+|;\s+"
-    r"|,\s+(?:several|some|many|most|all|dozens|hundreds|thousands|scores)\s+(?:[\w-]+\s+){0,2}"
-    r"of\s+whom\s+"
-)
+_DATED_ENTS = frozenset({"DATE", "TIME"})
+_NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+_STATISTIC = frozenset({Precision.MONTH, Precision.YEAR})
 _ANAPHOR = re.compile(
     r"^(?:It|They|This|These|He|She|The (?:blaze|fire|explosion|blast|attack|fighting|clashes|"
-    r"assault|seizure|offensive|bombing|victims|dead|wounded))\b"
+    r"assault|seizure|offensive|bombing|victims|dead|wounded|strike|strikes|raid))\b"
 )
 
 
@@ -71,27 +68,16 @@ class Extraction:
     details: list[EventDetail] = field(default_factory=list)
     title: str = ""
     sentences: int = 0
+    dateline: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What a whole sentence says, shared by its clauses."""
+@dataclass(slots=True)
+class _Article:
+    """What the reading of one article carries from sentence to sentence."""
 
-    sentence: Sentence
-    mentions: list[PlaceMention]
-    claim: ClaimStatus
-    notes: list[str]
-    killed: int | None
-    injured: int | None
-    when: FuzzyDate | None
-
-    @property
-    def text(self) -> str:
-        """The sentence's text."""
-        return self.sentence.text
-
-
-# ----------------------------------------------------------------------------- public entry
+    ctx: Context
+    places: ArticlePlaces
+    seen: list[Place] = field(default_factory=list)  # places named so far, in order
 
 
 def extract_events(
@@ -101,20 +87,24 @@ def extract_events(
     *,
     source: SourceInfo | None = None,
     actors: ActorRegistry | None = None,
+    parser: TextParser | None = None,
 ) -> Extraction:
     """Find the events an article reports, as unreviewed drafts (origin INGEST)."""
-    article = split_article(text)
+    article = split_article(text, parser or default_parser())
     registry = actors if actors is not None else default_registry()
+    places = scan_article(gazetteer, article.sentences)
     ctx = Context(
         gazetteer=gazetteer,
-        published=published,
-        home_country=home_country(article.sentences, gazetteer),
+        published=article.reference_day(published),
+        home_country=places.main,
         home_group=home_group(article.sentences, registry),
         actors=registry,
     )
     ctx.skipped.extend(article.skipped)
+    state = _Article(ctx, places)
     for sentence in article.sentences:
-        _read_sentence(ctx, sentence)
+        _read_sentence(state, sentence)
+        state.seen.extend(m.place for m in places.of(sentence))
     drafts: list[EventDraft] = []
     details: list[EventDetail] = []
     for ev in ctx.events:
@@ -122,154 +112,76 @@ def extract_events(
         drafts.append(draft)
         details.append(detail)
     log.debug("extracted %d events, skipped %d pieces", len(drafts), len(ctx.skipped))
-    return Extraction(drafts, ctx.skipped, details, article.title, len(article.sentences))
+    return Extraction(
+        drafts, ctx.skipped, details, article.title, len(article.sentences), article.dateline
+    )
 
 
 # ----------------------------------------------------------------------------- sentences
 
 
-def _clauses(text: str) -> list[Clause]:
-    out: list[Clause] = []
-    pos = 0
-    for m in _CLAUSE_SPLIT.finditer(text):
-        out.append(Clause(text[pos : m.start()], pos, m.start()))
-        pos = m.end()
-    out.append(Clause(text[pos:], pos, len(text)))
-    return [c for c in out if c.text.strip()]
-
-
-def _facts(ctx: Context, sentence: Sentence) -> _Facts:
-    text = sentence.text
-    mentions = ctx.gazetteer.find_in_text(text)
-    claim, notes = _claim(text, ctx.actors)
-    killed, injured = _count(lx.KILLED_RE, text), _count(lx.INJURED_RE, text)
-    when = event_date_in_text(text, ctx.published)
-    return _Facts(sentence, mentions, claim, notes, killed, injured, when)
-
-
-def _read_sentence(ctx: Context, sentence: Sentence) -> None:
-    facts = _facts(ctx, sentence)
-    found = False
-    reasons: list[str] = []
-    for clause in _clauses(facts.text):
-        kind, verb_at = _kind_of(clause.text)
-        reason = _not_an_event(kind, clause.text[: verb_at or 0])
-        if kind is None or reason is not None:
-            reasons.append(reason or "no event verb")
+def clause_text(p: Parse, tokens: tuple[int, ...]) -> str:
+    """The words of a clause as written (runs of the sentence joined by a space)."""
+    runs: list[str] = []
+    start = prev = tokens[0]
+    for i in [*tokens[1:], -1]:
+        if i == prev + 1:
+            prev = i
             continue
-        places = clause_places(ctx, facts.text, facts.mentions, clause)
-        named = _clause_actors(ctx, facts.text, clause, verb_at or 0, bool(places))
-        if not places and not named:
-            target = _continuing(ctx, sentence, facts.when)
-            if target is not None:
-                _attach(target, sentence, facts.killed, facts.injured)
-                found = True
-                break
-            reasons.append("no place or actor")
-            continue
-        merge_or_add(ctx, _candidate(ctx, facts, clause, kind, verb_at or 0, places, named))
-        found = True
-    if not found:
-        _leftover(ctx, facts, reasons)
+        runs.append(p.text[p.tokens[start].idx : p.tokens[prev].end])
+        start = prev = i
+    return " ".join(r.strip(" ,;") for r in runs if r.strip(" ,;"))
 
 
-def _not_an_event(kind: lx.Kind | None, before_verb: str) -> str | None:
-    """Why a clause reports no event (no verb, a plan, a negation), or None if it may."""
-    if kind is None:
-        return "no event verb"
-    if lx.FUTURE_RE.search(before_verb):
-        return "a plan or possibility, not an event"
-    if lx.NEGATION_RE.search(before_verb[-NEGATION_WINDOW:]):
-        return "negated"
-    return None
+def _span_has(p: Parse, tokens: tuple[int, ...], labels: frozenset[str]) -> bool:
+    return any(p.tokens[i].ent in labels for i in tokens)
 
 
-def _clause_actors(
-    ctx: Context, text: str, clause: Clause, verb_at: int, has_places: bool
-) -> list[str]:
-    """A clause's actors; a bare verb clause borrows the last actor of the sentence before it."""
-    named = actors(ctx, clause.text, clause.start + verb_at, text)
-    if not named and not has_places and not clause.text[:verb_at].strip():
-        named = actors(ctx, text[: clause.start], len(text), text)[-1:]
-    return named
-
-
-def _candidate(
-    ctx: Context,
-    facts: _Facts,
-    clause: Clause,
-    kind: lx.Kind,
-    verb_at: int,
-    places: list[PlaceMention],
-    named: list[str],
-) -> Candidate:
-    place, place_text, near = pick_place(ctx, clause, places, verb_at)
-    when = event_date_in_text(clause.text, ctx.published) or facts.when
-    return Candidate(
-        kind=kind,
-        sentences=[facts.sentence],
-        when=when,
-        standing=when is None and bool(lx.STANDING_RE.search(clause.text)),
-        place=place,
-        place_text=place_text,
-        near=near,
-        actors=named,
-        claim=facts.claim,
-        notes=list(facts.notes),
-        killed=facts.killed,
-        injured=facts.injured,
-    )
-
-
-def _leftover(ctx: Context, facts: _Facts, reasons: list[str]) -> None:
-    """A sentence with no event: detail for the event before it, or set aside with a reason."""
-    target = _continuing(ctx, facts.sentence, facts.when)
-    if target is not None and (_ANAPHOR.match(facts.text) or facts.killed or facts.injured):
-        _attach(target, facts.sentence, facts.killed, facts.injured)
-        return
-    ctx.skipped.append(Skipped(facts.text, reasons[0] if reasons else "no event verb"))
-
-
-def _continuing(
-    ctx: Context, sentence: Sentence, sentence_date: FuzzyDate | None
-) -> Candidate | None:
-    """The event an undated sentence adds detail to: the one just before, same paragraph."""
-    if not ctx.events or sentence_date is not None:
-        return None
-    last = max(ctx.events, key=lambda e: e.last.index)
-    if last.last.para == sentence.para and sentence.index - last.last.index <= 2:
-        return last
-    return None
-
-
-def _attach(ev: Candidate, sentence: Sentence, killed: int | None, injured: int | None) -> None:
-    if sentence not in ev.sentences:
-        ev.sentences.append(sentence)
-    ev.killed = larger(ev.killed, killed)
-    ev.injured = larger(ev.injured, injured)
-
-
-def _kind_of(text: str) -> tuple[lx.Kind | None, int | None]:
-    for kind in lx.KINDS:
-        m = kind.pattern.search(text)
-        if m is not None:
-            return kind, m.start()
+def _when(
+    ctx: Context, sentence: Sentence, pred: Predicate, text: str
+) -> tuple[FuzzyDate | None, FuzzyDate | None]:
+    """The clause's own day, else (as the report's day) its sentence's."""
+    p = sentence.parse
+    assert p is not None
+    if _span_has(p, pred.tokens, _DATED_ENTS) or "overnight" in text:
+        found = event_date_in_text(text, ctx.published)
+        if found is not None:
+            return found, None
+    if any(e.label in _DATED_ENTS for e in p.entities):
+        return None, event_date_in_text(sentence.text, ctx.published)
     return None, None
 
 
-def _count(pattern: re.Pattern[str], text: str) -> int | None:
+def _background(p: Parse, pred: Predicate) -> bool:
+    """A state over a period ("has fought the army for decades", "hit … since May")."""
+    head = p.tokens[pred.head]
+    for c in p.children(head.i):
+        if c.dep == "prep" and c.lemma in ("since", "for"):
+            if any(p.tokens[x.i].ent == "DATE" for x in p.children(c.i)):
+                return True
+            if c.lemma == "since":
+                return True
+    return False
+
+
+def _count(pattern: re.Pattern[str], p: Parse, text: str) -> int | None:
+    """The largest count of people the pattern finds, numbers in dates or percentages aside."""
     best: int | None = None
     for m in pattern.finditer(text):
-        word = next((g for g in m.groups() if g), None)
-        if word is not None:
+        for g in range(1, (m.lastindex or 0) + 1):
+            word = m.group(g)
+            if not word:
+                continue
+            at = m.start(g)
+            ent = p.entity_at(at, at + len(word)) if text is p.text else None
+            if ent is not None and ent.label in _NOT_COUNTS:
+                continue
             best = larger(best, lx.number_value(word) or None)
     return best
 
 
-# ----------------------------------------------------------------------------- claims
-
-
 def _claim(text: str, registry: ActorRegistry) -> tuple[ClaimStatus, list[str]]:
+    """The claim status of a sentence and its attribution, briefly."""
     notes: list[str] = []
     status = ClaimStatus.REPORTED
     if lx.DENIAL_RE.search(text):
@@ -280,12 +192,169 @@ def _claim(text: str, registry: ActorRegistry) -> tuple[ClaimStatus, list[str]]:
         who = lx.CLAIMER_RE.search(text)
         notes.append(f"claimed by {who.group(1).strip()}" if who else "claimed")
     for m in lx.ACCORDING_RE.finditer(text):
-        notes.append(f"according to {m.group(1).strip()}")
+        notes.append(f"according to {' '.join(m.group(1).split()[:8])}")
     for m in lx.SAID_RE.finditer(text):
-        said = m.group(0).lstrip(", ")
-        said = re.sub(r"^(?:the|The)\s+", "", said)
+        said = re.sub(r"^(?:the|The)\s+", "", m.group(0).lstrip(", "))
         if not any(said.split()[0] in n for n in notes):
             notes.append(said)
     if lx.REPORTEDLY_RE.search(text):
         notes.append("reportedly")
-    return status, notes
+    return status, notes[:2]
+
+
+def _read_sentence(state: _Article, sentence: Sentence) -> None:
+    ctx = state.ctx
+    p = sentence.parse
+    assert p is not None
+    preds = find_predicates(p)
+    killed = _count(lx.KILLED_RE, p, p.text)
+    injured = _count(lx.INJURED_RE, p, p.text)
+    if not preds:
+        _leftover(ctx, sentence, killed, injured, why_not(p))
+        return
+    claim, notes = _claim(p.text, ctx.actors)
+    named = state.places.of(sentence)
+    for pred in preds:
+        text = clause_text(p, pred.tokens)
+        when, reported = _when(ctx, sentence, pred, text)
+        if _statistic(p, pred, when) or _background(p, pred):
+            ctx.skipped.append(Skipped(text, "a statistic over a period, not an event"))
+            continue
+        cand = _candidate(state, sentence, pred, text, named, when, preds)
+        if cand is None:
+            _leftover(ctx, sentence, killed, injured, "no place or actor")
+            continue
+        cand.claim, cand.notes, cand.reported = claim, list(notes), reported
+        target = _continuing(ctx, sentence)
+        if pred.kind == "casualties" and cand.fallback and when is None and target is not None:
+            _attach(target, sentence, cand.killed, cand.injured)  # the toll of the one before
+            continue
+        cand.killed = larger(cand.killed, killed if len(preds) == 1 else None)
+        cand.injured = larger(cand.injured, injured if len(preds) == 1 else None)
+        merge_or_add(ctx, cand)
+
+
+def _statistic(p: Parse, pred: Predicate, when: FuzzyDate | None) -> bool:
+    """A figure over a period ("In 2023, 300 were killed", "hit by 2,000 strikes since May")."""
+    if when is not None and when.precision in _STATISTIC and pred.kind == "casualties":
+        return True
+    for i in pred.subject:
+        t = p.tokens[i]
+        if t.tag == "NNS" and any(c.dep == "nummod" for c in p.children(t.i)):
+            return t.lemma in WEAPON_KIND  # "2,000 strikes": many events counted, not one
+    return False
+
+
+_AND_RE = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def _names(ctx: Context, words: str) -> list[str]:
+    """The actors in some words: each of "Turkey and Russia", else the words as one."""
+    parts = [w for w in _AND_RE.split(words) if w.strip()]
+    if len(parts) > 1:
+        named = [name_actor(ctx, w) for w in parts]
+        if all(named):
+            return list(dict.fromkeys(n for n in named if n))
+    one = name_actor(ctx, words)
+    return [one] if one else []
+
+
+def _governing_places(
+    p: Parse, pred: Predicate, named: list[Mention], others: list[Predicate]
+) -> list[Mention]:
+    """The places of the happening a clause hangs on ("fled from X after Y overran …")."""
+    up = p.tokens[pred.head]
+    for _ in range(8):
+        if up.head == up.i:
+            break
+        up = p.tokens[up.head]
+        for o in others:
+            if o.head == up.i:
+                return [m for m in named if any(_inside(p, i, m) for i in o.tokens)]
+    return []
+
+
+def _inside(p: Parse, i: int, m: Mention) -> bool:
+    return p.tokens[i].idx <= m.start < p.tokens[i].end
+
+
+def _candidate(
+    state: _Article,
+    sentence: Sentence,
+    pred: Predicate,
+    text: str,
+    named: list[Mention],
+    when: FuzzyDate | None,
+    others_of: list[Predicate],
+) -> Candidate | None:
+    ctx = state.ctx
+    p = sentence.parse
+    assert p is not None
+    tokens = set(pred.tokens)
+    inside = [m for m in named if any(p.tokens[i].idx <= m.start < p.tokens[i].end for i in tokens)]
+    actor1 = _names(ctx, clause_text(p, pred.subject)) if pred.subject else []
+    actor2 = _names(ctx, clause_text(p, pred.obj)) if pred.obj else []
+    verb_at = p.tokens[pred.head].idx
+    earlier = [*state.seen, *(m.place for m in named if m.start < verb_at)]
+    refs = back_references(sentence, tokens, earlier, inside)
+    pick = pick_place(ctx, p, pred, [*inside, *refs])
+    if pick.place is None:
+        pick = pick_place(ctx, p, pred, _governing_places(p, pred, named, others_of))
+    others = actors(ctx, text, len(text), p.text)
+    everyone = [*actor1, *actor2, *(a for a in others if a)]
+    if pick.place is None and not everyone:
+        return None
+    kind = lx.KIND_BY_NAME[pred.kind]
+    fallback = pick.place is None
+    place = pick.place if pick.place is not None else state.places.main
+    return Candidate(
+        kind=kind,
+        sentences=[sentence],
+        when=when,
+        standing=when is None and bool(lx.STANDING_RE.search(text)),
+        place=place,
+        place_text=pick.text or (place.name if place else ""),
+        near=pick.near,
+        actors=list(dict.fromkeys(everyone)),
+        claim=ClaimStatus.REPORTED,
+        notes=[],
+        killed=_count(lx.KILLED_RE, p, text),
+        injured=_count(lx.INJURED_RE, p, text),
+        actor1=actor1,
+        actor2=actor2,
+        clause=clause_text(p, pred.brief) if pred.brief else text,
+        weapon=pred.weapon,
+        fallback=fallback,
+        destination=pick.destination,
+    )
+
+
+def _leftover(
+    ctx: Context, sentence: Sentence, killed: int | None, injured: int | None, reason: str
+) -> None:
+    """A sentence with no event: detail for the event before it, or set aside with a reason."""
+    target = _continuing(ctx, sentence)
+    if target is not None and (_ANAPHOR.match(sentence.text) or killed or injured):
+        _attach(target, sentence, killed, injured)
+        return
+    ctx.skipped.append(Skipped(sentence.text, reason))
+
+
+def _attach(ev: Candidate, sentence: Sentence, killed: int | None, injured: int | None) -> None:
+    """A sentence that adds detail (a toll) to an event already found."""
+    if sentence not in ev.sentences:
+        ev.sentences.append(sentence)
+    ev.killed = larger(ev.killed, killed)
+    ev.injured = larger(ev.injured, injured)
+
+
+def _continuing(ctx: Context, sentence: Sentence) -> Candidate | None:
+    """The event a sentence may add detail to: the one just before, in the same paragraph."""
+    if not ctx.events:
+        return None
+    if event_date_in_text(sentence.text, ctx.published) is not None:
+        return None
+    last = max(ctx.events, key=lambda e: e.last.index)
+    if last.last.para == sentence.para and sentence.index - last.last.index <= 2:
+        return last
+    return None

@@ -19,10 +19,9 @@ PROTESTS = "Protests"
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """A sort of happening an article sentence can report, with its ACLED type."""
+    """A sort of happening an article clause can report, with its ACLED type."""
 
     name: str
-    pattern: re.Pattern[str]
     event_type: str
     sub_event_type: str
     severity: Severity
@@ -32,151 +31,76 @@ def _rx(text: str) -> re.Pattern[str]:
     return re.compile(text, _I)
 
 
-# Finite past / perfect forms only: "to close", "are pulling out" and nouns like "seizure" are
-# background, not reports of a happening.  Earlier kinds win when a clause matches several.
+RIOTS = "Riots"
+# The sorts of happening; which words report them is in ``kinds`` (lemmas, read off the parse).
 KINDS: tuple[Kind, ...] = (
-    Kind(
-        "withdrawal",
-        _rx(
-            r"\b(?:withdrawal|pullout|pull-out|drawdown|evacuation|handover)\b[^;]{0,80}?"
-            r"\b(?:is|was|has been|are|were)\s+(?:now\s+)?(?:\w+ly\s+)?(?:complete|completed|"
-            r"finished|over)\b|\b(?:withdrew|withdrawn|pulled out)\b"
-        ),
-        STRATEGIC,
-        "Other",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "regain",
-        _rx(r"\b(?:recaptured|retook|retaken|regained|recovered control|pushed back)\b"),
-        BATTLES,
-        "Government regains territory",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "takeover",
-        _rx(
-            r"\b(?:seized|captured|overran|overrun|overtook|stormed|entered|"
-            r"(?:took|taken|taking|seized|gained|assumed)\s+(?:over|control)|"
-            r"fell(?!\s+(?:ill|asleep|short|silent|apart|back))|fallen\s+to)\b"
-        ),
-        STRATEGIC,
-        "Non-state actor overtakes territory",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "retreat",
-        _rx(
-            r"\b(?:fled|retreated|surrendered|deserted|abandoned\s+(?:their\s+)?"
-            r"(?:posts?|positions?|bases?|checkpoints?)|crossed\s+(?:the\s+border\s+)?into)\b"
-        ),
-        STRATEGIC,
-        "Other",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "base",
-        _rx(
-            r"\b(?:established|set up|opened|built)\b[^.;]{0,40}\b(?:base|headquarters|"
-            r"checkpoints?|command post|office)\b"
-        ),
-        STRATEGIC,
-        "Headquarters or base established",
-        Severity.ROUTINE,
-    ),
-    Kind(
-        "closure",
-        _rx(r"\b(?:closed|shut(?:\s+down)?|suspended|sealed)\b"),
-        STRATEGIC,
-        "Other",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "mobilisation",
-        _rx(
-            r"\b(?:called up|mobili[sz]ed|deployed|dispatched|sent (?:troops|reinforcements)|"
-            r"massed|reinforced|put\s+[^.;]{0,30}\s+on (?:high )?alert)\b"
-        ),
-        STRATEGIC,
-        "Other",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "airstrike",
-        _rx(r"\b(?:air ?strikes?|airstrikes?|drone strikes?|warplanes?|bombed|air raids?)\b"),
-        EXPLOSIONS,
-        "Air/drone strike",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "shelling",
-        _rx(r"\b(?:shelled|shelling|mortars?|rockets?|artillery)\b"),
-        EXPLOSIONS,
-        "Shelling/artillery/missile attack",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "explosion",
-        _rx(
-            r"\b(?:explosions?|exploded|blasts?|bombs?|bombings?|IEDs?|landmines?|mines?|"
-            r"(?:fire|blaze)\s+(?:erupted|broke out)|caught fire)\b"
-        ),
-        EXPLOSIONS,
-        "Remote explosive/landmine/IED",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "clash",
-        _rx(
-            r"\b(?:attacked|clashed|clashes|fought|ambushed|assaulted|battled|repelled|"
-            r"fighting\s+(?:erupted|broke out)|launched\s+an?\s+(?:attack|offensive|assault))\b"
-        ),
-        BATTLES,
-        "Armed clash",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "casualties",
-        _rx(r"\b(?:killed|injured|wounded|died|slain|executed|massacred)\b"),
-        BATTLES,
-        "Armed clash",
-        Severity.NOTABLE,
-    ),
-    Kind(
-        "arrest",
-        _rx(r"\b(?:arrested|detained)\b"),
-        STRATEGIC,
-        "Arrests",
-        Severity.ROUTINE,
-    ),
-    Kind(
-        "protest",
-        _rx(r"\b(?:protested|demonstrated|rallied|marched)\b"),
-        PROTESTS,
-        "Peaceful protest",
-        Severity.ROUTINE,
-    ),
-    Kind(
-        "transfer",
-        _rx(r"\b(?:handed over|handed\s+\w+\s+over)\b"),
-        STRATEGIC,
-        "Non-violent transfer of territory",
-        Severity.NOTABLE,
-    ),
+    Kind("withdrawal", STRATEGIC, "Other", Severity.NOTABLE),
+    Kind("regain", BATTLES, "Government regains territory", Severity.NOTABLE),
+    Kind("takeover", BATTLES, "Non-state actor overtakes territory", Severity.NOTABLE),
+    Kind("retreat", STRATEGIC, "Other", Severity.NOTABLE),
+    Kind("base", STRATEGIC, "Headquarters or base established", Severity.ROUTINE),
+    Kind("closure", STRATEGIC, "Other", Severity.NOTABLE),
+    Kind("mobilisation", STRATEGIC, "Other", Severity.NOTABLE),
+    Kind("airstrike", EXPLOSIONS, "Air/drone strike", Severity.NOTABLE),
+    Kind("shelling", EXPLOSIONS, "Shelling/artillery/missile attack", Severity.NOTABLE),
+    Kind("explosion", EXPLOSIONS, "Remote explosive/landmine/IED", Severity.NOTABLE),
+    Kind("clash", BATTLES, "Armed clash", Severity.NOTABLE),
+    Kind("casualties", BATTLES, "Armed clash", Severity.NOTABLE),
+    Kind("arrest", STRATEGIC, "Arrests", Severity.ROUTINE),
+    Kind("protest", PROTESTS, "Peaceful protest", Severity.ROUTINE),
+    Kind("riot", RIOTS, "Violent demonstration", Severity.NOTABLE),
+    Kind("transfer", STRATEGIC, "Non-violent transfer of territory", Severity.NOTABLE),
+    Kind("decree", STRATEGIC, "Other", Severity.NOTABLE),
 )
 KIND_BY_NAME = {k.name: k for k in KINDS}
 
 # Kinds that are the same happening told with different verbs.
-KIND_FAMILY = {"casualties": "clash", "transfer": "takeover", "shelling": "clash"}
+KIND_FAMILY = {
+    "casualties": "clash",
+    "transfer": "clash",
+    "takeover": "clash",
+    "regain": "clash",
+    "withdrawal": "retreat",
+    "shelling": "clash",
+}
 
 FIGHT_RE = _rx(r"\b(?:fighting|clash(?:es|ed)?|battle|heavy|gunfire|after a fight|killed)\b")
-NO_FIGHT_RE = _rx(r"\bwithout (?:a )?(?:fight|resistance|a shot)\b")
+# An armed exchange (not one side killing the unarmed).
+FIGHTING_RE = _rx(
+    r"\b(?:fighting|clash(?:es|ed)?|battles?|gunfights?|firefights?|exchange of fire)\b"
+)
+NO_FIGHT_RE = _rx(
+    r"\bwithout (?:a )?(?:fight|resistance|a shot)\b|\b(?:little or )?no (?:resistance|fight)\b"
+)
 ACCIDENT_RE = _rx(
     r"\b(?:fuel tanker|tanker|accident(?:al|ally)?|caught fire|(?:fire|blaze)\s+(?:erupted|"
     r"broke out)|short circuit)\b"
 )
-SUICIDE_RE = _rx(r"\bsuicide (?:bomb(?:er|ing)?|attack(?:er)?)\b")
-CIVILIAN_RE = _rx(r"\bcivilians?\b|\bresidents\b|\bvillagers\b")
+SUICIDE_RE = _rx(r"\bsuicide (?:[\w-]+ )?(?:bomb(?:er|ing)?|attack(?:er)?)\b")
+CROWD_RE = _rx(r"\b(?:protesters?|protestors?|demonstrators?|crowds?|rioters?|mobs?|students)\b")
+INTERVENTION_RE = _rx(r"\b(?:tear ?gas|water cannon|dispers\w+|rubber bullets|baton)")
+ARMED_RE = _rx(
+    r"\b(?:forces|soldiers|troops|army|police|officers|fighters|militants|rebels|gunmen|"
+    r"militia\w*|guards?|positions?)\b"
+)
+# Weapon nouns to the sort of explosion they make (sub-types of kinds airstrike/shelling/...).
+WEAPON_SUBTYPE = {
+    w: kind
+    for kind, words in {
+        "airstrike": "airstrike strike warplane aircraft jet plane helicopter drone raid gunship",
+        "shelling": "missile rocket shell mortar artillery shelling howitzer projectile",
+    }.items()
+    for w in words.split()
+}
+# "…, the governor said on Wednesday", "according to …": attribution, kept in the claim fields.
+SUMMARY_ATTRIBUTION_RE = _rx(
+    r",?\s*according to [^,.;]+|,\s*(?:the |a |an )?[\w\s'-]{0,60}?\b(?:said|says|told|reported)"
+    r"(?:\s+on\s+\w+)?\s*(?=[.;]|$)"
+)
+CIVILIAN_RE = _rx(
+    r"\b(?:civilians?|residents|villagers|farmers|worshippers|displaced|famil(?:y|ies)|"
+    r"children|women|passengers|pupils|mourners)\b"
+)
 
 # Sentences that are not reports: plans, conditions, negations.
 FUTURE_RE = _rx(
@@ -197,16 +121,19 @@ STANDING_RE = _rx(
 CAPTION_RE = _rx(
     r"Getty Images|AP Photo|/AFP\b|/Reuters\b|\bvia Reuters\b|/EPA\b|\bIn this (?:[\w.,]+ ){0,6}"
     r"(?:photo|image|picture)\b|\bfile photo\b|^\s*(?:Photo|Photograph|Image|Caption)\s*:"
+    r"|\((?:Photo:\s*)?[\w .'-]{2,40}/[\w .'-]{2,40}\)\s*$|\(Photo:[^()]*\)"
 )
 BOILERPLATE_RE = _rx(
     r"^\s*(?:for more (?:reporting|coverage|news|on this)|read more|related\b|see also|"
     r"click here|sign up|subscribe|follow (?:us|\w+) on|copyright|©|all rights reserved|"
-    r"this (?:story|article) (?:was|has been)|advertisement|share this|"
+    r"this (?:story|article) (?:was|has been)|advertisement|share this|correction\b|"
+    r"\(?(?:this|the) (?:story|article|report) (?:was|has been) (?:corrected|updated|amended)|"
+    r"\(?(?:reporting|writing|editing|additional reporting) by\b|"
     r".{0,80}\bcontributed (?:to )?this report)"
     r"|see below:?\s*$"
 )
 DATELINE_RE = re.compile(
-    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{2,30})?\s*(?:\((?:AP|Reuters|AFP|dpa)\))?"
+    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,30}){0,2}\s*(?:\([^()]{1,40}\))?"
     r"\s*[—–-]{1,2}\s+"
 )
 
@@ -252,7 +179,7 @@ NUMBER_WORDS = {
     "scores": 40,
     "hundreds": 200,
 }
-_NUM = r"(\d[\d,]*|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 KILLED_RE = re.compile(
     r"\b(?:at least|some|about|nearly|more than|over|up to)?\s*" + _NUM + r"\s+(?:[\w-]+\s+){0,3}"
     r"(?:were|was|have been|had been)?\s*(?:killed|dead|died|slain)\b|\bkill(?:ed|ing)\s+"

@@ -1,29 +1,35 @@
-"""Where a sentence happens: the article's country and the most specific place a clause names."""
+"""Where a clause happens: the most specific place it names, and which places fit together."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
 
-from bot.domain.ingest.actors import DEMONYM_SUFFIX
-from bot.domain.ingest.candidates import Clause, Context
-from bot.domain.ingest.text import Sentence
+from bot.domain.ingest.candidates import Context
+from bot.domain.ingest.mentions import Mention
+from bot.domain.ingest.parsing import Parse
+from bot.domain.ingest.predicates import Predicate
 from bot.domain.places.gazetteer import Gazetteer
-from bot.domain.places.model import Place, PlaceKind, PlaceMention
-from bot.domain.places.names import normalize
+from bot.domain.places.model import Place, PlaceKind
 
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|into|inside|at|across|from|to|toward|towards|near|outside)\s+(?:the\s+)?$", re.I
-)
-_NEAR_BEFORE = re.compile(
-    r"\b(?:near|outside|outskirts of|close to|(?:north|south|east|west)\s+of)\s+(?:the\s+)?"
-    r"(?:city\s+of\s+)?$",
+    r"\b(?:in|into|inside|at|across|from|to|toward|towards|near|outside|on|around|of)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )
-_REFERENCE_NP = re.compile(
-    r"^(?:The|This|That)\s+(?:seizure|capture|fall|takeover|taking|loss|closure|attack on|"
-    r"bombing of)\s+(?:of\s+)?(?P<np>[^,;]+?)\s+(?:is|was|marks|comes|came|follows|followed)\b"
+_NEAR_BEFORE = re.compile(
+    r"\b(?:near|outside|outskirts of|close to|(?:north|south|east|west)\s+of|around)\s+"
+    r"(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$",
+    re.I,
 )
+_STRICT_LOCATIVE = re.compile(
+    r"\b(?:in|into|inside|at|across|from|to|toward|towards)\s+(?:the\s+)?$", re.I
+)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_INTO_BEFORE = re.compile(
+    r"\b(?:into|to|toward|towards|across)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I
+)
+_MOVES = frozenset({"retreat", "withdrawal"})
 _SPECIFIC_RANK = {
     PlaceKind.CROSSING: 0,
     PlaceKind.TOWN: 1,
@@ -33,94 +39,51 @@ _SPECIFIC_RANK = {
 }
 
 
-def home_country(sentences: list[Sentence], gazetteer: Gazetteer) -> Place | None:
-    """The country the article is mostly about (names and demonyms counted)."""
-    counts: Counter[str] = Counter()
-    for s in sentences:
-        for m in gazetteer.find_in_text(s.text):
-            country = _country_of(gazetteer, m.place)
-            if country is not None:
-                counts[country.key] += 1
-    if not counts:
-        return None
-    return gazetteer.get(counts.most_common(1)[0][0])
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """The place chosen for a clause: the place, its words, "near", and a movement's end."""
+
+    place: Place | None
+    text: str = ""
+    near: bool = False
+    destination: str = ""
 
 
-def _country_of(gazetteer: Gazetteer, place: Place) -> Place | None:
-    if place.kind is PlaceKind.COUNTRY:
-        return place
-    chain = gazetteer.ancestors(place.key)
-    return chain[-1] if chain and chain[-1].kind is PlaceKind.COUNTRY else None
+def _before(p: Parse, start: int) -> str:
+    return p.text[max(0, start - 40) : start]
 
 
-def _is_demonym(m: PlaceMention) -> bool:
-    if m.place.kind is not PlaceKind.COUNTRY:
-        return False
-    word = m.matched.strip()
-    if " " in word or normalize(word) == normalize(m.place.name):
-        return False
-    return DEMONYM_SUFFIX.search(word) is not None
-
-
-def clause_places(
-    ctx: Context, sentence: str, mentions: list[PlaceMention], clause: Clause
-) -> list[PlaceMention]:
-    """The sure place mentions inside a clause (demonyms and known places referred back to out)."""
-    inside = [
-        m
-        for m in mentions
-        if clause.start <= m.start < clause.end and not _is_demonym(m) and m.score >= 90
-    ]
-    ref = _REFERENCE_NP.match(sentence) if clause.start == 0 else None
-    if ref is not None:
-        known = {e.place.key for e in ctx.events if e.place is not None}
-        np_start, np_end = ref.span("np")
-        inside = [
-            m
-            for m in inside
-            if not (np_start <= m.start < np_end and m.place.key in known)
-            or all(np_start <= o.start < np_end for o in inside)
-        ]
-    return inside
-
-
-def pick_place(
-    ctx: Context, clause: Clause, places: list[PlaceMention], verb_at: int
-) -> tuple[Place | None, str, bool]:
-    """The most specific place a clause names, what it says for it, and whether it is "near"."""
-    specific = [m for m in places if m.place.kind is not PlaceKind.COUNTRY]
+def pick_place(ctx: Context, p: Parse, pred: Predicate, mentions: list[Mention]) -> Pick:
+    """The most specific place a clause names; a movement's origin, its destination noted."""
+    if not mentions:
+        return Pick(None)
+    gz = ctx.gazetteer
+    origin = [m for m in mentions if _FROM_BEFORE.search(_before(p, m.start))]
+    goal = [m for m in mentions if _INTO_BEFORE.search(_before(p, m.start))]
+    destination = ""
+    if pred.kind in _MOVES and origin and goal:
+        mentions = origin
+        destination = goal[0].place.name
+    specific = [m for m in mentions if m.place.kind is not PlaceKind.COUNTRY]
+    pool = specific or mentions
+    inner: set[str] = set()
+    for m in pool:
+        inner.update(a.key for a in gz.ancestors(m.place.key))
+    leaves = [m for m in pool if m.place.key not in inner] or pool
+    verb_at = p.tokens[pred.head].idx
+    located = [m for m in leaves if _LOCATIVE_BEFORE.search(_before(p, m.start))]
+    after = [m for m in leaves if m.start >= verb_at]
     if specific:
-        chosen = _specific_choice(ctx.gazetteer, clause, specific, verb_at)
-    elif places:
-        chosen = _country_choice(clause, places, verb_at)
-    else:
-        home = ctx.home_country
-        return home, (home.name if home else ""), False
-    before = clause.text[: max(0, chosen.start - clause.start)]
-    return chosen.place, chosen.matched, _NEAR_BEFORE.search(before) is not None
-
-
-def _specific_choice(
-    gz: Gazetteer, clause: Clause, specific: list[PlaceMention], verb_at: int
-) -> PlaceMention:
-    """The innermost place named after the verb, else the most specific kind, latest first."""
-    inner_keys: set[str] = set()
-    for m in specific:
-        inner_keys.update(a.key for a in gz.ancestors(m.place.key))
-    leaves = [m for m in specific if m.place.key not in inner_keys] or specific
-    verb_pos = clause.start + verb_at
-    after = [m for m in leaves if m.start >= verb_pos]
-    if after:
-        return after[0]
-    return min(leaves, key=lambda m: (_SPECIFIC_RANK[m.place.kind], -m.start))
-
-
-def _country_choice(clause: Clause, places: list[PlaceMention], verb_at: int) -> PlaceMention:
-    """Among countries: the one after in/into/from/across, else the subject, else the first."""
-    rel = clause.start
-    located = [m for m in places if _LOCATIVE_BEFORE.search(clause.text[: max(0, m.start - rel)])]
-    subject = [m for m in places if m.start - rel < verb_at]
-    return (located or subject or places)[0]
+        chosen = min(
+            located or after or leaves,
+            key=lambda m: (_SPECIFIC_RANK.get(m.place.kind, 5), m.start),
+        )
+    else:  # only countries: the one after in/into/from/across, else the subject, else the first
+        strict = [m for m in leaves if _STRICT_LOCATIVE.search(_before(p, m.start))]
+        subject = [m for m in leaves if m.start < verb_at]
+        chosen = (strict or subject or leaves)[0]
+    near = _NEAR_BEFORE.search(_before(p, chosen.start)) is not None
+    return Pick(chosen.place, chosen.matched, near, destination)
 
 
 def places_fit(gz: Gazetteer, a: Place | None, b: Place | None) -> bool:

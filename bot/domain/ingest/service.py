@@ -11,6 +11,8 @@ Documented choices:
   events, and nothing else is written.
 * Events are PUBLISHED unless ``draft`` (then DRAFT), always unreviewed, origin INGEST.  A draft
   ingestion that matches an existing event only adds its source to it.
+* Text that does not read as English (the language the extraction engine reads) is refused,
+  and so is any article when the engine cannot be loaded; nothing is stored either way.
 * A published date later than today (by the clock, allowing for the easternmost time zone) is
   refused.  Ingestion never sends anything to anyone.
 """
@@ -26,6 +28,8 @@ from bot.domain.actors.registry import ActorRegistry
 from bot.domain.clock import Clock
 from bot.domain.events.model import EventStatus, EventView, SourceInfo
 from bot.domain.ingest.extract import Extraction, extract_events
+from bot.domain.ingest.language import reads_as_english
+from bot.domain.ingest.parsing import ParserUnavailable, TextParser
 from bot.domain.ingest.ports import ArticleRepository, IngestEvents
 from bot.domain.ingest.text import Skipped, normalise_text
 from bot.domain.places.gazetteer import Gazetteer
@@ -125,16 +129,40 @@ class IngestService:
         gazetteer: Gazetteer,
         events: IngestEvents,
         actors: ActorRegistry | None = None,
+        parser: TextParser | None = None,
     ) -> None:
         self._articles = articles
         self._clock = clock
         self._gazetteer = gazetteer
         self._events = events
         self._actors = actors
+        self._parser = parser
 
     def extract(self, text: str, *, published: date, source: SourceInfo) -> Extraction:
         """Extract without storing (a preview for the admin)."""
-        return extract_events(text, published, self._gazetteer, source=source, actors=self._actors)
+        return self._extract(normalise_text(text), published, source)
+
+    def _extract(self, body: str, published: date, source: SourceInfo | None) -> Extraction:
+        """Run the extraction; IngestError when the text is not English or no engine loads."""
+        if not reads_as_english(body):
+            raise IngestError(
+                "This article does not read as English, the only language the extraction "
+                "reads; nothing was stored."
+            )
+        try:
+            return extract_events(
+                body,
+                published,
+                self._gazetteer,
+                source=source,
+                actors=self._actors,
+                parser=self._parser,
+            )
+        except ParserUnavailable as exc:
+            log.error("ingest: language engine unavailable: %s", exc)
+            raise IngestError(
+                "The language engine is not available right now; nothing was stored."
+            ) from None
 
     async def ingest(
         self,
@@ -162,7 +190,7 @@ class IngestService:
         existing = await self._articles.find(digest)
         if existing is not None:
             return IngestReport(existing, duplicate=True, previous=await self._events_of(existing))
-        extraction = extract_events(body, published, self._gazetteer, actors=self._actors)
+        extraction = self._extract(body, published, None)
         if not extraction.events:
             log.info("ingest: no events in article %s", digest[:12])
             return IngestReport(None, skipped=extraction.skipped)

@@ -1,14 +1,20 @@
-"""Article text into numbered sentences, with headlines, captions and boilerplate set aside."""
+"""Article text into numbered, parsed sentences, with headlines, captions and boilerplate set
+aside, and the dateline (the outlet's location and day, never the event's) read off.
+
+Sentences come from the language engine's parse (``parsing.TextParser``), one paragraph at a
+time.  Lines that are headlines, bylines, photo captions, "related"/"for more reporting" lines,
+corrections or reporting credits are set aside before parsing.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-
-import pysbd
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from bot.domain.ingest.lexicon import BOILERPLATE_RE, CAPTION_RE, DATELINE_RE
+from bot.domain.ingest.parsing import Parse, TextParser
 
 MAX_HEADLINE_WORDS = 20
 MAX_CAPTION_SENTENCES = 3
@@ -23,6 +29,7 @@ class Sentence:
     text: str
     para: int
     index: int
+    parse: Parse | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,22 @@ class ArticleText:
     sentences: list[Sentence]
     skipped: list[Skipped]
     title: str
+    dateline: str = ""  # the place of the dateline, as written ("KABUL")
+    dateline_day: tuple[int, int] | None = None  # (month, day) of the dateline, if it has one
+
+    def reference_day(self, published: date) -> date:
+        """The day relative day words count from: the dateline's, else the published day."""
+        if self.dateline_day is None:
+            return published
+        month, day = self.dateline_day
+        for year in (published.year, published.year - 1):
+            try:
+                d = date(year, month, day)
+            except ValueError:
+                return published
+            if d <= published + timedelta(days=2):
+                return d
+        return published
 
 
 def normalise_text(text: str) -> str:
@@ -67,14 +90,52 @@ def clean_sentence(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ]
+    )
+    for m in names.split()
+}
+_DAY_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})\b")
 
 
-def split_article(text: str) -> ArticleText:
-    """Split an article into body sentences; headlines, captions and boilerplate are skipped."""
+def read_dateline(line: str) -> tuple[str, str, tuple[int, int] | None]:
+    """(the line without its dateline, the dateline's place, its month and day if given)."""
+    m = DATELINE_RE.match(line)
+    if m is None:
+        return line, "", None
+    head = line[: m.end()]
+    place = head.split(",")[0].split("(")[0].strip(" -—–")
+    day = None
+    for d in _DAY_RE.finditer(head):
+        month = _MONTHS.get(d.group(1).lower())
+        if month is not None:
+            day = (month, int(d.group(2)))
+    return line[m.end() :], place, day
+
+
+def split_article(text: str, parser: TextParser) -> ArticleText:
+    """Split an article into parsed body sentences; headlines, captions and boilerplate are
+    skipped, and the dateline is read off the first body paragraph."""
     skipped: list[Skipped] = []
-    sentences: list[Sentence] = []
     title = ""
+    dateline, dateline_day = "", None
+    body: list[str] = []
+    numbers: list[int] = []  # the paragraph number of each body line (every line counts)
     para = 0
     for raw in normalise_text(text).split("\n"):
         line = raw.strip()
@@ -85,23 +146,29 @@ def split_article(text: str) -> ArticleText:
             skipped.append(Skipped(line, "boilerplate"))
             continue
         if is_headline(line):
-            if not title and not sentences:
+            if not title and not body:
                 title = line
             skipped.append(Skipped(line, "headline"))
             continue
-        pieces = [clean_sentence(str(p)) for p in _SEGMENTER.segment(line)]
-        pieces = [p for p in pieces if p]
-        # A short paragraph with a photo credit is a caption; in a long paragraph (text pasted
-        # without line breaks) only the sentences that carry the credit are.
-        if len(pieces) <= MAX_CAPTION_SENTENCES and CAPTION_RE.search(line):
+        if CAPTION_RE.search(line) and len(line) < 400:
             skipped.append(Skipped(line, "photo caption"))
             continue
-        for sentence in pieces:
+        if not body:
+            line, dateline, dateline_day = read_dateline(line)
+        body.append(line)
+        numbers.append(para)
+    sentences: list[Sentence] = []
+    parsed = parser.parse(body) if body else []
+    for number, parses in zip(numbers, parsed, strict=True):
+        for parse in parses:
+            sentence = _SPACE_RE.sub(" ", parse.text).strip()
+            if not sentence:
+                continue
             if BOILERPLATE_RE.search(sentence):
                 skipped.append(Skipped(sentence, "boilerplate"))
                 continue
             if CAPTION_RE.search(sentence):
                 skipped.append(Skipped(sentence, "photo caption"))
                 continue
-            sentences.append(Sentence(sentence, para, len(sentences)))
-    return ArticleText(sentences, skipped, title)
+            sentences.append(Sentence(parse.text, number, len(sentences), parse))
+    return ArticleText(sentences, skipped, title, dateline, dateline_day)
