@@ -24,7 +24,7 @@ from bot.domain.events.filters import ActorFacet, EventFilter
 from bot.store.models.events import EventRow
 
 LETHAL_WORDS = ("killed", "dead", "died", "killing", "deaths")
-MAX_NAMES = 16  # names per actor, words per kind list: bounded statements
+MAX_NAMES = 24  # names per actor, words per kind list: bounded statements
 
 
 def _like(word: str) -> str:
@@ -34,9 +34,15 @@ def _like(word: str) -> str:
 
 
 def _usable(names: tuple[str, ...]) -> list[str]:
-    """Names worth a LIKE: at least three characters (short aliases like "is" find anything)."""
-    out = [n.strip().lower() for n in names if len(n.strip()) >= 3]
-    return list(dict.fromkeys(out))[:MAX_NAMES]
+    """Names worth a LIKE: at least three characters (short aliases like "is" find anything),
+    none that begins with another (that one finds it already), Latin script first."""
+    out = sorted({n.strip().lower() for n in names if len(n.strip()) >= 3}, key=len)
+    kept: list[str] = []
+    for name in out:
+        if not any(name.startswith(k) for k in kept):
+            kept.append(name)
+    kept.sort(key=lambda n: not n.isascii())
+    return kept[:MAX_NAMES]
 
 
 # ---------------------------------------------------------------------------- SQLite
@@ -52,12 +58,13 @@ def _sq_any(expr: str, words: list[str]) -> tuple[str, list[Any]]:
 
 def _sq_actor(facet: ActorFacet, a: str) -> tuple[str, list[Any]]:
     names = _usable(facet.names)
+    coded = _usable(facet.names + facet.coded_names)
     field = {
         "1": f"{a}.actor1_text",
         "2": f"{a}.actor2_text",
-        "any": f"({a}.actor1_text || ' ' || {a}.actor2_text || ' ' || {a}.actors_text)",
+        "any": f"({a}.actor1_text || ' ' || {a}.actor2_text)",
     }[facet.role]
-    typed, p1 = _sq_any(field, names)
+    typed, p1 = _sq_any(field, coded)
     loose, p2 = _sq_any(f"({a}.actors_text || ' ' || {a}.summary)", names)
     roles_unknown = f"{a}.actor1_text = '' AND {a}.actor2_text = ''"
     return f"({typed} OR ({roles_unknown} AND {loose}))", p1 + p2
@@ -111,15 +118,16 @@ def _pg_any(expr: SQLColumnExpression[Any], words: list[str]) -> ColumnElement[b
 
 def _pg_actor(facet: ActorFacet) -> ColumnElement[bool]:
     names = _usable(facet.names)
+    coded = _usable(facet.names + facet.coded_names)
     e = EventRow
     field: SQLColumnExpression[Any] = {
         "1": e.actor1_text,
         "2": e.actor2_text,
-        "any": e.actor1_text + " " + e.actor2_text + " " + e.actors_text,
+        "any": e.actor1_text + " " + e.actor2_text,
     }[facet.role]
     roles_unknown = and_(e.actor1_text == "", e.actor2_text == "")
     loose = _pg_any(e.actors_text + " " + e.summary, names)
-    return or_(_pg_any(field, names), and_(roles_unknown, loose))
+    return or_(_pg_any(field, coded), and_(roles_unknown, loose))
 
 
 def _pg_kinds(flt: EventFilter) -> ColumnElement[bool]:

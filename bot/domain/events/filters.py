@@ -16,6 +16,9 @@ class ActorFacet:
 
     role: Role
     names: tuple[str, ...]
+    # Names matched only in the coded actor fields (a "Government of X" side in UCDP is its
+    # forces; in free text a government is rather the one announcing something).
+    coded_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

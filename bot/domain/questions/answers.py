@@ -29,6 +29,7 @@ from bot.domain.questions.understand import Query, Understander
 log = logging.getLogger(__name__)
 
 PAGE = 5
+CODED_ONLY = "government of "  # actor names matched in coded actor fields only (see ActorFacet)
 MAX_LATEST = 20
 
 AnswerKind = Literal["events", "nothing", "unknown_place", "numbers"]
@@ -93,7 +94,14 @@ def filter_for(query: Query) -> EventFilter:
     """The retrieval filter of a query: its place scope, window, kinds, actors in their roles
     (facets) and its leftover words (full-text groups, all must match)."""
     types, subs, words = kinds_filter(query.kinds)
-    actors = tuple(ActorFacet(query.role_of(i), names) for i, names in enumerate(query.actor_names))
+    actors = tuple(
+        ActorFacet(
+            query.role_of(i),
+            tuple(n for n in names if not n.startswith(CODED_ONLY)),
+            tuple(n for n in names if n.startswith(CODED_ONLY)),
+        )
+        for i, names in enumerate(query.actor_names)
+    )
     return EventFilter(
         place_keys=query.place_keys,
         first=query.first_date,
@@ -129,13 +137,15 @@ class AnswerService:
         """Read a question relative to the reader's local `now`."""
         return self.understander.understand(question, now, previous)
 
-    async def ask(self, question: str, now: datetime, previous: Query | None = None) -> Answer:
-        """Answer a question in the reader's words."""
+    async def ask(
+        self, question: str, now: datetime, previous: Query | None = None, *, page: int = PAGE
+    ) -> Answer:
+        """Answer a question in the reader's words (`page` events at most)."""
         query = self.understand(question, now, previous)
         notes: tuple[str, ...] = ()
         if query.since_fall_of and query.window is None:
             query, notes = await resolve_since(query, now, self._reader, self.understander)
-        answer = await self.answer(query)
+        answer = await self.answer(query, page=page)
         return replace(answer, notes=notes) if notes else answer
 
     async def answer(

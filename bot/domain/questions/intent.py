@@ -76,10 +76,10 @@ class Asked:
 
 def _level(word: str) -> str:
     w = word.lower()
-    if w.startswith(("district", "count", "raion")):
-        return "district"
     if w.startswith("countr"):
         return "country"
+    if w.startswith(("district", "count", "raion")):
+        return "district"
     if w.startswith(("cit", "town", "place", "area", "location")):
         return "place"
     return "province"

@@ -18,7 +18,7 @@ from bot.domain.questions.ranges import find_range
 from bot.domain.questions.roles import actor_roles
 from bot.domain.questions.timetypes import Window
 from bot.domain.questions.timewords import find_window
-from bot.domain.questions.words import leftover_words, lethal_in
+from bot.domain.questions.words import fix_time_typos, leftover_words, lethal_in
 
 MAX_QUESTION = 1000  # characters read from a question; the rest is ignored
 MAX_WORD = 40  # longer "words" are noise, not search terms
@@ -133,7 +133,7 @@ class Understander:
 
     def understand(self, question: str, now: datetime, previous: Query | None = None) -> Query:
         """Read a question; a short follow-up ("and Herat?") keeps the previous question's terms."""
-        text = " ".join(question[:MAX_QUESTION].split())
+        text = fix_time_typos(" ".join(question[:MAX_QUESTION].split()))
         follow = previous is not None and bool(FOLLOW_UP.match(text))
         if follow:
             text = FOLLOW_UP.sub("", text, count=1)
@@ -224,6 +224,17 @@ class Understander:
                 found.append(mention.actor.name)
                 first_span[mention.actor.name] = (mention.start, mention.end)
             spans.append((mention.start, mention.end))
+        # "Afghan forces", "Sudanese army": a country's state forces, whatever the focus.
+        for fm in _FORCES.finditer(_cut(text, spans)):
+            country = self.gazetteer.country_for_word(fm.group(1))
+            if country is None:
+                continue
+            label = f"{fm.group(1)[:1].upper()}{fm.group(1)[1:]} forces"
+            if label not in found:
+                found.append(label)
+                first_span[label] = (fm.start(), fm.end())
+                self._forces[label] = self._forces_names(fm.group(1), country)
+            spans.append((fm.start(), fm.end()))
         low = _cut(text, spans).lower()
         for actor, patterns in _GENERIC_PATTERNS:
             for pattern in patterns:
@@ -233,23 +244,14 @@ class Understander:
                     first_span[actor] = (m.start(), m.end())
                     spans.append((m.start(), m.end()))
                     break
-        # "Afghan forces", "Sudanese army": a country's state forces, whatever the focus.
-        for m in _FORCES.finditer(_cut(text, spans)):
-            country = self.gazetteer.country_for_word(m.group(1))
-            if country is None:
-                continue
-            label = f"{m.group(1)[:1].upper()}{m.group(1)[1:]} forces"
-            if label not in found:
-                found.append(label)
-                first_span[label] = (m.start(), m.end())
-                self._forces[label] = self._forces_names(m.group(1), country)
-            spans.append((m.start(), m.end()))
         # Demonyms of neighbours ("Iranian", "Tajik") name actors: search by the country's names.
         for m in _WORD.finditer(_cut(text, spans)):
             word = m.group()
             country = self.gazetteer.country_for_word(word)
             if country is None or self._home(country) or country.name in found:
                 continue
+            if find_kinds(word)[0]:
+                continue  # "grenade" is a kind of attack, not Grenada
             if not any(p.key == country.key for p in places):
                 found.append(country.name)
                 first_span[country.name] = (m.start(), m.end())
@@ -271,6 +273,7 @@ class Understander:
             f"{d} police",
             f"military forces of {c}",
             f"police forces of {c}",
+            f"government of {c}",
         ]
         for actor in self.actors:
             if actor.kind == "state forces" and country.country in actor.countries:
@@ -284,7 +287,18 @@ class Understander:
         if actor in GENERIC_ACTORS:
             return GENERIC_ACTORS[actor]
         if actor in self.actors:
-            return self.actors.search_terms(actor)
+            # ACLED names a branch by its parent ("Islamic State (Afghanistan)" for IS-K): a
+            # registry actor whose name begins this one's is searched for too.
+            words = actor.lower().split()
+            wider = [
+                a.name
+                for a in self.actors
+                if a.name != actor and words[: len(a.name.split())] == a.name.lower().split()
+            ]
+            terms = [*self.actors.search_terms(actor)]
+            for name in wider:
+                terms += self.actors.search_terms(name)
+            return tuple(dict.fromkeys(terms))
         country = self.gazetteer.country_for_word(actor)
         if country is None:
             return (actor.lower(),)

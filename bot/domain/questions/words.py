@@ -31,6 +31,14 @@ GRAMMAR_WORDS = frozenset(
 ) | {m.lower() for m in MONTH_FULL if m}
 
 _VOCABS: dict[frozenset[str], Vocabulary] = {}
+TIME_WORDS = Vocabulary(
+    """
+    yesterday today tonight monday tuesday wednesday thursday friday saturday sunday
+    january february march april june july august september october november december
+    morning evening weekend fortnight quarter recently lately between since during
+    """.split()
+)
+_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
 
 
 def _vocabulary(stopwords: frozenset[str]) -> Vocabulary:
@@ -50,6 +58,20 @@ def leftover_words(words: Iterable[str], stopwords: frozenset[str]) -> list[str]
             continue
         out.append(w)
     return out
+
+
+def fix_time_typos(text: str) -> str:
+    """The text with misspelled time words written right ("yesterdy" → "yesterday"), so the time
+    window is read; place and actor names are left alone (the gazetteer has its own typo rules)."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word.lower() in TIME_WORDS:
+            return word
+        right = TIME_WORDS.closest(word)
+        return right if right is not None else word
+
+    return _LONG_WORD.sub(fix, text)
 
 
 def lethal_in(text: str) -> tuple[bool, str]:
