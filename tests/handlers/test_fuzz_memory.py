@@ -49,6 +49,11 @@ def rss_kb(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
+def _tail(log: Path) -> str:
+    """The end of the bot's log."""
+    return log.read_text(errors="replace")[-4000:]
+
+
 def confirmed(api: ServedBotApi) -> int:
     """The highest offset the bot asked getUpdates for (every update below it is confirmed)."""
     with api.changed:
@@ -62,14 +67,15 @@ def test_resident_memory_stays_flat_under_hostile_updates(
     sqlite_db_url: str, tmp_path: Path
 ) -> None:
     state: dict[str, Any] = {"pushed": 0, "last": 0, "offset": 0}
-    with serving() as api, bot_process(sqlite_db_url, api, tmp_path / "bot.log") as child:
+    log = tmp_path / "bot.log"
+    with serving() as api, bot_process(sqlite_db_url, api, log) as child:
         builder = hostile.Builder(api.api)
 
         def catch_up() -> None:
             deadline = time.monotonic() + 120
             while state["offset"] <= state["last"]:
-                assert child.poll() is None, "the bot exited"
-                assert time.monotonic() < deadline, "the bot fell behind"
+                assert child.poll() is None, f"the bot exited: {_tail(log)}"
+                assert time.monotonic() < deadline, f"the bot fell behind {state}: {_tail(log)}"
                 time.sleep(0.02)
                 state["offset"] = max(state["offset"], confirmed(api))
 

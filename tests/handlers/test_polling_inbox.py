@@ -4,6 +4,8 @@ fails leaves it with Telegram, and what a crashed process fetched is handled aft
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from telegram import Update
 
@@ -12,6 +14,8 @@ from bot.domain.clock import FixedClock
 from bot.sim.api import UpdateFactory
 from bot.store.inbox import LEASE, MAX_ATTEMPTS, UpdateInbox
 from bot.store.session import create_engine, create_sessionmaker
+from bot.telegram.context import SitrepContext
+from bot.telegram.intake import inbox as intake_inbox
 from bot.telegram.intake.inbox import InboxQueue
 from tests.support.harness import DEFAULT_NOW, db_path_of, inbox_rows, sqlite_execute, until
 from tests.support.polling import polling, quiet_api
@@ -129,3 +133,36 @@ async def test_only_the_update_being_handled_is_charged_for_a_crash(sqlite_db_ur
         )
     finally:
         await engine.dispose()
+
+
+async def test_a_full_queue_holds_polling_back_and_telegram_keeps_the_rest(
+    sqlite_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handling falls behind (a slow handler): at most MAX_QUEUED updates wait in memory, the
+    offset is not confirmed past what was stored, and once handling resumes every update is
+    handled once."""
+    monkeypatch.setattr(intake_inbox, "MAX_QUEUED", 5)
+    api, factory = quiet_api()
+    release = asyncio.Event()
+    seen: list[int] = []
+
+    async def slow(update: Update, context: SitrepContext) -> None:
+        seen.append(update.update_id)
+        await release.wait()
+
+    updates = [factory.message("/start", user_id=4031 + n) for n in range(30)]
+    async with polling(sqlite_db_url, api, slow) as app:
+        for update in updates:
+            api.push_update(update)
+        await until(lambda: app.update_queue.qsize() == 5 and len(seen) == 1)
+        # Fetched in one answer: the offset that confirms them is never asked for while the
+        # queue is full (the updater waits to queue the rest).
+        fetched = len(api.calls_to("getUpdates"))
+        assert app.update_queue.qsize() == 5
+        offsets = [c.params.get("offset") or 0 for c in api.calls_to("getUpdates")]
+        assert max(offsets) <= updates[0]["update_id"]
+        release.set()
+        await until(lambda: len(api.sent(4031 + 29)) == 1, timeout=10)
+        assert len(api.calls_to("getUpdates")) > fetched
+    assert seen == [u["update_id"] for u in updates]
+    assert all(len(api.sent(4031 + n)) == 1 for n in range(30))

@@ -11,6 +11,9 @@ they come by webhook or by long polling, so no acknowledged update is lost to a 
   without the guarantee, so it cannot hold back the updates after it.
 - ``update_body`` is what is stored: the update as the Bot API's JSON (datetimes as Unix time),
   with lone surrogates and NULs replaced (``clean``) as they are before any handler sees it.
+- The queue holds at most MAX_QUEUED updates: when handling falls behind, ``put`` waits, so long
+  polling stops fetching (Telegram keeps the updates) and the webhook answers later; memory
+  stays bounded however many updates arrive.
 - ``SitrepApplication.process_update`` (bot.telegram.context) marks an update done once handled.
 - ``start_inbox`` (at start-up) queues what an earlier process of this name left unfinished and
   starts a sweep that, every SWEEP_SECONDS, takes over a dead instance's unfinished updates once
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30.0
+# Updates queued in memory at most (above RECLAIM_LIMIT, so that start-up can queue what it takes
+# over before handling begins): beyond it `put` waits, and Telegram keeps the rest.
+MAX_QUEUED = 1000
 
 
 def _json_value(value: object) -> object:
@@ -88,7 +94,7 @@ class InboxQueue(asyncio.Queue[object]):
     """The update queue; with an inbox attached, an update is stored before it is queued."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(maxsize=MAX_QUEUED)
         self.inbox: UpdateStore | None = None
         self.dead_letters: DeadLetterStore | None = None
         self.attempts: AttemptCounter | None = None
