@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.bootstrap import open_services
+from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.store import deadletters
 from bot.store.deadletters import KEEP, MAX_BODY_CHARS, DeadLetters
@@ -99,3 +101,18 @@ async def test_an_update_given_up_after_its_attempts_is_set_aside(db_url: str) -
         assert "crashes its handler é" in letter.body
     finally:
         await engine.dispose()
+
+
+async def test_stats_count_the_letters_of_the_last_seven_days(db_url: str) -> None:
+    settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
+    async with open_services(settings, FixedClock(NOW)) as domain:
+        letters = domain.inbox.dead_letters
+        quiet = await domain.stats.collect(NOW)
+        assert quiet.dead_letters == 0
+        assert "set aside" not in domain.renderer.render("stats.html", s=quiet, max_places=5)
+        for n in (1, 2):
+            await letters.record(n, "webhook", "400 not JSON", b"{")
+        stats = await domain.stats.collect(NOW)
+        text = domain.renderer.render("stats.html", s=stats, max_places=5)
+    assert stats.dead_letters == 2
+    assert "Updates set aside (could not be read or handled): 2" in text
