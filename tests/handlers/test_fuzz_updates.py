@@ -112,7 +112,7 @@ def test_hostile_updates_from_anyone_are_handled_quietly(db_url: str) -> None:
     """On both backends: PostgreSQL refuses what SQLite stores (NULs, lone surrogates, big ids)."""
     with fuzzed(db_url) as fuzz:
 
-        @fuzz_settings(400 if db_url.startswith("sqlite") else 150)
+        @fuzz_settings(400 if db_url.startswith("sqlite") else 100)
         @given(st.data())
         def check(data: st.DataObject) -> None:
             update = data.draw(

@@ -199,7 +199,7 @@ def fuzzing_webhook(db_url: str) -> Iterator[WebhookFuzz]:
 def test_hostile_webhook_bodies_are_handled_or_set_aside(sqlite_db_url: str) -> None:
     with fuzzing_webhook(sqlite_db_url) as fuzz:
 
-        @fuzz_settings(150)
+        @fuzz_settings(100)
         @given(webhook_request(fuzz.builder, fuzz.targets))
         def check(request: tuple[bytes, str, dict[str, Any]]) -> None:
             fuzz.post(*request)
