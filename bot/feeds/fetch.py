@@ -53,7 +53,7 @@ class FetchLimits:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     in_flight: int = 32
-    per_host: int = 4
+    per_host: int = 8
 
 
 class _Refused(Exception):

@@ -12,6 +12,7 @@ from typing import Any
 from bot.sim.bench.ask import ask_keys, bench_ask
 from bot.sim.bench.broadcast import bench_broadcast
 from bot.sim.bench.compose import bench_compose
+from bot.sim.bench.feeds import bench_feeds
 from bot.sim.bench.gazetteer import bench_gazetteer
 from bot.sim.bench.importing import bench_import
 from bot.sim.bench.plans import BenchPlan, Progress
@@ -39,9 +40,10 @@ def run_bench(
         compose = bench_compose(plan, stores, progress)
         broadcast = bench_broadcast(plan, stores, progress)
         imported = bench_import(plan, stores, progress)
+        feeds = bench_feeds(plan, stores, progress)
         total_s = time.perf_counter() - t0
     parts = [*(run for by_size in ask.values() for run in by_size.values())]
-    parts += [compose, *broadcast.values(), imported]
+    parts += [compose, *broadcast.values(), imported, feeds]
     largest = ask["sqlite"][str(max(plan.ask_sizes))]
     by_cap = {int(k): v for k, v in broadcast.items()}
     return {
@@ -59,6 +61,7 @@ def run_bench(
         "broadcast_ratio_30": by_cap.get(30, {}).get("ratio"),
         "broadcast_ratio_1000": by_cap.get(1000, {}).get("ratio"),
         "import_rows_per_s": imported["import_rows_per_s"],
+        **{k: v for k, v in feeds.items() if k.startswith("feeds_")},
         "peak_rss_mb": max(part["rss_after_mb"] for part in parts),
         "gazetteer_load_s": gazetteer["gazetteer_load_s"],
         "gazetteer_rss_mb": gazetteer["gazetteer_rss_mb"],
@@ -68,4 +71,5 @@ def run_bench(
         "compose": compose,
         "broadcast": broadcast,
         "import": imported,
+        "feeds": feeds,
     }
