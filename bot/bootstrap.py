@@ -34,6 +34,7 @@ from bot.feeds.parse import parse_feed
 from bot.nlp.spacy_parser import shared_parser
 from bot.render.bytecode import template_cache
 from bot.render.environment import Renderer, check_templates, create_environment
+from bot.render.pictures import edition_drawer
 from bot.store.access import AccessStore, PrivacyStore
 from bot.store.actors import ActorStore
 from bot.store.articles import ArticleStore
@@ -141,6 +142,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
         clock=clock,
         render=renderer.render,
         split=split_html,
+        draw=edition_drawer(renderer),
     )
     parser = shared_parser()  # the language engine; its model loads on the first article
     install_default_parser(parser)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    case,
     func,
     literal,
     select,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.delivery_states import OutboxKind, OutboxState
+from bot.domain.delivery_states import PICTURE_PART, OutboxKind, OutboxState
 from bot.domain.editions.model import Advances, EditionPart
 from bot.domain.messages import NewMessage
 from bot.store.briefings import advance_subscriptions, dialect_of
@@ -96,8 +97,12 @@ async def insert_edition_parts(
             bindparam("p_rows", json.dumps(list(rows)), type_=String)
         ).table_valued("value")
         values = [func.json_extract(source.c.value, f"$[{i}]") for i in range(len(_PART_COLUMNS))]
+    # part numbers from PICTURE_PART on are the edition's pictures, sent as photos
+    kind = case(
+        (values[-1] >= PICTURE_PART, OutboxKind.PHOTO.value), else_=OutboxKind.EDITION.value
+    )
     chosen = select(
-        literal(OutboxKind.EDITION.value),
+        kind,
         *values,
         literal(OutboxState.QUEUED.value),
         literal(0),

@@ -48,6 +48,8 @@ class Outgoing:
     reply_to_message_id: int | None
     attempts: int
     batch: str | None
+    edition_id: int | None = None  # a picture's edition and number (kind "photo")
+    part_no: int = 0
 
 
 class Outbox:
@@ -163,6 +165,8 @@ class Outbox:
                     reply_to_message_id=r.reply_to_message_id,
                     attempts=r.attempts,
                     batch=r.batch,
+                    edition_id=r.edition_id,
+                    part_no=r.part_no,
                 )
             )
         return out

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InputFile, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.outbox import Outgoing
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient
+from bot.domain.delivery_states import PICTURE_PART, OutboxKind
 
 GONE_MARKERS = ("chat not found", "bot was kicked", "user is deactivated", "have no rights")
 
@@ -27,28 +29,37 @@ def _flood_reason(seconds: float) -> str:
     return f"Flood control exceeded. Retry in {seconds}"
 
 
+# (edition id, file number) -> (file name, content, caption) of an edition's stored picture
+FileReader = Callable[[int, int], Awaitable[tuple[str, bytes, str] | None]]
+
+
 class TelegramTransport:
     """Sends through python-telegram-bot's Bot (so through PTB's real request path)."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, files: FileReader | None = None) -> None:
         self.bot = bot
+        self.files = files
 
     async def send(self, message: Outgoing) -> int:
-        """Send one message as HTML, in its forum topic, as a reply when it corrects one."""
+        """Send one message as HTML, in its forum topic, as a reply when it corrects one; an
+        edition's picture as a photo with its caption."""
         reply = (
             ReplyParameters(message.reply_to_message_id, allow_sending_without_reply=True)
             if message.reply_to_message_id
             else None
         )
         try:
-            sent = await self.bot.send_message(
-                chat_id=message.chat_id,
-                text=message.text,
-                parse_mode=ParseMode.HTML,
-                message_thread_id=message.thread_id,
-                reply_parameters=reply,
-                disable_web_page_preview=True,
-            )
+            if message.kind == OutboxKind.PHOTO:
+                sent = await self._photo(message)
+            else:
+                sent = await self.bot.send_message(
+                    chat_id=message.chat_id,
+                    text=message.text,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    disable_web_page_preview=True,
+                )
         except RetryAfter as exc:
             wait = exc._retry_after  # a timedelta whatever PTB_TIMEDELTA says
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -63,3 +74,18 @@ class TelegramTransport:
         except (TimedOut, NetworkError) as exc:
             raise Transient(str(exc)) from exc
         return sent.message_id
+
+    async def _photo(self, message: Outgoing) -> Message:
+        found = None
+        if self.files is not None and message.edition_id is not None:
+            found = await self.files(message.edition_id, message.part_no - PICTURE_PART)
+        if found is None:
+            raise Rejected("the edition's picture is not stored")
+        name, content, caption = found
+        return await self.bot.send_photo(
+            chat_id=message.chat_id,
+            photo=InputFile(content, filename=name),
+            caption=caption or None,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=message.thread_id,
+        )

@@ -32,6 +32,10 @@ class OutboxKind(StrEnum):
     PUSH = "push"
     FLASH = "flash"
     CORRECTION = "correction"
+    PHOTO = "photo"  # an edition's picture (its file stored once with the edition)
+
+
+PICTURE_PART = 1000  # an edition's outbox rows from this part number on carry its pictures
 
 
 class PushStatus(StrEnum):

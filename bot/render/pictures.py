@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.editions.model import EditionFile
 from bot.domain.editions.pictures import OTHER, PictureData
 from bot.render.environment import Renderer
 
@@ -155,3 +157,19 @@ def render_map(data: PictureData, labels: PictureLabels) -> bytes:
         ax.text(0.0, -0.12, labels.unplaced, transform=ax.transAxes, fontsize=10)
     fig.subplots_adjust(left=0.07, right=0.97, top=0.9, bottom=0.13)
     return _png(fig)
+
+
+def edition_drawer(renderer: Renderer) -> Callable[[PictureData], list[EditionFile]]:
+    """What the tick calls once per weekly audience: its chart and map as PNG files with their
+    captions (Telegram HTML; the template keeps them well under 1024 characters)."""
+
+    def draw(data: PictureData) -> list[EditionFile]:
+        labels = picture_labels(renderer, data)
+        chart = renderer.render_macro("pictures.html", "chart_caption", d=data)
+        where = renderer.render_macro("pictures.html", "map_caption", d=data)
+        return [
+            EditionFile("chart.png", render_chart(data, labels), chart),
+            EditionFile("map.png", render_map(data, labels), where),
+        ]
+
+    return draw

@@ -29,6 +29,7 @@ from bot.domain.events.model import EventStatus
 from bot.store.dialect import backend_name, dialect_for
 from bot.store.editions import store_edition
 from bot.store.models.delivery import EditionRow, SubscriptionRow
+from bot.store.models.edition_files import EditionFileRow
 from bot.store.models.events import EventRow
 from bot.store.models.newsroom import EditionEventRow
 from bot.store.models.people import Chat
@@ -121,6 +122,14 @@ class BriefingStore:
                 )
             ).first()
         return (found.id, found.parts) if found is not None else None
+
+    async def picture_count(self, edition_id: int) -> int:
+        """How many pictures are stored with an edition."""
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(func.count()).where(EditionFileRow.edition_id == edition_id)
+            )
+        return int(found or 0)
 
     async def store(self, edition: NewEdition) -> tuple[int, int]:
         """Store an edition once (by its key); (id, parts) of the stored one."""

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.editions.model import NewEdition
 from bot.domain.events.model import EventView
 from bot.store.models.delivery import EditionPartRow, EditionRow
+from bot.store.models.edition_files import EditionFileRow
 from bot.store.models.newsroom import EditionEventRow
 from bot.store.upsert import insert_for
 
@@ -50,6 +51,15 @@ async def store_edition(session: AsyncSession, edition: NewEdition) -> EditionRo
             insert_for(session, EditionPartRow).on_conflict_do_nothing(),
             [{"edition_id": row.id, "part_no": i, "text": t} for i, t in enumerate(parts)],
         )
+        if edition.files:
+            await session.execute(
+                insert_for(session, EditionFileRow).on_conflict_do_nothing(),
+                [
+                    {"edition_id": row.id, "file_no": n, "kind": f.kind, "filename": f.filename,
+                     "content": f.content, "caption": f.caption}
+                    for n, f in enumerate(edition.files)
+                ],
+            )  # fmt: skip
         if events:
             await session.execute(
                 insert_for(session, EditionEventRow).on_conflict_do_nothing(),

@@ -16,6 +16,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.bootstrap import Services, build_services
 from bot.config import Settings
+from bot.delivery.pictures import EditionFiles
 from bot.delivery.ratelimit import make_limiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_transport import TelegramTransport
@@ -92,7 +93,7 @@ async def open_resources(app: SitrepApp) -> Services:
     )
     data.sender = Sender(
         services.outbox,
-        TelegramTransport(app.bot),
+        TelegramTransport(app.bot, files=EditionFiles(services.sessions).read),
         rate=settings.send_rate,
         concurrency=settings.send_concurrency,
         on_chat_gone=services.subscriptions.mark_blocked,

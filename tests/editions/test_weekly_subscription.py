@@ -57,8 +57,10 @@ async def test_weekly_subscriber_gets_one_edition_of_the_week(sqlite_db_url: str
         ticks = await run_ticks(domain, clock, dues)
         rows = await outbox_rows(domain)
     weekly = [r for r in rows if r.chat_id == 502]
-    assert [r.dedupe_key.split(":")[0] for r in weekly] == ["weekly"]
-    assert weekly[0].not_before == dues[5]  # Friday 9 Jul, 07:00 in Kabul
+    # the text, then its chart and map (sent as photos)
+    assert [r.dedupe_key.split(":")[0] for r in weekly] == ["weekly"] * 3
+    assert [r.part_no for r in weekly] == [0, 1000, 1001]
+    assert {r.not_before for r in weekly} == {dues[5]}  # Friday 9 Jul, 07:00 in Kabul
     assert "Sitrep weekly briefing" in weekly[0].text
     for n in range(3):  # the week's events reported before Friday morning
         assert f"Clashes number {n}" in weekly[0].text

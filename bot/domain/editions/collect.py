@@ -55,6 +55,7 @@ class TickMemo:
     figures: tuple[FigureView, ...] | None = None
     zones: dict[str, tzinfo] = field(default_factory=dict)
     slots: dict[datetime, str] = field(default_factory=dict)
+    pictures: dict[int, int] = field(default_factory=dict)  # edition id -> pictures stored
     groups: dict[tuple[str | None, str], str] = field(default_factory=dict)
     tallies: dict[tuple[datetime, datetime, str], list[Tally]] = field(default_factory=dict)
     depths: dict[str | None, int] = field(default_factory=dict)

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.domain.clock import Clock
+from bot.domain.delivery_states import PICTURE_PART
 from bot.domain.editions.collect import Collector, TickMemo
 from bot.domain.editions.model import (
     Audience,
     DueRow,
     EditionData,
+    EditionFile,
     EditionPart,
     FigureView,
     NewEdition,
@@ -20,6 +22,7 @@ from bot.domain.editions.model import (
 from bot.domain.editions.parts import EditionBody
 from bot.domain.editions.pictures import PictureData, picture_data
 from bot.domain.editions.ports import (
+    Draw,
     EditionQueue,
     EditionRepository,
     EventReader,
@@ -55,6 +58,7 @@ class BriefingService:
         render: Render,
         split: Split,
         grace: timedelta = DEFAULT_GRACE,
+        draw: Draw | None = None,
     ) -> None:
         self._editions = editions
         self._queue = queue
@@ -65,6 +69,7 @@ class BriefingService:
         self._render = render
         self._split = split
         self.grace = grace
+        self._draw = draw
         self._collector = Collector(
             editions=editions, figures=figures, events=events, gazetteer=gazetteer
         )
@@ -128,10 +133,15 @@ class BriefingService:
         found = await self._editions.find(key)
         if found is not None:
             edition_id, parts = found
+            if audience.weekly and parts:
+                memo.pictures[edition_id] = await self._editions.picture_count(edition_id)
             return (edition_id if parts else None), parts
         data = await self._collect(audience, memo)
         rendered = self.render(data, empty_note=audience.empty_note)
         shown = data.events
+        files: Sequence[EditionFile] = ()
+        if audience.weekly and self._draw is not None and data.body.news:
+            files = self._draw(self.pictures(audience, data))  # once per audience
         edition_id, parts = await self._editions.store(
             NewEdition(
                 key=key,
@@ -143,8 +153,10 @@ class BriefingService:
                 parts=rendered,
                 events=shown,
                 now=self._clock.now(),
+                files=files,
             )
         )
+        memo.pictures[edition_id] = len(files)
         return (edition_id if parts else None), parts
 
     async def preview(self, audience: Audience) -> list[str]:
@@ -222,7 +234,9 @@ class BriefingService:
             else:
                 slot = memo.slot(due)
                 queued = outbox.setdefault(due, [])
-                for part in range(parts):
+                numbers = [*range(parts)]
+                numbers += [PICTURE_PART + n for n in range(memo.pictures.get(edition_id, 0))]
+                for part in numbers:  # the text, then its pictures (sent as photos)
                     key = f"{'weekly' if weekly else 'daily'}:{chat_id}:{slot}:{part}"
                     queued.append((key, chat_id, ctype or "private", thread_id, edition_id, part))
             advances.setdefault((due, following, due), []).append(sid)

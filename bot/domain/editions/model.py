@@ -102,6 +102,16 @@ class EditionData:
 
 
 @dataclass(frozen=True, slots=True)
+class EditionFile:
+    """A picture (or document) sent with an edition: stored once, sent to each of its chats."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+    kind: str = "photo"
+
+
+@dataclass(frozen=True, slots=True)
 class NewEdition:
     """A rendered edition to store once (by its key) with its parts and the events it carries."""
 
@@ -114,6 +124,7 @@ class NewEdition:
     parts: Sequence[str]
     events: Sequence[EventView]
     now: datetime
+    files: Sequence[EditionFile] = ()
 
 
 @dataclass

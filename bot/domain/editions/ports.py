@@ -11,6 +11,7 @@ from bot.domain.editions.model import (
     Advances,
     Confirmed,
     DueRow,
+    EditionFile,
     EditionPart,
     FigureView,
     NewEdition,
@@ -20,11 +21,13 @@ from bot.domain.editions.model import (
     SentCopy,
     Subscriber,
 )
+from bot.domain.editions.pictures import PictureData
 from bot.domain.events.model import EventView
 from bot.domain.messages import NewMessage
 
 Render = Callable[..., str]
 Split = Callable[[str], list[str]]
+Draw = Callable[[PictureData], Sequence[EditionFile]]  # an edition's pictures, drawn once
 
 
 class EventReader(Protocol):
@@ -84,6 +87,10 @@ class EditionRepository(Protocol):
 
     async def find(self, key: str) -> tuple[int, int] | None:
         """(id, parts) of the edition stored under `key`, if any."""
+        ...
+
+    async def picture_count(self, edition_id: int) -> int:
+        """How many pictures are stored with an edition."""
         ...
 
     async def store(self, edition: NewEdition) -> tuple[int, int]:

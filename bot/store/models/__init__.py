@@ -5,6 +5,7 @@ from bot.store.models import (  # noqa: F401
     actors,
     deadletters,
     delivery,
+    edition_files,
     events,
     newsroom,
     people,
