@@ -3,8 +3,8 @@
 Hypothesis builds update dicts (tests/support/hostile.py): random Unicode with lone surrogates
 and NULs, 100,000-character texts, HTML and full-text-search syntax, every command with junk
 arguments, tampered callback data, buttons pressed with no message, edited messages, channel
-posts, messages in unknown groups, stickers and documents without text, extreme ids. For each
-update it checks that
+posts, member changes, reactions, inline queries, polls, join requests, messages in unknown
+groups, stickers and documents without text, extreme ids. For each update it checks that
 
 - nothing logged a traceback or an error (any logger: PTB's, the app's error handler, ours);
 - the update was handled (the Application saw it and process_update returned);
@@ -119,6 +119,7 @@ def test_hostile_updates_from_anyone_are_handled_quietly(db_url: str) -> None:
                 st.one_of(
                     hostile.message_update(fuzz.builder),
                     hostile.callback_update(fuzz.builder, fuzz.targets),
+                    hostile.other_update(fuzz.builder),
                 )
             )
             fuzz.process(update)

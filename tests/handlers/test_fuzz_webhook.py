@@ -78,7 +78,11 @@ def webhook_request(
 ) -> tuple[bytes, str, dict[str, Any]]:
     """(body, content type, the update it was made from)."""
     update = draw(
-        st.one_of(hostile.message_update(builder), hostile.callback_update(builder, targets))
+        st.one_of(
+            hostile.message_update(builder),
+            hostile.callback_update(builder, targets),
+            hostile.other_update(builder),
+        )
     )
     key = next(k for k in update if k != "update_id")
     how = draw(st.sampled_from(MANGLES))
