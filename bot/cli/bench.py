@@ -16,6 +16,14 @@ def register(app: typer.Typer) -> None:
 
 
 def bench(
+    part: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only one part: `extract` (extraction quality on the wire gold set, speed, "
+            "model load and memory).",
+            show_default=False,
+        ),
+    ] = None,
     quick: Annotated[
         bool,
         typer.Option("--quick", help="100k events and 10k subscribers (under a minute)."),
@@ -55,6 +63,17 @@ def bench(
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bot").setLevel(logging.WARNING)
+    if part is not None and part != "extract":
+        raise typer.BadParameter(f"unknown part {part!r} (known: extract)")
+    if part == "extract":
+        from bot.sim.bench.extract import extract_part, format_extract
+        from bot.sim.bench.scratch import isolated
+
+        numbers = isolated(extract_part)
+        typer.echo(format_extract(numbers))
+        if json_file is not None:
+            json_file.write_text(json.dumps(numbers, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        return
     plan = PLANS["tiny" if tiny else "quick" if quick else "full"]
     if large:
         plan = with_large(plan)
@@ -65,7 +84,15 @@ def bench(
     result = run_bench(
         plan, measured_at=Clock().now(), progress=progress, workdir=workdir, pg_url=pg
     )
+    from bot.sim.bench.extract import extract_part, format_extract
+    from bot.sim.bench.scratch import isolated
+
+    progress("extract: the wire gold set, in a fresh process")
+    result.update(
+        isolated(extract_part, 0.2, ("heldout",)) if tiny else isolated(extract_part, 3.0)
+    )
     typer.echo(format_report(result))
+    typer.echo(format_extract(result))
     if json_file is not None:
         json_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
         typer.echo(f"wrote {json_file}", err=True)

@@ -42,6 +42,15 @@ async def test_paste_review_and_publish_all(bot: Harness) -> None:
     assert "seized" in answer["text"]
 
 
+async def test_event_card_shows_the_articles_passages(bot: Harness) -> None:
+    await bot.send(f"/ingest 2021-07-09 AP\n{SEED}", user_id=ADMIN_ID)
+    [card] = await bot.send("/event 1", user_id=ADMIN_ID)
+    assert "From the article:" in card["text"] and "fled into Iran" in card["text"]
+    assert any(e["type"] == "blockquote" for e in card["entities"])
+    assert "Actor 1:" in card["text"] and "Taliban" in card["text"]
+    assert "Getty" not in card["text"]
+
+
 def _article_id(message: dict[str, Any]) -> int:
     data = message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     return int(data.split(":")[2])

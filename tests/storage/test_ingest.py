@@ -13,6 +13,7 @@ from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventStatus
+from bot.domain.ingest.parsing import TextParser
 from bot.domain.ingest.service import (
     MAX_ARTICLE_BYTES,
     IngestError,
@@ -20,6 +21,7 @@ from bot.domain.ingest.service import (
     content_hash,
     decode_article,
 )
+from bot.nlp.spacy_parser import SpacyParser
 from bot.store.articles import ArticleStore
 from bot.store.models.events import ArticleRow, EventRow, SourceRow
 
@@ -36,8 +38,8 @@ async def domain(db_url: str) -> AsyncIterator[Services]:
         yield d
 
 
-def _service(d: Services) -> IngestService:
-    return IngestService(ArticleStore(d.sessions), d.clock, d.gazetteer, d.events)
+def _service(d: Services, parser: TextParser | None = None) -> IngestService:
+    return IngestService(ArticleStore(d.sessions), d.clock, d.gazetteer, d.events, parser=parser)
 
 
 async def _counts(d: Services) -> tuple[int, int, int]:
@@ -123,6 +125,19 @@ async def test_draft_mode_stores_drafts(domain: Services) -> None:
     [
         ("   \n\n ", PUBLISHED, "empty"),
         (SEED, date(2021, 7, 12), "in the future"),
+        ("Taliban seized Islam Qala on Thursday. " * 60_000, PUBLISHED, "too long"),  # 2 MB
+        (
+            "Талибы захватили пограничный переход Ислам-Кала в провинции Герат в четверг, "
+            "сообщил местный чиновник. Афганские солдаты бежали в Иран.",
+            PUBLISHED,
+            "does not read as English",
+        ),
+        (
+            "Los talibanes tomaron el paso fronterizo de Islam Qala el jueves, según un "
+            "funcionario de la provincia de Herat. Los soldados huyeron a Irán.",
+            PUBLISHED,
+            "does not read as English",
+        ),
     ],
 )
 async def test_bad_ingest_raises_and_stores_nothing(
@@ -131,6 +146,25 @@ async def test_bad_ingest_raises_and_stores_nothing(
     with pytest.raises(IngestError, match=message):
         await _service(domain).ingest(text, published=published)
     assert await _counts(domain) == (0, 0, 0)
+
+
+async def test_a_missing_or_altered_model_is_a_clear_refusal(
+    domain: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "config.cfg").write_text("not the pinned model")
+    service = _service(domain, SpacyParser(tmp_path))
+    with pytest.raises(IngestError, match="language engine is not available"):
+        await service.ingest(SEED, published=PUBLISHED)
+    assert await _counts(domain) == (0, 0, 0)
+
+
+async def test_events_keep_their_passages_fields_and_a_short_summary(domain: Services) -> None:
+    report = await _service(domain).ingest(SEED, published=PUBLISHED, outlet="AP")
+    seizure = next(e for e in report.created if e.place_key == "islam-qala")
+    assert len(seizure.summary) <= 200 and "Mujahid" in seizure.excerpt
+    assert seizure.actor1 == ("Taliban",) and seizure.event_type == "Battles"
+    for ev in report.created:
+        assert ev.excerpt and len(ev.summary) <= 200 and "somewhere in" not in ev.summary
 
 
 async def test_text_without_events_is_reported_and_not_stored(domain: Services) -> None:
