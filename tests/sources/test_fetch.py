@@ -128,9 +128,32 @@ async def test_private_addresses_and_other_schemes_refused(feed_server: FeedServ
             assert (await strict.fetch(bad)).outcome is FetchOutcome.FAILED
         assert "only http and https" in (await strict.fetch("file:///etc/passwd")).error
         assert feed_server.hits["/f"] == 0
-        # a redirect from an allowed address to a private one is checked too
     finally:
         await strict.aclose()
+
+
+async def test_every_redirect_hop_is_checked(
+    feed_server: FeedServer, fetcher: HttpFeedFetcher
+) -> None:
+    url = feed_server.add("/hop", Route(redirect="file:///etc/passwd"))
+    got = await fetcher.fetch(url)
+    assert got.outcome is FetchOutcome.FAILED and "only http and https" in got.error
+
+
+async def test_full_text_of_a_linked_page(
+    feed_server: FeedServer, fetcher: HttpFeedFetcher
+) -> None:
+    page = (
+        "<html><head><script>var x = 1;</script></head><body><nav>Menu</nav>"
+        f"<p>{KIDAL.text} Residents said the attackers fled on motorbikes.</p>"
+        "<p>Short.</p></body></html>"
+    ).encode("windows-1251")
+    url = feed_server.add("/page", Route(body=page, content_type="text/html; charset=windows-1251"))
+    text = await fetcher.article_text(url)
+    assert KIDAL.text in text and "motorbikes" in text
+    assert "Menu" not in text and "var x" not in text
+    feed_url = feed_server.add("/feed-not-page", Route(body=rss([KIDAL])))
+    assert await fetcher.article_text(feed_url) == ""  # not an HTML page
 
 
 def test_malformed_feed_refused() -> None:
@@ -162,11 +185,14 @@ def test_entity_bomb_refused() -> None:
 
 async def test_windows_1251_and_utf16(feed_server: FeedServer, fetcher: HttpFeedFetcher) -> None:
     story = Story("urn:test:ru", "Обстрел рынка в Харькове", "Снаряд попал в рынок в Харькове.")
-    for path, body in (
-        ("/cp1251", rss([story], encoding="windows-1251")),
-        ("/utf16", rss([story], encoding="utf-16")),
+    # declared in the XML declaration, in the HTTP header only, or by a byte-order mark
+    undeclared = rss([story]).decode().replace(' encoding="utf-8"', "").encode("windows-1251")
+    for path, body, ctype in (
+        ("/cp1251", rss([story], encoding="windows-1251"), "application/rss+xml"),
+        ("/header", undeclared, "application/rss+xml; charset=windows-1251"),
+        ("/utf16", rss([story], encoding="utf-16"), "application/rss+xml"),
     ):
-        url = feed_server.add(path, Route(body=body, content_type="application/rss+xml"))
+        url = feed_server.add(path, Route(body=body, content_type=ctype))
         got = await fetcher.fetch(url)
         items = parse_feed(got.body, got.content_type).items
         assert [(i.title, i.text) for i in items] == [(story.title, story.text)], path

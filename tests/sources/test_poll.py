@@ -113,3 +113,13 @@ async def test_second_round_is_304_and_failures_go_into_health(
     assert events and {e.status for e in events} == {EventStatus.DRAFT}
     kharkiv = [e for e in events if "Kharkiv" in e.summary]
     assert kharkiv and kharkiv[0].sources[0].published_on in (None, NOW.date())
+
+
+async def test_since_skips_older_items(
+    services: tuple[Services, FixedClock], feed_server: FeedServer
+) -> None:
+    svc, _ = services
+    url = feed_server.add("/f", Route(body=rss([ADRE, KIDAL, UNDATED])))
+    await svc.sources.add(new_source(url, name="Since", since="2024-03-07"))
+    [report] = await svc.sources.poll_due()
+    assert report.ok and report.new_items == 2  # Kidal (6 March) is older; undated items stay
