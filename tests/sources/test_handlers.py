@@ -80,7 +80,7 @@ async def test_channel_posts_become_events_with_the_post_link(desk: Harness) -> 
     other["channel_post"]["chat"] = {"id": -100999, "type": "channel", "title": "Not a source"}
     await desk.process(other)
     events = await desk.services.events.list_events(limit=10)
-    assert [e.summary for e in events] == [KIDAL.text]
+    assert len(events) == 1 and "Kidal" in events[0].summary
     assert [(s.outlet, s.url) for s in events[0].sources] == [
         ("Desk channel", "https://t.me/desk_wire/41")
     ]

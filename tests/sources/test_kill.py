@@ -80,10 +80,9 @@ async def test_kill_mid_poll_loses_and_doubles_nothing(
     async with open_services(settings, later) as services:
         reports = await services.sources.poll_due()
         assert [r.source.name for r in reports] == ["F0"] and reports[0].ok
-        await services.sources.extract_all()
         sources = await services.sources.repo.all()
         assert sum(s.items_seen for s in sources) == 20
-        assert await services.sources.repo.pending_count() == 0
+        assert await services.sources.repo.pending_count() == 20  # each queued once, for extraction
     after = _items(db_file)
     assert len(after) == len(set(after)) == 20
     assert set(before) <= set(after)
