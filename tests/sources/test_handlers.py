@@ -62,6 +62,12 @@ async def test_sources_commands_for_admins_only(desk: Harness) -> None:
     removed = await desk.send("/sources remove 1", user_id=ADMIN_ID)
     assert "removed" in removed[0]["text"]
     assert await desk.services.sources.repo.all() == []
+    for n in range(15):  # a long list fits one message; failing sources first
+        name = "Ünïcode wire " * 5 + str(n)
+        await desk.services.sources.add(new_source(f"https://f{n}.example.org/rss", name=name))
+    listed = await desk.send("/sources", user_id=ADMIN_ID)
+    assert len(listed) == 1 and len(listed[0]["text"]) < 4096
+    assert listed[0]["text"].endswith("… and 3 more (sitrep sources list)")
 
 
 async def test_channel_posts_become_events_with_the_post_link(desk: Harness) -> None:

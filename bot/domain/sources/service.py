@@ -19,7 +19,7 @@ from typing import Protocol
 
 from bot.domain.clock import Clock
 from bot.domain.events.model import EventView, SourceInfo
-from bot.domain.ingest.service import IngestError, IngestService
+from bot.domain.ingest.service import MAX_ARTICLE_BYTES, IngestError, IngestService
 from bot.domain.sources.keys import item_keys
 from bot.domain.sources.model import FeedItem, NewSource, PendingItem, Source, Trust
 from bot.domain.sources.ports import (
@@ -75,12 +75,20 @@ class ExtractReport:
     failed: int = 0
 
 
+def _fit(text: str) -> str:
+    """The text cut to what the ingest service takes (MAX_ARTICLE_BYTES of UTF-8)."""
+    data = text.encode("utf-8")
+    if len(data) <= MAX_ARTICLE_BYTES:
+        return text
+    return data[:MAX_ARTICLE_BYTES].decode("utf-8", errors="ignore")
+
+
 def item_text(item: FeedItem) -> str:
     """The text extraction reads: the title as the first line, then the item's text."""
     title, text = item.title.strip(), item.text.strip()
     if title and text.startswith(title):
-        return text
-    return f"{title}\n\n{text}".strip() if title else text
+        return _fit(text)
+    return _fit(f"{title}\n\n{text}".strip() if title else text)
 
 
 class SourceService:
@@ -168,7 +176,11 @@ class SourceService:
         )
         report = ExtractReport()
         for item in pending:
-            outcome = await self._extract(item)
+            try:
+                outcome = await self._extract(item)
+            except Exception:  # left leased: retried when the lease runs out, given up after 3
+                log.exception("extracting item %d of source %d failed", item.id, item.source_id)
+                outcome = "failed"
             report = ExtractReport(
                 items=report.items + 1,
                 with_events=report.with_events + (outcome == "events"),
@@ -229,7 +241,7 @@ class SourceService:
         if pending.full_text and pending.item.link:
             full = await self._fetcher.article_text(pending.item.link)
             if len(full) > len(pending.item.text):
-                text = f"{pending.item.title}\n\n{full}".strip()
+                text = _fit(f"{pending.item.title}\n\n{full}".strip())
         try:
             report = await self._ingest.ingest(
                 text,
