@@ -26,6 +26,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from bot.domain.actors.loading import default_registry
 from bot.domain.actors.registry import ActorRegistry
@@ -90,6 +91,7 @@ def extract_events(
     parser: TextParser | None = None,
 ) -> Extraction:
     """Find the events an article reports, as unreviewed drafts (origin INGEST)."""
+    _date_in.cache_clear()  # remembered within one article only
     article = split_article(text, parser or default_parser())
     registry = actors if actors is not None else default_registry()
     places = scan_article(gazetteer, article.sentences)
@@ -133,6 +135,12 @@ def clause_text(p: Parse, tokens: tuple[int, ...]) -> str:
     return " ".join(r.strip(" ,;") for r in runs if r.strip(" ,;"))
 
 
+@lru_cache(maxsize=512)
+def _date_in(text: str, reference: date) -> FuzzyDate | None:
+    """``event_date_in_text``, remembered: clauses and sentences are asked more than once."""
+    return event_date_in_text(text, reference)
+
+
 def _span_has(p: Parse, tokens: tuple[int, ...], labels: frozenset[str]) -> bool:
     return any(p.tokens[i].ent in labels for i in tokens)
 
@@ -143,12 +151,19 @@ def _when(
     """The clause's own day, else (as the report's day) its sentence's."""
     p = sentence.parse
     assert p is not None
-    if _span_has(p, pred.tokens, _DATED_ENTS) or "overnight" in text:
-        found = event_date_in_text(text, ctx.published)
+    head = p.tokens[pred.head]
+    subject = next((c.i for c in p.children(head.i) if c.dep in ("nsubj", "nsubjpass")), None)
+    own = pred.tokens
+    if head.dep == "ccomp" and subject is not None:
+        # "said on Saturday it had taken …": a day before the clause's subject is the report's
+        own = tuple(i for i in pred.tokens if i >= subject) or pred.tokens
+        text = clause_text(p, own)
+    if _span_has(p, own, _DATED_ENTS) or "overnight" in text:
+        found = _date_in(text, ctx.published)
         if found is not None:
             return found, None
     if any(e.label in _DATED_ENTS for e in p.entities):
-        return None, event_date_in_text(sentence.text, ctx.published)
+        return None, _date_in(sentence.text, ctx.published)
     return None, None
 
 
@@ -306,7 +321,10 @@ def _candidate(
         return None
     kind = lx.KIND_BY_NAME[pred.kind]
     fallback = pick.place is None
-    place = pick.place if pick.place is not None else state.places.main
+    place = pick.place
+    if place is None:
+        before = _continuing_place(ctx, sentence)
+        place = before if before is not None else state.places.main
     return Candidate(
         kind=kind,
         sentences=[sentence],
@@ -327,6 +345,15 @@ def _candidate(
         fallback=fallback,
         destination=pick.destination,
     )
+
+
+def _continuing_place(ctx: Context, sentence: Sentence) -> Place | None:
+    """Where the story is: the place of the event just before (same or previous paragraph)."""
+    if not ctx.events:
+        return None
+    last = max(ctx.events, key=lambda e: e.last.index)
+    near = sentence.para - last.last.para <= 1 and sentence.index - last.last.index <= 3
+    return last.place if near and not last.fallback else None
 
 
 def _leftover(
@@ -352,9 +379,11 @@ def _continuing(ctx: Context, sentence: Sentence) -> Candidate | None:
     """The event a sentence may add detail to: the one just before, in the same paragraph."""
     if not ctx.events:
         return None
-    if event_date_in_text(sentence.text, ctx.published) is not None:
-        return None
     last = max(ctx.events, key=lambda e: e.last.index)
-    if last.last.para == sentence.para and sentence.index - last.last.index <= 2:
-        return last
-    return None
+    if last.last.para != sentence.para or sentence.index - last.last.index > 2:
+        return None
+    p = sentence.parse
+    dated = p is None or any(e.label in _DATED_ENTS for e in p.entities)
+    if dated and _date_in(sentence.text, ctx.published) is not None:
+        return None  # a sentence with a day of its own is not a detail of the one before
+    return last

@@ -114,7 +114,7 @@ NEGATION_RE = _rx(
 # A finite verb in the present tense of standing facts ("hold", "has taken control of a third").
 STANDING_RE = _rx(
     r"\b(?:about|around|roughly|nearly|almost|more than|over)?\s*(?:a third|a quarter|half|"
-    r"two-thirds|three-quarters|\d+\s*(?:percent|%)|out of \d+)\b|\b(?:holds?|controls?)\b"
+    r"two-thirds|three-quarters|\d+\s*(?:percent|%)|out of \d+)\b|\b(?:holds|controls)\b"
 )
 
 # Caption, headline and boilerplate detection.

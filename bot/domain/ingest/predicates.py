@@ -39,6 +39,7 @@ _MODALS = frozenset({"will", "would", "could", "might", "may", "should", "must",
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _OBJECTS = frozenset({"dobj", "attr", "oprd"})
 _MARKS = frozenset({"mark", "advmod"})
+_INTRANSITIVE = frozenset("protest rally march demonstrate riot flee retreat clash fight".split())
 _COUNT_WORDS = frozenset("hundred thousand dozen score many some most all few".split())
 _PEOPLE = frozenset(
     "soldier troop force fighter militant rebel insurgent police officer guard people "
@@ -139,6 +140,8 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
         if particle == "back" and kind in ("takeover", "retreat"):
             return "regain", ""
         return kind, ""
+    if verb.lemma == "take" and any(c.lemma == "place" for c in p.children(verb.i)):
+        return None  # "the attack took place near …": where the one before happened
     if verb.lemma in LIGHT_VERBS or verb.lemma == "be":
         light = _light_kind(p, verb)
         back = any(c.lemma in BACK_WORDS for c in p.children(verb.i))
@@ -185,7 +188,12 @@ def _unreported(p: Parse, verb: Token) -> str | None:
     if verb.tag == "VBG" and bare and verb.dep not in ("advcl", "conj", "xcomp"):
         return NO_HAPPENING  # a bare participle counts only as a clause ("capturing the city")
     described = verb.tag == "VBN" and verb.dep in ("amod", "acl")
-    if described and not any(c.dep == "dobj" for c in kids):
+    head_dep = p.tokens[verb.head].dep
+    misparsed = any(c.dep == "dobj" for c in kids) or (
+        # "Thousands of people protested in X" read as "people (who were) protested"
+        verb.lemma in _INTRANSITIVE and head_dep in ("nsubj", "appos", "ROOT")
+    )
+    if described and not misparsed:
         return NO_HAPPENING  # "people killed in …" describes; "militants killed 15" reports
     up = verb
     for _ in range(6):
@@ -225,6 +233,8 @@ def find_predicates(p: Parse) -> list[Predicate]:
         if not sort[1]:
             sort = _by_weapon(p, t, sort[0])
         found.append((t, sort[0], sort[1]))
+    if len(found) > 1:  # "…, capturing one of the busiest routes": part of the happening
+        found = [(t, k, w) for t, k, w in found if not _bare_participle(p, t)] or found
     heads = {t.i for t, _, _ in found}
     out: list[Predicate] = []
     for t, kind, weapon in found:
@@ -234,6 +244,12 @@ def find_predicates(p: Parse) -> list[Predicate]:
         subject, obj = _arguments(p, t)
         out.append(Predicate(kind, t.i, tokens, subject, obj, weapon, _brief(p, t, tokens)))
     return out
+
+
+def _bare_participle(p: Parse, verb: Token) -> bool:
+    """A participle clause without subject or auxiliary ("capturing the city")."""
+    kids = p.children(verb.i)
+    return verb.tag == "VBG" and not any(c.dep in ("aux", "auxpass", *_SUBJECTS) for c in kids)
 
 
 def _is_detail(
