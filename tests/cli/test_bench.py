@@ -29,6 +29,10 @@ REQUIRED_KEYS = (
     "broadcast_ratio_30",
     "broadcast_ratio_1000",
     "import_rows_per_s",
+    "import_rows_per_s_sqlite",
+    "cli_ask_s",
+    "first_reply_s",
+    "idle_rss_mb",
     "peak_rss_mb",
     "gazetteer_load_s",
     "gazetteer_rss_mb",
@@ -87,6 +91,10 @@ def test_tiny_run_writes_every_key(tiny_run: tuple[dict[str, Any], str, Path]) -
         ("peak_rss_mb", 10.0, 100_000.0),
         ("gazetteer_load_s", 0.0, 60.0),
         ("gazetteer_rss_mb", -50.0, 10_000.0),
+        ("import_rows_per_s_sqlite", 0.0, 10_000_000.0),
+        ("cli_ask_s", 0.0, 600.0),
+        ("first_reply_s", 0.0, 600.0),
+        ("idle_rss_mb", 10.0, 100_000.0),
     ],
 )
 def test_tiny_run_values_are_sane(
@@ -110,6 +118,9 @@ def test_tiny_run_did_the_work_it_reports(tiny_run: tuple[dict[str, Any], str, P
         assert run["throttled_429"] == 0  # the sender keeps under the Bot API's cap
     assert data["import"]["created"] == plan.import_rows
     assert data["import"]["bad_rows"] == 0
+    startup = data["startup"]
+    assert startup["cli_ask_answered"] is True  # `sitrep ask` printed an answer
+    assert startup["events"] == plan.import_rows  # on the store the import filled
 
 
 def test_each_part_ran_in_a_process_of_its_own(

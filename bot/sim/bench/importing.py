@@ -110,18 +110,44 @@ async def _import(url: str, path: Path) -> dict[str, Any]:
 
 
 def bench_import(plan: BenchPlan, stores: ScratchStores, progress: Progress) -> dict[str, Any]:
-    """ACLED import rows/s into an empty store."""
+    """ACLED import rows/s into an empty store: SQLite, and PostgreSQL when the run has a
+    server (`stores.pg_url`). The SQLite store is kept for the parts after (`store_url`)."""
     from bot.store.atlas import world_gazetteer
 
     path = stores.directory / "acled.csv"
     write_acled_csv(path, plan.import_rows, world_gazetteer())
-    progress(f"import: {plan.import_rows:,} ACLED rows")
-    return isolated(_import_part, stores, path)
+    progress(f"import: {plan.import_rows:,} ACLED rows (SQLite)")
+    result = isolated(_import_part, stores, path)
+    result["import_rows_per_s_sqlite"] = result["import_rows_per_s"]
+    if stores.pg_url is not None:
+        progress(f"import: {plan.import_rows:,} ACLED rows (PostgreSQL)")
+        pg = isolated(_import_pg_part, stores, path)
+        result["postgresql"] = pg
+        result["import_rows_per_s_postgresql"] = pg["import_rows_per_s"]
+    return result
 
 
 def _import_part(stores: ScratchStores, path: Path) -> dict[str, Any]:
     url = stores.fresh("import")
     result = asyncio.run(_import(url, path))
+    result["rss_after_mb"] = peak_rss_mb()
+    result["pid"] = os.getpid()
+    result["store_url"] = url
+    return result
+
+
+def _import_pg_part(stores: ScratchStores, path: Path) -> dict[str, Any]:
+    async def go() -> dict[str, Any]:
+        from bot.bootstrap import open_services
+        from bot.store.migrate import upgrade
+
+        async with stores.pg_database("import") as url:
+            await upgrade(url)  # migrated and the gazetteer synced, as the SQLite template is
+            async with open_services(bench_settings(url), FixedClock(DUE)):
+                pass
+            return await _import(url, path)
+
+    result = asyncio.run(go())
     result["rss_after_mb"] = peak_rss_mb()
     result["pid"] = os.getpid()
     return result

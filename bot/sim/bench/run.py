@@ -17,6 +17,7 @@ from bot.sim.bench.gazetteer import bench_gazetteer
 from bot.sim.bench.importing import bench_import
 from bot.sim.bench.plans import BenchPlan, Progress
 from bot.sim.bench.scratch import ScratchStores, machine_info
+from bot.sim.bench.startup import bench_startup
 
 
 def run_bench(
@@ -40,6 +41,8 @@ def run_bench(
         compose = bench_compose(plan, stores, progress)
         broadcast = bench_broadcast(plan, stores, progress)
         imported = bench_import(plan, stores, progress)
+        runs = 1 if plan.name.startswith("tiny") else 3
+        startup = bench_startup(imported["store_url"], imported["rows"], progress, runs=runs)
         feeds = bench_feeds(plan, stores, progress)
         total_s = time.perf_counter() - t0
     parts = [*(run for by_size in ask.values() for run in by_size.values())]
@@ -61,6 +64,11 @@ def run_bench(
         "broadcast_ratio_30": by_cap.get(30, {}).get("ratio"),
         "broadcast_ratio_1000": by_cap.get(1000, {}).get("ratio"),
         "import_rows_per_s": imported["import_rows_per_s"],
+        "import_rows_per_s_sqlite": imported["import_rows_per_s_sqlite"],
+        "import_rows_per_s_postgresql": imported.get("import_rows_per_s_postgresql"),
+        "cli_ask_s": startup["cli_ask_s"],
+        "first_reply_s": startup["first_reply_s"],
+        "idle_rss_mb": startup["idle_rss_mb"],
         **{k: v for k, v in feeds.items() if k.startswith("feeds_")},
         "peak_rss_mb": max(part["rss_after_mb"] for part in parts),
         "gazetteer_load_s": gazetteer["gazetteer_load_s"],
@@ -71,5 +79,6 @@ def run_bench(
         "compose": compose,
         "broadcast": broadcast,
         "import": imported,
+        "startup": startup,
         "feeds": feeds,
     }
