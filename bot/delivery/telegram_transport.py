@@ -6,7 +6,7 @@ import os
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import Bot, InputFile, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -31,14 +31,18 @@ def _flood_reason(seconds: float) -> str:
 
 # (edition id, file number) -> (file name, content, caption) of an edition's stored picture
 FileReader = Callable[[int, int], Awaitable[tuple[str, bytes, str] | None]]
+Markup = Callable[[Outgoing], InlineKeyboardMarkup | None]
 
 
 class TelegramTransport:
     """Sends through python-telegram-bot's Bot (so through PTB's real request path)."""
 
-    def __init__(self, bot: Bot, files: FileReader | None = None) -> None:
+    def __init__(
+        self, bot: Bot, files: FileReader | None = None, markup: Markup | None = None
+    ) -> None:
         self.bot = bot
         self.files = files
+        self.markup = markup  # buttons under a message (an edition's "Download as PDF")
 
     async def send(self, message: Outgoing) -> int:
         """Send one message as HTML, in its forum topic, as a reply when it corrects one; an
@@ -88,4 +92,5 @@ class TelegramTransport:
             caption=caption or None,
             parse_mode=ParseMode.HTML,
             message_thread_id=message.thread_id,
+            reply_markup=self.markup(message) if self.markup is not None else None,
         )

@@ -24,11 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.editions.model import Advances, DueRow, NewEdition
+from bot.domain.editions.model import Advances, DueRow, EditionExport, NewEdition
 from bot.domain.events.model import EventStatus
 from bot.store.dialect import backend_name, dialect_for
 from bot.store.editions import store_edition
-from bot.store.models.delivery import EditionRow, SubscriptionRow
+from bot.store.models.delivery import EditionPartRow, EditionRow, OutboxRow, SubscriptionRow
 from bot.store.models.edition_files import EditionFileRow
 from bot.store.models.events import EventRow
 from bot.store.models.newsroom import EditionEventRow
@@ -122,6 +122,29 @@ class BriefingStore:
                 )
             ).first()
         return (found.id, found.parts) if found is not None else None
+
+    async def export(self, edition_id: int, chat_id: int) -> EditionExport | None:
+        """The edition's parts and pictures, if it was queued for this chat."""
+        async with self._sessions() as session:
+            sent = await session.scalar(
+                select(OutboxRow.id)
+                .where(OutboxRow.edition_id == edition_id, OutboxRow.chat_id == chat_id)
+                .limit(1)
+            )
+            edition = await session.get(EditionRow, edition_id)
+            if sent is None or edition is None:
+                return None
+            parts = await session.scalars(
+                select(EditionPartRow.text)
+                .where(EditionPartRow.edition_id == edition_id)
+                .order_by(EditionPartRow.part_no)
+            )
+            files = await session.scalars(
+                select(EditionFileRow.content)
+                .where(EditionFileRow.edition_id == edition_id, EditionFileRow.kind == "photo")
+                .order_by(EditionFileRow.file_no)
+            )
+            return EditionExport(edition.kind, edition.local_date, tuple(parts), tuple(files))
 
     async def picture_count(self, edition_id: int) -> int:
         """How many pictures are stored with an edition."""

@@ -24,6 +24,7 @@ from bot.domain.clock import Clock
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import BotData, SitrepApp, SitrepApplication, SitrepContext
 from bot.telegram.handlers import register_handlers
+from bot.telegram.handlers.pdf import pdf_markup
 from bot.telegram.handlers.sources import start_jobs as start_source_jobs
 from bot.telegram.intake.deadletter import UpdateScreen
 from bot.telegram.intake.inbox import InboxQueue, start_inbox, stop_inbox
@@ -93,7 +94,11 @@ async def open_resources(app: SitrepApp) -> Services:
     )
     data.sender = Sender(
         services.outbox,
-        TelegramTransport(app.bot, files=EditionFiles(services.sessions).read),
+        TelegramTransport(
+            app.bot,
+            files=EditionFiles(services.sessions).read,
+            markup=pdf_markup(services.renderer),
+        ),
         rate=settings.send_rate,
         concurrency=settings.send_concurrency,
         on_chat_gone=services.subscriptions.mark_blocked,

@@ -13,6 +13,7 @@ from bot.domain.editions.model import (
     Audience,
     DueRow,
     EditionData,
+    EditionExport,
     EditionFile,
     EditionPart,
     FigureView,
@@ -158,6 +159,10 @@ class BriefingService:
         )
         memo.pictures[edition_id] = len(files)
         return (edition_id if parts else None), parts
+
+    async def export(self, edition_id: int, chat_id: int) -> EditionExport | None:
+        """An edition this chat was sent, as stored (for "Download as PDF")."""
+        return await self._editions.export(edition_id, chat_id)
 
     async def preview(self, audience: Audience) -> list[str]:
         """The parts an audience would get, without storing anything (sitrep brief)."""

@@ -112,6 +112,16 @@ class EditionFile:
 
 
 @dataclass(frozen=True, slots=True)
+class EditionExport:
+    """A stored edition as a chat got it: its text parts and pictures (for a PDF)."""
+
+    kind: str
+    local_date: date
+    parts: tuple[str, ...]
+    pictures: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NewEdition:
     """A rendered edition to store once (by its key) with its parts and the events it carries."""
 

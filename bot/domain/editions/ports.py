@@ -11,6 +11,7 @@ from bot.domain.editions.model import (
     Advances,
     Confirmed,
     DueRow,
+    EditionExport,
     EditionFile,
     EditionPart,
     FigureView,
@@ -87,6 +88,10 @@ class EditionRepository(Protocol):
 
     async def find(self, key: str) -> tuple[int, int] | None:
         """(id, parts) of the edition stored under `key`, if any."""
+        ...
+
+    async def export(self, edition_id: int, chat_id: int) -> EditionExport | None:
+        """The edition's parts and pictures, if it was queued for this chat."""
         ...
 
     async def picture_count(self, edition_id: int) -> int:

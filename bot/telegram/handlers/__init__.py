@@ -16,6 +16,7 @@ from bot.telegram.handlers import (
     forms,
     ingest,
     newsroom,
+    pdf,
     pushes,
     questions,
     review,
@@ -56,6 +57,8 @@ def register_handlers(app: SitrepApp) -> None:
     for handler in events_admin.handlers():
         app.add_handler(handler)
     for handler in charts.handlers():
+        app.add_handler(handler)
+    for handler in pdf.handlers():
         app.add_handler(handler)
     for handler in ingest.handlers():
         app.add_handler(handler)
