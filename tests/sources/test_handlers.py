@@ -13,6 +13,7 @@ from bot.domain.clock import FixedClock
 from bot.domain.events.model import EventStatus
 from bot.domain.sources.commands import new_source
 from bot.telegram.callbacks.sources import QueueAction, QueuePress
+from bot.telegram.handlers.sources import start_jobs
 from tests.support.feedserver import ADRE, ADRE_SHELLING, KIDAL, FeedServer, Route, rss
 from tests.support.harness import ADMIN_ID, USER_ID, Harness, running_bot
 from tests.support.harness import test_settings as settings_for
@@ -150,3 +151,31 @@ async def test_digest_once_per_interval_and_admin(desk: Harness, feed_server: Fe
     assert [(r.chat_id, r.text) for r in rows] == [
         (ADMIN_ID, "2 new drafts from 1 source wait for review — /review")
     ]
+
+
+async def test_sitrep_run_polls_through_the_scheduler(
+    desk: Harness, feed_server: FeedServer
+) -> None:
+    """The jobs `sitrep run` starts: the sources tick polls and extracts, the digest follows."""
+    url = feed_server.add("/wire", Route(body=rss([KIDAL]), etag='"w1"'))
+    source = await desk.services.sources.add(new_source(url, name="Wire"))
+    start_jobs(desk.app)
+    queue = desk.app.job_queue
+    assert queue is not None
+    jobs = {job.name: job for job in queue.jobs()}
+    assert set(jobs) >= {"sources", "review-digest"}
+    try:
+        await jobs["sources"].run(desk.app)
+        stored = await desk.services.sources.repo.get(source.id)
+        assert stored is not None and stored.items_seen == 1 and stored.healthy
+        assert await desk.services.sources.repo.pending_count() == 0
+        drafts = await desk.services.events.list_events(statuses=(EventStatus.DRAFT,))
+        assert len(drafts) == 1 and "Kidal" in drafts[0].summary
+        assert isinstance(desk.clock, FixedClock)
+        desk.clock.advance(timedelta(hours=1))
+        await jobs["review-digest"].run(desk.app)
+        rows = await desk.services.outbox.claim("test", 10)
+        assert [r.text for r in rows] == ["1 new draft from 1 source waits for review — /review"]
+    finally:
+        for job in jobs.values():
+            job.schedule_removal()
