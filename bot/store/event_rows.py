@@ -13,10 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from bot.domain.events.model import EventDraft, EventStatus, EventView, SourceInfo
 from bot.domain.events.records import ACTOR_SEP, actors_text, first_report, split_actors
+from bot.domain.events.twins import SIMILAR_TEXT, Account, same_happening
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.store.models.events import EventRow, SourceRow
 
-MERGE_SIMILARITY = 72.0
+MERGE_SIMILARITY = SIMILAR_TEXT  # kept for callers; the rule is bot.domain.events.twins
 
 
 def _fuzzy(row: EventRow) -> FuzzyDate:
@@ -211,11 +212,14 @@ def draft_of(v: EventView) -> EventDraft:
 
 
 async def find_twin(session: AsyncSession, draft: EventDraft) -> EventRow | None:
-    """A stored event on the same happening: same place, overlapping dates, similar text."""
+    """A stored event on the same happening: same place, overlapping dates, and the same
+    happening by bot.domain.events.twins (no coding disagrees; same text or same coding).
+    Merged and retracted events are no twins; the most similar text wins among several."""
     first, last = _span(draft.when)
     stmt = (
         select(EventRow)
         .where(EventRow.status != EventStatus.RETRACTED.value)
+        .where(EventRow.merged_into.is_(None))
         .where(EventRow.date_start <= last)
         .options(selectinload(EventRow.sources))
     )
@@ -224,12 +228,32 @@ async def find_twin(session: AsyncSession, draft: EventDraft) -> EventRow | None
     else:
         stmt = stmt.where(EventRow.place_key.is_(None), EventRow.place_text == draft.place_text)
     rows = (await session.scalars(stmt.order_by(EventRow.id).limit(500))).all()
+    mine = _account(
+        draft.summary,
+        draft.event_type,
+        draft.sub_event_type,
+        (*draft.actor1, *draft.actor2, *draft.actors),
+    )
     best: tuple[float, EventRow] | None = None
     for row in rows:
         r_first, r_last = _span(_fuzzy(row))
         if r_last < first or r_first > last:
             continue
+        theirs = _account(
+            row.summary,
+            row.event_type,
+            row.sub_event_type,
+            split_actors(
+                f"{row.actor1_text}{ACTOR_SEP}{row.actor2_text}{ACTOR_SEP}{row.actors_text}"
+            ),
+        )
+        if not same_happening(mine, theirs):
+            continue
         score = fuzz.token_set_ratio(row.summary.lower(), draft.summary.lower())
-        if score >= MERGE_SIMILARITY and (best is None or score > best[0]):
+        if best is None or score > best[0]:
             best = (score, row)
     return best[1] if best else None
+
+
+def _account(summary: str, etype: str, sub: str, actors: Iterable[str]) -> Account:
+    return Account(summary, etype or "", sub or "", tuple(a for a in actors if a))

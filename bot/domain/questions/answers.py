@@ -106,7 +106,9 @@ def filter_for(query: Query) -> EventFilter:
         place_keys=query.place_keys,
         first=query.first_date,
         last=query.last_date,
-        term_groups=tuple(query.text_groups_all()),
+        # Each actor's names also as a full-text group: the index narrows to events naming the
+        # actor anywhere (fast on any store size); the facet then checks the role.
+        term_groups=(*query.text_groups_all(), *(tuple(n) for n in query.actor_names if n)),
         match_all=True,
         event_types=types,
         sub_event_types=subs,
@@ -216,7 +218,7 @@ class AnswerService:
             if relaxed is not None:
                 return relaxed
         total, capped, counted = offset + len(events), False, None
-        if len(ids) > page:
+        if len(ids) > page and not use_loose:  # any-word matches have no meaningful total
             total, capped, counted = await self._counter.total(
                 flt, order=order, breakdown=self._breakdown_level(query)
             )

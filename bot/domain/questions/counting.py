@@ -15,7 +15,7 @@ from bot.domain.questions.ports import EventFact, EventFacts, EventReader
 from bot.domain.questions.tally import Tally, tally
 from bot.domain.questions.understand import Query
 
-TOTAL_CAP = 2_000  # events counted behind a page ("5 of 2000+")
+TOTAL_CAP = 60  # events counted behind a page ("5 of 60+"): a floor beyond, kept cheap
 NUMBER_CAP = 50_000  # events counted for a number question
 BREAKDOWN_FROM = 10  # a one-line breakdown above this many events
 LOAD_CHUNK = 200
