@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, Table, select, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.events.filters import Coverage, EventFilter, Order
 from bot.domain.events.records import EventRecord, SourceRecord
+from bot.store.dialect import dialect_for
 from bot.store.models.events import EventRow, SourceRow
 from bot.store.search import coverage, search_event_ids
 from bot.store.search_filter import Fetch
@@ -63,6 +64,14 @@ _COVER_ALL_SQL = (
 _COVER_PLACES_SQL = (
     "SELECT count(id), min(date_start), max(date_last) FROM events"
     " WHERE status = ? AND place_key IN {}"
+)
+
+# PostgreSQL, for this read transaction only: no JIT (its compile time, hundreds of ms, is spent
+# whenever a misestimated cost crosses jit_above_cost) and a plan per execution (a cached generic
+# plan knows nothing of the places and words asked about).
+PG_READ_SETTINGS = text(
+    "SELECT set_config('jit', 'off', true),"
+    " set_config('plan_cache_mode', 'force_custom_plan', true)"
 )
 
 Processor = Callable[[Any], Any] | None
@@ -255,4 +264,6 @@ async def open_reads(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterato
                 yield SqliteReads(_driver_fetch(driver), bind.dialect)
                 return
     async with sessions() as session:
+        if not dialect_for(session).is_sqlite:
+            await session.execute(PG_READ_SETTINGS)
         yield SessionReads(session)

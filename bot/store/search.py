@@ -50,7 +50,9 @@ async def search_event_ids(
     if flt.place_keys is not None and not flt.place_keys:
         return []
     if not dialect_for(session).is_sqlite:
-        return await pg_search_ids(session, flt, limit=limit, offset=offset, order=order)
+        return await pg_search_ids(
+            session, flt, limit=limit, offset=offset, order=order, stats_cache=stats_cache
+        )
     return await sqlite_search_ids(
         session_fetch(session),
         flt,

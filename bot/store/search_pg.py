@@ -15,26 +15,38 @@ match.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, Table, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.util import ClauseAdapter
 
 from bot.domain.events.filters import EventFilter, Order
 from bot.store.models.events import EventRow
 from bot.store.search_facets import pg_facet_conds
 from bot.store.search_filter import EVENT_SPAN_LIMIT, clean_groups
-from bot.store.search_plan import RANK_CAP
+from bot.store.search_pg_plan import PG_CAP, PgPlan, choose_pg_plan
+from bot.store.search_plan import RANK_CAP, StatsCache
+
+EVENTS = cast(Table, EventRow.__table__)
 
 PG_CONFIG = "sitrep_search"  # the text-search configuration of migration 0010
 _CONFIG: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
 # The stored vector: no model maps it (migration 0010's trigger keeps it; bot.store.migrate).
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("events.search_vector", type_=TSVECTOR)
 
-__all__ = ["PG_CONFIG", "SEARCH_VECTOR", "pg_search_ids", "pg_search_statement", "pg_tsquery"]
+__all__ = [
+    "PG_CONFIG",
+    "SEARCH_VECTOR",
+    "pg_plan",
+    "pg_search_ids",
+    "pg_search_statement",
+    "pg_tsquery",
+]
 
 
 def pg_tsquery(groups: Sequence[Sequence[str]], match_all: bool) -> ColumnElement[Any] | None:
@@ -74,55 +86,148 @@ def _ordering(order: Order, source: Any = None) -> list[ColumnElement[Any]]:
     return [k.desc() if order == "newest" else k.asc() for k in keys]
 
 
+def _rows(
+    conds: list[ColumnElement[bool]], query: ColumnElement[Any] | None, plan: PgPlan
+) -> Select[Any]:
+    """Matching events as (id, date_start, date_last, vector), driven as the plan says."""
+    if plan.drive == "candidates":
+        # Place and date first, through their index (a materialized CTE: no plan can walk
+        # the table); then the stored vectors of just those candidates are tested.
+        cand = (
+            select(
+                EventRow.id, EventRow.date_start, EventRow.date_last, SEARCH_VECTOR.label("vector")
+            )
+            .where(*conds)
+            .cte("candidates")
+            .prefix_with("MATERIALIZED")
+        )
+        stmt = select(cand.c.id, cand.c.date_start, cand.c.date_last, cand.c.vector)
+        return stmt if query is None else stmt.where(cand.c.vector.op("@@")(query))
+    matches = None if query is None else SEARCH_VECTOR.op("@@")(query)
+    if plan.drive == "matches" and matches is not None:
+        # The GIN index first (only the text condition inside), then place, date and facets.
+        found = (
+            select(*EVENTS.c, SEARCH_VECTOR.label("vector"))
+            .where(matches)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        adapter = ClauseAdapter(found)
+        return select(found.c.id, found.c.date_start, found.c.date_last, found.c.vector).where(
+            *(adapter.traverse(c) for c in conds)
+        )
+    where = conds if matches is None else [*conds, matches]
+    return select(
+        EventRow.id, EventRow.date_start, EventRow.date_last, SEARCH_VECTOR.label("vector")
+    ).where(*where)
+
+
 def pg_search_statement(
-    flt: EventFilter, *, limit: int, offset: int = 0, order: Order = "newest"
+    flt: EventFilter,
+    *,
+    limit: int,
+    offset: int = 0,
+    order: Order = "newest",
+    plan: PgPlan | None = None,
 ) -> Select[Any] | None:
-    """The statement pg_search_ids runs; None when nothing can match."""
+    """The statement pg_search_ids runs for a plan (default: PostgreSQL's own ordered walk);
+    None when nothing can match."""
     if flt.place_keys is not None and not flt.place_keys:
         return None
+    plan = plan or PgPlan("walk")
     conds = _pg_structured(flt)
-    if not flt.term_groups:
-        return (
-            select(EventRow.id)
-            .where(*conds)
-            .order_by(*_ordering(order))
-            .limit(limit)
-            .offset(offset)
-        )
-    query = pg_tsquery(flt.term_groups, flt.match_all)
-    if query is None:
+    query = pg_tsquery(flt.term_groups, flt.match_all) if flt.term_groups else None
+    if flt.term_groups and query is None:
         return None
-    matches = SEARCH_VECTOR.op("@@")(query)
-    if flt.match_all:
-        return (
-            select(EventRow.id)
-            .where(*conds, matches)
-            .order_by(*_ordering(order))
-            .limit(limit)
-            .offset(offset)
-        )
+    rows = _rows(conds, query, plan).subquery("found")
+    if query is None or flt.match_all:
+        return select(rows.c.id).order_by(*_ordering(order, rows)).limit(limit).offset(offset)
     # Any term: the newest RANK_CAP matches (index order, so the scan can stop there), ranked.
-    candidates = (
-        select(EventRow.id, EventRow.date_start, EventRow.date_last, SEARCH_VECTOR.label("vector"))
-        .where(*conds, matches)
-        .order_by(*_ordering("newest"))
-        .limit(RANK_CAP)
-        .subquery("candidates")
-    )
-    rank = func.ts_rank(candidates.c.vector, query)
+    newest = select(rows).order_by(*_ordering("newest", rows)).limit(RANK_CAP).subquery("newest")
+    rank = func.ts_rank(newest.c.vector, query)
     return (
-        select(candidates.c.id)
-        .order_by(rank.desc(), *_ordering(order, candidates))
+        select(newest.c.id)
+        .order_by(rank.desc(), *_ordering(order, newest))
         .limit(limit)
         .offset(offset)
     )
 
 
+def _capped_count(*conds: ColumnElement[bool]) -> Select[Any]:
+    inner = select(literal(1)).select_from(EVENTS).where(*conds).limit(PG_CAP).subquery()
+    return select(func.count()).select_from(inner)
+
+
+async def _count(
+    session: AsyncSession,
+    name: str,
+    stmt: Select[Any],
+    key: tuple[Any, ...],
+    cache: StatsCache | None,
+    total: int,
+) -> int:
+    cache_key = (name, key)
+    now = time.monotonic()
+    found = cache.get(cache_key, total, now) if cache is not None else None
+    if found is None:
+        found = int((await session.scalar(stmt)) or 0)
+        if cache is not None:
+            cache.put(cache_key, found, total, now)
+    return found
+
+
+async def pg_plan(
+    session: AsyncSession, flt: EventFilter, stats_cache: StatsCache | None = None
+) -> PgPlan:
+    """Count (capped) the place/date candidates, then if need be the full-text matches."""
+    structured = flt.place_keys is not None or flt.first is not None or flt.last is not None
+    if not structured and not flt.term_groups:
+        return PgPlan("walk")
+    total = int((await session.scalar(select(func.max(EventRow.id)))) or 0)
+    candidates = None
+    if structured:
+        conds: list[ColumnElement[bool]] = [EventRow.status.in_(flt.statuses)]
+        if flt.place_keys is not None:
+            conds.append(EventRow.place_key.in_(sorted(flt.place_keys)))
+        if flt.last is not None:
+            conds.append(EventRow.date_start <= flt.last)
+        if flt.first is not None:
+            conds.append(EventRow.date_start >= flt.first - timedelta(days=EVENT_SPAN_LIMIT))
+        key = (tuple(sorted(flt.place_keys or ())), flt.first, flt.last, flt.statuses)
+        candidates = await _count(
+            session, "pg-candidates", _capped_count(*conds), key, stats_cache, total
+        )
+    if (candidates is not None and candidates < PG_CAP) or not flt.term_groups:
+        return choose_pg_plan(candidates, None)
+    query = pg_tsquery(flt.term_groups, flt.match_all)
+    if query is None:
+        return PgPlan("walk", candidates)
+    terms = (tuple(tuple(g) for g in clean_groups(flt.term_groups)), flt.match_all)
+    matches = await _count(
+        session,
+        "pg-matches",
+        _capped_count(SEARCH_VECTOR.op("@@")(query)),
+        terms,
+        stats_cache,
+        total,
+    )
+    return choose_pg_plan(candidates, matches)
+
+
 async def pg_search_ids(
-    session: AsyncSession, flt: EventFilter, *, limit: int, offset: int, order: Order
+    session: AsyncSession,
+    flt: EventFilter,
+    *,
+    limit: int,
+    offset: int,
+    order: Order,
+    stats_cache: StatsCache | None = None,
 ) -> list[int]:
-    """Ids of matching events on PostgreSQL (stored vector, GIN-indexed)."""
-    stmt = pg_search_statement(flt, limit=limit, offset=offset, order=order)
+    """Ids of matching events on PostgreSQL (stored vector, GIN-indexed), planned by counts."""
+    if flt.place_keys is not None and not flt.place_keys:
+        return []
+    plan = await pg_plan(session, flt, stats_cache)
+    stmt = pg_search_statement(flt, limit=limit, offset=offset, order=order, plan=plan)
     if stmt is None:
         return []
     return list((await session.scalars(stmt)).all())

@@ -18,7 +18,8 @@ from bot.domain.events.model import EventDraft
 from bot.domain.questions.timetypes import FuzzyDate
 from bot.store.eventreads import open_reads
 from bot.store.migrate import upgrade
-from bot.store.search_pg import pg_search_statement
+from bot.store.search_pg import pg_plan, pg_search_statement
+from bot.store.search_pg_plan import PgPlan
 from bot.store.session import create_engine
 from tests.support import dbtools
 from tests.support.question_events import NOW
@@ -147,6 +148,31 @@ async def test_both_stores_find_the_same_events(stores: tuple[Services, Services
     }
     for index, labels in expected.items():
         assert sorted(await _found(pg, FILTERS[index], pg_labels)) == labels
+
+
+async def test_every_postgresql_plan_finds_the_same_events(
+    stores: tuple[Services, Services],
+) -> None:
+    """Whatever the counts choose, the events and their order are the same."""
+    _, pg = stores
+    labels = await _labels(pg)
+    async with pg.sessions() as session:
+        chosen = {(await pg_plan(session, flt)).drive for flt in FILTERS}
+        for flt in FILTERS + ANY_TERM:
+            results = []
+            for drive in ("candidates", "matches", "walk"):
+                for order in ("newest", "oldest"):
+                    stmt = pg_search_statement(flt, limit=50, order=order, plan=PgPlan(drive))
+                    assert stmt is not None
+                    ids = (await session.scalars(stmt)).all()
+                    results.append([labels[i] for i in ids])
+            newest, oldest = results[0::2], results[1::2]
+            if flt.match_all:
+                assert all(r == newest[0] for r in newest), flt
+                assert all(r == list(reversed(newest[0])) for r in oldest), flt
+            else:  # ranked: the same events
+                assert all(sorted(r) == sorted(newest[0]) for r in newest + oldest), flt
+    assert len(chosen) > 1  # the fixture's filters exercise more than one plan
 
 
 async def test_the_stored_vector_follows_every_write(stores: tuple[Services, Services]) -> None:
