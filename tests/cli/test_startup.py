@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.cli.io import FileFormat
 from bot.domain.bulk.reading import Format
 from bot.render.bytecode import template_cache
@@ -32,7 +34,11 @@ HEAVY = (
     "bot.domain.bulk.reading",
     "bot.domain.places.gazetteer",
     "bot.sim",
+    *("spacy", "thinc", "matplotlib", "feedparser", "numpy"),
 )
+# Loaded only by what needs them (an article ingested, a chart drawn, a feed polled): never by
+# starting the application and answering a question.
+MODELS_AND_CHARTS = ("spacy", "thinc", "matplotlib", "feedparser", "numpy", "PIL", "torch")
 
 
 def test_shipped_head_read_from_the_files_is_alembics_head() -> None:
@@ -81,3 +87,29 @@ def test_no_template_cache_where_it_cannot_be_written(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")
     assert template_cache(blocker / "templates") is None
+
+
+@pytest.mark.subprocess
+@pytest.mark.slow
+def test_answering_a_question_leaves_models_and_charts_out(tmp_path: Path) -> None:
+    code = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('bot.cli.main', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"heavy = {MODELS_AND_CHARTS!r}\n"
+        "print('LOADED:' + ','.join(sorted({m for m in sys.modules if m.split('.')[0] in heavy})))"
+    )
+    db = f"sqlite+aiosqlite:///{tmp_path / 'sitrep.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "ask", "what happened at Islam Qala?", "--db", db],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=tmp_path,
+    )
+    *answer, loaded = done.stdout.strip().splitlines()
+    assert answer  # the app started and answered
+    assert loaded == "LOADED:"
