@@ -104,18 +104,22 @@ async def test_review_walks_the_drafts(desk: Harness, feed_server: FeedServer) -
     await sources.add(new_source(url_b, name="Newcomer"))
     await sources.poll_due()
     await sources.extract_all()
+    [kidal] = await desk.services.events.list_events(statuses=(EventStatus.DRAFT,))
+    [adre] = await desk.services.events.list_events()
+    k = kidal.id
     assert (await desk.send("/review"))[0]["text"] == REFUSAL
     card = (await desk.send("/review", user_id=ADMIN_ID))[0]
-    assert "Draft #2 (1 waiting)" in card["text"] and "Kidal" in card["text"]
+    assert f"Draft #{k} (1 waiting)" in card["text"] and "Kidal" in card["text"]
     assert "Source: Newcomer" in card["text"]
-    assert _buttons(card) == ["rv:pub:2", "rv:edt:2", "rv:del:2", "rv:mrg:2"]
-    assert (await desk.press(card, "rv:pub:2", user_id=USER_ID)) == []  # refused: not an admin
-    assert (await desk.services.events.get(2)).status is EventStatus.DRAFT  # type: ignore[union-attr]
-    after = await desk.press(card, "rv:pub:2", user_id=ADMIN_ID)
-    assert (await desk.services.events.get(2)).status is EventStatus.PUBLISHED  # type: ignore[union-attr]
+    assert _buttons(card) == [f"rv:pub:{k}", f"rv:edt:{k}", f"rv:del:{k}", f"rv:mrg:{k}"]
+    assert (await desk.press(card, f"rv:pub:{k}", user_id=USER_ID)) == []  # not an admin
+    assert (await desk.services.events.get(k)).status is EventStatus.DRAFT  # type: ignore[union-attr]
+    after = await desk.press(card, f"rv:pub:{k}", user_id=ADMIN_ID)
+    published = await desk.services.events.get(k)
+    assert published is not None and published.status is EventStatus.PUBLISHED
     assert after[-1]["text"] == "Nothing waits for review."
-    assert "Published #2" in desk.answers()
-    await desk.press(card, "rv:pub:2", user_id=ADMIN_ID)
+    assert f"Published #{k}" in desk.answers()
+    await desk.press(card, f"rv:pub:{k}", user_id=ADMIN_ID)
     assert desk.answers()[-1] == "That draft is no longer waiting."
     # a draft the desk judges to be the same happening: merged by hand into the published one
     await sources.add(new_source(url_c, name="Rewrite"))
@@ -128,11 +132,11 @@ async def test_review_walks_the_drafts(desk: Harness, feed_server: FeedServer) -
     choices = await desk.press(
         card, QueuePress(QueueAction.MERGE, draft.id).encode(), user_id=ADMIN_ID
     )
-    targets = _buttons(choices[-1])
-    assert f"rv:into:{draft.id}:1" in targets
-    await desk.press(choices[-1], f"rv:into:{draft.id}:1", user_id=ADMIN_ID)
+    into = f"rv:into:{draft.id}:{adre.id}"
+    assert _buttons(choices[-1]) == [into]  # the published event at Adré, not Kidal's
+    await desk.press(choices[-1], into, user_id=ADMIN_ID)
     assert await desk.services.events.get(draft.id) is None
-    merged = await desk.services.events.get(1)
+    merged = await desk.services.events.get(adre.id)
     assert merged is not None and "Rewrite" in [s.outlet for s in merged.sources]
 
 
