@@ -93,6 +93,16 @@ async def test_channel_posts_become_events_with_the_post_link(desk: Harness) -> 
     ]
     source = (await desk.services.sources.repo.all())[0]
     assert source.items_seen == 1
+    # a group can be a source too: its members' messages are its items
+    group = -1005550001
+    await desk.services.sources.add(new_source(f"tg:{group}", name="Field group"))
+    replies = await desk.send(ADRE.text, chat_id=group, user_id=USER_ID)
+    assert replies == []  # nothing said in the group
+    await desk.send(ADRE.text, chat_id=-1009990002, user_id=USER_ID)  # not a source: ignored
+    [draft] = await desk.services.events.list_events(statuses=(EventStatus.DRAFT,))
+    assert "Adré" in draft.summary
+    [link] = [s.url for s in draft.sources]
+    assert link.startswith("https://t.me/c/5550001/") and link.rsplit("/", 1)[1].isdigit()
 
 
 async def test_review_walks_the_drafts(desk: Harness, feed_server: FeedServer) -> None:

@@ -80,5 +80,7 @@ def register_handlers(app: SitrepApp) -> None:
     # Group 1: text no open form took is a question (private chats) or ignored (groups unless
     # the bot is mentioned or replied to).
     app.add_handler(questions.text_handler(), group=1)
+    # Group 2: a message in a group that is a source is also an item of that source.
+    app.add_handler(sources.group_handler(), group=2)
 
     app.add_error_handler(errors.on_error)

@@ -92,17 +92,21 @@ async def sources_command(update: Update, context: SitrepContext) -> None:
 
 
 def post_link(message: Message) -> str:
-    """The t.me link of a channel post (public: by username; private: by the chat's id)."""
+    """The t.me link of a post (public: by username; private channels and supergroups: by the
+    chat's id; a basic group's messages have no link)."""
     chat = message.chat
     if chat.username:
         return f"https://t.me/{chat.username}/{message.message_id}"
+    if not str(chat.id).startswith("-100"):
+        return ""
     internal = str(chat.id).removeprefix("-100")
     return f"https://t.me/c/{internal}/{message.message_id}"
 
 
 async def channel_post(update: Update, context: SitrepContext) -> None:
-    """A post in a channel that is a source becomes a pending item, extracted soon after."""
-    message = update.channel_post
+    """A post in a channel (or a message in a group) that is a source becomes a pending item,
+    extracted soon after; chats that are not sources are left alone."""
+    message = update.channel_post or update.message
     if message is None:
         return
     text = message.text or message.caption or ""
@@ -142,6 +146,13 @@ def handlers() -> list[Any]:
         CommandHandler("sources", sources_command),
         MessageHandler(filters.UpdateType.CHANNEL_POST, channel_post),
     ]
+
+
+def group_handler() -> MessageHandler[SitrepContext, None]:
+    """Messages in groups, for groups that are sources (registered in a group of its own, after
+    the questions: a group message is first whatever it was before)."""
+    group_text = filters.ChatType.GROUPS & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    return MessageHandler(filters.UpdateType.MESSAGE & group_text, channel_post)
 
 
 def start_jobs(app: SitrepApp) -> None:
