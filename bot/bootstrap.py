@@ -44,6 +44,7 @@ from bot.store.briefings import BriefingStore
 from bot.store.bulk import BulkEventStore
 from bot.store.chatstate import ChatStateStore
 from bot.store.event_facts import EventFactStore
+from bot.store.event_merges import EventMerges
 from bot.store.event_reader import EventReader
 from bot.store.events import EventStore
 from bot.store.figures import FigureStore
@@ -95,6 +96,7 @@ class Services:
     sources: SourceService
     fetcher: HttpFeedFetcher
     review: ReviewService
+    merges: EventMerges
 
     async def close(self) -> None:
         """Dispose of the engine (and close the feed fetcher's connections)."""
@@ -204,6 +206,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
             SourceStore(sessions), fetcher, parse_feed, ingest, events, clock, instance_name()
         ),
         fetcher=fetcher,
+        merges=EventMerges(sessions),
         review=ReviewService(
             events,
             SourceReviewStore(sessions),

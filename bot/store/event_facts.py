@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Result, Select, select
+from sqlalchemy import Result, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.questions.ports import EventFact
-from bot.store.models.events import EventRow
+from bot.store.models.events import EventRow, SourceRow
 from bot.store.session import sqlite_engine
 
 CHUNK = 900  # ids per statement (below SQLite's parameter limit on every build)
@@ -40,6 +40,29 @@ class EventFactStore:
             return [
                 f for chunk in _chunks(wanted) for f in _rows(await session.execute(_stmt(chunk)))
             ]
+
+    async def source_counts(self, ids: Sequence[int]) -> dict[int, int]:
+        """For events with others merged into them: their sources and the merged ones' sources."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        e, s = EventRow, SourceRow
+        head = func.coalesce(e.merged_into, e.id)
+        stmt = (
+            select(head, func.count(s.id), func.count(func.distinct(e.id)))
+            .select_from(e)
+            .outerjoin(s, s.event_id == e.id)
+            .where(or_(e.id.in_(wanted), e.merged_into.in_(wanted)))
+            .group_by(head)
+        )
+        bind = sqlite_engine(self._sessions)
+        if bind is not None:
+            async with bind.connect() as conn:
+                rows = (await conn.execute(stmt)).all()
+        else:
+            async with self._sessions() as session:
+                rows = (await session.execute(stmt)).all()
+        return {int(h): int(n) for h, n, events in rows if int(events) > 1}
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import groupby
 from typing import Literal
@@ -70,6 +70,7 @@ class Answer:
     relaxed: tuple[str, ...] = ()  # what was relaxed to find anything, in order
     notes: tuple[str, ...] = ()  # what could not be read as asked ("since the fall of …")
     outside: tuple[int, date] | None = None  # nothing in the window: matches outside, newest day
+    sources: dict[int, int] = field(default_factory=dict)  # merged events: all their sources
 
     @property
     def subscribe_place(self) -> AnswerPlace | None:
@@ -233,6 +234,7 @@ class AnswerService:
             total=max(total, offset + len(events)),
             total_capped=capped,
             tally=counted,
+            sources=await self._counter.source_counts([e.id for e in events]),
         )
 
     def _breakdown_level(self, query: Query) -> str:
@@ -294,6 +296,7 @@ class AnswerService:
             total=found.events,
             total_capped=found.capped,
             tally=found,
+            sources=await self._counter.source_counts([e.id for e in events]),
         )
 
     async def _mentioning(

@@ -49,6 +49,12 @@ class Tallier:
                     )
         return out
 
+    async def source_counts(self, ids: list[int]) -> dict[int, int]:
+        """Sources of the listed events counted with those merged into them ({} unknown)."""
+        if self._facts is None or not ids:
+            return {}
+        return await self._facts.source_counts(ids)
+
     async def total(
         self, flt: EventFilter, *, order: Literal["newest", "oldest"], breakdown: str
     ) -> tuple[int, bool, Tally | None]:

@@ -55,3 +55,7 @@ class EventFacts(Protocol):
     async def facts(self, ids: Sequence[int]) -> list[EventFact]:
         """One fact per stored event among the ids (any order)."""
         ...
+
+    async def source_counts(self, ids: Sequence[int]) -> dict[int, int]:
+        """For events with others merged into them: all their sources, counted."""
+        ...

@@ -176,17 +176,33 @@ async def _card(update: Update, context: SitrepContext, event: EventView, note: 
 
 @admin_only
 async def show_event(update: Update, context: SitrepContext) -> None:
-    """/event N: every field of one event."""
+    """/event N: every field of one event; /event N split: undo its merges (audited)."""
     args = context.args or []
     event_id = _event_id(args[0]) if args else None
-    if event_id is None:
+    if event_id is None or (len(args) > 1 and args[1].lower() != "split"):
         await reply_macro(update, context, MESSAGES, "event_usage")
+        return
+    if len(args) > 1:
+        await _split(update, context, event_id)
         return
     event = await context.services.events.get(event_id)
     if event is None:
         await reply_macro(update, context, MESSAGES, "no_event", event_id=event_id)
         return
     await _card(update, context, event)
+
+
+async def _split(update: Update, context: SitrepContext, event_id: int) -> None:
+    """Free the events merged into an event (or the event from its merge) and say which."""
+    freed = await context.services.merges.split(event_id)
+    if freed is None:
+        await reply_macro(update, context, MESSAGES, "no_event", event_id=event_id)
+        return
+    if freed:
+        await context.services.audit.record(
+            _user_id(update), "split_event", f"event {event_id}", f"freed {freed}"
+        )
+    await reply_macro(update, context, MESSAGES, "split_done", event_id=event_id, freed=freed)
 
 
 async def _apply_edit(

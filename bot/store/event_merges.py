@@ -1,0 +1,73 @@
+"""Merged events: one happening told by several sources, and the admin's split that undoes it.
+
+An event merged into another keeps its row (its own sources, its dataset key) with
+``merged_into`` set: searches, answers and editions show only the event it was merged into, with
+every source counted. Splitting an event frees the events merged into it (and frees it from the
+one it was merged into), so the merge is reversible; the handler records it in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.models.events import EventRow
+
+
+class EventMerges:
+    """Merging and splitting stored events."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def merge(self, into: int, ids: Sequence[int]) -> list[int]:
+        """Merge events into one (never into itself, never into a merged event, never a chain);
+        the ids actually merged."""
+        async with self._sessions.begin() as session:
+            target = await session.get(EventRow, into)
+            if target is None or target.merged_into is not None:
+                return []
+            wanted = [i for i in dict.fromkeys(ids) if i != into]
+            if not wanted:
+                return []
+            rows = (
+                await session.scalars(
+                    select(EventRow.id).where(
+                        EventRow.id.in_(wanted), EventRow.merged_into.is_(None)
+                    )
+                )
+            ).all()
+            merged = list(rows)
+            # Events already merged into one of these follow it to the new target.
+            await session.execute(
+                update(EventRow).where(EventRow.merged_into.in_(merged)).values(merged_into=into)
+            )
+            await session.execute(
+                update(EventRow).where(EventRow.id.in_(merged)).values(merged_into=into)
+            )
+            return sorted(merged)
+
+    async def split(self, event_id: int) -> list[int] | None:
+        """Undo the merges of an event: the ids freed (the event's own merged events, or the
+        event itself when it was merged into another); None when there is no such event."""
+        async with self._sessions.begin() as session:
+            row = await session.get(EventRow, event_id)
+            if row is None:
+                return None
+            freed = list(
+                (
+                    await session.scalars(
+                        select(EventRow.id).where(
+                            or_(EventRow.merged_into == event_id, EventRow.id == event_id),
+                            EventRow.merged_into.is_not(None),
+                        )
+                    )
+                ).all()
+            )
+            if freed:
+                await session.execute(
+                    update(EventRow).where(EventRow.id.in_(freed)).values(merged_into=None)
+                )
+            return sorted(freed)
