@@ -13,12 +13,14 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from bot.domain.sources.ports import Fetched, FetchOutcome
 from bot.feeds.guard import UnsafeURL, check_url
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -90,27 +92,38 @@ class HttpFeedFetcher:
     def __init__(self, *, allow_private: bool = False, limits: FetchLimits | None = None) -> None:
         self.limits = limits or FetchLimits()
         self.allow_private = allow_private
-        lim = self.limits
-        self._client = httpx.AsyncClient(
-            follow_redirects=False,
-            trust_env=False,
-            timeout=httpx.Timeout(
-                connect=lim.connect_timeout,
-                read=lim.read_timeout,
-                write=lim.read_timeout,
-                pool=lim.total_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=lim.in_flight, max_keepalive_connections=lim.in_flight
-            ),
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-        )
-        self._in_flight = asyncio.Semaphore(lim.in_flight)
+        self._client: httpx.AsyncClient | None = None  # made on the first fetch
+        self._in_flight = asyncio.Semaphore(self.limits.in_flight)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
+    def _http(self) -> httpx.AsyncClient:
+        """The shared client, made on first use (httpx is imported only by processes that
+        fetch: start-up of the other verbs does not pay for it)."""
+        if self._client is None:
+            import httpx
+
+            lim = self.limits
+            self._client = httpx.AsyncClient(
+                follow_redirects=False,
+                trust_env=False,
+                timeout=httpx.Timeout(
+                    connect=lim.connect_timeout,
+                    read=lim.read_timeout,
+                    write=lim.read_timeout,
+                    pool=lim.total_timeout,
+                ),
+                limits=httpx.Limits(
+                    max_connections=lim.in_flight, max_keepalive_connections=lim.in_flight
+                ),
+                headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            )
+        return self._client
+
     async def aclose(self) -> None:
-        """Close the connections."""
-        await self._client.aclose()
+        """Close the connections (if any were opened)."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     def _host_gate(self, url: str) -> asyncio.Semaphore:
         host = (urlsplit(url).hostname or "").lower()
@@ -145,6 +158,8 @@ class HttpFeedFetcher:
         return await asyncio.to_thread(main_text, fetched.body, fetched.content_type, url)
 
     async def _get(self, url: str, headers: dict[str, str], types: tuple[str, ...]) -> Fetched:
+        import httpx
+
         try:
             async with self._in_flight, asyncio.timeout(self.limits.total_timeout):
                 return await self._follow(url, headers, types)
@@ -165,7 +180,7 @@ class HttpFeedFetcher:
             await check_url(url, allow_private=self.allow_private)
             async with (
                 self._host_gate(url),
-                self._client.stream("GET", url, headers=headers) as response,
+                self._http().stream("GET", url, headers=headers) as response,
             ):
                 status = response.status_code
                 if status in _REDIRECTS and "location" in response.headers:
