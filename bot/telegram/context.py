@@ -85,3 +85,12 @@ class SitrepApplication(SitrepApp):
             except Exception:
                 # Left undone, the update is handled again when its lease runs out.
                 log.exception("could not mark update %s done", update.update_id)
+
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Any = None
+    ) -> None:
+        """PTB notes every chat and user id it sees for its persistence, and empties the notes
+        only when it persists; Sitrep has no PTB persistence (its state is in the database), so
+        the notes would grow by one id per chat and user ever seen: keep none."""
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
