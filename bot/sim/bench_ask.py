@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 KABUL = ZoneInfo("Asia/Kabul")
 NOW = datetime(2021, 8, 20, 9, 0, tzinfo=KABUL)
 Store = Literal["sqlite", "postgresql"]
+PAGE_PLUS_ONE = 7  # an answer's page of six and one more (is there a next page?)
 
 
 def _pct(values: Sequence[float], q: float) -> float:
@@ -95,7 +96,7 @@ async def _pg_baseline_times(dsn: str, filters: list[EventFilter], repeats: int)
 
 async def _ask_times(
     url: str, questions: Sequence[str], repeats: int, render: bool
-) -> tuple[list[float], list[EventFilter], dict[str, float]]:
+) -> tuple[list[float], list[EventFilter], dict[str, float], list[float]]:
     from bot.bootstrap import open_services
     from bot.domain.questions.answers import filter_for
     from bot.render.environment import Renderer, create_environment
@@ -123,14 +124,31 @@ async def _ask_times(
                 ms = (time.perf_counter() - t0) * 1000
                 times.append(ms)
                 per_question[q].append(ms)
+        search = await _search_times(domain.sessions, filters, repeats)
     slowest = {q: round(max(v), 2) for q, v in per_question.items()}
     slowest["(first asks, p95)"] = round(_pct(first, 0.95), 2)
-    return times, filters, slowest
+    return times, filters, slowest, search
+
+
+async def _search_times(sessions: Any, filters: list[EventFilter], repeats: int) -> list[float]:
+    """Retrieval alone: each question's first page searched through the store's read path."""
+    from bot.store.event_reader import EventReader
+
+    reader = EventReader(sessions)
+    times: list[float] = []
+    for round_ in range(repeats + 1):  # the first round warms the planner's counts
+        for flt in filters:
+            t0 = time.perf_counter()
+            async with reader.reads() as reads:
+                await reads.search(flt, limit=PAGE_PLUS_ONE)
+            if round_:
+                times.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def _summary(
     store: Store, events: int, questions: int, repeats: int, fill_s: float,
-    ask: list[float], base: list[float], slowest: dict[str, float],
+    ask: list[float], base: list[float], slowest: dict[str, float], search: list[float],
 ) -> dict[str, Any]:  # fmt: skip
     ask_p95, base_p95 = _pct(ask, 0.95), _pct(base, 0.95)
     return {
@@ -144,6 +162,10 @@ def _summary(
         "baseline_p50_ms": round(statistics.median(base), 3),
         "baseline_p95_ms": round(base_p95, 3),
         "ask_vs_baseline_p95_ratio": round(ask_p95 / base_p95, 3) if base_p95 else None,
+        # Retrieval alone (the search statements of a first page), without understanding,
+        # loading, counting or rendering.
+        "search_p50_ms": round(statistics.median(search), 3),
+        "search_p95_ms": round(_pct(search, 0.95), 3),
         "slowest_ask_ms": slowest,
     }
 
@@ -161,9 +183,9 @@ def _run_sqlite(
         if missing > 0:
             fill_sqlite(db, missing, world_gazetteer(), seed)
         fill_s = time.perf_counter() - t0
-        ask, filters, slowest = asyncio.run(_ask_times(url, questions, repeats, render))
+        ask, filters, slowest, search = asyncio.run(_ask_times(url, questions, repeats, render))
         base = _sqlite_baseline_times(db, filters, repeats)
-    return _summary("sqlite", events, len(questions), repeats, fill_s, ask, base, slowest)
+    return _summary("sqlite", events, len(questions), repeats, fill_s, ask, base, slowest, search)
 
 
 async def _run_pg(
@@ -182,9 +204,11 @@ async def _run_pg(
         if missing > 0:
             await fill_pg(dsn, missing, world_gazetteer(), seed)
         fill_s = time.perf_counter() - t0
-        ask, filters, slowest = await _ask_times(url, questions, repeats, render)
+        ask, filters, slowest, search = await _ask_times(url, questions, repeats, render)
         base = await _pg_baseline_times(dsn, filters, repeats)
-        return _summary("postgresql", events, len(questions), repeats, fill_s, ask, base, slowest)
+        return _summary(
+            "postgresql", events, len(questions), repeats, fill_s, ask, base, slowest, search
+        )
 
     if keep:  # --keep: the URL names a database of its own, filled once and kept
         return await measure(asyncpg_url(pg_url))

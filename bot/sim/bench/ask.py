@@ -47,6 +47,7 @@ def ask_keys(runs: dict[str, dict[str, Any]]) -> dict[str, float | None]:
             keys[f"ask_p50_ms_{label}"] = run["ask_p50_ms"]
             keys[f"ask_p95_ms_{label}"] = run["ask_p95_ms"]
             keys[f"baseline_p95_ms_{label}"] = run["baseline_p95_ms"]
+            keys[f"search_p95_ms_{label}"] = run.get("search_p95_ms")
     return keys
 
 

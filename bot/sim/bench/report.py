@@ -86,6 +86,8 @@ def format_report(result: dict[str, Any]) -> str:
                 f"ask on {store} @ {int(size):>10,} events: p50 {a['ask_p50_ms']:.2f} ms, p95 "
                 f"{a['ask_p95_ms']:.2f} ms | plain baseline p50 {a['baseline_p50_ms']:.2f} ms,"
                 f" p95 {a['baseline_p95_ms']:.2f} ms | ratio {a['ask_vs_baseline_p95_ratio']}"
+                f" | retrieval alone p50 {a['search_p50_ms']:.2f} ms,"
+                f" p95 {a['search_p95_ms']:.2f} ms"
             )
     c = result["compose"]
     lines.append(
