@@ -30,7 +30,7 @@ async def insert_trigger_paused(conn: AsyncConnection) -> AsyncIterator[None]:
     """SQLite: the full-text insert trigger is dropped inside and created again from its own SQL.
 
     Run it inside a write transaction, and index what was inserted before leaving. On
-    PostgreSQL (a GIN expression index) this does nothing.
+    PostgreSQL (a stored vector its own trigger keeps, migration 0010) this does nothing.
     """
     if not dialect_for(conn).fulltext_table:
         yield
