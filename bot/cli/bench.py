@@ -52,10 +52,13 @@ def bench(
         typer.Option("--large", help="Add 10M events to the ask sizes (up to an hour, ~20 GB)."),
     ] = False,
 ) -> None:
-    """Measure ask vs raw FTS5, edition composing, broadcast throughput, ACLED import and memory.
+    """Measure ask vs a plain full-text baseline, edition composing, broadcast throughput, ACLED
+    import and memory.
 
     Everything runs on synthetic data in temporary databases; the configured database is not
-    touched. Without --quick: 100k and 1M events, 100k subscribers (several minutes).
+    touched. Without --quick: 100k and 1M events, 100k subscribers (several minutes); --large
+    adds 10M events. With --pg URL, ask is measured on PostgreSQL too, in scratch databases
+    created and dropped on that server.
     """
     from bot.domain.clock import Clock
     from bot.sim.bench import PLANS, format_report, run_bench
