@@ -45,6 +45,9 @@ class PlaceResolver:
         # UCDP: countries by name, and admin areas of the right kind by (name, kind, area)
         self._countries: dict[str, Place | None] = {}
         self._areas_in: dict[tuple[str, PlaceKind, str], Place | None] = {}
+        # hints whose place is still to be added (by `place`): rows of a batch repeat them, and
+        # each miss costs a typo-tolerant search of the world
+        self._unplaced: set[PlaceHint] = set()
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
         """The place key and precision of a hint, when the gazetteer (or a hint resolved
@@ -54,13 +57,19 @@ class PlaceResolver:
             return seen[1].key, seen[1].precision
         found = self._memo.get(hint)
         if found is None and not hint.exact:
+            if hint in self._unplaced:
+                return None
             found = self._ucdp_known(hint) if hint.country is not None else self._acled_known(hint)
             if found is None:
+                if len(self._unplaced) >= 100_000:
+                    self._unplaced.clear()
+                self._unplaced.add(hint)
                 return None
             self._remember(hint, found)
         return (found.key, found.precision) if found is not None else None
 
     def _remember(self, hint: PlaceHint, found: Placed) -> None:
+        self._unplaced.discard(hint)
         self._memo[hint] = found
         if len(self._by_id) >= 100_000:
             self._by_id.clear()
