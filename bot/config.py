@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     send_rate: float = Field(default=30.0, gt=0)
     send_concurrency: int = Field(default=8, ge=1, le=1000)
+    # Telegram's per-chat limits, kept by the sender and by replies (0 switches one off)
+    send_chat_interval: float = Field(default=1.0, ge=0, le=60)
+    send_group_per_minute: int = Field(default=20, ge=0, le=1000)
     redis_url: str | None = None
     # Who this sender is across restarts (its claimed outbox rows are its own): a restart under
     # the same name takes them back at once. Default: the host name (stable in a container).

@@ -19,6 +19,10 @@ install_default_parser(shared_parser())
 # Tests never read the developer's .env or real token.
 for _var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "WEBHOOK_URL", "WEBHOOK_SECRET"):
     os.environ.pop(_var, None)
+# The app's per-chat pacing of replies and sends is off in tests (their fake Bot API enforces no
+# limits unless a test asks; tests of the limits configure the sender or the setting explicitly).
+os.environ["SEND_CHAT_INTERVAL"] = "0"
+os.environ["SEND_GROUP_PER_MINUTE"] = "0"
 
 # A PostgreSQL variant creates and drops a database of its own: slow tier.
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.pg, pytest.mark.slow])]

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, exists, func, select, te
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from bot.delivery.history import read_recent
 from bot.delivery.inserts import insert_messages
 from bot.domain.clock import Clock
 from bot.domain.delivery_states import OutboxState
@@ -48,6 +49,8 @@ class Outgoing:
     reply_to_message_id: int | None
     attempts: int
     batch: str | None
+    # when others last sent to this chat (asked for in `claim`), oldest first
+    recent: tuple[datetime, ...] = ()
     edition_id: int | None = None  # a picture's edition and number (kind "photo")
     part_no: int = 0
 
@@ -92,8 +95,11 @@ class Outbox:
         async with self._writing() as session:
             return await insert_messages(session, messages, self._clock.now())
 
-    async def claim(self, instance: str, limit: int) -> list[Outgoing]:
-        """Claim up to `limit` ready rows for this instance, oldest first.
+    async def claim(
+        self, instance: str, limit: int, *, recent_since: datetime | None = None
+    ) -> list[Outgoing]:
+        """Claim up to `limit` ready rows for this instance, oldest first; with `recent_since`,
+        each carries the sends to its chat by other senders since then (`Outgoing.recent`).
 
         PostgreSQL: FOR UPDATE SKIP LOCKED, so instances never claim the same row. SQLite: the
         statement runs inside BEGIN IMMEDIATE, which serialises writers.
@@ -151,6 +157,10 @@ class Outbox:
                     ).where(tuple_(EditionPartRow.edition_id, EditionPartRow.part_no).in_(parts))
                 )
                 texts = {(e, p): t for e, p, t in found.all()}
+            recent: dict[int, list[datetime]] = {}
+            if recent_since is not None and rows:
+                chats = {r.chat_id for r in rows}
+                recent = await read_recent(session, chats, recent_since, instance)
         out = []
         for r in sorted(rows, key=lambda r: r.id):
             text = texts.get((r.edition_id, r.part_no)) if r.edition_id is not None else r.text
@@ -165,6 +175,7 @@ class Outbox:
                     reply_to_message_id=r.reply_to_message_id,
                     attempts=r.attempts,
                     batch=r.batch,
+                    recent=tuple(recent.get(r.chat_id, ())),
                     edition_id=r.edition_id,
                     part_no=r.part_no,
                 )
@@ -345,24 +356,9 @@ class Outbox:
         self, chat_ids: Iterable[int] | None, since: datetime, *, instance: str | None = None
     ) -> dict[int, list[datetime]]:
         """When each chat (None: every chat) was sent to from `since` on, oldest first, by any
-        sender but `instance` (its own sends it knows): `sent_at` of sent rows, and of rows a
-        dead sender left in flight, the moment they were requeued (they may have reached
-        Telegram)."""
-        cond: list[ColumnElement[bool]] = [OutboxRow.sent_at >= since]
-        if chat_ids is not None:
-            chats = sorted(set(chat_ids))
-            if not chats:
-                return {}
-            cond.append(OutboxRow.chat_id.in_(chats))
-        if instance is not None:
-            cond.append((OutboxRow.claimed_by != instance) | OutboxRow.claimed_by.is_(None))
-        stmt = select(OutboxRow.chat_id, OutboxRow.sent_at).where(*cond).order_by(OutboxRow.sent_at)
-        found: dict[int, list[datetime]] = {}
+        sender but `instance` (see `bot.delivery.history`)."""
         async with self._sessions() as session:
-            for chat, at in (await session.execute(stmt)).all():
-                if at is not None:
-                    found.setdefault(int(chat), []).append(at)
-        return found
+            return await read_recent(session, chat_ids, since, instance)
 
     async def counts(self, batch: str | None = None) -> dict[str, int]:
         """Rows per state (optionally of one batch)."""

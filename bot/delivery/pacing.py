@@ -1,5 +1,5 @@
 """Per-chat pacing: 1 message a second per chat, 20 a minute per group, and chats held behind a
-retried message, on the process's monotonic clock.
+retried message, on the process's monotonic clock; and the sender's slots, taken oldest row first.
 
 One pacer serves the sender and the replies of one process (so a reply and a briefing to the same
 chat keep Telegram's per-chat limit between them). Sends by other senders, or by this sender
@@ -10,8 +10,11 @@ group window is forgotten (memory stays bounded however many chats a long run me
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 PRUNE_EVERY = 512  # notes between two sweeps of expired chats
@@ -42,6 +45,21 @@ class ChatPacer:
         self._monotonic = monotonic
         self._chats: dict[int, _Chat] = {}
         self._notes = 0
+        self._turns: dict[int, asyncio.Lock] = {}
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        """Hold the chat (the sender's rows and replies to it, one at a time, in order)."""
+        lock = self._turns.get(chat_id)
+        if lock is None:
+            lock = self._turns[chat_id] = asyncio.Lock()
+        try:
+            async with lock:
+                yield
+        finally:
+            # many chats over a long run: drop a lock nobody holds or waits for
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._turns.pop(chat_id, None)
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -119,3 +137,46 @@ class ChatPacer:
             and (not chat.learned or chat.learned[-1] <= start)
         ]:
             del self._chats[chat_id]
+
+
+class OrderedSlots:
+    """A semaphore whose waiters get in by priority (lowest first), not by arrival: a row that
+    waited for its chat's pacing does not queue again behind every row claimed after it."""
+
+    def __init__(self, slots: int) -> None:
+        self._free = slots
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._tick = 0
+
+    async def acquire(self, priority: int) -> None:
+        """Take a slot; waits behind waiters of lower priority only."""
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._tick += 1
+        heapq.heappush(self._waiters, (priority, self._tick, future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # the slot was handed over as the caller was cancelled
+            raise
+
+    def release(self) -> None:
+        """Give a slot back (to the first waiter still waiting)."""
+        while self._waiters:
+            _, _, future = heapq.heappop(self._waiters)
+            if not future.done():
+                future.set_result(None)
+                return
+        self._free += 1
+
+    @asynccontextmanager
+    async def slot(self, priority: int) -> AsyncIterator[None]:
+        """Hold a slot for the block."""
+        await self.acquire(priority)
+        try:
+            yield
+        finally:
+            self.release()

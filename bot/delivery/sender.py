@@ -19,7 +19,7 @@ from bot.config import instance_name
 from bot.delivery.instances import SenderRegistry
 from bot.delivery.marks import MarkBatcher
 from bot.delivery.outbox import Outbox, Outgoing
-from bot.delivery.pacing import ChatPacer
+from bot.delivery.pacing import ChatPacer, OrderedSlots
 from bot.delivery.ratelimit import LocalRateLimiter, RateLimiter
 from bot.delivery.running import run_sender
 from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient, Transport
@@ -93,9 +93,8 @@ class Sender:
         # A slot is held from the `sending` mark until the `sent` mark is committed, so rows on
         # the wire plus rows sent but not yet recorded never exceed `concurrency` (a crash can
         # send twice only those).
-        self._slots = asyncio.Semaphore(self.concurrency)
+        self._slots = OrderedSlots(self.concurrency)
         self.marks = MarkBatcher(outbox)
-        self._chat_locks: dict[int, asyncio.Lock] = {}
         # Per-chat limits, and chats whose rows wait behind a retried earlier row (so a chat's
         # messages, an edition's parts, never overtake each other); shared with replies.
         self.pacer = pacer or ChatPacer(
@@ -115,47 +114,25 @@ class Sender:
     def _note_sent(self, msg: Outgoing) -> None:
         self.pacer.note(msg.chat_id, msg.chat_type)
 
-    async def _learn(self, claimed: list[Outgoing]) -> None:
-        """Pace the claimed rows' chats after what others (or this sender before a restart)
+    async def _claim(self, limit: int) -> list[Outgoing]:
+        """Claim rows; pace their chats after what others (or this sender before a restart)
         sent them lately, as the outbox records it."""
         pacer = self.pacer
-        if not claimed or not (pacer.per_chat_interval > 0 or pacer.group_per_minute > 0):
-            return
-        now = self.outbox.clock.now()
         span = max(pacer.per_chat_interval, pacer.group_window if pacer.group_per_minute else 0)
-        types = {m.chat_id: m.chat_type for m in claimed}
-        found = await self.outbox.recent_sends(
-            types, now - timedelta(seconds=span), instance=self.instance
-        )
-        for chat_id, chat_type in types.items():
-            sends = found.get(chat_id, [])
-            pacer.learn(chat_id, chat_type, [(now - at).total_seconds() for at in sends])
-
-    async def _claim(self, limit: int) -> list[Outgoing]:
-        claimed = await self.outbox.claim(self.instance, limit)
-        await self._learn(claimed)
+        since = self.outbox.clock.now() - timedelta(seconds=span) if span > 0 else None
+        claimed = await self.outbox.claim(self.instance, limit, recent_since=since)
+        if since is not None:
+            now = self.outbox.clock.now()
+            for msg in claimed:
+                ago = [(now - at).total_seconds() for at in msg.recent]
+                pacer.learn(msg.chat_id, msg.chat_type, ago)
         return claimed
 
     # ---- one message ------------------------------------------------------------------
 
-    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._chat_locks.get(chat_id)
-        if lock is None:
-            lock = self._chat_locks[chat_id] = asyncio.Lock()
-        return lock
-
-    def _forget_lock(self, chat_id: int, lock: asyncio.Lock) -> None:
-        # A long-running sender meets many chats: drop a lock nobody holds or waits for.
-        if not lock.locked() and not getattr(lock, "_waiters", None):
-            self._chat_locks.pop(chat_id, None)
-
     async def _deliver(self, msg: Outgoing) -> None:
-        lock = self._chat_lock(msg.chat_id)
-        try:
-            async with lock:
-                await self._deliver_locked(msg)
-        finally:
-            self._forget_lock(msg.chat_id, lock)
+        async with self.pacer.turn(msg.chat_id):  # a chat's messages one at a time, in order
+            await self._deliver_locked(msg)
 
     async def _deliver_locked(self, msg: Outgoing) -> None:
         me = self.instance
@@ -170,7 +147,7 @@ class Sender:
             )
             return
         await self._pace_chat(msg)
-        async with self._slots:
+        async with self._slots.slot(msg.id):
             if self._stopping:
                 await self.outbox.release([msg.id], instance=me)
                 return

@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.outbox import Outgoing
-from bot.delivery.transport import ChatGone, Rejected, RetryLater, Transient
+from bot.delivery.transport import OUTBOX_SEND, ChatGone, Rejected, RetryLater, Transient
 from bot.domain.delivery_states import PICTURE_PART, OutboxKind
 
 GONE_MARKERS = ("chat not found", "bot was kicked", "user is deactivated", "have no rights")
@@ -52,6 +52,7 @@ class TelegramTransport:
             if message.reply_to_message_id
             else None
         )
+        marked = OUTBOX_SEND.set(True)
         try:
             if message.kind == OutboxKind.PHOTO:
                 sent = await self._photo(message)
@@ -77,6 +78,8 @@ class TelegramTransport:
             raise Rejected(exc.message) from exc
         except (TimedOut, NetworkError) as exc:
             raise Transient(str(exc)) from exc
+        finally:
+            OUTBOX_SEND.reset(marked)
         return sent.message_id
 
     async def _photo(self, message: Outgoing) -> Message:

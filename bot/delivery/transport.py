@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Protocol
 
 from bot.delivery.outbox import Outgoing
+
+# True while the sender sends an outbox row: the replies' rate limiter (bot.telegram.replies)
+# lets such calls through, since the sender paces them and handles their 429s itself.
+OUTBOX_SEND: ContextVar[bool] = ContextVar("outbox_send", default=False)
 
 
 class DeliveryError(Exception):

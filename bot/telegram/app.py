@@ -28,6 +28,7 @@ from bot.telegram.handlers.pdf import pdf_markup
 from bot.telegram.handlers.sources import start_jobs as start_source_jobs
 from bot.telegram.intake.deadletter import UpdateScreen
 from bot.telegram.intake.inbox import InboxQueue, start_inbox, stop_inbox
+from bot.telegram.replies import ReplyLimiter
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def build_application(
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
+        .rate_limiter(ReplyLimiter())
     )
     # getUpdates answers are screened: an update PTB cannot parse is set aside (intake.deadletter).
     if request is not None:
@@ -101,12 +103,17 @@ async def open_resources(app: SitrepApp) -> Services:
         ),
         rate=settings.send_rate,
         concurrency=settings.send_concurrency,
+        per_chat_interval=settings.send_chat_interval,
+        group_per_minute=settings.send_group_per_minute,
         on_chat_gone=services.subscriptions.mark_blocked,
         limiter=limiter,
         instance=settings.sender_instance,
         heartbeat=settings.sender_heartbeat_seconds,
         dead_after=settings.sender_dead_after_seconds,
     )
+    if isinstance(app.bot.rate_limiter, ReplyLimiter):
+        # replies keep the sender's per-chat pacing and global rate
+        app.bot.rate_limiter.attach(data.sender.pacer, data.sender.limiter)
     data.services = services
     return services
 

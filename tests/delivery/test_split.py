@@ -178,7 +178,7 @@ async def test_broken_template_stops_start_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = _broken_templates(tmp_path)
-    monkeypatch.setattr(domain_module, "create_environment", lambda: create_environment(broken))
+    monkeypatch.setattr(domain_module, "create_environment", lambda **_: create_environment(broken))
     db = tmp_path / "db" / "sitrep.db"
     with pytest.raises(TemplateCheckError) as err:
         await build_services(settings_for(f"sqlite+aiosqlite:///{db}"), Clock())

@@ -1,16 +1,28 @@
-"""The in-process Bot API's rate limits (per chat, per group, global), history and latency."""
+"""The in-process Bot API's rate limits (per chat, per group, global), history and latency; and
+the replies' limiter keeping them (bot.telegram.replies) through PTB's real request path."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, RetryAfter
+from telegram.ext import ExtBot
 
+from bot.delivery.outbox import Outgoing
+from bot.delivery.pacing import ChatPacer
+from bot.delivery.ratelimit import LocalRateLimiter
+from bot.delivery.telegram_transport import TelegramTransport
+from bot.delivery.transport import RetryLater
 from bot.sim.api import LocalBotApi, LocalRequest
+from bot.telegram.replies import ReplyLimiter
 from tests.support.localapi import CHAT, GROUP, FakeClock
+from tests.support.virtual_time import loop_time, warp
 
 # ---------------------------------------------------------------- rate limits
 
@@ -92,3 +104,97 @@ async def test_latency_is_awaited_per_call() -> None:
         start = time.perf_counter()
         await bot.send_message(CHAT, "slow")
         assert time.perf_counter() - start >= 0.045
+
+
+# ---------------------------------------------------------------- replies within the limits
+
+
+def _reply_bot(api: LocalBotApi, pacer: ChatPacer | None = None) -> tuple[ExtBot[None], Any]:
+    """An ExtBot whose calls pass the replies' limiter, sharing a pacer and a global limiter
+    on the loop's (virtual) clock, as the app wires them to the sender's."""
+    limiter = ReplyLimiter()
+    limiter.attach(pacer or ChatPacer(loop_time), LocalRateLimiter(30))
+    return ExtBot("123456:LOCAL", request=LocalRequest(api), rate_limiter=limiter), limiter
+
+
+def test_replies_keep_the_per_chat_and_global_limits() -> None:
+    async def main() -> None:
+        api = LocalBotApi(clock=loop_time)
+        bot, limiter = _reply_bot(api)
+        async with bot:
+            start = loop_time()
+            await asyncio.gather(
+                *(bot.send_message(CHAT, f"answer {n}") for n in range(5)),
+                *(bot.send_message(5000 + n, "answer") for n in range(60)),
+            )
+            took = loop_time() - start
+        sends = api.calls_to("sendMessage")
+        assert [c.status for c in sends] == [200] * 65  # no 429 at all
+        assert sorted(m["text"] for m in api.sent(CHAT)) == [f"answer {n}" for n in range(5)]
+        mine = [c.at for c in sends if int(c.params["chat_id"]) == CHAT]
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(mine))
+        assert took >= 2.0 and limiter.retried == 0
+
+    warp(main)
+
+
+def test_a_group_reply_waits_for_the_group_minute() -> None:
+    async def main() -> None:
+        api = LocalBotApi(clock=loop_time)
+        bot, _ = _reply_bot(api)
+        async with bot:
+            for n in range(21):
+                await bot.send_message(GROUP, f"answer {n}")
+        sends = api.calls_to("sendMessage")
+        assert [c.status for c in sends] == [200] * 21
+        assert sends[20].at - sends[0].at >= 60.0
+
+    warp(main)
+
+
+def test_a_reply_that_meets_a_429_is_sent_after_retry_after() -> None:
+    async def main() -> None:
+        api = LocalBotApi(clock=loop_time)
+        bot, limiter = _reply_bot(api)
+        async with bot:
+            # another instance's message to the chat, a moment ago: this process cannot know
+            assert api.handle("sendMessage", {"chat_id": CHAT, "text": "briefing"})[0] == 200
+            message = await bot.send_message(CHAT, "the answer")
+        sends = api.calls_to("sendMessage")
+        assert [c.status for c in sends] == [200, 429, 200]
+        assert sends[2].at - sends[1].at >= 1.0  # retry_after honoured
+        assert message.text == "the answer"
+        assert [m["text"] for m in api.sent(CHAT)] == ["briefing", "the answer"]
+        assert limiter.retried == 1
+
+    warp(main)
+
+
+def test_a_reply_gives_up_when_telegram_asks_for_longer_than_it_may_wait() -> None:
+    async def main() -> None:
+        api = LocalBotApi(clock=loop_time)
+        bot, limiter = _reply_bot(api)
+        limiter.max_wait = 0.5
+        async with bot:
+            api.handle("sendMessage", {"chat_id": CHAT, "text": "briefing"})
+            with pytest.raises(RetryAfter):
+                await bot.send_message(CHAT, "late")
+        assert [c.status for c in api.calls_to("sendMessage")] == [200, 429]
+        assert limiter.retried == 0
+
+    warp(main)
+
+
+def test_outbox_sends_are_not_paced_or_retried_by_the_replies_limiter() -> None:
+    async def main() -> None:
+        api = LocalBotApi(clock=loop_time)
+        bot, limiter = _reply_bot(api)
+        async with bot:
+            api.handle("sendMessage", {"chat_id": CHAT, "text": "reply"})
+            row = Outgoing(1, "push", CHAT, "private", None, "news", None, 0, None)
+            with pytest.raises(RetryLater):
+                await TelegramTransport(bot).send(row)
+        assert [c.status for c in api.calls_to("sendMessage")] == [200, 429]
+        assert limiter.retried == 0
+
+    warp(main)

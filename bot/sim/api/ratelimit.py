@@ -10,7 +10,13 @@ from bot.sim.api.state import ApiState
 
 
 class RateLimits(ApiState):
-    """Answers 429 with retry_after when a send would break one of Telegram's limits."""
+    """Answers 429 with retry_after when a send would break one of Telegram's limits.
+
+    `group_window` (60 s, Telegram's minute) may be shortened on an instance to run the group
+    limit on a faster clock in tests; `throttled` counts the 429s answered."""
+
+    group_window: float = 60.0
+    throttled: int = 0
 
     def _chat_wait(self, chat: ChatState, now: float) -> float | None:
         if self.per_chat_interval and chat.last_send is not None:
@@ -21,10 +27,10 @@ class RateLimits(ApiState):
 
     def _group_wait(self, chat: ChatState, now: float) -> float | None:
         if self.group_per_minute and chat.type != "private":
-            while chat.window and chat.window[0] <= now - 60.0:
+            while chat.window and chat.window[0] <= now - self.group_window:
                 chat.window.popleft()
             if len(chat.window) >= self.group_per_minute:
-                return chat.window[0] + 60.0 - now
+                return chat.window[0] + self.group_window - now
         return None
 
     def _global_wait(self, now: float) -> float | None:
@@ -39,6 +45,7 @@ class RateLimits(ApiState):
         found = (self._chat_wait(chat, now), self._group_wait(chat, now), self._global_wait(now))
         waits = [wait for wait in found if wait is not None]
         if waits:
+            self.throttled += 1
             retry = max(1, math.ceil(max(waits)))
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
 
