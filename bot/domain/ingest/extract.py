@@ -35,7 +35,7 @@ from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.actors import actors, group_spokesman, home_group, name_actor
 from bot.domain.ingest.candidates import Candidate, Context, larger
 from bot.domain.ingest.drafts import EventDetail, to_draft
-from bot.domain.ingest.kinds import WEAPON_KIND
+from bot.domain.ingest.kinds import DISPLACED_NOUNS, WEAPON_KIND
 from bot.domain.ingest.mentions import ArticlePlaces, Mention, back_references, scan_article
 from bot.domain.ingest.merging import merge_or_add
 from bot.domain.ingest.parsing import Parse, TextParser, default_parser
@@ -232,6 +232,9 @@ def _read_sentence(state: _Article, sentence: Sentence) -> None:
     for pred in preds:
         text = clause_text(p, pred.tokens)
         when, reported = _when(ctx, sentence, pred, text)
+        if pred.kind == "retreat" and _displaced(p, pred):
+            ctx.skipped.append(Skipped(text, "people displaced, not a party retreating"))
+            continue
         if _statistic(p, pred, when) or _background(p, pred):
             ctx.skipped.append(Skipped(text, "a statistic over a period, not an event"))
             continue
@@ -247,6 +250,16 @@ def _read_sentence(state: _Article, sentence: Sentence) -> None:
         cand.killed = larger(cand.killed, killed if len(preds) == 1 else None)
         cand.injured = larger(cand.injured, injured if len(preds) == 1 else None)
         merge_or_add(ctx, cand)
+
+
+def _displaced(p: Parse, pred: Predicate) -> bool:
+    """ "Thousands of residents fled": civilians on the move, not forces retreating."""
+    words = [p.tokens[i] for i in pred.subject]
+    head = p.tokens[pred.head]
+    if head.dep == "relcl" and any(w.lemma in ("who", "whom") for w in words):
+        words += p.subtree(head.head)  # "troops, hundreds of whom crossed": the troops
+    armed = any(lx.ARMED_RE.search(w.text) for w in words)
+    return not armed and any(w.lemma in DISPLACED_NOUNS for w in words)
 
 
 def _statistic(p: Parse, pred: Predicate, when: FuzzyDate | None) -> bool:
@@ -310,7 +323,9 @@ def _candidate(
     actor1 = _names(ctx, clause_text(p, pred.subject)) if pred.subject else []
     actor2 = _names(ctx, clause_text(p, pred.obj)) if pred.obj else []
     verb_at = p.tokens[pred.head].idx
-    earlier = [*state.seen, *(m.place for m in named if m.start < verb_at)]
+    # "the town": the last one named, the places of the story's events first
+    focus = [e.place for e in sorted(ctx.events, key=lambda e: e.last.index) if e.place]
+    earlier = [*state.seen, *(m.place for m in named if m.start < verb_at), *focus]
     refs = back_references(sentence, tokens, earlier, inside)
     pick = pick_place(ctx, p, pred, [*inside, *refs])
     if pick.place is None:

@@ -37,6 +37,7 @@ VERB_KIND: dict[str, str] = _table(
 # Verb and particle together ("called up reservists", "took over the town").
 PHRASAL_KIND: dict[tuple[str, str], str] = {
     ("call", "up"): "mobilisation",
+    ("blow", "up"): "explosion",
     ("take", "over"): "takeover",
     ("take", "back"): "regain",
     ("pull", "out"): "retreat",
@@ -94,6 +95,10 @@ WEAPON_KIND: dict[str, str] = _table(
 BACK_WORDS = frozenset({"back"})
 CROWD_NOUNS = frozenset(
     "protester protestor demonstrator crowd resident rioter student mourner people".split()
+)
+# People who flee are displaced, not a party retreating: not an event of its own.
+DISPLACED_NOUNS = frozenset(
+    "resident civilian people family villager refugee inhabitant thousand hundred".split()
 )
 # A happening said under these is denied or only planned, not reported.
 DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss"})

@@ -162,13 +162,29 @@ def scan_article(gazetteer: Gazetteer, sentences: list[Sentence]) -> ArticlePlac
         local = PlaceMention(m.place, m.start + shift, m.end + shift, m.matched, m.score)
         if _not_a_place(by_index[index], local):
             continue
+        place = _city_for_bare_area(gazetteer, m.place, m.matched)
         out.by_sentence.setdefault(index, []).append(
-            Mention(m.place, local.start, local.end, m.matched)
+            Mention(place, local.start, local.end, m.matched)
         )
     for index, mentions in out.by_sentence.items():
         out.by_sentence[index] = _longest(mentions)
     _main_places(gazetteer, out)
     return out
+
+
+def _city_for_bare_area(gazetteer: Gazetteer, place: Place, matched: str) -> Place:
+    """ "Odesa" bare is the city, "Odesa region" the province: a province named without its
+    kind word stands for its namesake town when it has one (where reports happen)."""
+    if place.kind is not PlaceKind.PROVINCE:
+        return place
+    if any(w.lower() in _KIND_WORDS for w in matched.split()):
+        return place
+    towns = [
+        p
+        for p in gazetteer.named_within(matched, place.key, prefer_city=True)
+        if p.kind is PlaceKind.TOWN
+    ]
+    return towns[0] if towns else place
 
 
 def _longest(mentions: list[Mention]) -> list[Mention]:

@@ -72,6 +72,11 @@ def _weapon(p: Parse, verb: Token) -> tuple[str, str] | None:
             near.append(c)
         if c.dep in ("prep", "agent"):
             near.extend(_children(p, c.i, frozenset({"pobj"})))
+    for n in list(near):  # "Government and allied warplanes", "a barrage of rockets"
+        near.extend(_children(p, n.i, frozenset({"conj"})))
+        for of in _children(p, n.i, frozenset({"prep"})):
+            if of.lemma == "of":
+                near.extend(_children(p, of.i, frozenset({"pobj"})))
     for n in near:
         words = [n, *_children(p, n.i, frozenset({"compound", "amod", "nmod"}))]
         for w in words:
@@ -126,6 +131,9 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
         if weapon is not None:
             return weapon
         fallback = WEAPON_VERBS[verb.lemma]
+        subj = next((c for c in p.children(verb.i) if c.dep in _SUBJECTS), None)
+        if subj is None or subj.pos == "PRON" or not _someone_acts(p, verb):
+            return None  # "it had hit military targets": no one named, no weapon named
         return (fallback, "") if fallback else None
     particle = next((c.lemma for c in p.children(verb.i) if c.dep == "prt"), "")
     if particle == "down" and verb.lemma != "shut":
@@ -154,10 +162,11 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
 
 def _by_weapon(p: Parse, verb: Token, kind: str) -> tuple[str, str]:
     """Casualties caused by a weapon that is the subject of the clause they hang on."""
-    if kind != "casualties" or verb.head == verb.i:
+    if kind != "casualties":
         return kind, ""
+    own = [c for c in p.children(verb.i) if c.dep in _SUBJECTS]  # "the strike killed two"
     head = p.tokens[verb.head]
-    for c in p.children(head.i):
+    for c in own + ([] if verb.head == verb.i else p.children(head.i)):
         if c.dep in _SUBJECTS:
             for w in p.subtree(c.i):
                 weapon = WEAPON_KIND.get(w.lemma)
