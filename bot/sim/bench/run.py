@@ -46,7 +46,8 @@ def run_bench(
         feeds = bench_feeds(plan, stores, progress)
         total_s = time.perf_counter() - t0
     parts = [*(run for by_size in ask.values() for run in by_size.values())]
-    parts += [compose, *broadcast.values(), imported, feeds]
+    # feeds report their own memory (feeds_rss_*): its extraction sample loads the language model
+    parts += [compose, *broadcast.values(), imported]
     largest = ask["sqlite"][str(max(plan.ask_sizes))]
     by_cap = {int(k): v for k, v in broadcast.items()}
     return {
