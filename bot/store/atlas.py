@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PACKAGED = ("data", "atlas.sqlite.gz")
 CHUNK = 400  # names per IN (...) query
+MAX_TYPO_BUCKETS = 4096  # typo ranges remembered by first letter (any script: then forgotten)
 _COLUMNS = "id, key, name, kind, kind_name, parent, country, lat, lon, pop, tz, borders, source"
 
 
@@ -187,6 +188,8 @@ class SqliteAtlas:
         if hit is None:
             sql = "SELECT fold FROM typo WHERE fold >= ? AND fold < ?"
             hit = [str(r[0]) for r in self._rows(sql, (first, chr(ord(first) + 1)))]
+            if len(self._typos) > MAX_TYPO_BUCKETS:  # keyed by what users write: bounded
+                self._typos.clear()
             self._typos[first] = hit
         return hit
 

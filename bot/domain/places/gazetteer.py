@@ -37,6 +37,8 @@ __all__ = ["Gazetteer"]
 
 log = logging.getLogger(__name__)
 
+MAX_TYPO_BUCKETS = 4096  # typo candidates remembered by first letter (then rebuilt)
+
 
 class Gazetteer:
     """The atlas plus an in-memory overlay, with exact, folded and typo-tolerant lookup."""
@@ -247,7 +249,8 @@ class Gazetteer:
 
     def _typo_bucket(self, first: str) -> list[str]:
         """Folded names starting with `first` that typos may reach (overlay and atlas)."""
-        if self._typos is None:
+        if self._typos is None or len(self._typos) > MAX_TYPO_BUCKETS:
+            # Keyed by the first letter of what users write (any script): bounded, rebuilt.
             self._typos = {}
             for name in self._ix.bucket_names(self._places.values()):
                 self._typos.setdefault("+" + name[0], []).append(name)
