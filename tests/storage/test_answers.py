@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,9 @@ from bot.domain.clock import FixedClock
 from bot.domain.events.filters import Order
 from bot.domain.questions.answers import Answer, filter_for
 from bot.render.environment import Renderer, create_environment
-from bot.store.search_plan import SqlitePlan
+from bot.store import search_sqlite
+from bot.store.search import session_fetch
+from bot.store.search_plan import FTS_CAP, SqlitePlan
 from bot.store.search_sqlite import sqlite_query
 from tests.support.question_events import EVENTS, NOW, store_events
 
@@ -311,6 +314,11 @@ async def test_every_sqlite_plan_finds_the_same_events(
                 assert built is not None
                 rows = (await conn.exec_driver_sql(built[0], tuple(built[1]))).fetchall()
                 results.append((order, [labels[r[0]] for r in rows]))
+        for order in ("newest", "oldest"):  # a bounded walk longer than the store is a walk
+            built = sqlite_query(flt, limit=20, order=order, plan=SqlitePlan(False), budget=10**6)
+            assert built is not None
+            rows = (await conn.exec_driver_sql(built[0], tuple(built[1]))).fetchall()
+            results.append((order, [labels[r[0]] for r in rows]))
     newest = [got for order, got in results if order == "newest"]
     oldest = [got for order, got in results if order == "oldest"]
     assert newest[0] and all(got == newest[0] for got in newest)
@@ -326,3 +334,33 @@ async def test_coverage_counts_only_published_events(
     assert answer.kind == "nothing" and answer.coverage is not None
     assert set(NEVER) <= set(labels.values())  # a draft and a retracted event are stored
     assert answer.coverage.count == len(labels) - len(NEVER)
+
+
+@pytest.mark.parametrize(
+    "question", ["Taliban in Kandahar", "fire at Islam Qala", "consulate closed"]
+)
+async def test_a_walk_cut_short_finds_what_the_full_search_finds(
+    domain: tuple[Services, dict[int, str]], question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the bounded walk ends before the page is full, the matching-id set takes over."""
+    d, _ = domain
+    async with d.sessions() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            pytest.skip("SQLite plans only")
+        flt = filter_for(d.answers.understand(question, NOW))
+        assert flt.term_groups  # words, so a walk tests each candidate with a MATCH
+        fetch = session_fetch(session)
+        stats = {"struct": 10**6, "fts": FTS_CAP, "total": 10**6}  # common words, many places
+        monkeypatch.setattr(search_sqlite, "_sqlite_stats", _fixed(stats))
+        walked = await search_sqlite.sqlite_search_ids(fetch, flt, limit=20)
+        monkeypatch.setattr(search_sqlite, "WALK_TERM_ROWS", 1)
+        monkeypatch.setattr(search_sqlite, "WALK_MIN_ROWS", 1)
+        cut_short = await search_sqlite.sqlite_search_ids(fetch, flt, limit=20)
+    assert walked and cut_short == walked
+
+
+def _fixed(stats: dict[str, int]) -> Any:
+    async def counts(*_: Any) -> dict[str, int]:
+        return dict(stats)
+
+    return counts
