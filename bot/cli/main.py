@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import actors, ask, bench, brief, db, ingest, io, places, push, sources, stats
+from bot.cli import actors, ask, bench, brief, db, ingest, io, merge, places, push, sources, stats
 from bot.cli.common import (
     ChatType,
     DbOption,
@@ -157,7 +157,7 @@ def db_revision(
     )
 
 
-for _group in (io, ingest, brief, ask, push, bench, stats, places, actors, sources):
+for _group in (io, ingest, brief, ask, push, bench, stats, places, actors, sources, merge):
     _group.register(app)
 db.register(db_app)
 

@@ -9,18 +9,45 @@ one it was merged into), so the merge is reversible; the handler records it in t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.events.merge_pass import Stored
+from bot.domain.events.records import ACTOR_SEP, split_actors
+from bot.domain.events.twins import Account
 from bot.store.models.events import EventRow
 
 
 class EventMerges:
-    """Merging and splitting stored events."""
+    """Merging and splitting stored events (the domain's MergeStore)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+
+    async def unmerged(self, first: date, last: date) -> list[Stored]:
+        """Published events not merged into another, dated within [first, last]."""
+        e = EventRow
+        stmt = select(
+            e.id, e.external_key, e.place_key, e.date_start, e.date_last, e.summary,
+            e.event_type, e.sub_event_type, e.actor1_text, e.actor2_text, e.actors_text,
+        ).where(
+            e.status == "published", e.merged_into.is_(None),
+            e.date_start <= last, e.date_last >= first,
+        )  # fmt: skip
+        async with self._sessions() as session:
+            rows = (await session.execute(stmt)).all()
+        out = []
+        for r in rows:
+            actors = split_actors(
+                f"{r.actor1_text}{ACTOR_SEP}{r.actor2_text}{ACTOR_SEP}{r.actors_text}"
+            )
+            account = Account(r.summary, r.event_type or "", r.sub_event_type or "", actors)
+            out.append(
+                Stored(r.id, r.external_key, r.place_key, r.date_start, r.date_last, account)
+            )
+        return out
 
     async def merge(self, into: int, ids: Sequence[int]) -> list[int]:
         """Merge events into one (never into itself, never into a merged event, never a chain);

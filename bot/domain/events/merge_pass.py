@@ -1,0 +1,135 @@
+"""One happening, one entry: stored accounts of the same happening merged into one event.
+
+Accounts from different sources — an ACLED row, a UCDP row, articles from several outlets — are
+merged when their dates overlap, their places are the same or one lies within the other, and
+``bot.domain.events.twins.same_happening`` holds. Two rows of one dataset (same key prefix:
+``acled:``/``acled-row:``, ``ucdp:``) are never merged with each other: each is its own coded
+event. The head of a group is the most coded account (a dataset row first), and the others are
+merged into it (reversible with /event N split). Running the pass again changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from bot.domain.actors.registry import ActorRegistry
+from bot.domain.events.twins import Account, Canon, same_happening
+from bot.domain.places.gazetteer import Gazetteer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A stored, unmerged account, as the pass compares it."""
+
+    id: int
+    external_key: str | None
+    place_key: str | None
+    first: date
+    last: date
+    account: Account
+
+
+class MergeStore(Protocol):
+    """What the pass needs from storage."""
+
+    async def unmerged(self, first: date, last: date) -> list[Stored]:
+        """Published events not merged into another, dated within [first, last]."""
+        ...
+
+    async def merge(self, into: int, ids: Sequence[int]) -> list[int]:
+        """Merge events into one; the ids merged."""
+        ...
+
+
+def dataset_of(key: str | None) -> str | None:
+    """The dataset a row comes from ("acled", "ucdp"), None for an article or admin report."""
+    if not key or ":" not in key:
+        return None
+    return key.split(":", 1)[0].split("-", 1)[0].lower() or None
+
+
+def _places_fit(gazetteer: Gazetteer, a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    return any(p.key == b for p in gazetteer.ancestors(a)) or any(
+        p.key == a for p in gazetteer.ancestors(b)
+    )
+
+
+def _rank(s: Stored) -> tuple[int, int, int]:
+    """Heads first: dataset rows, then the most coded, then the oldest."""
+    coded = bool(s.account.sub_event_type) + bool(s.account.event_type) + bool(s.account.actors)
+    return (0 if dataset_of(s.external_key) else 1, -coded, s.id)
+
+
+def canon_of(actors: ActorRegistry | None) -> Canon | None:
+    """Actor names by the registry's canonical name ("Taleban" → "Taliban")."""
+    if actors is None:
+        return None
+    registry = actors
+
+    def canon(name: str) -> str:
+        actor = registry.resolve(name)
+        return actor.name if actor is not None else name
+
+    return canon
+
+
+def plan_merges(
+    accounts: Sequence[Stored], gazetteer: Gazetteer, canon: Canon | None = None
+) -> dict[int, list[int]]:
+    """Groups of the same happening: head id → ids to merge into it (pure; see the module).
+    Heads are compared within their country only, and dates first (cheap)."""
+    heads: dict[str, list[Stored]] = {}
+    datasets: dict[int, set[str]] = {}
+    groups: dict[int, list[int]] = {}
+    for s in sorted(accounts, key=_rank):
+        place = gazetteer.get(s.place_key) if s.place_key else None
+        if place is None:
+            continue  # unplaced accounts are never merged
+        mine = dataset_of(s.external_key)
+        bucket = heads.setdefault(place.country, [])
+        for head in bucket:
+            if head.last < s.first or s.last < head.first:
+                continue
+            if mine is not None and mine in datasets[head.id]:
+                continue  # never two rows of one dataset in one happening
+            if not _places_fit(gazetteer, head.place_key, s.place_key):
+                continue
+            if not same_happening(head.account, s.account, canon):
+                continue
+            groups[head.id].append(s.id)
+            if mine is not None:
+                datasets[head.id].add(mine)
+            break
+        else:
+            bucket.append(s)
+            groups[s.id] = []
+            datasets[s.id] = {mine} if mine else set()
+    return {h: m for h, m in groups.items() if m}
+
+
+async def merge_twins(
+    store: MergeStore,
+    gazetteer: Gazetteer,
+    first: date,
+    last: date,
+    actors: ActorRegistry | None = None,
+) -> dict[int, list[int]]:
+    """Merge the accounts of the same happening dated within [first, last]; what was merged."""
+    accounts = await store.unmerged(first, last)
+    done: dict[int, list[int]] = {}
+    for head, ids in plan_merges(accounts, gazetteer, canon_of(actors)).items():
+        merged = await store.merge(head, ids)
+        if merged:
+            done[head] = merged
+    log.info("merged %d events into %d", sum(len(v) for v in done.values()), len(done))
+    return done
