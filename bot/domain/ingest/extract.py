@@ -32,10 +32,17 @@ from bot.domain.actors.loading import default_registry
 from bot.domain.actors.registry import ActorRegistry
 from bot.domain.events.model import ClaimStatus, EventDraft, SourceInfo
 from bot.domain.ingest import lexicon as lx
-from bot.domain.ingest.actors import actors, group_spokesman, home_group, name_actor
+from bot.domain.ingest.actors import actors, home_group, name_actor
 from bot.domain.ingest.candidates import Candidate, Context, larger
+from bot.domain.ingest.clauses import (
+    background,
+    claim_of,
+    clause_text,
+    count,
+    displaced,
+    statistic,
+)
 from bot.domain.ingest.drafts import EventDetail, to_draft
-from bot.domain.ingest.kinds import DISPLACED_NOUNS, WEAPON_KIND
 from bot.domain.ingest.mentions import ArticlePlaces, Mention, back_references, scan_article
 from bot.domain.ingest.merging import merge_or_add
 from bot.domain.ingest.parsing import Parse, TextParser, default_parser
@@ -44,7 +51,7 @@ from bot.domain.ingest.predicates import Predicate, find_predicates, why_not
 from bot.domain.ingest.text import Sentence, Skipped, split_article
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place
-from bot.domain.questions.timetypes import FuzzyDate, Precision
+from bot.domain.questions.timetypes import FuzzyDate
 from bot.domain.questions.timewords import event_date_in_text
 
 log = logging.getLogger(__name__)
@@ -52,8 +59,6 @@ log = logging.getLogger(__name__)
 __all__ = ["Extraction", "event_date_in_text", "extract_events"]
 
 _DATED_ENTS = frozenset({"DATE", "TIME"})
-_NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
-_STATISTIC = frozenset({Precision.MONTH, Precision.YEAR})
 _ANAPHOR = re.compile(
     r"^(?:It|They|This|These|He|She|The (?:blaze|fire|explosion|blast|attack|fighting|clashes|"
     r"assault|seizure|offensive|bombing|victims|dead|wounded|strike|strikes|raid))\b"
@@ -122,19 +127,6 @@ def extract_events(
 # ----------------------------------------------------------------------------- sentences
 
 
-def clause_text(p: Parse, tokens: tuple[int, ...]) -> str:
-    """The words of a clause as written (runs of the sentence joined by a space)."""
-    runs: list[str] = []
-    start = prev = tokens[0]
-    for i in [*tokens[1:], -1]:
-        if i == prev + 1:
-            prev = i
-            continue
-        runs.append(p.text[p.tokens[start].idx : p.tokens[prev].end])
-        start = prev = i
-    return " ".join(r.strip(" ,;") for r in runs if r.strip(" ,;"))
-
-
 @lru_cache(maxsize=512)
 def _date_in(text: str, reference: date) -> FuzzyDate | None:
     """``event_date_in_text``, remembered: clauses and sentences are asked more than once."""
@@ -167,75 +159,25 @@ def _when(
     return None, None
 
 
-def _background(p: Parse, pred: Predicate) -> bool:
-    """A state over a period ("has fought the army for decades", "hit … since May")."""
-    head = p.tokens[pred.head]
-    for c in p.children(head.i):
-        if c.dep == "prep" and c.lemma in ("since", "for"):
-            if any(p.tokens[x.i].ent == "DATE" for x in p.children(c.i)):
-                return True
-            if c.lemma == "since":
-                return True
-    return False
-
-
-def _count(pattern: re.Pattern[str], p: Parse, text: str) -> int | None:
-    """The largest count of people the pattern finds, numbers in dates or percentages aside."""
-    best: int | None = None
-    for m in pattern.finditer(text):
-        for g in range(1, (m.lastindex or 0) + 1):
-            word = m.group(g)
-            if not word:
-                continue
-            at = m.start(g)
-            ent = p.entity_at(at, at + len(word)) if text is p.text else None
-            if ent is not None and ent.label in _NOT_COUNTS:
-                continue
-            best = larger(best, lx.number_value(word) or None)
-    return best
-
-
-def _claim(text: str, registry: ActorRegistry) -> tuple[ClaimStatus, list[str]]:
-    """The claim status of a sentence and its attribution, briefly."""
-    notes: list[str] = []
-    status = ClaimStatus.REPORTED
-    if lx.DENIAL_RE.search(text):
-        status = ClaimStatus.DENIED
-        notes.append("denied")
-    elif lx.CLAIM_RE.search(text) or group_spokesman(registry, text):
-        status = ClaimStatus.CLAIMED
-        who = lx.CLAIMER_RE.search(text)
-        notes.append(f"claimed by {who.group(1).strip()}" if who else "claimed")
-    for m in lx.ACCORDING_RE.finditer(text):
-        notes.append(f"according to {' '.join(m.group(1).split()[:8])}")
-    for m in lx.SAID_RE.finditer(text):
-        said = re.sub(r"^(?:the|The)\s+", "", m.group(0).lstrip(", "))
-        if not any(said.split()[0] in n for n in notes):
-            notes.append(said)
-    if lx.REPORTEDLY_RE.search(text):
-        notes.append("reportedly")
-    return status, notes[:2]
-
-
 def _read_sentence(state: _Article, sentence: Sentence) -> None:
     ctx = state.ctx
     p = sentence.parse
     assert p is not None
     preds = find_predicates(p)
-    killed = _count(lx.KILLED_RE, p, p.text)
-    injured = _count(lx.INJURED_RE, p, p.text)
+    killed = count(lx.KILLED_RE, p, p.text)
+    injured = count(lx.INJURED_RE, p, p.text)
     if not preds:
         _leftover(ctx, sentence, killed, injured, why_not(p))
         return
-    claim, notes = _claim(p.text, ctx.actors)
+    claim, notes = claim_of(p.text, ctx.actors)
     named = state.places.of(sentence)
     for pred in preds:
         text = clause_text(p, pred.tokens)
         when, reported = _when(ctx, sentence, pred, text)
-        if pred.kind == "retreat" and _displaced(p, pred):
+        if pred.kind == "retreat" and displaced(p, pred):
             ctx.skipped.append(Skipped(text, "people displaced, not a party retreating"))
             continue
-        if _statistic(p, pred, when) or _background(p, pred):
+        if statistic(p, pred, when) or background(p, pred):
             ctx.skipped.append(Skipped(text, "a statistic over a period, not an event"))
             continue
         cand = _candidate(state, sentence, pred, text, named, when, preds)
@@ -250,27 +192,6 @@ def _read_sentence(state: _Article, sentence: Sentence) -> None:
         cand.killed = larger(cand.killed, killed if len(preds) == 1 else None)
         cand.injured = larger(cand.injured, injured if len(preds) == 1 else None)
         merge_or_add(ctx, cand)
-
-
-def _displaced(p: Parse, pred: Predicate) -> bool:
-    """ "Thousands of residents fled": civilians on the move, not forces retreating."""
-    words = [p.tokens[i] for i in pred.subject]
-    head = p.tokens[pred.head]
-    if head.dep == "relcl" and any(w.lemma in ("who", "whom") for w in words):
-        words += p.subtree(head.head)  # "troops, hundreds of whom crossed": the troops
-    armed = any(lx.ARMED_RE.search(w.text) for w in words)
-    return not armed and any(w.lemma in DISPLACED_NOUNS for w in words)
-
-
-def _statistic(p: Parse, pred: Predicate, when: FuzzyDate | None) -> bool:
-    """A figure over a period ("In 2023, 300 were killed", "hit by 2,000 strikes since May")."""
-    if when is not None and when.precision in _STATISTIC and pred.kind == "casualties":
-        return True
-    for i in pred.subject:
-        t = p.tokens[i]
-        if t.tag == "NNS" and any(c.dep == "nummod" for c in p.children(t.i)):
-            return t.lemma in WEAPON_KIND  # "2,000 strikes": many events counted, not one
-    return False
 
 
 _AND_RE = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
@@ -351,8 +272,8 @@ def _candidate(
         actors=list(dict.fromkeys(everyone)),
         claim=ClaimStatus.REPORTED,
         notes=[],
-        killed=_count(lx.KILLED_RE, p, text),
-        injured=_count(lx.INJURED_RE, p, text),
+        killed=count(lx.KILLED_RE, p, text),
+        injured=count(lx.INJURED_RE, p, text),
         actor1=actor1,
         actor2=actor2,
         clause=clause_text(p, pred.brief) if pred.brief else text,
