@@ -121,7 +121,14 @@ class SourceService:
         sources = await self.repo.claim_due(self._instance, self._clock.now(), limit, LEASE_SECONDS)
         if not sources:
             return []
-        return list(await asyncio.gather(*(self.poll(s) for s in sources)))
+        done = await asyncio.gather(*(self.poll(s) for s in sources), return_exceptions=True)
+        reports = []
+        for source, outcome in zip(sources, done, strict=True):
+            if isinstance(outcome, BaseException):  # its outcome could not be stored: the lease
+                log.error("source %d: %r", source.id, outcome)  # runs out, it is polled again
+                continue
+            reports.append(outcome)
+        return reports
 
     async def poll(self, source: Source) -> PollReport:
         """Poll one leased source; a failure goes into its health, never raises."""
