@@ -14,12 +14,14 @@ from telegram import Bot
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
 
+from bot.config import Settings
 from bot.delivery.outbox import Outgoing
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.ratelimit import LocalRateLimiter
 from bot.delivery.telegram_transport import TelegramTransport
 from bot.delivery.transport import RetryLater
 from bot.sim.api import LocalBotApi, LocalRequest
+from bot.telegram.app import build_application, lifespan
 from bot.telegram.replies import ReplyLimiter
 from tests.support.localapi import CHAT, GROUP, FakeClock
 from tests.support.virtual_time import loop_time, warp
@@ -198,3 +200,20 @@ def test_outbox_sends_are_not_paced_or_retried_by_the_replies_limiter() -> None:
         assert limiter.retried == 0
 
     warp(main)
+
+
+async def test_the_app_replies_through_the_limiter_sharing_the_senders_pacing(
+    sqlite_db_url: str,
+) -> None:
+    api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=sqlite_db_url, send_chat_interval=1.0
+    )
+    app = build_application(settings, request=LocalRequest(api))
+    async with lifespan(app):
+        limiter = app.bot.rate_limiter
+        sender = app.bot_data.sender
+        assert isinstance(limiter, ReplyLimiter) and sender is not None
+        assert limiter.pacer is sender.pacer and limiter.limiter is sender.limiter
+        await app.bot.send_message(CHAT, "a reply")
+        assert 0.9 < sender.pacer.wait(CHAT, "private") <= 1.0  # the sender paces after it
