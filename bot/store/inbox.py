@@ -6,7 +6,8 @@ process's memory lost it when that process died before handling it. Now:
 
 - `accept` stores the update, keyed by its update_id, under a lease held by this instance;
   an update already stored (Telegram sent it again) is not accepted twice;
-- `done` marks it processed;
+- `done` marks it processed; `renew` (every sweep) keeps the lease of what a live instance still
+  holds, however long its queue;
 - `reclaim` takes the updates whose lease ran out without being done (their instance died) or
   that this very instance name left behind (a restart), for any instance to process again;
   after MAX_ATTEMPTS an update is given up, marked done with an error and set aside as a dead
@@ -124,6 +125,18 @@ class UpdateInbox:
                 .returning(InboxRow.update_id)
             )
             return (await session.execute(stmt)).first() is not None
+
+    async def renew(self) -> int:
+        """Renew this instance's lease on every update it holds and has not finished (queued or
+        being handled), so that no other instance, and no sweep of its own, takes one while it
+        lives; how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(InboxRow)
+                .where(InboxRow.claimed_by == self.instance, InboxRow.done_at.is_(None))
+                .values(claimed_at=self._clock.now())
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def started(self, update_id: int) -> None:
         """Count an attempt at handling an update taken with ``reclaim(charge=False)``, and

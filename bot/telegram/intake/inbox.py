@@ -16,7 +16,8 @@ they come by webhook or by long polling, so no acknowledged update is lost to a 
   stays bounded however many updates arrive.
 - ``SitrepApplication.process_update`` (bot.telegram.context) marks an update done once handled.
 - ``start_inbox`` (at start-up) queues what an earlier process of this name left unfinished and
-  starts a sweep that, every SWEEP_SECONDS, takes over a dead instance's unfinished updates once
+  starts a sweep that, every SWEEP_SECONDS, renews the leases of the updates this process holds
+  (queued or being handled) and takes over a dead instance's unfinished updates once
   their lease ran out and purges old done ones and old dead letters; ``stop_inbox`` ends it.
 """
 
@@ -173,11 +174,14 @@ async def requeue_unfinished(app: SitrepApp, *, mine: bool = False) -> int:
 
 
 async def _sweep(app: SitrepApp) -> None:
-    """Every SWEEP_SECONDS: take over updates a dead instance left; purge old done ones."""
+    """Every SWEEP_SECONDS: renew the leases of the updates this process holds, take over those
+    a dead instance left, purge old done ones and old dead letters."""
     inbox = app.bot_data.services.inbox
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
         try:
+            # Our own queue may be long: keep its leases, or the sweep would queue them again.
+            await inbox.renew()
             await requeue_unfinished(app)
             await inbox.purge()
             await inbox.dead_letters.purge()
