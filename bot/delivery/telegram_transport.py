@@ -64,6 +64,7 @@ class TelegramTransport:
                     message_thread_id=message.thread_id,
                     reply_parameters=reply,
                     disable_web_page_preview=True,
+                    reply_markup=self.markup(message) if self.markup is not None else None,
                 )
         except RetryAfter as exc:
             wait = exc._retry_after  # a timedelta whatever PTB_TIMEDELTA says

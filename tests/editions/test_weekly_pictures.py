@@ -57,16 +57,16 @@ async def test_weekly_pictures_go_through_the_outbox_once_per_audience(bot: Harn
         kinds = (await session.scalars(select(OutboxRow.kind))).all()
     assert stored == 2 * 2  # two pictures for each of the two audiences, not per chat
     assert sorted(kinds).count("photo") == 2 * len(CHATS)
-    # the map carries "Download as PDF": pressed, the chat gets the edition as a PDF
-    map_photo = next(c for c in photos if int(c.params["chat_id"]) == CHATS[0]
-                     and c.params["caption"].startswith("🗺"))  # fmt: skip
-    [[button]] = map_photo.params["reply_markup"]["inline_keyboard"]
+    # the edition's text carries "Download as PDF": pressed, the chat gets it as a PDF
+    text = next(c for c in texts if int(c.params["chat_id"]) == CHATS[0])
+    [[button]] = text.params["reply_markup"]["inline_keyboard"]
     assert button["text"] == "📄 Download as PDF"
-    await bot.press(map_photo.result, button["callback_data"])
+    assert all("reply_markup" not in c.params for c in photos)
+    await bot.press(text.result, button["callback_data"])
     [document] = bot.api.calls_to("sendDocument")
     assert int(document.params["chat_id"]) == CHATS[0] and document.ok
     pdf = bot.api.files[document.result["document"]["file_id"]].content
     assert pdf.startswith(b"%PDF-") and pdf.count(b"/Subtype /Image") == 2
     # an edition this chat was never sent: refused, nothing sent
-    await bot.press(map_photo.result, "pdf:999999", check=False)
+    await bot.press(text.result, "pdf:999999", check=False)
     assert len(bot.api.calls_to("sendDocument")) == 1

@@ -1,6 +1,6 @@
-""" "Download as PDF" under an edition's last picture: the button (added by the transport when
-the sender sends that photo) and its press, answered with the edition as a PDF (sendDocument,
-a direct reply to the press). Only a chat that was sent the edition gets it."""
+"""A "Download as PDF" button under an edition (its first text part, daily or weekly), added by
+the transport when the sender sends that part, and its press: answered with the edition and its
+pictures as a PDF (sendDocument, a direct reply to the press), only to a chat that was sent it."""
 
 from __future__ import annotations
 
@@ -12,22 +12,21 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import CallbackQueryHandler
 
 from bot.delivery.outbox import Outgoing
-from bot.domain.delivery_states import PICTURE_PART, OutboxKind
+from bot.domain.delivery_states import OutboxKind
 from bot.render.environment import Renderer
 from bot.telegram.context import SitrepContext
 from bot.telegram.keyboards import Labels
 
 MESSAGES = "chart_messages.html"
 PDF_PATTERN = r"^pdf:\d{1,12}$"
-LAST_PICTURE = PICTURE_PART + 1  # a weekly edition's map: the chart, then the map
 
 
 def pdf_markup(renderer: Renderer) -> Callable[[Outgoing], InlineKeyboardMarkup | None]:
-    """The button the transport puts under an edition's last picture."""
+    """The button the transport puts under an edition's first text part."""
     labels = Labels(renderer, MESSAGES)
 
     def markup(message: Outgoing) -> InlineKeyboardMarkup | None:
-        if message.kind != OutboxKind.PHOTO or message.part_no != LAST_PICTURE:
+        if message.kind != OutboxKind.EDITION or message.part_no != 0 or not message.edition_id:
             return None
         data = f"pdf:{message.edition_id}"
         return InlineKeyboardMarkup(
