@@ -190,7 +190,7 @@ class AnswerService:
             return self._unknown(query, order=order, title=title)
         base = self._frame(query, order=order, title=title)
         flt = filter_for(query)
-        groups = flt.term_groups
+        groups = tuple(query.text_groups_all())  # the words (actors' names only narrow)
         async with self._reader.reads() as reads:
             use_loose = bool(loose)
             ids: list[int] = []
@@ -199,7 +199,7 @@ class AnswerService:
             if loose is None and not ids and len(groups) > 1 and offset == 0:
                 use_loose = True
             if use_loose:
-                flt = replace(flt, match_all=False)
+                flt = replace(flt, match_all=False, term_groups=groups)
                 ids = await reads.search(flt, limit=page + 1, offset=offset, order=order)
             cover = None
             if not ids and with_coverage:
