@@ -3,8 +3,9 @@
 The bot runs as a child process (`sitrep run`, long polling) against the offline Bot API served
 over HTTP from this process, so what is measured is the bot alone. Hostile updates (from anyone,
 in chats the bot never saw: tests/support/hostile.py) are queued in batches; after each batch
-the test waits until the bot confirmed every update of it. The child's resident set size is read
-after a warm-up of WARM_UP updates and again at the end: it may grow by at most 10 MB.
+the test waits until the bot confirmed and handled every update of it. The child's resident set
+size is read after a warm-up of WARM_UP updates and again at the end: it may grow by at most
+10 MB.
 
     SITREP_MEMORY_UPDATES=10000 .venv/bin/pytest -q -s -p no:xdist \
         tests/handlers/test_fuzz_memory.py
@@ -14,8 +15,8 @@ Not in CI (minutes of work); prints the numbers it measured.
 
 from __future__ import annotations
 
-import gc
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from tests.handlers.test_polling_subprocess import bot_process
 from tests.support import hostile
 from tests.support.botapi_http import ServedBotApi, serving
+from tests.support.harness import db_path_of
 
 UPDATES = int(os.environ.get("SITREP_MEMORY_UPDATES", "0"))
 WARM_UP = min(1000, UPDATES // 5)
@@ -49,6 +51,16 @@ def rss_kb(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
+def pending(db: Path) -> int:
+    """Updates stored in the bot's inbox and not yet handled."""
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        [(count,)] = con.execute("SELECT count(*) FROM update_inbox WHERE done_at IS NULL")
+    finally:
+        con.close()
+    return int(count)
+
+
 def _tail(log: Path) -> str:
     """The end of the bot's log."""
     return log.read_text(errors="replace")[-4000:]
@@ -68,12 +80,14 @@ def test_resident_memory_stays_flat_under_hostile_updates(
 ) -> None:
     state: dict[str, Any] = {"pushed": 0, "last": 0, "offset": 0}
     log = tmp_path / "bot.log"
+    db = db_path_of(sqlite_db_url)
     with serving() as api, bot_process(sqlite_db_url, api, log) as child:
         builder = hostile.Builder(api.api)
 
         def catch_up() -> None:
-            deadline = time.monotonic() + 120
-            while state["offset"] <= state["last"]:
+            """Until the bot confirmed and handled every update queued so far."""
+            deadline = time.monotonic() + 300
+            while state["offset"] <= state["last"] or pending(db) > 0:
                 assert child.poll() is None, f"the bot exited: {_tail(log)}"
                 assert time.monotonic() < deadline, f"the bot fell behind {state}: {_tail(log)}"
                 time.sleep(0.02)
@@ -101,8 +115,6 @@ def test_resident_memory_stays_flat_under_hostile_updates(
 
         feed()
         catch_up()
-        gc.collect()
-        time.sleep(1.0)  # let the bot settle (finish its last replies) before reading
         final = rss_kb(child.pid)
     baseline = state["baseline"]
     growth = final - baseline
