@@ -265,13 +265,42 @@ def cache_dir() -> Path:
     return base / "sitrep"
 
 
-def unpack(packed: Path, into: Path) -> Path:
-    """The unpacked atlas for `packed` in `into` (unpacked now unless already there)."""
+def _digest(packed: Path, into: Path) -> str:
+    """The SHA-256 of `packed`, read once per version of the file: kept in `into` under a name
+    from its path, size and modification time, so a start does not hash 20 MB again."""
+    stat = packed.stat()
+    mark = f"{packed.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+    stamp = into / f"atlas-{hashlib.sha256(mark).hexdigest()[:16]}.digest"
+    try:
+        known = stamp.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        known = ""
+    if len(known) == 64 and all(c in "0123456789abcdef" for c in known):
+        return known
     digest = hashlib.sha256()
     with packed.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    target = into / f"atlas-{digest.hexdigest()[:16]}.sqlite"
+    found = digest.hexdigest()
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=into, suffix=".part")
+    except OSError as exc:
+        log.info("cannot keep the gazetteer's digest in %s: %s", into, exc)
+        return found
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(found)
+        os.replace(tmp, stamp)  # atomic: a concurrent start writes the same digest
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        log.info("cannot keep the gazetteer's digest in %s: %s", into, exc)
+    return found
+
+
+def unpack(packed: Path, into: Path) -> Path:
+    """The unpacked atlas for `packed` in `into` (unpacked now unless already there)."""
+    target = into / f"atlas-{_digest(packed, into)[:16]}.sqlite"
     if target.exists():
         return target
     into.mkdir(parents=True, exist_ok=True)

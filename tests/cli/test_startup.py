@@ -3,6 +3,8 @@ start runs Alembic only when the database is not at the shipped head."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from bot.cli.io import FileFormat
 from bot.domain.bulk.reading import Format
 from bot.render.bytecode import template_cache
 from bot.render.environment import check_templates, create_environment
+from bot.store.atlas import unpack
 from bot.store.migrate import (
     current_revision,
     downgrade,
@@ -113,3 +116,18 @@ def test_answering_a_question_leaves_models_and_charts_out(tmp_path: Path) -> No
     *answer, loaded = done.stdout.strip().splitlines()
     assert answer  # the app started and answered
     assert loaded == "LOADED:"
+
+
+def test_the_gazetteer_is_hashed_once_per_version_of_its_file(tmp_path: Path) -> None:
+    packed = tmp_path / "atlas.sqlite.gz"
+    packed.write_bytes(gzip.compress(b"first version"))
+    cache = tmp_path / "cache"
+    first = unpack(packed, cache)
+    assert first.read_bytes() == b"first version"
+    (stamp,) = cache.glob("atlas-*.digest")
+    assert stamp.read_text("ascii") == hashlib.sha256(packed.read_bytes()).hexdigest()
+    assert unpack(packed, cache) == first  # read from the stamp, same file
+    packed.write_bytes(gzip.compress(b"second version, a new release"))
+    second = unpack(packed, cache)
+    assert second != first and second.read_bytes() == b"second version, a new release"
+    assert len(list(cache.glob("atlas-*.digest"))) == 2
