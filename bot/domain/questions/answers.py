@@ -91,6 +91,15 @@ def _severe_first_within_day(events: list[EventView]) -> list[EventView]:
     return out
 
 
+def _fewest(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Names without those another one begins (a phrase finds its longer forms): a short OR."""
+    kept: list[str] = []
+    for name in sorted(dict.fromkeys(n.lower() for n in names), key=len):
+        if not any(name.startswith(k + " ") or name == k for k in kept):
+            kept.append(name)
+    return tuple(kept)
+
+
 def filter_for(query: Query) -> EventFilter:
     """The retrieval filter of a query: its place scope, window, kinds, actors in their roles
     (facets) and its leftover words (full-text groups, all must match)."""
@@ -109,7 +118,7 @@ def filter_for(query: Query) -> EventFilter:
         last=query.last_date,
         # Each actor's names also as a full-text group: the index narrows to events naming the
         # actor anywhere (fast on any store size); the facet then checks the role.
-        term_groups=(*query.text_groups_all(), *(tuple(n) for n in query.actor_names if n)),
+        term_groups=(*query.text_groups_all(), *(_fewest(n) for n in query.actor_names if n)),
         match_all=True,
         event_types=types,
         sub_event_types=subs,
@@ -210,7 +219,7 @@ class AnswerService:
             # Ranked by relevance to pick them; shown newest first like every answer.
             events.sort(key=lambda e: (e.when.first_day(), e.id), reverse=order == "newest")
         events = _severe_first_within_day(events)
-        if not events and offset == 0 and query.places and not use_loose:
+        if not events and offset == 0 and query.places and not use_loose and with_coverage:
             wide = await self._mentioning(query, order=order, page=page, title=title)
             if wide is not None:
                 return replace(wide, places=base.places, widened=True)
