@@ -9,6 +9,7 @@ import pytest
 
 from bot.domain.events.filters import EventFilter
 from bot.domain.questions.answers import filter_for
+from bot.domain.questions.statecodec import query_from_json, query_to_json
 from bot.domain.questions.understand import Understander
 from bot.store.atlas import world_gazetteer
 from bot.store.search_filter import clean_term, fts5_query
@@ -267,3 +268,20 @@ def test_stats_cache_keeps_counts_only_while_fresh() -> None:
     for i in range(3):
         cache.put(("q", (i,)), i + 1, 1000, 0.0)
     assert len(cache) == 2 and cache.get(("q", (0,)), 1000, 0.0) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did Afghan forces do in Farah?",
+        "how many people were killed in Helmand in July?",
+        "which district had the most airstrikes last week?",
+        "Herat from 1 to 10 July",
+    ],
+)
+def test_structured_questions_survive_the_state_codec(question: str) -> None:
+    """Follow-ups and More pages read the stored query back: roles, kinds and intent included."""
+    q = U.understand(question, NOW)
+    back = query_from_json(query_to_json(q), U.gazetteer)
+    assert back == q
+    assert filter_for(back) == filter_for(q)
