@@ -15,6 +15,7 @@ from bot.domain.ingest.parsing import Parse
 from bot.domain.ingest.predicates import Predicate
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 
+_PERIODS = frozenset("day week month year decade hour".split())
 NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
 STATISTIC = frozenset({Precision.MONTH, Precision.YEAR})
 
@@ -39,6 +40,8 @@ def background(p: Parse, pred: Predicate) -> bool:
         if c.dep == "prep" and c.lemma in ("since", "for"):
             if any(p.tokens[x.i].ent == "DATE" for x in p.children(c.i)):
                 return True
+            if any(x.lemma in _PERIODS for x in p.children(c.i)):
+                return True
             if c.lemma == "since":
                 return True
     return False
@@ -56,6 +59,8 @@ def count(pattern: re.Pattern[str], p: Parse, text: str) -> int | None:
             ent = p.entity_at(at, at + len(word)) if text is p.text else None
             if ent is not None and ent.label in NOT_COUNTS:
                 continue
+            if word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2100:
+                continue  # a year, not a count
             best = larger(best, lx.number_value(word) or None)
     return best
 

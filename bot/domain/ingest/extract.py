@@ -150,11 +150,11 @@ def _when(
         # "said on Saturday it had taken …": a day before the clause's subject is the report's
         own = tuple(i for i in pred.tokens if i >= subject) or pred.tokens
         text = clause_text(p, own)
-    if _span_has(p, own, _DATED_ENTS) or "overnight" in text:
+    if _span_has(p, own, _DATED_ENTS) or lx.DATE_HINT_RE.search(text):
         found = _date_in(text, ctx.published)
         if found is not None:
             return found, None
-    if any(e.label in _DATED_ENTS for e in p.entities):
+    if any(e.label in _DATED_ENTS for e in p.entities) or lx.DATE_HINT_RE.search(p.text):
         return None, _date_in(sentence.text, ctx.published)
     return None, None
 
@@ -320,6 +320,7 @@ def _continuing(ctx: Context, sentence: Sentence) -> Candidate | None:
         return None
     p = sentence.parse
     dated = p is None or any(e.label in _DATED_ENTS for e in p.entities)
+    dated = dated or lx.DATE_HINT_RE.search(sentence.text) is not None
     if dated and _date_in(sentence.text, ctx.published) is not None:
         return None  # a sentence with a day of its own is not a detail of the one before
     return last

@@ -117,6 +117,16 @@ STANDING_RE = _rx(
     r"two-thirds|three-quarters|\d+\s*(?:percent|%)|out of \d+)\b|\b(?:holds|controls)\b"
 )
 
+# Words that may date a clause (then the time-word resolver reads it): weekdays, months, "ago",
+# "yesterday", "last week", years.  Cheaper than asking the resolver about every clause.
+DATE_HINT_RE = _rx(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+    r"oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)|\b(?:january|february|march|april|june|july|august|september|october|november|"
+    r"december)\b|\b(?:yesterday|today|tonight|overnight|ago|earlier this|last|previous|past|"
+    r"this (?:week|month|year|morning|evening))\b|\b(?:19|20)\d{2}\b"
+)
+
 # Caption, headline and boilerplate detection.
 CAPTION_RE = _rx(
     r"Getty Images|AP Photo|/AFP\b|/Reuters\b|\bvia Reuters\b|/EPA\b|\bIn this (?:[\w.,]+ ){0,6}"

@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.domain.ingest.parsing import Token
+from bot.domain.ingest.actors import DEMONYM_SUFFIX
+from bot.domain.ingest.parsing import Parse, Token
 from bot.domain.ingest.text import Sentence
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place, PlaceKind, PlaceMention
+from bot.domain.places.names import normalize
 
 _KIND_WORDS = frozenset(
     "city town village province state region district county governorate oblast crossing "
@@ -128,9 +130,13 @@ def _not_a_place(sentence: Sentence, m: PlaceMention) -> bool:
     after = [t for t in p.tokens if t.idx >= m.end][:1]
     if after and after[0].lemma in _FEATURE_WORDS:
         return True  # "the Dnipro river" is not the city of Dnipro
+    if _demonym(m):
+        return True  # "Afghan soldiers", "a Pakistani source": a nationality
     ent = p.entity_at(m.start, m.end)
     if ent is not None and ent.label == "NORP":
         return ent.text.strip() != m.place.name
+    if ent is None and _person_like(p, m, before, after):
+        return True
     if ent is not None and ent.label == "PERSON":
         # a name the gazetteer knows whole ("Sher Khan Bandar") is a place; a piece of a
         # person's name ("Hassan" of "Hassan Ali") is not, unless a preposition locates it
@@ -140,6 +146,25 @@ def _not_a_place(sentence: Sentence, m: PlaceMention) -> bool:
         if not (whole or kind_worded or located):
             return True
     return bool(after) and after[0].lemma in _ORG_WORDS
+
+
+def _demonym(m: PlaceMention) -> bool:
+    """A country named by its adjective or people ("Afghan", "Pakistani", "Somali")."""
+    if m.place.kind is not PlaceKind.COUNTRY:
+        return False
+    word = m.matched.strip()
+    if " " in word or normalize(word) == normalize(m.place.name):
+        return False
+    return DEMONYM_SUFFIX.search(word) is not None
+
+
+def _person_like(p: Parse, m: PlaceMention, before: list[Token], after: list[Token]) -> bool:
+    """A one-word name followed by another name and not placed by a preposition ("Hassan Ali
+    told …"): a person, when the engine names no entities."""
+    if " " in m.matched.strip() or any(w.lower() in _KIND_WORDS for w in m.matched.split()):
+        return False
+    located = bool(before) and before[0].pos == "ADP"
+    return not located and bool(after) and after[0].pos == "PROPN"
 
 
 def scan_article(gazetteer: Gazetteer, sentences: list[Sentence]) -> ArticlePlaces:

@@ -115,6 +115,7 @@ def _someone_acts(p: Parse, verb: Token) -> bool:
     return any(
         w.pos in ("PROPN", "PRON", "NUM")
         or w.ent in ("NORP", "ORG", "PERSON")
+        or (w.pos == "ADJ" and w.text[:1].isupper())
         or w.lemma in _PEOPLE
         or w.lemma in _COUNT_WORDS
         for w in words
