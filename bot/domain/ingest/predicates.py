@@ -99,7 +99,9 @@ def _light_kind(p: Parse, verb: Token) -> str | None:
     for n in nouns:
         pobj = [x for x in _children(p, n.i, frozenset({"pobj"}))] if n.pos == "ADP" else [n]
         for w in pobj:
-            kind = NOUN_KIND.get(w.lemma)
+            # "call-up" comes as "call - up": the hyphenated compound is the noun
+            parts = [c.lemma for c in p.children(w.i) if c.dep == "compound"]
+            kind = NOUN_KIND.get("-".join([*parts[-1:], w.lemma])) or NOUN_KIND.get(w.lemma)
             if kind is not None:
                 back = any(c.lemma in BACK_WORDS for c in p.children(verb.i))
                 return "regain" if kind == "takeover" and back else kind
