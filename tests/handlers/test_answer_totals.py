@@ -49,19 +49,19 @@ async def test_numbers_with_their_events_and_a_caveat(tbot: Harness) -> None:
     assert "1. Helmand — 4 events" in ranked["text"] and "2. Balkh — 3 events" in ranked["text"]
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Kabul " * 2000,
-        "?!?! ... ;;;",
-        "the of and a to",
-        'Taliban AND "Kabul" NEAR(x) OR *',
-        "Кабул airstrikes طالبان",
-        "how many",
-        "which province",
-    ],
+BAD = (
+    "Kabul " * 2000,
+    "?!?! ... ;;;",
+    "the of and a to",
+    'Taliban AND "Kabul" NEAR(x) OR *',
+    "Кабул airstrikes طالبان",
+    "how many",
+    "which province",
 )
-async def test_bad_questions_get_a_polite_answer(tbot: Harness, question: str) -> None:
-    replies = await tbot.send(question[:4096])
-    assert replies and all(len(r["text"]) <= 4096 for r in replies)
-    assert not any("went wrong" in r["text"] for r in replies)
+
+
+async def test_bad_questions_get_a_polite_answer(tbot: Harness) -> None:
+    for question in BAD:
+        replies = await tbot.send(question[:4096])
+        assert replies and all(len(r["text"]) <= 4096 for r in replies), question[:40]
+        assert not any("went wrong" in r["text"] for r in replies), question[:40]
