@@ -4,8 +4,8 @@ Published events are narrowed by place, date and full-text terms, then ordered n
 (ties by id, so paging is stable). On SQLite the query is hand-written SQL (the same
 statement the benchmark issues through sqlite3, `bot.store.search_sqlite`, planned by
 `bot.store.search_plan`); on PostgreSQL it is built with SQLAlchemy against the stored vector
-and its GIN index (`bot.store.search_pg`). The filter and its terms are in `bot.store.search_filter`; this
-module picks the backend.
+and its GIN index (`bot.store.search_pg`). The filter and its terms are in
+`bot.store.search_filter`; this module picks the backend.
 """
 
 from __future__ import annotations
