@@ -46,7 +46,7 @@ from bot.domain.ingest.drafts import EventDetail, to_draft
 from bot.domain.ingest.mentions import ArticlePlaces, Mention, back_references, scan_article
 from bot.domain.ingest.merging import merge_or_add
 from bot.domain.ingest.parsing import Parse, TextParser, default_parser
-from bot.domain.ingest.placing import pick_place
+from bot.domain.ingest.placing import pick_place, same_spot
 from bot.domain.ingest.predicates import Predicate, find_predicates, why_not
 from bot.domain.ingest.text import Sentence, Skipped, split_article
 from bot.domain.places.gazetteer import Gazetteer
@@ -112,6 +112,7 @@ def extract_events(
     for sentence in article.sentences:
         _read_sentence(state, sentence)
         state.seen.extend(m.place for m in places.of(sentence))
+    _fold_withdrawals(ctx)
     drafts: list[EventDraft] = []
     details: list[EventDetail] = []
     for ev in ctx.events:
@@ -122,6 +123,32 @@ def extract_events(
     return Extraction(
         drafts, ctx.skipped, details, article.title, len(article.sentences), article.dateline
     )
+
+
+_TAKING = frozenset({"takeover", "regain", "transfer"})
+_LEAVING = frozenset({"retreat", "withdrawal"})
+
+
+def _fold_withdrawals(ctx: Context) -> None:
+    """A side leaving the place the other side took, that day, is part of the taking ("the
+    rebels said they had withdrawn from the town"); a flight across a border stays its own."""
+    for leaving in [e for e in ctx.events if e.kind.name in _LEAVING and not e.destination]:
+        taking = next(
+            (
+                e
+                for e in ctx.events
+                if e.kind.name in _TAKING
+                and same_spot(e.place, leaving.place)  # a town or district, not a country
+                and (leaving.when is None or e.when is None or leaving.when == e.when)
+            ),
+            None,
+        )
+        if taking is not None:
+            for sentence in leaving.sentences:
+                if sentence not in taking.sentences:
+                    taking.sentences.append(sentence)
+            taking.sentences.sort(key=lambda s: s.index)
+            ctx.events.remove(leaving)
 
 
 # ----------------------------------------------------------------------------- sentences
