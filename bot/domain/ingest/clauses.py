@@ -18,6 +18,7 @@ from bot.domain.questions.timetypes import FuzzyDate, Precision
 _PERIODS = frozenset("day week month year decade hour".split())
 NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
 STATISTIC = frozenset({Precision.MONTH, Precision.YEAR})
+MANY = 10  # weapons counted in tens or more are a tally of attacks, not one attack
 
 
 def clause_text(p: Parse, tokens: tuple[int, ...]) -> str:
@@ -103,6 +104,7 @@ def statistic(p: Parse, pred: Predicate, when: FuzzyDate | None) -> bool:
         return True
     for i in pred.subject:
         t = p.tokens[i]
-        if t.tag == "NNS" and any(c.dep == "nummod" for c in p.children(t.i)):
-            return t.lemma in WEAPON_KIND  # "2,000 strikes": many events counted, not one
+        numbers = [lx.number_value(c.text) for c in p.children(t.i) if c.dep == "nummod"]
+        if t.tag == "NNS" and t.lemma in WEAPON_KIND and max(numbers, default=0) >= MANY:
+            return True  # "2,000 strikes": many events counted, not one ("two explosions" is)
     return False

@@ -108,6 +108,11 @@ def _light_kind(p: Parse, verb: Token) -> str | None:
     return None
 
 
+def _down(p: Parse, verb: Token) -> bool:
+    """ "shot down", "brought down": an interception, not an attack on the ground."""
+    return any(c.lemma == "down" and c.dep in ("prt", "advmod") for c in p.children(verb.i))
+
+
 def _someone_acts(p: Parse, verb: Token) -> bool:
     """Whether the verb's subject is a person or group (a name, people, forces), not a thing."""
     subj = next((c for c in p.children(verb.i) if c.dep in _SUBJECTS), None)
@@ -125,9 +130,7 @@ def _someone_acts(p: Parse, verb: Token) -> bool:
 
 
 def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
-    if verb.lemma in WEAPON_VERBS and any(
-        c.dep == "prt" and c.lemma == "down" for c in p.children(verb.i)
-    ):
+    if verb.lemma in WEAPON_VERBS and _down(p, verb):
         return None
     if verb.lemma in WEAPON_VERBS:
         weapon = _weapon(p, verb)
@@ -139,7 +142,7 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
             return None  # "it had hit military targets": no one named, no weapon named
         return (fallback, "") if fallback else None
     particle = next((c.lemma for c in p.children(verb.i) if c.dep == "prt"), "")
-    if particle == "down" and verb.lemma != "shut":
+    if _down(p, verb) and verb.lemma != "shut":
         return None  # "shot down drones": an interception, not an attack on the ground
     phrasal = PHRASAL_KIND.get((verb.lemma, particle))
     if phrasal is not None:
