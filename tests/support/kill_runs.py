@@ -39,6 +39,9 @@ class Limits:
     per_chat: float = 1.0
     group_per_minute: int = 20
     group_window: float = 60.0
+    # the sender's rate below the cap: slack for arrival jitter (a loaded machine delays an
+    # answer by tens of ms, and Telegram counts arrivals)
+    headroom: float = 0.95
 
     def api(self) -> dict[str, Any]:
         """The fake's constructor arguments."""
@@ -53,7 +56,7 @@ class Limits:
         return [
             *("--rate", str(self.rate), "--per-chat", str(self.per_chat)),
             *("--group-per-minute", str(self.group_per_minute)),
-            *("--group-window", str(self.group_window)),
+            *("--group-window", str(self.group_window), "--headroom", str(self.headroom)),
         ]
 
 
@@ -214,6 +217,7 @@ class Outcome:
     kills: int
     states: Counter[str]
     paused: float = 0.0  # s the harness held the replacement back (counting what was in flight)
+    throttled_by: Counter[str] = field(default_factory=Counter)  # which limit each 429 was for
     marks: list[tuple[float, float]] = field(default_factory=list)  # (kill, release) instants
 
     @property
@@ -235,7 +239,8 @@ class Outcome:
         """One line for the report."""
         return (
             f"{self.rows} rows, {self.kills} kills: lost {self.lost}, duplicates "
-            f"{self.duplicates} ({self.outside_flight} not in flight), 429s {self.throttled}, "
+            f"{self.duplicates} ({self.outside_flight} not in flight), 429s {self.throttled} "
+            f"{dict(self.throttled_by)}, "
             f"{self.span:.2f} s against an ideal {self.ideal:.2f} s (ratio {self.ratio:.3f}; "
             f"{self.sender_ratio:.3f} without the harness's {self.paused:.2f} s of pauses)"
         )
@@ -254,6 +259,7 @@ def weigh(
     expected = {(m.chat_id, text_of(i)) for i, m in enumerate(messages)}
     twice = {key for key, n in received.items() if n > 1}
     times = fake.send_times()
+    by = throttled_by(fake, limits)
     return Outcome(
         rows=len(messages),
         lost=len(expected - set(received)),
@@ -265,7 +271,34 @@ def weigh(
         ideal=ideal_seconds(messages, limits),
         kills=kills,
         states=states,
+        throttled_by=by,
     )
+
+
+def throttled_by(fake: FakeTelegram, limits: Limits) -> Counter[str]:
+    """Which limit each 429 was for: the chat's interval, its group's window, or the global."""
+    with fake.lock:
+        calls = [c for c in fake.api.calls if c.method == "sendMessage"]
+    found: Counter[str] = Counter()
+    last: dict[int, float] = {}
+    window: dict[int, list[float]] = {}
+    for call in calls:
+        chat = int(call.params["chat_id"])
+        if call.ok:
+            last[chat] = call.at
+            window.setdefault(chat, []).append(call.at)
+        elif call.status == 429:
+            if call.at - last.get(chat, -math.inf) < limits.per_chat:
+                found["chat"] += 1
+            elif (
+                chat < 0
+                and sum(1 for t in window.get(chat, []) if t > call.at - limits.group_window)
+                >= limits.group_per_minute
+            ):
+                found["group"] += 1
+            else:
+                found["global"] += 1
+    return found
 
 
 def run_one_sender(
