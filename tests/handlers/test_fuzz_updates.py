@@ -34,7 +34,7 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.telegram.context import SitrepContext
-from tests.support import hostile
+from tests.support import hostile, hostile_kinds
 from tests.support.fuzzing import fuzz_settings
 from tests.support.harness import ADMIN_ID, USER_ID, Harness, db_path_of, running_bot
 
@@ -119,7 +119,7 @@ def test_hostile_updates_from_anyone_are_handled_quietly(db_url: str) -> None:
                 st.one_of(
                     hostile.message_update(fuzz.builder),
                     hostile.callback_update(fuzz.builder, fuzz.targets),
-                    hostile.other_update(fuzz.builder),
+                    hostile_kinds.other_update(fuzz.builder),
                 )
             )
             fuzz.process(update)

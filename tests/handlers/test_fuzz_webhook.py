@@ -33,7 +33,7 @@ from telegram.ext import TypeHandler
 
 from bot.telegram.context import SitrepContext
 from bot.telegram.intake.webhook import SECRET_HEADER
-from tests.support import hostile
+from tests.support import hostile, hostile_kinds
 from tests.support.fuzzing import fuzz_settings
 from tests.support.harness import USER_ID, until
 from tests.support.webhook import SECRET, Served, served
@@ -81,7 +81,7 @@ def webhook_request(
         st.one_of(
             hostile.message_update(builder),
             hostile.callback_update(builder, targets),
-            hostile.other_update(builder),
+            hostile_kinds.other_update(builder),
         )
     )
     key = next(k for k in update if k != "update_id")
