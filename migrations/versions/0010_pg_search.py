@@ -74,8 +74,13 @@ def _create_pg() -> None:
     unaccent = _unaccent_ready()
     if not unaccent:
         log.warning(
-            "unaccent is not available to this role: search keeps accents (ask a superuser "
-            "for CREATE EXTENSION unaccent, then run migration 0010 again)"
+            "unaccent is not available to this role: search keeps accents. Later, after "
+            "CREATE EXTENSION unaccent: ALTER TEXT SEARCH CONFIGURATION %s ALTER MAPPING FOR "
+            "%s WITH unaccent, %s; then UPDATE events SET search_vector = NULL (the trigger "
+            "recomputes each vector)",
+            CONFIG,
+            WORD_TOKENS,
+            STEMMER,
         )
     op.execute(f"CREATE TEXT SEARCH DICTIONARY {STEMMER} (TEMPLATE = snowball, Language = english)")
     op.execute(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (PARSER = pg_catalog.default)")
