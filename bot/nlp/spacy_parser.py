@@ -114,6 +114,10 @@ class SpacyParser:
         """Split each text into sentences (by the dependency parse) and parse them."""
         if self._nlp is None:
             self.load()
+        with self._lock:  # one article at a time through the model (threads may share it)
+            return self._parse(texts)
+
+    def _parse(self, texts: Sequence[str]) -> list[list[Parse]]:
         return [
             [_to_parse(sent) for sent in doc.sents]
             for doc in self._nlp.pipe(texts, batch_size=BATCH_SIZE)

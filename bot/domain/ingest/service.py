@@ -19,6 +19,7 @@ Documented choices:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass, field, replace
@@ -190,7 +191,9 @@ class IngestService:
         existing = await self._articles.find(digest)
         if existing is not None:
             return IngestReport(existing, duplicate=True, previous=await self._events_of(existing))
-        extraction = self._extract(body, published, None)
+        # off the event loop: the bot keeps answering while an article is read (the first one
+        # also loads the language model)
+        extraction = await asyncio.to_thread(self._extract, body, published, None)
         if not extraction.events:
             log.info("ingest: no events in article %s", digest[:12])
             return IngestReport(None, skipped=extraction.skipped)
