@@ -29,7 +29,9 @@ TOKEN = "123456:LOCAL-poison-test"
 
 
 @contextmanager
-def bot_process(db_url: str, api: ServedBotApi, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def bot_process(
+    db_url: str, api: ServedBotApi, log: Path, **extra_env: str
+) -> Iterator[subprocess.Popen[bytes]]:
     """The bot polling `api` in a child process; stopped with SIGTERM afterwards."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.pop("ADMIN_IDS", None)
@@ -39,6 +41,7 @@ def bot_process(db_url: str, api: ServedBotApi, log: Path) -> Iterator[subproces
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.base_url,
         LOG_LEVEL="INFO",
+        **extra_env,
     )
     with log.open("wb") as out:
         child = subprocess.Popen(

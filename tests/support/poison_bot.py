@@ -6,6 +6,8 @@ Usage: python -m tests.support.poison_bot   (settings from the environment, as `
 
 from __future__ import annotations
 
+import os
+import string
 import sys
 from typing import Any
 
@@ -26,9 +28,21 @@ async def poison(update: Update, context: SitrepContext) -> None:
 
 
 def build_with_poison(settings: Settings, **kwargs: Any) -> SitrepApp:
-    """The real application, plus the planted bug ahead of every other handler."""
+    """The real application, plus the planted bug ahead of every other handler (and, with
+    SITREP_TEST_PREWARM_TYPOS set, the place lookups' typo caches filled at start)."""
     app = _build(settings, **kwargs)
     app.add_handler(CommandHandler("poison", poison), group=-4)
+    if os.environ.get("SITREP_TEST_PREWARM_TYPOS"):
+        started = app.post_init
+
+        async def prewarm(app: SitrepApp) -> None:
+            if started is not None:
+                await started(app)
+            gazetteer = app.bot_data.services.gazetteer
+            for first in string.ascii_lowercase + string.digits:
+                gazetteer._typo_bucket(first)
+
+        app.post_init = prewarm
     return app
 
 
