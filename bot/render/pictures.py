@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 # Okabe & Ito (2008), "Color Universal Design"; grey for everything else.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 OTHER_COLOUR = "#7F7F7F"
+# The map's ground: pale water, light grey land, the countries with events white; borders
+# mid grey, first-level boundaries thin and lighter (greys and a pale blue read the same to
+# every colour vision, and leave the Okabe-Ito markers the only colours on the map).
+WATER = "#E3EDF5"
+LAND = "#EEEEEA"
+HOME_LAND = "#FFFFFF"
+BORDER = "#6E6E6E"
+ADMIN1 = "#A8A8A8"
 SIZE_INCHES = (8.0, 5.0)
 DPI = 150  # 1200 x 750 pixels: sharp on a phone, well under Telegram's photo limits
 LABELLED_PLACES = 6
@@ -119,16 +127,52 @@ def _extent(data: PictureData) -> tuple[float, float, float, float]:
     return min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
 
 
+def _ground(ax: Any, data: PictureData, view: tuple[float, float, float, float]) -> int:
+    """Draw the countries in view (their outlines, filled) and their first-level boundaries
+    under the markers. Returns how many countries were drawn."""
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    from bot.render.boundaries import countries_in_view, holding
+
+    west, east, south, north = view
+
+    def seen(part: Any) -> bool:
+        low, high = part.min(axis=0), part.max(axis=0)
+        return bool(low[0] <= east and high[0] >= west and low[1] <= north and high[1] >= south)
+
+    shapes = countries_in_view(west, east, south, north)
+    home = holding(shapes, [p.lon for p in data.points], [p.lat for p in data.points])
+    ax.set_facecolor(WATER)
+    for focus in (False, True):
+        rings = [r for c in shapes if (c.code in home) == focus for r in c.rings if seen(r)]
+        if rings:
+            ax.add_collection(PolyCollection(rings, facecolors=HOME_LAND if focus else LAND,
+                                             edgecolors=BORDER, linewidths=0.9, zorder=1,
+                                             gid="home" if focus else "countries"))  # fmt: skip
+    lines = [line for c in shapes for line in c.lines if seen(line)]
+    if lines:
+        ax.add_collection(LineCollection(lines, colors=ADMIN1, linewidths=0.5, zorder=1.5,
+                                         gid="admin1"))  # fmt: skip
+    return len(shapes)
+
+
 def render_map(data: PictureData, labels: PictureLabels) -> bytes:
     """The period's events by place, one marker per place (area by count, colour by its most
-    frequent type), as a PNG."""
+    frequent type), on the countries and first-level areas around them, as a PNG."""
+    return _png(draw_map(data, labels))
+
+
+def draw_map(data: PictureData, labels: PictureLabels) -> Any:
+    """The map as a matplotlib Figure (render_map makes it a PNG)."""
     fig, ax = _figure()
     palette = colours(data.types)
     west, east, south, north = _extent(data)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / max(0.2, math.cos(math.radians((south + north) / 2))))
-    ax.grid(True, color="#DDDDDD", linewidth=0.6)
+    _ground(ax, data, (west, east, south, north))
+    ax.set_axisbelow(True)
+    ax.grid(True, color="#C9D7E3", linewidth=0.6)  # over the water only: the land covers it
     ax.tick_params(labelsize=10)
     biggest = max((p.count for p in data.points), default=1)
     for kind in data.types:  # one collection per type, biggest markers first
@@ -156,7 +200,7 @@ def render_map(data: PictureData, labels: PictureLabels) -> bytes:
     if data.unplaced:
         ax.text(0.0, -0.12, labels.unplaced, transform=ax.transAxes, fontsize=10)
     fig.subplots_adjust(left=0.07, right=0.97, top=0.9, bottom=0.13)
-    return _png(fig)
+    return fig
 
 
 def edition_drawer(renderer: Renderer) -> Callable[[PictureData], list[EditionFile]]:

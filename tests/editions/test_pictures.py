@@ -94,3 +94,37 @@ def test_map_has_one_marker_per_place(labels: object) -> None:
 def test_pictures_words_come_from_the_template(labels: object) -> None:
     assert labels.chart_title == "Darfur: events per day by type, 1 – 4 May 2024"  # type: ignore[attr-defined]
     assert labels.unplaced == "1 event without a known place not shown"  # type: ignore[attr-defined]
+
+
+def test_map_is_drawn_on_country_and_first_level_boundaries(labels: object) -> None:
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    from bot.render.boundaries import country
+    from bot.render.pictures import draw_map
+
+    fig = draw_map(DATA, labels)  # type: ignore[arg-type]
+    [ax] = fig.axes
+    drawn = {c.get_gid(): c for c in ax.collections}
+    home, around, admin1 = drawn["home"], drawn["countries"], drawn["admin1"]
+    assert isinstance(home, PolyCollection) and isinstance(around, PolyCollection)
+    assert isinstance(admin1, LineCollection)
+    # every place lies in Sudan: its rings are the white ones; Chad, South Sudan, … around it
+    sudan, chad = country("SD"), country("TD")
+    assert sudan is not None and sudan.name == "Sudan" and chad is not None
+    assert 1 <= len(home.get_paths()) <= len(sudan.rings)  # its rings in view (not islands)
+    assert len(around.get_paths()) >= 3
+    assert len(admin1.get_paths()) >= 20  # Sudan's states and its neighbours' provinces
+    # and on the image: inside Sudan white, inside Chad the grey of other land
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)  # drawn: the axes now sit where the PNG has them
+    image = _pixels(buf.getvalue())
+    ax_box = ax.get_window_extent()
+    height = image.shape[0]
+
+    def colour_at(lon: float, lat: float) -> tuple[int, ...]:
+        x, y = ax.transData.transform((lon, lat))
+        assert ax_box.x0 < x < ax_box.x1 and ax_box.y0 < y < ax_box.y1
+        return tuple(int(v) for v in image[height - round(y), round(x)])
+
+    assert colour_at(29.5, 14.5) == (255, 255, 255)  # North Kordofan, Sudan
+    assert colour_at(33.3, 10.5) == (0xEE, 0xEE, 0xEA)  # Upper Nile, South Sudan
