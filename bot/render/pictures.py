@@ -33,6 +33,8 @@ LAND = "#EEEEEA"
 HOME_LAND = "#FFFFFF"
 BORDER = "#6E6E6E"
 ADMIN1 = "#A8A8A8"
+DETAIL = 0.01  # degrees: the boundaries are thinned to about this per pixel of the map
+ADMIN1_UP_TO = 0.04  # degrees a pixel: first-level lines on maps up to ~50 degrees wide
 SIZE_INCHES = (8.0, 5.0)
 DPI = 150  # 1200 x 750 pixels: sharp on a phone, well under Telegram's photo limits
 LABELLED_PLACES = 6
@@ -135,24 +137,33 @@ def _ground(ax: Any, data: PictureData, view: tuple[float, float, float, float])
     from bot.render.boundaries import countries_in_view, holding
 
     west, east, south, north = view
+    per_pixel = (east - west) / (SIZE_INCHES[0] * DPI)  # degrees a pixel spans, about
+    step = max(1, int(per_pixel / DETAIL))  # wide views keep one point in `step`
 
-    def seen(part: Any) -> bool:
-        low, high = part.min(axis=0), part.max(axis=0)
-        return bool(low[0] <= east and high[0] >= west and low[1] <= north and high[1] >= south)
+    def fit(parts: tuple[Any, ...]) -> list[Any]:
+        """The parts in view and bigger than two pixels, thinned to the view's detail."""
+        out = []
+        for part in parts:
+            low, high = part.min(axis=0), part.max(axis=0)
+            if (low[0] > east or high[0] < west or low[1] > north or high[1] < south
+                    or max(high - low) < 2 * per_pixel):  # fmt: skip
+                continue
+            out.append(part if step == 1 or len(part) < 3 * step else part[::step])
+        return out
 
     shapes = countries_in_view(west, east, south, north)
     home = holding(shapes, [p.lon for p in data.points], [p.lat for p in data.points])
-    ax.set_facecolor(WATER)
     for focus in (False, True):
-        rings = [r for c in shapes if (c.code in home) == focus for r in c.rings if seen(r)]
+        rings = [r for c in shapes if (c.code in home) == focus for r in fit(c.rings)]
         if rings:
             ax.add_collection(PolyCollection(rings, facecolors=HOME_LAND if focus else LAND,
                                              edgecolors=BORDER, linewidths=0.9, zorder=1,
                                              gid="home" if focus else "countries"))  # fmt: skip
-    lines = [line for c in shapes for line in c.lines if seen(line)]
-    if lines:
-        ax.add_collection(LineCollection(lines, colors=ADMIN1, linewidths=0.5, zorder=1.5,
-                                         gid="admin1"))  # fmt: skip
+    if per_pixel <= ADMIN1_UP_TO:  # a continent or less: the first-level lines
+        lines = [line for c in shapes for line in fit(c.lines)]
+        if lines:
+            ax.add_collection(LineCollection(lines, colors=ADMIN1, linewidths=0.5, zorder=1.5,
+                                             gid="admin1"))  # fmt: skip
     return len(shapes)
 
 
@@ -170,7 +181,14 @@ def draw_map(data: PictureData, labels: PictureLabels) -> Any:
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / max(0.2, math.cos(math.radians((south + north) / 2))))
-    _ground(ax, data, (west, east, south, north))
+    # the ground on an axes of its own under the markers: the legend's "best" place then weighs
+    # the markers and labels only, not thousands of boundary paths (seconds on a world map)
+    ground = ax.inset_axes((0.0, 0.0, 1.0, 1.0), zorder=0.6)
+    ground.set_xlim(west, east)
+    ground.set_ylim(south, north)
+    ground.set_axis_off()
+    ax.set_facecolor(WATER)
+    _ground(ground, data, (west, east, south, north))
     ax.set_axisbelow(True)
     ax.grid(True, color="#C9D7E3", linewidth=0.6)  # over the water only: the land covers it
     ax.tick_params(labelsize=10)

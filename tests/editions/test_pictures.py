@@ -104,7 +104,8 @@ def test_map_is_drawn_on_country_and_first_level_boundaries(labels: object) -> N
 
     fig = draw_map(DATA, labels)  # type: ignore[arg-type]
     [ax] = fig.axes
-    drawn = {c.get_gid(): c for c in ax.collections}
+    [ground] = ax.child_axes  # under the markers, the same place and limits
+    drawn = {c.get_gid(): c for c in ground.collections}
     home, around, admin1 = drawn["home"], drawn["countries"], drawn["admin1"]
     assert isinstance(home, PolyCollection) and isinstance(around, PolyCollection)
     assert isinstance(admin1, LineCollection)
