@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PACKAGED = ("data", "atlas.sqlite.gz")
 CHUNK = 400  # names per IN (...) query
+MAX_WORDS = 20_000  # word frequencies remembered (then forgotten)
 MAX_TYPO_BUCKETS = 4096  # typo ranges remembered by first letter (any script: then forgotten)
 _COLUMNS = "id, key, name, kind, kind_name, parent, country, lat, lon, pop, tz, borders, source"
 
@@ -176,7 +177,7 @@ class SqliteAtlas:
         if hit is None:
             rows = self._rows("SELECT zipf FROM word WHERE norm = ?", (norm,))
             hit = int(str(rows[0][0])) / 10 if rows else 0.0
-            if len(self._words) > 100_000:
+            if len(self._words) > MAX_WORDS:  # keyed by what users write: bounded
                 self._words.clear()
             self._words[norm] = hit
         return hit
