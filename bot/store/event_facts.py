@@ -7,9 +7,11 @@ store reads the few columns a tally needs, in chunks (bounded statements on eith
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Result, Select, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql.elements import ClauseElement
 
 from bot.domain.questions.ports import EventFact
 from bot.store.models.events import EventRow, SourceRow
@@ -31,11 +33,11 @@ class EventFactStore:
             return []
         bind = sqlite_engine(self._sessions)
         if bind is not None:
-            # A plain connection: no BEGIN IMMEDIATE, so a count never waits behind an import.
-            async with bind.connect() as conn:
-                return [
-                    f for chunk in _chunks(wanted) for f in _rows(await conn.execute(_stmt(chunk)))
-                ]
+            return [
+                _fact(r)
+                for chunk in _chunks(wanted)
+                for r in await _sqlite_read(bind, _stmt(chunk))
+            ]
         async with self._sessions() as session:
             return [
                 f for chunk in _chunks(wanted) for f in _rows(await session.execute(_stmt(chunk)))
@@ -56,9 +58,9 @@ class EventFactStore:
             .group_by(head)
         )
         bind = sqlite_engine(self._sessions)
+        rows: Sequence[Sequence[Any]]
         if bind is not None:
-            async with bind.connect() as conn:
-                rows = (await conn.execute(stmt)).all()
+            rows = await _sqlite_read(bind, stmt)
         else:
             async with self._sessions() as session:
                 rows = (await session.execute(stmt)).all()
@@ -76,5 +78,23 @@ def _stmt(chunk: list[int]) -> Select[int, str, str, str | None, int | None]:
     )
 
 
+def _fact(r: Sequence[Any]) -> EventFact:
+    return EventFact(int(r[0]), r[1] or "", r[2] or "", r[3], r[4])
+
+
 def _rows(result: Result[int, str, str, str | None, int | None]) -> list[EventFact]:
-    return [EventFact(int(r[0]), r[1] or "", r[2] or "", r[3], r[4]) for r in result.all()]
+    return [_fact(r) for r in result.all()]
+
+
+async def _sqlite_read(bind: AsyncEngine, stmt: ClauseElement) -> list[Sequence[Any]]:
+    """Rows of a select through the driver itself: no transaction, so no BEGIN IMMEDIATE.
+
+    SQLAlchemy opens every SQLite transaction as BEGIN IMMEDIATE (bot.store.dialect), which
+    would make a count wait behind an import's write lock; the driver's own read does not.
+    """
+    compiled = stmt.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    async with bind.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        return list(await driver.execute_fetchall(str(compiled), params))
