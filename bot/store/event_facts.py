@@ -7,10 +7,11 @@ store reads the few columns a tally needs, in chunks (bounded statements on eith
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Result, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 from bot.domain.questions.ports import EventFact
@@ -92,7 +93,10 @@ async def _sqlite_read(bind: AsyncEngine, stmt: ClauseElement) -> list[Sequence[
     SQLAlchemy opens every SQLite transaction as BEGIN IMMEDIATE (bot.store.dialect), which
     would make a count wait behind an import's write lock; the driver's own read does not.
     """
-    compiled = stmt.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    compiled = cast(
+        SQLCompiler,
+        stmt.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True}),
+    )
     params = tuple(compiled.params[name] for name in compiled.positiontup or ())
     async with bind.connect() as conn:
         raw = await conn.get_raw_connection()
