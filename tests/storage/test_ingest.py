@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.domain.events.model import EventStatus
+from bot.domain.events.model import EventStatus, SourceInfo
 from bot.domain.ingest.parsing import TextParser
 from bot.domain.ingest.service import (
     MAX_ARTICLE_BYTES,
@@ -21,6 +21,7 @@ from bot.domain.ingest.service import (
     content_hash,
     decode_article,
 )
+from bot.domain.ingest.text import normalise_text
 from bot.nlp.spacy_parser import SpacyParser
 from bot.store.articles import ArticleStore
 from bot.store.models.events import ArticleRow, EventRow, SourceRow
@@ -84,6 +85,31 @@ async def test_same_text_again_changes_nothing(domain: Services) -> None:
     assert sorted(e.id for e in again.previous) == sorted(e.id for e in first.created)
     assert await _counts(domain) == before
     assert "nothing changed" in again.message
+
+
+async def test_an_ingestion_cut_short_after_the_article_is_resumed(domain: Services) -> None:
+    """A crash between storing the article and its events: the retry stores the events."""
+    service = _service(domain)
+    whole = await service.ingest(REWRITE, published=PUBLISHED, outlet="Wire")
+    assert whole.created
+    # Start again from what a process killed after the first write leaves: the article alone.
+    async with domain.sessions() as session:
+        for table in (SourceRow, EventRow, ArticleRow):
+            await session.execute(delete(table))
+        await session.commit()
+    body = normalise_text(REWRITE)
+    stored = await ArticleStore(domain.sessions).add(
+        body, content_hash(body), SourceInfo(outlet="Wire"), None, domain.clock.now()
+    )
+    assert stored is not None and await _counts(domain) == (1, 0, 0)
+    again = await service.ingest(REWRITE, published=PUBLISHED, outlet="Wire")
+    assert not again.duplicate and again.article_id == stored
+    assert len(again.created) == len(whole.created)
+    after = await _counts(domain)
+    assert after[:2] == (1, len(whole.created))
+    # now it is whole: the same text again is a duplicate and changes nothing
+    third = await service.ingest(REWRITE, published=PUBLISHED, outlet="Wire")
+    assert third.duplicate and await _counts(domain) == after
 
 
 async def test_second_outlet_merges_as_a_second_source(domain: Services) -> None:

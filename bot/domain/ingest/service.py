@@ -189,8 +189,17 @@ class IngestService:
             raise IngestError(f"The published date {published.isoformat()} is in the future.")
         digest = content_hash(body)
         existing = await self._articles.find(digest)
+        resumed: int | None = None
         if existing is not None:
-            return IngestReport(existing, duplicate=True, previous=await self._events_of(existing))
+            previous = await self._events_of(existing)
+            if previous:
+                return IngestReport(existing, duplicate=True, previous=previous)
+            # Stored without its events: an ingestion cut short (a crash between the two
+            # writes). Extract again onto the same article rather than call it a duplicate.
+            log.warning(
+                "ingest: article %d has no events (interrupted); extracting again", existing
+            )
+            resumed = existing
         # off the event loop: the bot keeps answering while an article is read (the first one
         # also loads the language model)
         extraction = await asyncio.to_thread(self._extract, body, published, None)
@@ -203,7 +212,9 @@ class IngestService:
             title=title.strip() or extraction.title,
             published_on=published,
         )
-        article_id = await self._articles.add(body, digest, source, by, self._clock.now())
+        article_id = resumed
+        if article_id is None:
+            article_id = await self._articles.add(body, digest, source, by, self._clock.now())
         if article_id is None:  # stored concurrently a moment ago
             found = await self._articles.find(digest)
             previous = await self._events_of(found) if found is not None else []
@@ -213,7 +224,8 @@ class IngestService:
         try:
             results = await self._events.add_many(drafts, by=by)
         except Exception:
-            await self._articles.forget(article_id)
+            if resumed is None:
+                await self._articles.forget(article_id)
             raise
         await self._articles.link_sources(article_id, [r.event.id for r in results], source)
         ids_created = [r.event.id for r in results if r.created]
