@@ -148,8 +148,15 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
     )
     parser = shared_parser()  # the language engine; its model loads on the first article
     install_default_parser(parser)
+    merges = EventMerges(sessions)
     ingest = IngestService(
-        ArticleStore(sessions), clock, gazetteer, events, actors=actors.registry, parser=parser
+        ArticleStore(sessions),
+        clock,
+        gazetteer,
+        events,
+        actors=actors.registry,
+        parser=parser,
+        merges=merges,
     )
     fetcher = HttpFeedFetcher(allow_private=settings.sources_allow_private)
     return Services(
@@ -206,7 +213,7 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
             SourceStore(sessions), fetcher, parse_feed, ingest, events, clock, instance_name()
         ),
         fetcher=fetcher,
-        merges=EventMerges(sessions),
+        merges=merges,
         review=ReviewService(
             events,
             SourceReviewStore(sessions),

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.domain.events.model import EventStatus, SourceInfo
+from bot.domain.events.model import EventDraft, EventStatus, Origin, SourceInfo
 from bot.domain.ingest.parsing import TextParser
 from bot.domain.ingest.service import (
     MAX_ARTICLE_BYTES,
@@ -22,6 +22,7 @@ from bot.domain.ingest.service import (
     decode_article,
 )
 from bot.domain.ingest.text import normalise_text
+from bot.domain.questions.timetypes import FuzzyDate
 from bot.nlp.spacy_parser import SpacyParser
 from bot.store.articles import ArticleStore
 from bot.store.models.events import ArticleRow, EventRow, SourceRow
@@ -110,6 +111,33 @@ async def test_an_ingestion_cut_short_after_the_article_is_resumed(domain: Servi
     # now it is whole: the same text again is a duplicate and changes nothing
     third = await service.ingest(REWRITE, published=PUBLISHED, outlet="Wire")
     assert third.duplicate and await _counts(domain) == after
+
+
+async def test_an_article_on_a_coded_happening_joins_the_dataset_row(domain: Services) -> None:
+    """One happening, one entry: an article's event is merged into the dataset's row of it."""
+    row = await domain.events.add(
+        EventDraft(
+            "Insurgents overran the border crossing and its customs post after a short fight.",
+            FuzzyDate.day(date(2021, 7, 8)),
+            "herat",  # coded at the province: the article names the crossing within it
+            "Herat",
+            actors=("Taliban", "Military Forces of Afghanistan (2004-2021)"),
+            event_type="Battles",
+            sub_event_type="Non-state actor overtakes territory",
+            actor1=("Taliban",),
+            actor2=("Military Forces of Afghanistan (2004-2021)",),
+            sources=(SourceInfo("ACLED"),),
+            external_key="acled:AFG9001",
+            origin=Origin.IMPORT,
+        )
+    )
+    report = await domain.ingest.ingest(REWRITE, published=PUBLISHED, outlet="Wire")
+    views = await domain.events.get_many([e.id for e in report.created])
+    at_crossing = [v for v in views if v.place_key == "islam-qala"]
+    # the article's account is folded into the row by the merge pass (nested places)
+    assert [v.merged_into for v in at_crossing] == [row.event.id]
+    # the rest of the article stands on its own
+    assert all(v.merged_into is None for v in views if v.place_key != "islam-qala")
 
 
 async def test_second_outlet_merges_as_a_second_source(domain: Services) -> None:

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 
 from bot.domain.actors.registry import ActorRegistry
 from bot.domain.clock import Clock
+from bot.domain.events.merge_pass import MergeStore, merge_twins
 from bot.domain.events.model import EventStatus, EventView, SourceInfo
 from bot.domain.ingest.extract import Extraction, extract_events
 from bot.domain.ingest.language import reads_as_english
@@ -131,6 +132,7 @@ class IngestService:
         events: IngestEvents,
         actors: ActorRegistry | None = None,
         parser: TextParser | None = None,
+        merges: MergeStore | None = None,
     ) -> None:
         self._articles = articles
         self._clock = clock
@@ -138,6 +140,7 @@ class IngestService:
         self._events = events
         self._actors = actors
         self._parser = parser
+        self._merges = merges
 
     def extract(self, text: str, *, published: date, source: SourceInfo) -> Extraction:
         """Extract without storing (a preview for the admin)."""
@@ -234,8 +237,20 @@ class IngestService:
         ]
         created = await self._events.get_many(ids_created)
         merged = await self._events.get_many(list(dict.fromkeys(ids_merged)))
+        if status is EventStatus.PUBLISHED:
+            await self._merge_twins(created)
         log.info("ingest: article %d, %d created, %d merged", article_id, len(created), len(merged))
         return IngestReport(article_id, created=created, merged=merged, skipped=extraction.skipped)
+
+    async def _merge_twins(self, created: list[EventView]) -> None:
+        """Fold the new events into other sources' accounts of the same happening (or them in)."""
+        if self._merges is None or not created:
+            return
+        first = min(e.when.first_day() for e in created)
+        last = max(e.when.last_day() for e in created)
+        done = await merge_twins(self._merges, self._gazetteer, first, last, self._actors)
+        if done:
+            log.info("ingest: %d merges of the same happening", sum(map(len, done.values())))
 
     async def _events_of(self, article_id: int) -> list[EventView]:
         ids = await self._articles.event_ids(article_id)
