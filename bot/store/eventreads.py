@@ -67,11 +67,13 @@ _COVER_PLACES_SQL = (
 )
 
 # PostgreSQL, for this read transaction only: no JIT (its compile time, hundreds of ms, is spent
-# whenever a misestimated cost crosses jit_above_cost) and a plan per execution (a cached generic
-# plan knows nothing of the places and words asked about).
+# whenever a misestimated cost crosses jit_above_cost), a plan per execution (a cached generic
+# plan knows nothing of the places and words asked about) and no parallel workers (starting
+# them costs milliseconds, more than the capped reads of a question take).
 PG_READ_SETTINGS = text(
     "SELECT set_config('jit', 'off', true),"
-    " set_config('plan_cache_mode', 'force_custom_plan', true)"
+    " set_config('plan_cache_mode', 'force_custom_plan', true),"
+    " set_config('max_parallel_workers_per_gather', '0', true)"
 )
 
 Processor = Callable[[Any], Any] | None

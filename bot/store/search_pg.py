@@ -68,6 +68,11 @@ def pg_tsquery(groups: Sequence[Sequence[str]], match_all: bool) -> ColumnElemen
 
 
 def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
+    return _pg_indexed(flt) + pg_facet_conds(flt)
+
+
+def _pg_indexed(flt: EventFilter) -> list[ColumnElement[bool]]:
+    """Status, place and date: what the (place, status, date) and date indexes serve."""
     conds: list[ColumnElement[bool]] = [EventRow.status.in_(flt.statuses)]
     if flt.place_keys is not None:
         conds.append(EventRow.place_key.in_(sorted(flt.place_keys)))
@@ -76,7 +81,28 @@ def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
     if flt.first is not None:
         conds.append(EventRow.date_last >= flt.first)
         conds.append(EventRow.date_start >= flt.first - timedelta(days=EVENT_SPAN_LIMIT))
-    return conds + pg_facet_conds(flt)
+    return conds
+
+
+def _window_rows(
+    flt: EventFilter, query: ColumnElement[Any], order: Order, window: int
+) -> Select[Any]:
+    """The walk within the first `window` events by place and date in the page's order: the
+    limited subquery can only be read through the ordered index, lazily, so the walk stops at
+    the page (PostgreSQL, which cannot estimate the facets, would else often read every text
+    match through the GIN index and sort them)."""
+    recent = (
+        select(*EVENTS.c, SEARCH_VECTOR.label("vector"))
+        .where(*_pg_indexed(flt))
+        .order_by(*_ordering(order))
+        .limit(window)
+        .subquery("recent")
+    )
+    adapter = ClauseAdapter(recent)
+    rest = [adapter.traverse(c) for c in pg_facet_conds(flt)]
+    return select(recent.c.id, recent.c.date_start, recent.c.date_last, recent.c.vector).where(
+        *rest, recent.c.vector.op("@@")(query)
+    )
 
 
 def _ordering(order: Order, source: Any = None) -> list[ColumnElement[Any]]:
@@ -129,9 +155,12 @@ def pg_search_statement(
     offset: int = 0,
     order: Order = "newest",
     plan: PgPlan | None = None,
+    window: int | None = None,
 ) -> Select[Any] | None:
     """The statement pg_search_ids runs for a plan (default: PostgreSQL's own ordered walk);
-    None when nothing can match."""
+    None when nothing can match. With `window` (a walk of all-terms matches), only the first
+    `window` events by place and date in order are tested: fewer than `limit` found then
+    proves nothing, the caller searches again without it."""
     if flt.place_keys is not None and not flt.place_keys:
         return None
     plan = plan or PgPlan("walk")
@@ -139,7 +168,10 @@ def pg_search_statement(
     query = pg_tsquery(flt.term_groups, flt.match_all) if flt.term_groups else None
     if flt.term_groups and query is None:
         return None
-    rows = _rows(conds, query, plan).subquery("found")
+    if window is not None and query is not None and flt.match_all:
+        rows = _window_rows(flt, query, order, window).subquery("found")
+    else:
+        rows = _rows(conds, query, plan).subquery("found")
     if query is None or flt.match_all:
         return select(rows.c.id).order_by(*_ordering(order, rows)).limit(limit).offset(offset)
     # Any term: the newest RANK_CAP matches (index order, so the scan can stop there), ranked.
@@ -227,6 +259,16 @@ async def pg_search_ids(
     if flt.place_keys is not None and not flt.place_keys:
         return []
     plan = await pg_plan(session, flt, stats_cache)
+    if plan.drive == "walk" and plan.matches is not None and flt.match_all:
+        # Many matches among many candidates: they are dense, so the first PG_CAP events in
+        # order nearly always hold the page; only when they do not is the full walk run.
+        windowed = pg_search_statement(
+            flt, limit=limit, offset=offset, order=order, plan=plan, window=PG_CAP
+        )
+        if windowed is not None:
+            ids = list((await session.scalars(windowed)).all())
+            if len(ids) >= limit:
+                return ids
     stmt = pg_search_statement(flt, limit=limit, offset=offset, order=order, plan=plan)
     if stmt is None:
         return []

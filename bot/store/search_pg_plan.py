@@ -11,7 +11,8 @@ counts, each stopped at PG_CAP, decide instead:
 * else, few full-text matches: the GIN index gives the matches first, then place and date narrow
   them (`matches`);
 * else both are many, so matches are dense among the candidates: walk newest first and stop at
-  the page (`walk`, PostgreSQL's own ordered plan).
+  the page (`walk`, PostgreSQL's own ordered plan; when the matches were counted, their test is
+  kept off the GIN index so the walk is what runs).
 
 Every plan therefore reads at most about PG_CAP rows before it can stop, whatever the estimates.
 """

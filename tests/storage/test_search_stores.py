@@ -19,7 +19,7 @@ from bot.domain.questions.timetypes import FuzzyDate
 from bot.store.eventreads import open_reads
 from bot.store.migrate import upgrade
 from bot.store.search_pg import pg_plan, pg_search_statement
-from bot.store.search_pg_plan import PgPlan
+from bot.store.search_pg_plan import PG_CAP, PgPlan
 from bot.store.session import create_engine
 from tests.support import dbtools
 from tests.support.question_events import NOW
@@ -173,6 +173,30 @@ async def test_every_postgresql_plan_finds_the_same_events(
             else:  # ranked: the same events
                 assert all(sorted(r) == sorted(newest[0]) for r in newest + oldest), flt
     assert len(chosen) > 1  # the fixture's filters exercise more than one plan
+
+
+async def test_a_windowed_walk_finds_a_prefix_of_the_full_walk(
+    stores: tuple[Services, Services],
+) -> None:
+    """Within its window the walk finds the first matches in order; a full page from it is
+    the full walk's page (else pg_search_ids searches again without the window)."""
+    _, pg = stores
+    walk = PgPlan("walk", matches=PG_CAP)
+    async with pg.sessions() as session:
+        for flt in FILTERS:
+            for order in ("newest", "oldest"):
+                for window in (1, 3, 1_000):
+                    full = pg_search_statement(flt, limit=50, order=order, plan=walk)
+                    part = pg_search_statement(flt, limit=50, order=order, plan=walk, window=window)
+                    if full is None:
+                        assert part is None
+                        continue
+                    assert part is not None
+                    every = list((await session.scalars(full)).all())
+                    found = list((await session.scalars(part)).all())
+                    assert found == every[: len(found)], (flt, order, window)
+                    if window == 1_000:
+                        assert found == every, (flt, order)
 
 
 async def test_the_stored_vector_follows_every_write(stores: tuple[Services, Services]) -> None:

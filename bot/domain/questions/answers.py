@@ -18,7 +18,7 @@ from bot.domain.events.model import (
 from bot.domain.events.records import EventRecord, event_view
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place, PlaceKind
-from bot.domain.questions.counting import Tallier
+from bot.domain.questions.counting import TOTAL_CAP, Tallier
 from bot.domain.questions.kinds import kind_labels, kinds_filter
 from bot.domain.questions.ports import EventFacts, EventReader
 from bot.domain.questions.relax import WINDOW_STEP, relaxations
@@ -200,10 +200,16 @@ class AnswerService:
         base = self._frame(query, order=order, title=title)
         flt = filter_for(query)
         groups = tuple(query.text_groups_all())  # the words (actors' names only narrow)
+        # A first page is searched as far as its total is counted (TOTAL_CAP + 1, the same
+        # ordered search), so the total needs no second search.
+        counted_ids: list[int] | None = None
         async with self._reader.reads() as reads:
             use_loose = bool(loose)
             ids: list[int] = []
-            if not use_loose:
+            if not use_loose and offset == 0:
+                counted_ids = await reads.search(flt, limit=max(page, TOTAL_CAP) + 1, order=order)
+                ids = counted_ids[: page + 1]
+            elif not use_loose:
                 ids = await reads.search(flt, limit=page + 1, offset=offset, order=order)
             if loose is None and not ids and len(groups) > 1 and offset == 0:
                 use_loose = True
@@ -229,9 +235,13 @@ class AnswerService:
                 return relaxed
         total, capped, counted = offset + len(events), False, None
         if len(ids) > page and not use_loose:  # any-word matches have no meaningful total
-            total, capped, counted = await self._counter.total(
-                flt, order=order, breakdown=self._breakdown_level(query)
-            )
+            level = self._breakdown_level(query)
+            if counted_ids is not None and page <= TOTAL_CAP:
+                total, capped, counted = await self._counter.total_of(counted_ids, breakdown=level)
+            else:
+                total, capped, counted = await self._counter.total(
+                    flt, order=order, breakdown=level
+                )
         return replace(
             base,
             kind="events" if events else "nothing",

@@ -59,7 +59,11 @@ class Tallier:
         self, flt: EventFilter, *, order: Literal["newest", "oldest"], breakdown: str
     ) -> tuple[int, bool, Tally | None]:
         """How many events match (a floor when capped) and, above ten, their breakdown."""
-        ids = await self._ids(flt, TOTAL_CAP, order)
+        return await self.total_of(await self._ids(flt, TOTAL_CAP, order), breakdown=breakdown)
+
+    async def total_of(self, ids: list[int], *, breakdown: str) -> tuple[int, bool, Tally | None]:
+        """As total, from the ids the search gave at offset 0 with limit TOTAL_CAP + 1 (an
+        answer's first page searched that far: one search for the page and its total)."""
         capped = len(ids) > TOTAL_CAP
         ids = ids[:TOTAL_CAP]
         if len(ids) <= BREAKDOWN_FROM:
