@@ -61,6 +61,22 @@ _COVER_ALL_SQL = (
     " (SELECT date_start FROM events WHERE status = ? ORDER BY date_start LIMIT 1),"
     " (SELECT date_last FROM events WHERE status = ? ORDER BY date_start DESC LIMIT 1)"
 )
+# PostgreSQL: the same in one statement each. For places, one index probe per place key (a
+# country scope holds thousands, whose IN list the planner estimates at tens of thousands of
+# rows and reads the whole status index for).
+_PG_COVER_ALL_SQL = text(
+    "SELECT (SELECT count(*) FROM events)"
+    " - (SELECT count(*) FROM events WHERE status < :s)"
+    " - (SELECT count(*) FROM events WHERE status > :s),"
+    " (SELECT date_start FROM events WHERE status = :s ORDER BY date_start LIMIT 1),"
+    " (SELECT date_last FROM events WHERE status = :s ORDER BY date_start DESC LIMIT 1)"
+)
+_PG_COVER_PLACES_SQL = text(
+    "SELECT coalesce(sum(c.n), 0), min(c.f), max(c.l)"
+    " FROM unnest(CAST(:keys AS varchar[])) AS k(key) CROSS JOIN LATERAL"
+    " (SELECT count(e.id) AS n, min(e.date_start) AS f, max(e.date_last) AS l FROM events AS e"
+    "  WHERE e.place_key = k.key AND e.status = :s) AS c"
+)
 _COVER_PLACES_SQL = (
     "SELECT count(id), min(date_start), max(date_last) FROM events"
     " WHERE status = ? AND place_key IN {}"
@@ -226,8 +242,17 @@ class SessionReads:
         )
 
     async def coverage(self, place_keys: frozenset[str] | None) -> Coverage:
-        """Count and date range of published events within places (as search.coverage)."""
-        return await coverage(self._session, place_keys)
+        """Count and date range of published events within places (as search.coverage; on
+        PostgreSQL in one statement)."""
+        if dialect_for(self._session).is_sqlite:
+            return await coverage(self._session, place_keys)
+        if place_keys is None:
+            result = await self._session.execute(_PG_COVER_ALL_SQL, {"s": "published"})
+        else:
+            params = {"keys": sorted(place_keys), "s": "published"}
+            result = await self._session.execute(_PG_COVER_PLACES_SQL, params)
+        count, first, last = result.one()
+        return Coverage(int(count or 0), first, last)
 
     async def load(self, ids: Sequence[int]) -> list[EventRecord]:
         """Events by id with their sources: two Core statements, no ORM objects."""

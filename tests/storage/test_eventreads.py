@@ -86,7 +86,13 @@ async def test_search_and_coverage_match_the_session_queries(domain: Services) -
         EventFilter(place_keys=frozenset({"islam-qala", "herat"}), first=date(2021, 7, 1)),
         EventFilter(place_keys=frozenset()),
     ]
-    keys: list[frozenset[str] | None] = [None, frozenset({"islam-qala"}), frozenset({"nowhere"})]
+    keys: list[frozenset[str] | None] = [
+        None,
+        frozenset({"islam-qala"}),
+        frozenset({"nowhere"}),
+        frozenset({"islam-qala", "herat", "kabul", "nowhere"}),
+        frozenset(),
+    ]
     async with d.sessions() as session, open_reads(d.sessions) as reads:
         for flt in filters:
             for order in ("newest", "oldest"):
