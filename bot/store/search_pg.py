@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, Table, func, literal, literal_column, select
@@ -29,7 +30,7 @@ from bot.domain.events.filters import EventFilter, Order
 from bot.store.models.events import EventRow
 from bot.store.search_facets import pg_facet_conds
 from bot.store.search_filter import EVENT_SPAN_LIMIT, clean_groups
-from bot.store.search_pg_plan import PG_CAP, PgPlan, choose_pg_plan
+from bot.store.search_pg_plan import PG_CAP, PgDrive, PgPlan, choose_pg_plan
 from bot.store.search_plan import RANK_CAP, StatsCache
 
 EVENTS = cast(Table, EventRow.__table__)
@@ -38,6 +39,7 @@ PG_CONFIG = "sitrep_search"  # the text-search configuration of migration 0010
 _CONFIG: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
 # The stored vector: no model maps it (migration 0010's trigger keeps it; bot.store.migrate).
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("events.search_vector", type_=TSVECTOR)
+STATEMENT_CACHE = 256  # built statements kept (each question's few, for its repeats and pages)
 
 __all__ = [
     "PG_CONFIG",
@@ -161,9 +163,19 @@ def pg_search_statement(
     None when nothing can match. With `window` (a walk of all-terms matches), only the first
     `window` events by place and date in order are tested: fewer than `limit` found then
     proves nothing, the caller searches again without it."""
+    drive = plan.drive if plan is not None else "walk"
+    return _statement(flt, limit, offset, order, drive, window)
+
+
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _statement(
+    flt: EventFilter, limit: int, offset: int, order: Order, drive: PgDrive, window: int | None
+) -> Select[Any] | None:
+    """pg_search_statement, built once per filter and plan: building the expressions (facets
+    of many names, thousands of place keys) costs more than running the statement."""
     if flt.place_keys is not None and not flt.place_keys:
         return None
-    plan = plan or PgPlan("walk")
+    plan = PgPlan(drive)
     conds = _pg_structured(flt)
     query = pg_tsquery(flt.term_groups, flt.match_all) if flt.term_groups else None
     if flt.term_groups and query is None:
