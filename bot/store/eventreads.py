@@ -27,6 +27,7 @@ from bot.store.dialect import dialect_for
 from bot.store.models.events import EventRow, SourceRow
 from bot.store.search import coverage, search_event_ids
 from bot.store.search_filter import Fetch
+from bot.store.search_pg import pg_search_ids
 from bot.store.search_plan import StatsCache
 from bot.store.search_sqlite import sqlite_search_ids
 from bot.store.session import sqlite_engine
@@ -85,11 +86,13 @@ _COVER_PLACES_SQL = (
 # PostgreSQL, for this read transaction only: no JIT (its compile time, hundreds of ms, is spent
 # whenever a misestimated cost crosses jit_above_cost), a plan per execution (a cached generic
 # plan knows nothing of the places and words asked about) and no parallel workers (starting
-# them costs milliseconds, more than the capped reads of a question take).
+# them costs milliseconds, more than the capped reads of a question take). The same round trip
+# reads the highest event id, which the search planner's cached counts are checked against.
 PG_READ_SETTINGS = text(
     "SELECT set_config('jit', 'off', true),"
     " set_config('plan_cache_mode', 'force_custom_plan', true),"
-    " set_config('max_parallel_workers_per_gather', '0', true)"
+    " set_config('max_parallel_workers_per_gather', '0', true),"
+    " (SELECT max(id) FROM events)"
 )
 
 Processor = Callable[[Any], Any] | None
@@ -224,8 +227,9 @@ class SqliteReads:
 class SessionReads:
     """EventReads through a session with Core statements (PostgreSQL, and any backend)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, total: int | None = None) -> None:
         self._session = session
+        self._total = total  # PostgreSQL: the highest event id, read with the settings
 
     async def search(
         self,
@@ -237,6 +241,16 @@ class SessionReads:
         stats_cache: StatsCache | None = None,
     ) -> list[int]:
         """Ids of matching events (as search_event_ids)."""
+        if self._total is not None:
+            return await pg_search_ids(
+                self._session,
+                flt,
+                limit=limit,
+                offset=offset,
+                order=order,
+                stats_cache=stats_cache,
+                total=self._total,
+            )
         return await search_event_ids(
             self._session, flt, limit=limit, offset=offset, order=order, stats_cache=stats_cache
         )
@@ -291,6 +305,8 @@ async def open_reads(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterato
                 yield SqliteReads(_driver_fetch(driver), bind.dialect)
                 return
     async with sessions() as session:
-        if not dialect_for(session).is_sqlite:
-            await session.execute(PG_READ_SETTINGS)
-        yield SessionReads(session)
+        if dialect_for(session).is_sqlite:
+            yield SessionReads(session)
+            return
+        *_, total = (await session.execute(PG_READ_SETTINGS)).one()
+        yield SessionReads(session, int(total or 0))

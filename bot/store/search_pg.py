@@ -221,13 +221,20 @@ async def _count(
 
 
 async def pg_plan(
-    session: AsyncSession, flt: EventFilter, stats_cache: StatsCache | None = None
+    session: AsyncSession,
+    flt: EventFilter,
+    stats_cache: StatsCache | None = None,
+    total: int | None = None,
 ) -> PgPlan:
-    """Count (capped) the place/date candidates, then if need be the full-text matches."""
+    """Count (capped) the place/date candidates, then if need be the full-text matches.
+
+    `total` is the highest event id (how much the store has grown, for the cached counts),
+    read here unless the caller read it already (see eventreads.PG_READ_SETTINGS)."""
     structured = flt.place_keys is not None or flt.first is not None or flt.last is not None
     if not structured and not flt.term_groups:
         return PgPlan("walk")
-    total = int((await session.scalar(select(func.max(EventRow.id)))) or 0)
+    if total is None:
+        total = int((await session.scalar(select(func.max(EventRow.id)))) or 0)
     candidates = None
     if structured:
         conds: list[ColumnElement[bool]] = [EventRow.status.in_(flt.statuses)]
@@ -266,11 +273,13 @@ async def pg_search_ids(
     offset: int,
     order: Order,
     stats_cache: StatsCache | None = None,
+    total: int | None = None,
 ) -> list[int]:
-    """Ids of matching events on PostgreSQL (stored vector, GIN-indexed), planned by counts."""
+    """Ids of matching events on PostgreSQL (stored vector, GIN-indexed), planned by counts
+    (`total`: the highest event id, if the caller read it already)."""
     if flt.place_keys is not None and not flt.place_keys:
         return []
-    plan = await pg_plan(session, flt, stats_cache)
+    plan = await pg_plan(session, flt, stats_cache, total)
     if plan.drive == "walk" and plan.matches is not None and flt.match_all:
         # Many matches among many candidates: they are dense, so the first PG_CAP events in
         # order nearly always hold the page; only when they do not is the full walk run.
