@@ -23,6 +23,7 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 HEADROOM = 0.98  # 2 % below the cap absorbs timer jitter and still reaches ≥ 0.97 of it
 LATE_TOLERANCE = 0.002  # s a caller may wake after its slot before later slots move back
+LATE_SHARE = 0.25  # of a second's slack (what the headroom leaves) late wake-ups may use up
 GRANT_MARGIN = 0.005  # s: grants bunched by late wake-ups still leave a second this much slack
 BUCKET = "telegram"
 CLOCK_SAMPLES = 32  # round trips the store's clock offset is estimated from
@@ -50,6 +51,17 @@ def interval_for(rate: float, headroom: float = HEADROOM) -> float:
     return 1.0 / (rate * headroom)
 
 
+def late_tolerance(rate: float, interval: float) -> float:
+    """How late a caller may wake before later slots move back: five slots, but never more
+    than a quarter of the slack a second keeps (`burst` slots span that much over 1 s).
+
+    Grants then fall at most this late after their slots, so any `burst + 1` of them span at
+    least `burst` intervals less it: the rest of the slack absorbs the jitter between a grant
+    and the request's arrival (a request held up on its way lands next to later ones)."""
+    slack = max(1, math.floor(rate)) * interval - 1.0
+    return max(LATE_TOLERANCE, min(5 * interval, LATE_SHARE * slack))
+
+
 class LocalRateLimiter:
     """Evenly spaced slots for one process (the sender's default).
 
@@ -58,7 +70,11 @@ class LocalRateLimiter:
     woken later than `tolerance` (a stall: garbage collection, a slow callback) shifts every
     later slot by the excess instead, so the messages held up are not sent in a burst that,
     once they land next to the ones the stall delayed on their way, overfills Telegram's second.
-    On top, at most `burst` (the rate, at least 1) grants fall in any `burst / rate + margin` s.
+    The default tolerance (`late_tolerance`) keeps late grants within a quarter of the slack the
+    headroom leaves a second, the rest being left for the way to Telegram; and since callers
+    woken together after a stall may run out of slot order, the grants themselves are paced too
+    (each at most `tolerance` early on one `interval` after the last). On top, at most `burst`
+    (the rate, at least 1) grants fall in any `burst / rate + margin` s.
     """
 
     def __init__(
@@ -72,9 +88,7 @@ class LocalRateLimiter:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.interval = interval_for(rate, headroom)
-        self.tolerance = (
-            tolerance if tolerance is not None else max(LATE_TOLERANCE, 5 * self.interval)
-        )
+        self.tolerance = tolerance if tolerance is not None else late_tolerance(rate, self.interval)
         self.burst = max(1, math.floor(rate))
         self.window = self.burst / rate + margin
         self.shifted = 0.0  # seconds the schedule moved back after stalls
@@ -82,6 +96,8 @@ class LocalRateLimiter:
         self._monotonic = monotonic
         self._sleep = sleep
         self._next = -math.inf  # schedule time of the next free slot
+        # grants themselves run evenly: the next one no sooner than this less the tolerance
+        self._paced = -math.inf
         self._granted: deque[float] = deque(maxlen=self.burst)
 
     def seed(self, ago: Iterable[float]) -> None:
@@ -91,6 +107,7 @@ class LocalRateLimiter:
         for at in sorted(now - a for a in ago):
             self._granted.append(at)
             self._next = max(self._next, at - self.shifted + self.interval)
+            self._paced = max(self._paced, at + self.interval)
 
     def reserve(self) -> float:
         """Take the next free slot; returns its time on the `monotonic` clock (as scheduled now)."""
@@ -109,6 +126,10 @@ class LocalRateLimiter:
                 continue
             if now - due > self.tolerance:
                 self.shifted += now - due - self.tolerance
+            if now < self._paced - self.tolerance:
+                # Callers woken together after a stall, out of slot order: one at a time.
+                await self._sleep(self._paced - self.tolerance - now)
+                continue
             if len(self._granted) == self.burst:
                 wait = self._granted[0] + self.window - now
                 if wait > 0:
@@ -116,6 +137,7 @@ class LocalRateLimiter:
                     await self._sleep(wait)
                     continue
             self._granted.append(now)
+            self._paced = max(self._paced, now) + self.interval
             return
 
 
