@@ -27,9 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.sim.api.served import ServedBotApi, serving
 from tests.handlers.test_polling_subprocess import bot_process
 from tests.support import hostile
-from tests.support.botapi_http import ServedBotApi, serving
 from tests.support.harness import db_path_of
 
 UPDATES = int(os.environ.get("SITREP_MEMORY_UPDATES", "0"))  # measured, after the warm-up

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from bot.sim.api import UpdateFactory
-from tests.support.botapi_http import ServedBotApi, serving
+from bot.sim.api.served import ServedBotApi, serving
 from tests.support.harness import db_path_of
 from tests.support.hostile import dead_letter_rows
 

@@ -22,118 +22,23 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import bot
-from bot.sim.api import LocalBotApi, UpdateFactory
+from bot.sim.api import UpdateFactory
+from bot.sim.api.served import serving
 from bot.sim.bench.plans import Progress
 from bot.sim.bench.vocabulary import QUESTIONS
 
 ROOT = Path(bot.__file__).resolve().parent.parent  # children import this very Sitrep
 TOKEN = "123456:BENCH-startup"
 USER = 4242
-MAX_WAIT = 1.0  # longest one getUpdates call waits here (the bot asks again at once)
 REPLY_TIMEOUT = 120.0
 IDLE_S = 3.0  # idling after its first answer before the bot's memory is read
 CLI_RUNS = 3
-
-
-class ServedApi:
-    """The offline Bot API behind an HTTP server on 127.0.0.1 (a thread of this process)."""
-
-    def __init__(self) -> None:
-        self.api = LocalBotApi(global_rate=None, per_chat_interval=None, group_per_minute=None)
-        self.changed = threading.Condition()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8")
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    params = json.loads(body or "{}")
-                else:
-                    params = {k: _form_value(v) for k, v in parse_qsl(body)}
-                method = self.path.rstrip("/").rsplit("/", 1)[-1]
-                status, answer = owner.call(method, params)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the bot stopped while its getUpdates waited
-
-            def log_message(self, format: str, *args: object) -> None:
-                """Quiet."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
-
-    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """Answer one call; an empty getUpdates waits for an update up to its timeout."""
-        deadline = time.monotonic() + min(float(params.get("timeout") or 0), MAX_WAIT)
-        with self.changed:
-            while True:
-                status, answer = self.api.handle(method, params)
-                self.changed.notify_all()
-                empty = method.lower() == "getupdates" and status == 200 and not answer["result"]
-                left = deadline - time.monotonic()
-                if not empty or left <= 0:
-                    return status, answer
-                self.changed.wait(left)
-
-    def push(self, update: dict[str, Any]) -> None:
-        """Queue an update for getUpdates."""
-        with self.changed:
-            self.api.push_update(update)
-            self.changed.notify_all()
-
-    def wait_for_reply(self, chat_id: int, timeout: float) -> float | None:
-        """perf_counter() when a message to `chat_id` is first seen; None after `timeout`."""
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while not self.api.sent(chat_id):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self.changed.wait(left)
-            return time.perf_counter()
-
-
-def _form_value(value: str) -> Any:
-    """A form field as python-telegram-bot encodes it: lists, objects and booleans as JSON."""
-    if value in ("true", "false"):
-        return value == "true"
-    if value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-@contextmanager
-def served() -> Iterator[ServedApi]:
-    """The offline Bot API served in a thread for the duration."""
-    api = ServedApi()
-    thread = threading.Thread(target=api.server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield api
-    finally:
-        api.server.shutdown()
-        api.server.server_close()
 
 
 def _env(url: str, **extra: str) -> dict[str, str]:
@@ -195,7 +100,7 @@ def _rss_mb(pid: int) -> float | None:
 
 def first_reply(url: str, question: str) -> dict[str, Any]:
     """`sitrep run` against the served Bot API: seconds to its first answer, then idle memory."""
-    with served() as api, tempfile.TemporaryFile() as log:
+    with serving() as api, tempfile.TemporaryFile() as log:
         factory = UpdateFactory(api=api.api, bot_username=api.api.bot_username, bot_id=1)
         update = factory.message(question, user_id=USER)
         # newer than any update an earlier run left in the store's inbox (which skips repeats)

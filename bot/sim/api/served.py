@@ -1,6 +1,7 @@
-"""The in-process Bot API (bot.sim) served over HTTP on 127.0.0.1, for a bot running as a child
-process: getUpdates long-polls (it answers as soon as an update is queued, or after its timeout),
-and tests queue updates, however malformed, and read what the bot sent."""
+"""The offline Bot API served over HTTP on 127.0.0.1, for a bot running as a child process (the
+start-up bench, subprocess tests): getUpdates long-polls (it answers as soon as an update is
+queued, or after its timeout); callers queue updates, however malformed, and read what the bot
+sent."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.sim.api import LocalBotApi
+from bot.sim.api.server import LocalBotApi
 
 MAX_WAIT = 1.0  # longest a getUpdates waits here (the bot asks again at once)
 
@@ -81,6 +82,17 @@ class ServedBotApi:
         """What the bot sent to a chat."""
         with self.changed:
             return list(self.api.sent(chat_id))
+
+    def wait_for_reply(self, chat_id: int, timeout: float) -> float | None:
+        """perf_counter() when a message to `chat_id` is first seen; None after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not self.api.sent(chat_id):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.changed.wait(left)
+            return time.perf_counter()
 
     def polled(self) -> int:
         """How many getUpdates calls were answered."""
