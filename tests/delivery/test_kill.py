@@ -39,7 +39,9 @@ def quiet_machine() -> bool:
 
 
 def check(outcome: Outcome, kills: int) -> None:
-    """The issue's bar: 0 lost, duplicates only in flight, 0 × 429, ≤ 1.2× the ideal."""
+    """The issue's bar: 0 lost, duplicates only in flight, 0 × 429; the time against the ideal
+    (≤ 1.2×) is printed, and checked only in the opt-in long run on a quiet machine: a timing in
+    the CI suite would say more about the machine's load than about the sender."""
     print(outcome.line(), f"load {os.getloadavg()[0]:.1f}")
     assert outcome.lost == 0
     assert outcome.states == {"sent": outcome.rows}
@@ -47,7 +49,7 @@ def check(outcome: Outcome, kills: int) -> None:
     assert outcome.most_copies <= 2
     assert outcome.duplicates <= kills * CONCURRENCY
     assert outcome.throttled == 0
-    if quiet_machine():
+    if LONG_ROWS and quiet_machine():
         assert outcome.ratio <= 1.2
 
 
