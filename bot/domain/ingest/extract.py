@@ -99,7 +99,7 @@ def extract_events(
     _date_in.cache_clear()  # remembered within one article only
     article = split_article(text, parser or default_parser())
     registry = actors if actors is not None else default_registry()
-    places = scan_article(gazetteer, article.sentences)
+    places = scan_article(gazetteer, article.sentences, (article.dateline,))
     ctx = Context(
         gazetteer=gazetteer,
         published=article.reference_day(published),

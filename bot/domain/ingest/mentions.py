@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.ingest.actors import DEMONYM_SUFFIX
@@ -49,6 +50,7 @@ COREF: dict[str, tuple[PlaceKind, ...]] = {
     "crossing": (PlaceKind.CROSSING,),
 }
 _SEPARATOR = " ; "
+_HINT = -1  # the sentence index of a piece that only sets the scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +169,18 @@ def _person_like(p: Parse, m: PlaceMention, before: list[Token], after: list[Tok
     return not located and bool(after) and after[0].pos == "PROPN"
 
 
-def scan_article(gazetteer: Gazetteer, sentences: list[Sentence]) -> ArticlePlaces:
-    """All place mentions of an article's sentences, with one gazetteer scan."""
-    pieces: list[str] = []
+def scan_article(
+    gazetteer: Gazetteer, sentences: list[Sentence], hints: Sequence[str] = ()
+) -> ArticlePlaces:
+    """All place mentions of an article's sentences, with one gazetteer scan.  `hints` (the
+    dateline's place) only set the scene: which country namesakes and variant spellings
+    ("Hodeidah", "Avdiivka") belong to; they are never mentions themselves."""
+    pieces: list[str] = [h for h in hints if h.strip()]
     where: list[tuple[int, int, int]] = []  # (offset in joined text, sentence index, start)
     offset = 0
+    for h in pieces:
+        where.append((offset, _HINT, 0))
+        offset += len(h) + len(_SEPARATOR)
     for s in sentences:
         for a, b in _runs(s):
             pieces.append(s.text[a:b])
@@ -183,6 +192,8 @@ def scan_article(gazetteer: Gazetteer, sentences: list[Sentence]) -> ArticlePlac
     for m in gazetteer.find_in_text(joined) if joined else []:
         k = max(i for i, w in enumerate(where) if w[0] <= m.start)
         base, index, start = where[k]
+        if index == _HINT:
+            continue
         shift = start - base
         local = PlaceMention(m.place, m.start + shift, m.end + shift, m.matched, m.score)
         if _not_a_place(by_index[index], local):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.domain.places.countrynames import shared_short_names
 from bot.domain.places.index import MIN_FUZZY_LEN, NameIndex
 from bot.domain.places.inflection import dictionary_forms
 from bot.domain.places.intext import MAX_NGRAM, Token, joined, tokenize
@@ -64,11 +65,31 @@ class TextScan:
         }
         by_norm = self.gaz._by_norm(sorted(norms))
         by_fold = self.gaz._by_fold(sorted(folds))
-        self.demonyms = set(self.gaz._demonym_keys(sorted({t.norm for t in self.tokens})))
+        demonyms = self.gaz._demonym_keys(sorted({t.norm for t in self.tokens}))
+        self.demonyms = set(demonyms)
+        self._demonym_countries(demonyms)
         self._add_inflected(by_norm)
+        self._add_shared_country_names(norms, by_norm)
         self._add_kind_worded(spans, by_norm)
         self._context_countries(by_norm, spans)
         return NameIndex(by_norm=by_norm, by_fold=by_fold)
+
+    def _add_shared_country_names(self, norms: set[str], by_norm: dict[str, list[str]]) -> None:
+        """ "Congo": both countries that answer to it, for the text's other places to decide."""
+        shared = shared_short_names(self.gaz._country_map().values())
+        for norm in norms & shared.keys():
+            keys = by_norm.setdefault(norm, [])
+            keys.extend(k for k in shared[norm] if k not in keys)
+
+    def _demonym_countries(self, demonyms: dict[str, list[str]]) -> None:
+        """ "Ukrainian troops", "Congolese army": a people's name written as a name sets the
+        scene in its one country (it is never a place itself)."""
+        for t in self.tokens:
+            keys = demonyms.get(t.norm, [])
+            if len(keys) == 1 and (t.upper or self.lower_text):
+                place = self.gaz.get(keys[0])
+                if place is not None and place.country:
+                    self.context.add(place.country)
 
     def _add_inflected(self, by_norm: dict[str, list[str]]) -> None:
         """ "в Харькове", "з Харкова": a word not known as written, by its dictionary form."""
@@ -140,6 +161,8 @@ class TextScan:
             if not places:
                 continue
             countries = {p.country for p in places}
+            if len(countries) > 1 and all(p.kind is PlaceKind.COUNTRY for p in places):
+                continue  # "Congo": which one is for the other places to say
             if len(countries) == 1 or any(p.kind is PlaceKind.COUNTRY for p in places):
                 self.context |= {
                     p.country for p in places if p.kind is PlaceKind.COUNTRY
@@ -174,7 +197,7 @@ class TextScan:
             if not curated and common >= frequency_allowed(p.kind, p.population or 0, False):
                 continue
             out.append(p)
-        return out
+        return _own_named_countries(out, norm)
 
     @staticmethod
     def _far_ok(place: Place, norm: str, span: list[Token]) -> bool:
@@ -231,3 +254,16 @@ def _short(norm: str) -> bool:
     """Too short to mean a far place: under 4 Latin letters ("Gul") or 3 in other scripts
     (Arabic writes "رفح", Rafah, in three)."""
     return len(norm) < (MIN_SURE_LEN if norm.isascii() else MIN_SURE_LEN - 1)
+
+
+def _own_named_countries(places: list[Place], norm: str) -> list[Place]:
+    """A country reached only by one of its foreign-language names ("Marawi" for Malawi) is
+    not meant when a place of that name is a candidate too (Marawi, the Philippine city)."""
+    if len(places) < 2:
+        return places
+    kept = [
+        p
+        for p in places
+        if p.kind is not PlaceKind.COUNTRY or norm in {normalize(n) for n in p.all_names()}
+    ]
+    return kept or places
