@@ -29,6 +29,12 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _INTO_BEFORE = re.compile(
     r"\b(?:into|to|toward|towards|across)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I
 )
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
+_NESTED = frozenset({"advcl", "acl", "relcl"})
 _MOVES = frozenset({"retreat", "withdrawal"})
 _SPECIFIC_RANK = {
     PlaceKind.CROSSING: 0,
@@ -64,6 +70,7 @@ def pick_place(ctx: Context, p: Parse, pred: Predicate, mentions: list[Mention])
     if pred.kind in _MOVES and origin and goal:
         mentions = origin
         destination = goal[0].place.name
+    mentions = _core(p, pred, mentions)
     specific = [m for m in mentions if m.place.kind is not PlaceKind.COUNTRY]
     pool = specific or mentions
     inner: set[str] = set()
@@ -71,7 +78,12 @@ def pick_place(ctx: Context, p: Parse, pred: Predicate, mentions: list[Mention])
         inner.update(a.key for a in gz.ancestors(m.place.key))
     leaves = [m for m in pool if m.place.key not in inner] or pool
     verb_at = p.tokens[pred.head].idx
-    located = [m for m in leaves if _LOCATIVE_BEFORE.search(_before(p, m.start))]
+    taken = _object_words(p, pred)
+    located = [
+        m
+        for m in leaves
+        if _LOCATIVE_BEFORE.search(_before(p, m.start)) or _token_at(p, m.start) in taken
+    ]
     after = [m for m in leaves if m.start >= verb_at]
     if specific:
         chosen = min(
@@ -84,6 +96,35 @@ def pick_place(ctx: Context, p: Parse, pred: Predicate, mentions: list[Mention])
         chosen = (strict or subject or leaves)[0]
     near = _NEAR_BEFORE.search(_before(p, chosen.start)) is not None
     return Pick(chosen.place, chosen.matched, near, destination)
+
+
+def _token_at(p: Parse, start: int) -> int:
+    """The index of the token a character offset falls in (-1 if none)."""
+    return next((t.i for t in p.tokens if t.idx <= start < t.end), -1)
+
+
+def _object_words(p: Parse, pred: Predicate) -> set[int]:
+    """The words of the verb's direct object ("captured the town of Sake"): what was taken,
+    struck or entered is where it happened."""
+    out: set[int] = set()
+    for c in p.children(pred.head):
+        if c.dep == "dobj":
+            out.update(t.i for t in p.subtree(c.i) if t.i in pred.tokens)
+    return out
+
+
+def _core(p: Parse, pred: Predicate, mentions: list[Mention]) -> list[Mention]:
+    """The mentions of the clause itself: not those inside a clause hanging on it ("…,
+    cutting the road into Goma", "…, handing Russia its gain"), nor a reference point ("in
+    Guzara district south of the city"), while the clause names a place of its own."""
+    aside: set[int] = set()
+    for c in p.children(pred.head):
+        if c.dep in _NESTED and c.pos in ("VERB", "AUX"):
+            aside.update(t.i for t in p.subtree(c.i))
+    own = [m for m in mentions if _token_at(p, m.start) not in aside]
+    own = own or mentions
+    anchored = [m for m in own if not _REFERENCE_BEFORE.search(_before(p, m.start))]
+    return anchored or own
 
 
 def places_fit(gz: Gazetteer, a: Place | None, b: Place | None) -> bool:
