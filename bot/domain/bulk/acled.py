@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.domain.bulk.keys import OWN_KEY_PREFIXES
 from bot.domain.bulk.notes import summary_of
 from bot.domain.bulk.types import KnownPlace, ParsedRow, PlaceHint, RowError
 from bot.domain.events.model import (
@@ -153,7 +154,8 @@ def row_key(row: Mapping[str, str], when: FuzzyDate, location: str, notes: str) 
     """
     event_id = (row.get("event_id_cnty") or "").strip()
     if event_id:
-        key = KEY_PREFIX + event_id
+        # Sitrep's export of an event that is no ACLED row carries its own key (see keys.py)
+        key = event_id if event_id.startswith(OWN_KEY_PREFIXES) else KEY_PREFIX + event_id
         if len(key) > MAX_KEY:
             raise RowError(f"event_id_cnty is longer than {MAX_KEY - len(KEY_PREFIX)} characters")
         return key

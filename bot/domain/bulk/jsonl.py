@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -22,14 +21,7 @@ from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import PlaceKind
 from bot.domain.questions.timetypes import FuzzyDate, Precision
 
-SITREP_PREFIX = "sitrep:"
 ADDED_SOURCE = "admin"  # PlaceStore marks places it adds with this source
-
-
-def sitrep_key(view: EventView) -> str:
-    """A stable, id-independent key for an event that has no external key (by creation)."""
-    digest = hashlib.sha256(view.created_at.isoformat().encode()).hexdigest()
-    return SITREP_PREFIX + digest[:20]
 
 
 def _place(view: EventView, gazetteer: Gazetteer) -> dict[str, Any]:
@@ -53,8 +45,11 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def event_record(view: EventView, key: str, gazetteer: Gazetteer) -> dict[str, Any]:
-    """One event in Sitrep's JSONL schema (no database ids)."""
+def event_record(
+    view: EventView, key: str, gazetteer: Gazetteer, merged_into: str | None = None
+) -> dict[str, Any]:
+    """One event in Sitrep's JSONL schema (no database ids; `merged_into`: the export key of the
+    event it was merged into)."""
     return {
         "key": key,
         "summary": view.summary,
@@ -90,6 +85,7 @@ def event_record(view: EventView, key: str, gazetteer: Gazetteer) -> dict[str, A
             }
             for s in view.sources
         ],
+        "merged_into": merged_into,
     }
 
 
@@ -287,3 +283,19 @@ def parse_jsonl_line(text: str, line: int, today: date) -> ParsedRow:
         place=hint,
         retract_reason=reason if status is EventStatus.RETRACTED else None,
     )
+
+
+def merged_pair(text: str) -> tuple[str, str] | None:
+    """(key, key of the event it was merged into) of a line recording a merge; else None."""
+    if '"merged_into"' not in text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    key, into = data.get("key"), data.get("merged_into")
+    if isinstance(key, str) and isinstance(into, str) and key and into and key != into:
+        return key, into
+    return None

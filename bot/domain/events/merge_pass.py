@@ -17,6 +17,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.domain.actors.registry import ActorRegistry
+from bot.domain.bulk import keys
 from bot.domain.events.twins import Account, Canon, same_happening
 from bot.domain.places.gazetteer import Gazetteer
 
@@ -48,10 +49,9 @@ class MergeStore(Protocol):
 
 
 def dataset_of(key: str | None) -> str | None:
-    """The dataset a row comes from ("acled", "ucdp"), None for an article or admin report."""
-    if not key or ":" not in key:
-        return None
-    return key.split(":", 1)[0].split("-", 1)[0].lower() or None
+    """The dataset a row comes from ("acled", "ucdp"), None for an article or admin report
+    (no key, or the ``sitrep:`` key an export gave it)."""
+    return keys.dataset_of(key)
 
 
 def _places_fit(gazetteer: Gazetteer, a: str | None, b: str | None) -> bool:
@@ -83,12 +83,52 @@ def canon_of(actors: ActorRegistry | None) -> Canon | None:
     return canon
 
 
+SHORT_SPAN = 31  # heads spanning up to this many days are indexed by day; longer ones by country
+
+
+class _Heads:
+    """The heads of groups so far, by country and day: an account is compared only with heads
+    of its country whose dates overlap its own (a long import stays linear, not quadratic)."""
+
+    def __init__(self) -> None:
+        self._by_day: dict[tuple[str, date], list[tuple[int, Stored]]] = {}
+        self._long: dict[str, list[tuple[int, Stored]]] = {}
+        self._all: dict[str, list[tuple[int, Stored]]] = {}
+        self._n = 0
+
+    def add(self, country: str, s: Stored) -> None:
+        """Register a new head."""
+        self._n += 1
+        item = (self._n, s)
+        self._all.setdefault(country, []).append(item)
+        if (s.last - s.first).days >= SHORT_SPAN:
+            self._long.setdefault(country, []).append(item)
+            return
+        for day in _days(s.first, s.last):
+            self._by_day.setdefault((country, day), []).append(item)
+
+    def overlapping(self, country: str, s: Stored) -> list[Stored]:
+        """The heads of a country whose dates overlap the account's, oldest head first."""
+        if (s.last - s.first).days >= SHORT_SPAN:
+            found = self._all.get(country, [])
+        else:
+            seen: dict[int, Stored] = {n: h for n, h in self._long.get(country, [])}
+            for day in _days(s.first, s.last):
+                seen.update(self._by_day.get((country, day), []))
+            found = sorted(seen.items())
+        return [h for _, h in found if not (h.last < s.first or s.last < h.first)]
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+
+
 def plan_merges(
     accounts: Sequence[Stored], gazetteer: Gazetteer, canon: Canon | None = None
 ) -> dict[int, list[int]]:
     """Groups of the same happening: head id → ids to merge into it (pure; see the module).
     Heads are compared within their country only, and dates first (cheap)."""
-    heads: dict[str, list[Stored]] = {}
+    heads = _Heads()
     datasets: dict[int, set[str]] = {}
     groups: dict[int, list[int]] = {}
     for s in sorted(accounts, key=_rank):
@@ -96,10 +136,7 @@ def plan_merges(
         if place is None:
             continue  # unplaced accounts are never merged
         mine = dataset_of(s.external_key)
-        bucket = heads.setdefault(place.country, [])
-        for head in bucket:
-            if head.last < s.first or s.last < head.first:
-                continue
+        for head in heads.overlapping(place.country, s):
             if mine is not None and mine in datasets[head.id]:
                 continue  # never two rows of one dataset in one happening
             if not _places_fit(gazetteer, head.place_key, s.place_key):
@@ -111,7 +148,7 @@ def plan_merges(
                 datasets[head.id].add(mine)
             break
         else:
-            bucket.append(s)
+            heads.add(place.country, s)
             groups[s.id] = []
             datasets[s.id] = {mine} if mine else set()
     return {h: m for h, m in groups.items() if m}
