@@ -80,7 +80,7 @@ def _bad_rows_file(source: Path, report: ImportReport) -> Path | None:
     return None
 
 
-def _print_report(source: Path, report: ImportReport) -> None:
+def _print_report(source: Path, report: ImportReport, merges: str = "") -> None:
     for bad in report.bad_rows[:MAX_BAD_LINES]:
         typer.echo(str(bad), err=True)
     more = len(report.bad_rows) - MAX_BAD_LINES
@@ -93,7 +93,7 @@ def _print_report(source: Path, report: ImportReport) -> None:
         return
     n = report.places_added
     extra = f", {n} place{'s' if n != 1 else ''} added" if n else ""
-    typer.echo(report.summary() + extra)
+    typer.echo(report.summary() + extra + (f"; {merges}" if merges else ""))
 
 
 def import_events(
@@ -110,14 +110,23 @@ def import_events(
         bool, typer.Option("--strict", help="All or nothing: store nothing if any row is bad.")
     ] = False,
     db: DbOption = None,
+    no_merge: Annotated[
+        bool,
+        typer.Option(
+            "--no-merge",
+            help="Do not merge the imported rows with other sources' accounts of the same "
+            "happening (articles, another dataset) over their days.",
+        ),
+    ] = False,
 ) -> None:
     """Import events from an ACLED or UCDP GED CSV or a Sitrep JSONL file (re-importing is safe)."""
     from bot.bootstrap import open_services
     from bot.cli.common import fail, migrate_or_exit, settings_or_exit
     from bot.cli.logsetup import configure_logging
-    from bot.domain.bulk.importer import import_file
     from bot.domain.bulk.reading import Format
+    from bot.domain.bulk.reimport import ImportRun, import_and_merge
     from bot.domain.bulk.types import BulkError
+    from bot.store.event_keys import EventKeys
 
     settings = settings_or_exit(db)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
@@ -125,27 +134,39 @@ def import_events(
 
     fmt_ = Format(fmt.value) if fmt is not None else None
 
-    async def go(progress: Progress | None) -> ImportReport:
+    async def go(progress: Progress | None) -> ImportRun:
         async with open_services(settings) as domain:
             # What start-up loaded (the gazetteer above all) lives until the end: out of the
             # collector's full passes, which would walk it again and again (~20% of an import).
             gc.collect()
             gc.freeze()
             started = domain.clock.now()
-            report = await import_file(domain, file, fmt=fmt_, strict=strict, progress=progress)
+            # an export finds the events it came from; then the merge pass over the rows' days
+            run = await import_and_merge(
+                domain,
+                EventKeys(domain.sessions),
+                domain.merges,
+                file,
+                fmt=fmt_,
+                strict=strict,
+                merge=not no_merge,
+                actors=domain.actors.registry,
+                progress=progress,
+            )
             # Actor names the import brought (ACLED actor1/2 and associates, UCDP sides) that no
             # known actor goes by become actors of their own, found in articles and questions.
             await domain.actors.learn_from_events(since=started)
-            return report
+            return run
 
     try:
         with _progress("importing", unit_bytes=True) as progress:
             import asyncio
 
-            report = asyncio.run(go(progress))
+            run = asyncio.run(go(progress))
     except BulkError as exc:
         raise fail(f"{exc}; nothing imported", 1) from None
-    _print_report(file, report)
+    report = run.report
+    _print_report(file, report, run.merge_note())
     if report.strict_failed or (report.bad_rows and report.imported == 0):
         raise typer.Exit(1)
 
