@@ -151,7 +151,8 @@ _PEOPLE_RE = re.compile(
     r"\b(?:soldiers?|troops?|forces?|fighters?|militants?|rebels?|insurgents?|police|officers?|"
     r"guards?|gunmen|attackers?|militias?|army|military|government|authorities|protesters?|"
     r"demonstrators?|residents|people|civilians?|villagers|farmers|crowds?|rioters?|gangs?|"
-    r"groups?|jihadists?|commandos?|aircraft|warplanes?|navy|coalition|alliance)\b",
+    r"groups?|jihadists?|commandos?|aircraft|warplanes?|navy|coalition|alliance|"
+    r"(?:security|intelligence) services?|ministry|agency)\b",
     re.I,
 )
 

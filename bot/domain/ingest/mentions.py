@@ -34,6 +34,13 @@ _ORG_WORDS = frozenset(
     "liberation independence unity media television tv radio news brigade brigades militia "
     "group university hospital airlines bank ministry".split()
 )
+_SPEAKER_WORDS = frozenset(
+    "president minister spokesman spokeswoman spokesperson official leader envoy ambassador "
+    "military police prosecutor embassy mission delegation authorities".split()
+)
+_SAYING = frozenset(
+    "say tell report announce confirm claim state add accuse deny warn write post".split()
+)
 _FEATURE_WORDS = frozenset(
     "river sea lake mountain mountains range valley gulf strait canal desert island islands "
     "peninsula basin plateau dam".split()
@@ -147,7 +154,25 @@ def _not_a_place(sentence: Sentence, m: PlaceMention) -> bool:
         located = bool(before) and before[0].pos == "ADP"
         if not (whole or kind_worded or located):
             return True
-    return bool(after) and after[0].lemma in _ORG_WORDS
+    if bool(after) and after[0].lemma in _ORG_WORDS:
+        return True
+    return _possessing_speaker(p, m)
+
+
+def _possessing_speaker(p: Parse, m: PlaceMention) -> bool:
+    """ "Ukraine's security service said", "according to Russia's defence ministry": the
+    country of who speaks is attribution, not where ("Haiti's government declared" stays)."""
+    if m.place.kind is not PlaceKind.COUNTRY:
+        return False
+    own = [t for t in p.tokens if m.start <= t.idx < m.end and t.dep == "poss"]
+    if not own:
+        return False
+    head = p.tokens[own[-1].head]
+    if head.lemma not in _ORG_WORDS and head.lemma not in _SPEAKER_WORDS:
+        return False
+    verb = p.tokens[head.head]
+    said = head.dep == "nsubj" and verb.lemma in _SAYING
+    return said or (head.dep == "pobj" and p.tokens[verb.head].lemma == "according")
 
 
 def _demonym(m: PlaceMention) -> bool:

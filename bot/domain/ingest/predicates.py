@@ -255,10 +255,22 @@ def find_predicates(p: Parse) -> list[Predicate]:
     for t, kind, weapon in found:
         if _is_detail(p, t, kind, heads, found):
             continue
-        tokens = _clause(p, t.i, heads)
+        carrier = _carrier(p, t, heads)
+        tokens = _clause(p, carrier.i, heads)
         subject, obj = _arguments(p, t)
-        out.append(Predicate(kind, t.i, tokens, subject, obj, weapon, _brief(p, t, tokens)))
+        brief = _brief(p, carrier, tokens)
+        out.append(Predicate(kind, t.i, tokens, subject, obj, weapon, brief))
     return out
+
+
+def _carrier(p: Parse, verb: Token, heads: set[int]) -> Token:
+    """The clause that tells a participle's happening: "a bomber drove into a camp in Gao,
+    killing five" is one happening, told where the driving is (its place and day)."""
+    head = p.tokens[verb.head]
+    hangs = verb.tag == "VBG" and verb.dep == "advcl" and head.i != verb.i
+    if hangs and head.i not in heads and head.pos == "VERB" and head.lemma not in RAISING_VERBS:
+        return head
+    return verb
 
 
 def _bare_participle(p: Parse, verb: Token) -> bool:
