@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Collection, Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.keys import derived_key, slug, split_derived
@@ -32,6 +33,7 @@ PACKAGED = ("data", "atlas.sqlite.gz")
 CHUNK = 400  # names per IN (...) query
 MAX_WORDS = 20_000  # word frequencies remembered (then forgotten)
 MAX_TYPO_BUCKETS = 4096  # typo ranges remembered by first letter (any script: then forgotten)
+MAX_NAMES = 50_000  # keys, names and ids looked up, remembered (then forgotten)
 _COLUMNS = "id, key, name, kind, kind_name, parent, country, lat, lon, pop, tz, borders, source"
 
 
@@ -49,6 +51,11 @@ class SqliteAtlas:
         self._typos: dict[str, list[str]] = {}
         self._words: dict[str, float] = {}
         self._desc: dict[str, frozenset[str]] = {}
+        # The file is immutable: what a key or name found once, it finds again.  An article
+        # asks for the same keys and names hundreds of times (one query each, before).
+        self._ids: dict[str, int | None] = {}
+        self._found: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._key_by_id: dict[int, str] = {}
         self._connect()
 
     @classmethod
@@ -81,8 +88,13 @@ class SqliteAtlas:
         if derived is not None:
             place = self._by_id(derived[1])
             return place if place is not None and place.key == key else None
-        rows = self._rows("SELECT id FROM place WHERE key = ?", (key,))
-        return self._by_id(int(str(rows[0][0]))) if rows else None
+        if key in self._ids:
+            pid = self._ids[key]
+        else:
+            rows = self._rows("SELECT id FROM place WHERE key = ?", (key,))
+            pid = int(str(rows[0][0])) if rows else None
+            _remember(self._ids, key, pid)
+        return self._by_id(pid) if pid is not None else None
 
     def _by_id(self, place_id: int) -> Place | None:
         place = self._places.get(place_id)
@@ -129,7 +141,13 @@ class SqliteAtlas:
 
     def _keys(self, ids: Collection[int]) -> dict[int, str]:
         out: dict[int, str] = {}
-        todo = [i for i in ids]
+        todo: list[int] = []
+        for i in ids:
+            known = self._key_by_id.get(i)
+            if known is None:
+                todo.append(i)
+            else:
+                out[i] = known
         for start in range(0, len(todo), CHUNK):
             part = todo[start : start + CHUNK]
             marks = ",".join("?" * len(part))
@@ -138,18 +156,28 @@ class SqliteAtlas:
             ):
                 i = int(str(pid))
                 out[i] = str(key) if key is not None else derived_key(str(name), i)
+                _remember(self._key_by_id, i, out[i])
         return out
 
     # ----------------------------------------------------------------- names
     def _lookup(self, table: str, column: str, values: Collection[str]) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        todo = sorted(set(values))
+        wanted = sorted(set(values))
+        known = {v: self._found.get((table, v)) for v in wanted}
+        todo = [v for v, ids in known.items() if ids is None]
+        fresh: dict[str, list[int]] = {}
         for start in range(0, len(todo), CHUNK):
             part = todo[start : start + CHUNK]
             marks = ",".join("?" * len(part))
             sql = f"SELECT {column}, place FROM {table} WHERE {column} IN ({marks})"
             for value, pid in self._rows(sql, part):
-                found.setdefault(str(value), []).append(int(str(pid)))
+                fresh.setdefault(str(value), []).append(int(str(pid)))
+        for value in todo:
+            _remember(self._found, (table, value), tuple(fresh.get(value, ())))
+        found: dict[str, list[int]] = {}
+        for value in wanted:  # in the order of the names, as the query returns them
+            ids = known[value] or fresh.get(value)
+            if ids:
+                found[value] = list(ids)
         return found
 
     def _as_keys(self, found: dict[str, list[int]]) -> dict[str, list[str]]:
@@ -254,6 +282,13 @@ class SqliteAtlas:
         """The readable part of a key (for logs)."""
         derived = split_derived(key)
         return derived[0] if derived else slug(key)
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep one lookup (keyed by what users write: bounded, then forgotten)."""
+    if len(memo) > MAX_NAMES:
+        memo.clear()
+    memo[key] = value
 
 
 def cache_dir() -> Path:
