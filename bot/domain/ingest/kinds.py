@@ -92,6 +92,13 @@ WEAPON_KIND: dict[str, str] = _table(
         "explosion": "bomb explosion blast device ied mine landmine grenade explosive car bomber",
     }
 )
+# People whose doing anything ("hundreds of protesters blocked roads") is that happening.
+GATHERING_NOUNS: dict[str, str] = _table(
+    {"protest": "protester protestor demonstrator marcher", "riot": "rioter looter"}
+)
+# Verbs that say a happening named by a noun took place or what it did ("clashes left ten
+# dead", "a bombing rocked the market", "a protest took place"): the noun's sort.
+OCCURRENCE_VERBS = frozenset("occur happen leave rock erupt continue spread resume".split())
 BACK_WORDS = frozenset({"back"})
 CROWD_NOUNS = frozenset(
     "protester protestor demonstrator crowd resident rioter student mourner people".split()

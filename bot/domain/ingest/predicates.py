@@ -32,6 +32,7 @@ from bot.domain.ingest.kinds import (
     WEAPON_KIND,
     WEAPON_VERBS,
 )
+from bot.domain.ingest.nominal import by_subject, subject_noun
 from bot.domain.ingest.parsing import Parse, Token
 
 _FINITE_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBP"})
@@ -155,7 +156,7 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
             return "regain", ""
         return kind, ""
     if verb.lemma == "take" and any(c.lemma == "place" for c in p.children(verb.i)):
-        return None  # "the attack took place near …": where the one before happened
+        return by_subject(p, verb)  # "the attack took place near …": the one told before
     if verb.lemma in LIGHT_VERBS or verb.lemma == "be":
         light = _light_kind(p, verb)
         back = any(c.lemma in BACK_WORDS for c in p.children(verb.i))
@@ -163,7 +164,9 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
             return None  # "it was the third attack": a description; "back in control": a report
         if light is not None:
             return light, ""
-    return None
+    if verb.lemma in RAISING_VERBS or verb.lemma in PLAN_LEMMAS or verb.lemma in DENIAL_LEMMAS:
+        return None
+    return by_subject(p, verb)
 
 
 def _by_weapon(p: Parse, verb: Token, kind: str) -> tuple[str, str]:
@@ -178,6 +181,10 @@ def _by_weapon(p: Parse, verb: Token, kind: str) -> tuple[str, str]:
                 weapon = WEAPON_KIND.get(w.lemma)
                 if weapon is not None:
                     return weapon, w.lemma
+    noun = subject_noun(p, verb)  # "the bombing of a market killed 12", "clashes killed 10"
+    named = NOUN_KIND.get(noun.lemma) if noun is not None else None
+    if named in ("airstrike", "explosion", "clash"):
+        return named, ""
     return kind, ""
 
 

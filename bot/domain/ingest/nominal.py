@@ -1,0 +1,50 @@
+"""Happenings named by nouns: who or what did something says what happened.
+
+"Hundreds of protesters blocked roads" is a protest whatever the verb; "clashes left ten
+dead", "a protest took place" report the noun's happening (the sort from the same lemma table
+as the verbs, ``kinds.NOUN_KIND``); "the attack took place near …" is the one told before.
+"""
+
+from __future__ import annotations
+
+from bot.domain.ingest.kinds import GATHERING_NOUNS, NOUN_KIND, OCCURRENCE_VERBS
+from bot.domain.ingest.parsing import Parse, Token
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_COUNT_WORDS = frozenset("hundred thousand dozen score many some most all few".split())
+_NOT_TOLD_HERE = frozenset({"takeover", "base", "decree", "mobilisation"})
+
+
+def subject_noun(p: Parse, verb: Token) -> Token | None:
+    """The noun a verb's subject names: "hundreds of protesters" names the protesters."""
+    subj = next((c for c in p.children(verb.i) if c.dep in _SUBJECTS), None)
+    if subj is None:
+        return None
+    if subj.lemma in _COUNT_WORDS or subj.pos == "NUM":
+        of = next((c for c in p.children(subj.i) if c.dep == "prep" and c.lemma == "of"), None)
+        inner = [c for c in p.children(of.i) if c.dep == "pobj"] if of is not None else []
+        return inner[0] if inner else subj
+    return subj
+
+
+def by_subject(p: Parse, verb: Token) -> tuple[str, str] | None:
+    """A happening told by who or what did something: a gathering of protesters doing
+    anything ("blocked roads", "burned tyres"), or a happening's noun with a verb of
+    occurring ("clashes left ten dead", "a protest took place" but not "the attack took place":
+    that one is the happening told before)."""
+    noun = subject_noun(p, verb)
+    if noun is None:
+        return None
+    gathering = GATHERING_NOUNS.get(noun.lemma)
+    if gathering is not None:
+        return gathering, ""
+    kind = NOUN_KIND.get(noun.lemma)
+    if kind is None or kind in _NOT_TOLD_HERE:
+        return None
+    placed = verb.lemma == "take" and any(c.lemma == "place" for c in p.children(verb.i))
+    if not (placed or verb.lemma in OCCURRENCE_VERBS):
+        return None
+    told_before = any(
+        c.dep == "det" and c.lemma in ("the", "this", "that") for c in p.children(noun.i)
+    )
+    return None if told_before else (kind, "")
