@@ -304,6 +304,9 @@ def _is_detail(
         after = any(c.dep == "mark" and c.lemma == "after" for c in p.children(verb.i))
         if kind == "retreat" and after and head_kind in ("takeover", "clash"):
             return True  # "seized X after troops abandoned their posts": one happening
+        undated = not any(t.ent in ("DATE", "TIME") for t in p.subtree(verb.i))
+        if after and undated and head_kind not in ("", "retreat"):
+            return True  # "fighting erupted after a commander was detained": its cause, undated
     return False
 
 
