@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.ingest.parsing import Entity, Parse, ParserUnavailable, Token
+from bot.nlp import attributes
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,19 @@ class SpacyParser:
                 # The lemmatizer is rule-based on the tagger; nothing here needs vectors.
                 excluded = ["senter"] if self._entities else ["senter", "ner"]
                 with _fast_ops():
-                    self._nlp = spacy.load(path, exclude=excluded)
+                    nlp = spacy.load(path, exclude=excluded)
             except (OSError, ValueError) as exc:
                 raise ParserUnavailable(f"the English model does not load: {exc}") from None
+            if not attributes.install(nlp):
+                log.info("the attribute ruler keeps spaCy's matcher (patterns not indexed)")
+            self._nlp = nlp
             log.info("loaded %s", self.name)
+
+    def nlp(self) -> Any:
+        """The loaded spaCy pipeline (loaded now if it is not)."""
+        if self._nlp is None:
+            self.load()
+        return self._nlp
 
     def parse(self, texts: Sequence[str]) -> list[list[Parse]]:
         """Split each text into sentences (by the dependency parse) and parse them."""
