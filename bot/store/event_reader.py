@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.events.filters import Coverage, EventFilter, Order
 from bot.domain.events.records import EventRecord
+from bot.domain.questions.storewords import Lexicon
+from bot.store.event_words import EventWords
 from bot.store.eventreads import EventReads as StoreReads
 from bot.store.eventreads import open_reads
 from bot.store.search_plan import StatsCache
@@ -52,6 +54,11 @@ class EventReader:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self.stats_cache = StatsCache()  # planner counts: speed only, never what is found
+        self._words = EventWords(sessions)  # the stored events' words, learnt on demand
+
+    async def lexicon(self) -> Lexicon:
+        """The stored events' words, for question words (the domain's LexiconSource)."""
+        return await self._words.lexicon()
 
     def reads(self) -> AbstractAsyncContextManager[_Reads]:
         """Reads on one connection, released when the block ends."""

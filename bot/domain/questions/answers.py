@@ -23,6 +23,7 @@ from bot.domain.questions.kinds import kind_labels, kinds_filter
 from bot.domain.questions.ports import EventFacts, EventReader
 from bot.domain.questions.relax import WINDOW_STEP, relaxations
 from bot.domain.questions.since import resolve_since
+from bot.domain.questions.storewords import LexiconSource, check_words
 from bot.domain.questions.tally import Tally
 from bot.domain.questions.understand import Query, Understander
 
@@ -155,8 +156,12 @@ class AnswerService:
         """Answer a question in the reader's words (`page` events at most)."""
         query = self.understand(question, now, previous)
         notes: tuple[str, ...] = ()
+        if (query.words or query.unknown_name) and isinstance(self._reader, LexiconSource):
+            # leftover words read against the stored events' words (storewords.py)
+            query, notes = check_words(query, await self._reader.lexicon())
         if query.since_fall_of and query.window is None:
-            query, notes = await resolve_since(query, now, self._reader, self.understander)
+            query, fall = await resolve_since(query, now, self._reader, self.understander)
+            notes = (*notes, *fall)
         answer = await self.answer(query, page=page)
         return replace(answer, notes=notes) if notes else answer
 
