@@ -1,32 +1,66 @@
 """`sitrep ask "QUESTION"`: the bot's own answer, printed as plain text.
 
-The question goes through the real Application and the in-process Bot API (as in `sitrep chat`),
-so what is printed IS what the bot would send in a private chat.
+The answer is the one the bot's question handler sends in a private chat: the same service
+(`Services.answers`), the same template (answer.html) and button labels, turned into text the way
+`sitrep chat` shows a message. It runs without python-telegram-bot and builds only what answering
+needs (the store's reader, the question understanding, the gazetteer and the templates), so it
+starts quickly. Being one-off, it keeps no follow-up memory and logs no question.
 """
 
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from bot.bootstrap import Services
     from bot.config import Settings
     from bot.domain.clock import Clock
 
 MAX_CLI_QUESTION = 4096  # Telegram's own message limit
+MESSAGES = "questions_messages.html"  # the question handler's short texts and button labels
+MAX_LABEL = 64  # longest button label kept (as the bot's answer keyboard does)
+
+
+async def answer_message(services: Services, question: str) -> dict[str, Any]:
+    """The message the bot sends in a private chat for `question`: HTML text and button labels,
+    as a Bot API message dict (text, parse mode, inline keyboard of labels)."""
+    renderer = services.renderer
+    text = question[:MAX_CLI_QUESTION].strip()
+    labels: list[str] = []
+    if not text:
+        html = renderer.render_macro(MESSAGES, "ask_hint")
+    else:
+        now = services.clock.local_now(services.tz)
+        answer = await services.answers.ask(text, now, None)
+        html = renderer.render("answer.html", a=answer)
+        if answer.has_more:
+            labels.append(renderer.render_plain(MESSAGES, "more_button"))
+        place = answer.subscribe_place
+        if place is not None and answer.kind != "unknown_place":
+            label = renderer.render_plain(MESSAGES, "subscribe_button", name=place.name)
+            labels.append(label[:MAX_LABEL])
+    keyboard = [[{"text": label}] for label in labels]
+    return {"text": html, "parse_mode": "HTML", "reply_markup": {"inline_keyboard": keyboard}}
+
+
+def plain_text(message: dict[str, Any]) -> str:
+    """A message dict with HTML text as `sitrep chat` prints it (buttons as "[1] More")."""
+    from bot.sim.api.html import parse_html
+    from bot.sim.api.transcript import render_message
+
+    text, entities = parse_html(message["text"])
+    return render_message({**message, "text": text, "entities": entities})
 
 
 async def ask_once(settings: Settings, question: str, *, clock: Clock, tz: tzinfo) -> list[str]:
-    """Send one question to the real bot in a private chat; return its replies as text."""
-    from bot.sim.localchat import LocalChat
-    from bot.telegram.app import lifespan
+    """Answer one question as the bot would in a private chat; return its reply as text."""
+    from bot.bootstrap import open_services
 
-    chat = LocalChat(settings, clock=clock, tz=tz)
-    async with lifespan(chat.app):
-        text = question if question.strip() else "/ask"
-        return await chat.say(text[:MAX_CLI_QUESTION])
+    async with open_services(settings, clock, tz) as services:
+        return [plain_text(await answer_message(services, question))]
 
 
 def register(app: typer.Typer) -> None:

@@ -4,16 +4,46 @@ from __future__ import annotations
 
 from datetime import tzinfo
 from enum import StrEnum
+from importlib import import_module
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
+    from typer import _click
+
     from bot.config import Settings
     from bot.domain.clock import Clock
 
+# Verbs whose module is imported only when they run (or `--help` lists them): verb -> module,
+# filled by bot.cli.main; each module has `register(app)`.
+LAZY_VERBS: dict[str, str] = {}
+
+
+class VerbGroup(TyperGroup):
+    """The `sitrep` group: a verb of LAZY_VERBS is built from its module on first use, so running
+    one verb never imports (nor builds the options of) the others."""
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        """Every verb: those registered here, then the lazy ones."""
+        names = super().list_commands(ctx)
+        return [*names, *(n for n in LAZY_VERBS if n not in names)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        """The verb, its module imported and registered now if it is a lazy one."""
+        if cmd_name not in self.commands and cmd_name in LAZY_VERBS:
+            verbs = typer.Typer()
+            import_module(LAZY_VERBS[cmd_name]).register(verbs)
+            for name, command in typer.main.get_group(verbs).commands.items():
+                self.commands.setdefault(name, command)
+        return super().get_command(ctx, cmd_name)
+
+
 app = typer.Typer(
+    cls=VerbGroup,
     help="Sitrep: situation briefings on Telegram. With no token, try `sitrep chat`.",
     no_args_is_help=True,
     add_completion=False,

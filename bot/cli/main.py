@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import actors, ask, bench, brief, db, ingest, io, merge, places, push, sources, stats
+from bot.cli import db
 from bot.cli.common import (
+    LAZY_VERBS,
     ChatType,
     DbOption,
     NowOption,
@@ -157,8 +158,23 @@ def db_revision(
     )
 
 
-for _group in (io, ingest, brief, ask, push, bench, stats, places, actors, sources, merge):
-    _group.register(app)
+# Each verb group's module is imported only when one of its verbs runs (or `--help` lists them).
+LAZY_VERBS.update(
+    {
+        "import": "bot.cli.io",
+        "export": "bot.cli.io",
+        "ingest": "bot.cli.ingest",
+        "brief": "bot.cli.brief",
+        "ask": "bot.cli.ask",
+        "push": "bot.cli.push",
+        "bench": "bot.cli.bench",
+        "stats": "bot.cli.stats",
+        "places": "bot.cli.places",
+        "actors": "bot.cli.actors",
+        "sources": "bot.cli.sources",
+        "merge": "bot.cli.merge",
+    }
+)
 db.register(db_app)
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.engine import Dialect as SQLDialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
@@ -83,6 +82,8 @@ class SqliteDialect(Dialect):
 
     def insert(self, table: Any) -> Any:
         """SQLite's INSERT, with on_conflict_do_nothing / on_conflict_do_update."""
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table)
 
     def database_file(self, url: str | URL) -> Path | None:
@@ -146,6 +147,8 @@ class PostgresDialect(Dialect):
 
     def insert(self, table: Any) -> Any:
         """PostgreSQL's INSERT, with on_conflict_do_nothing / on_conflict_do_update."""
+        from sqlalchemy.dialects import postgresql  # imported by PostgreSQL stores only
+
         return postgresql.insert(table)
 
     def engine_options(self) -> dict[str, Any]:

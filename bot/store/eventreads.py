@@ -27,7 +27,6 @@ from bot.store.dialect import dialect_for
 from bot.store.models.events import EventRow, SourceRow
 from bot.store.search import coverage, search_event_ids
 from bot.store.search_filter import Fetch
-from bot.store.search_pg import pg_search_ids
 from bot.store.search_plan import StatsCache
 from bot.store.search_sqlite import sqlite_search_ids
 from bot.store.session import sqlite_engine
@@ -242,6 +241,8 @@ class SessionReads:
     ) -> list[int]:
         """Ids of matching events (as search_event_ids)."""
         if self._total is not None:
+            from bot.store.search_pg import pg_search_ids  # PostgreSQL's dialect: its stores only
+
             return await pg_search_ids(
                 self._session,
                 flt,

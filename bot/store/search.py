@@ -20,7 +20,6 @@ from bot.domain.events.filters import Coverage, EventFilter, Order
 from bot.store.dialect import dialect_for
 from bot.store.models.events import EventRow
 from bot.store.search_filter import Fetch
-from bot.store.search_pg import pg_search_ids
 from bot.store.search_plan import StatsCache
 from bot.store.search_sqlite import sqlite_search_ids
 
@@ -50,6 +49,8 @@ async def search_event_ids(
     if flt.place_keys is not None and not flt.place_keys:
         return []
     if not dialect_for(session).is_sqlite:
+        from bot.store.search_pg import pg_search_ids  # PostgreSQL's dialect: its stores only
+
         return await pg_search_ids(
             session, flt, limit=limit, offset=offset, order=order, stats_cache=stats_cache
         )
