@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     instance_name: str | None = Field(default=None, max_length=55)
     sender_heartbeat_seconds: float = Field(default=2.0, gt=0, le=60)
     sender_dead_after_seconds: float = Field(default=10.0, gt=0, le=3600)
+    handler_timeout_s: float = Field(default=30.0, gt=0, le=3600)
     access: Literal["open", "allowlist"] = "open"
     question_log_days: int = Field(default=30, ge=0, le=3650)
     # Feed sources may be on loopback, private or link-local addresses (tests, intranet feeds).

@@ -28,6 +28,7 @@ from bot.telegram.handlers.pdf import pdf_markup
 from bot.telegram.handlers.sources import start_jobs as start_source_jobs
 from bot.telegram.intake.deadletter import UpdateScreen
 from bot.telegram.intake.inbox import InboxQueue, start_inbox, stop_inbox
+from bot.telegram.intake.lanes import UpdateLanes
 from bot.telegram.replies import ReplyLimiter
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def build_application(
 ) -> SitrepApp:
     """Build the Application with every handler registered; resources open in post_init."""
     context_types = ContextTypes(context=SitrepContext, bot_data=BotData)
+    lanes = UpdateLanes(settings.handler_timeout_s)
     token = (
         settings.telegram_bot_token.get_secret_value()
         if settings.telegram_bot_token is not None
@@ -61,6 +63,7 @@ def build_application(
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .rate_limiter(ReplyLimiter())
+        .concurrent_updates(lanes)  # chats side by side, each update within a time limit
     )
     # getUpdates answers are screened: an update PTB cannot parse is set aside (intake.deadletter).
     if request is not None:
@@ -71,6 +74,7 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_base_url).get_updates_request(screen)
     app: SitrepApp = builder.build()
     screen.attach(app)
+    lanes.attach(app)
     app.bot_data.settings = settings
     app.bot_data.clock = clock or Clock()
     app.bot_data.tz = tz or settings.tz

@@ -22,10 +22,11 @@ Recorder = Callable[[Update, SitrepContext], Coroutine[Any, Any, None]]
 
 @asynccontextmanager
 async def polling(
-    db_url: str, api: LocalBotApi, record: Recorder | None = None
+    db_url: str, api: LocalBotApi, record: Recorder | None = None, **overrides: Any
 ) -> AsyncIterator[SitrepApp]:
-    """The application polling with the inbox on; `record` (if given) sees every update first."""
-    settings = make_settings(db_url)
+    """The application polling with the inbox on; `record` (if given) sees every update first;
+    `overrides` are settings."""
+    settings = make_settings(db_url, **overrides)
     app = build_application(settings, clock=FixedClock(DEFAULT_NOW), request=LocalRequest(api))
     if record is not None:
         app.add_handler(TypeHandler(Update, record), group=-100)

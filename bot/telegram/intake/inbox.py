@@ -100,6 +100,12 @@ class InboxQueue(asyncio.Queue[object]):
         self.dead_letters: DeadLetterStore | None = None
         self.attempts: AttemptCounter | None = None
         self._taken_over: set[int] = set()  # queued by put_stored, attempt not yet counted
+        # With an update processor that handles updates side by side (intake.lanes): at most
+        # `hand_limit` taken and not yet done, and attempts counted as handling begins (`begin`).
+        self.hand_limit: int | None = None
+        self.charge_on_get = True
+        self._in_hand = 0
+        self._room = asyncio.Event()
 
     async def put(self, item: object) -> None:
         """Store and queue an update (one stored before is dropped); anything else is queued.
@@ -130,10 +136,32 @@ class InboxQueue(asyncio.Queue[object]):
         await super().put(item)
 
     async def get(self) -> object:
-        """The next item; an update taken over from a stopped process counts an attempt now,
-        as its handling begins (the application handles each update as it takes it), so only
-        the update that was being handled when a process died is charged for that death."""
+        """The next item (waiting while `hand_limit` are in hand). Without an update processor
+        that begins them itself, an update taken over from a stopped process counts an attempt
+        now, as its handling begins (the application handles each update as it takes it), so
+        only the update that was being handled when a process died is charged for that death."""
+        while self.hand_limit is not None and self._in_hand >= self.hand_limit:
+            self._room.clear()
+            await self._room.wait()
         item = await super().get()
+        self._in_hand += 1
+        if self.charge_on_get:
+            await self.begin(item)
+        return item
+
+    def task_done(self) -> None:
+        """An item taken off the queue is done with (room for the next one)."""
+        super().task_done()
+        self._in_hand = max(0, self._in_hand - 1)
+        self._room.set()
+
+    def taken_over(self, item: object) -> bool:
+        """Whether `item` is an update taken over from a stopped process, not yet begun."""
+        return isinstance(item, Update) and item.update_id in self._taken_over
+
+    async def begin(self, item: object) -> None:
+        """Handling of `item` begins: an update taken over from a stopped process counts an
+        attempt now."""
         if isinstance(item, Update) and item.update_id in self._taken_over:
             self._taken_over.discard(item.update_id)
             if self.attempts is not None:
@@ -143,7 +171,6 @@ class InboxQueue(asyncio.Queue[object]):
                     log.warning(
                         "update %s: attempt not counted: %s", item.update_id, _one_line(exc)
                     )
-        return item
 
 
 def _queue_of(app: SitrepApp) -> InboxQueue:
