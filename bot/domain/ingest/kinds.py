@@ -20,7 +20,8 @@ VERB_KIND: dict[str, str] = _table(
         "takeover": "capture seize overrun overtake occupy enter fall",
         "regain": "recapture retake regain reclaim liberate",
         "retreat": "flee retreat surrender abandon desert evacuate withdraw cross",
-        "clash": "attack clash fight ambush assault battle repel raid besiege storm infiltrate",
+        "clash": "attack clash fight ambush assault battle repel raid besiege storm infiltrate "
+        "advance",
         "shelling": "shell",
         "airstrike": "bomb",
         "explosion": "explode detonate",
@@ -51,6 +52,16 @@ PHRASAL_KIND: dict[tuple[str, str], str] = {
 }
 # Verbs whose subject must be someone, not something ("the fuel enters through it").
 ANIMATE_ONLY = frozenset({"enter", "cross"})
+# A movement of forces into a place is an incursion ("tanks pushed into the town", "troops
+# advanced on the city"): the verb with its preposition.
+MOVE_VERBS = frozenset("push move advance roll drive sweep storm".split())
+VEHICLE_NOUNS = frozenset("tank armour armor convoy column vehicle".split())
+# Who can act: a verb with one of these as subject reports someone doing something.
+PEOPLE_NOUNS = frozenset(
+    "soldier troop force fighter militant rebel insurgent police officer guard people "
+    "resident civilian refugee family army militia gunman attacker man woman child".split()
+)
+INCURSION_PREPS = frozenset({"into", "on"})
 # Verbs that report a statement about a happening ("are reported to have closed").
 RAISING_VERBS = frozenset({"report", "say", "believe", "understand", "know", "think", "appear"})
 # Light verbs: their object, subject or complement noun says what happened.

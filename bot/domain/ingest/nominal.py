@@ -1,13 +1,22 @@
-"""Happenings named by nouns: who or what did something says what happened.
+"""Happenings told by who or what acts: the subject says what happened.
 
 "Hundreds of protesters blocked roads" is a protest whatever the verb; "clashes left ten
 dead", "a protest took place" report the noun's happening (the sort from the same lemma table
 as the verbs, ``kinds.NOUN_KIND``); "the attack took place near …" is the one told before.
+Forces moving into a place ("tanks pushed into the town") are an incursion.
 """
 
 from __future__ import annotations
 
-from bot.domain.ingest.kinds import GATHERING_NOUNS, NOUN_KIND, OCCURRENCE_VERBS
+from bot.domain.ingest.kinds import (
+    GATHERING_NOUNS,
+    INCURSION_PREPS,
+    NOUN_KIND,
+    OCCURRENCE_VERBS,
+    PEOPLE_NOUNS,
+    VEHICLE_NOUNS,
+    WEAPON_KIND,
+)
 from bot.domain.ingest.parsing import Parse, Token
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -48,3 +57,13 @@ def by_subject(p: Parse, verb: Token) -> tuple[str, str] | None:
         c.dep == "det" and c.lemma in ("the", "this", "that") for c in p.children(noun.i)
     )
     return None if told_before else (kind, "")
+
+
+def moves_in(p: Parse, verb: Token) -> bool:
+    """Forces moving into a place ("tanks pushed into the town"): someone armed, into it."""
+    into = any(c.dep == "prep" and c.lemma in INCURSION_PREPS for c in p.children(verb.i))
+    subj = next((c for c in p.children(verb.i) if c.dep in _SUBJECTS), None)
+    if subj is None or not into:
+        return False
+    lemma = subj.lemma
+    return lemma in PEOPLE_NOUNS or lemma in VEHICLE_NOUNS or WEAPON_KIND.get(lemma) is not None

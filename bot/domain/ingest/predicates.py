@@ -24,7 +24,9 @@ from bot.domain.ingest.kinds import (
     CROWD_NOUNS,
     DENIAL_LEMMAS,
     LIGHT_VERBS,
+    MOVE_VERBS,
     NOUN_KIND,
+    PEOPLE_NOUNS,
     PHRASAL_KIND,
     PLAN_LEMMAS,
     RAISING_VERBS,
@@ -32,7 +34,7 @@ from bot.domain.ingest.kinds import (
     WEAPON_KIND,
     WEAPON_VERBS,
 )
-from bot.domain.ingest.nominal import by_subject, subject_noun
+from bot.domain.ingest.nominal import by_subject, moves_in, subject_noun
 from bot.domain.ingest.parsing import Parse, Token
 
 _FINITE_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBP"})
@@ -42,10 +44,6 @@ _OBJECTS = frozenset({"dobj", "attr", "oprd"})
 _MARKS = frozenset({"mark", "advmod"})
 _INTRANSITIVE = frozenset("protest rally march demonstrate riot flee retreat clash fight".split())
 _COUNT_WORDS = frozenset("hundred thousand dozen score many some most all few".split())
-_PEOPLE = frozenset(
-    "soldier troop force fighter militant rebel insurgent police officer guard people "
-    "resident civilian refugee family army militia gunman attacker man woman child".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +122,7 @@ def _someone_acts(p: Parse, verb: Token) -> bool:
         w.pos in ("PROPN", "PRON", "NUM")
         or w.ent in ("NORP", "ORG", "PERSON")
         or (w.pos == "ADJ" and w.text[:1].isupper())
-        or w.lemma in _PEOPLE
+        or w.lemma in PEOPLE_NOUNS
         or w.lemma in _COUNT_WORDS
         for w in words
     )
@@ -148,6 +146,8 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
     phrasal = PHRASAL_KIND.get((verb.lemma, particle))
     if phrasal is not None:
         return phrasal, ""
+    if verb.lemma in MOVE_VERBS and moves_in(p, verb):
+        return "clash", ""
     kind = VERB_KIND.get(verb.lemma)
     if kind is not None:
         if verb.lemma in ANIMATE_ONLY and not _someone_acts(p, verb):

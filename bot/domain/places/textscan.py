@@ -14,6 +14,7 @@ from bot.domain.places.model import Place, PlaceKind, PlaceMention
 from bot.domain.places.names import join_folded, normalize
 from bot.domain.places.ranking import Context, frequency_allowed, standing
 
+ALT_NAME_PENALTY = 0.75  # an alternate name counts as ~6 times fewer people (log10 0.75)
 FAR_STANDING = 5.0  # about 100,000 people: a one-word name far from the text's countries
 SHORT_TEXT = 16  # words: a question, where a typo may reach anywhere
 MIN_SURE_LEN = 4  # normalized letters a name needs to count far from the text's countries
@@ -32,6 +33,7 @@ class TextScan:
         self.lower_text = not any(c.isupper() for c in text)
         self.candidates: dict[int, list[Place]] = {}  # mention start -> allowed candidates
         self.context: set[str] = set(gazetteer.focus)  # countries the text is surely about
+        self.peoples: set[str] = set()  # countries of the nationalities it names
         self.overlay = {p.key for p in gazetteer.overlay()}
         self.demonyms: set[str] = set()
 
@@ -82,14 +84,15 @@ class TextScan:
             keys.extend(k for k in shared[norm] if k not in keys)
 
     def _demonym_countries(self, demonyms: dict[str, list[str]]) -> None:
-        """ "Ukrainian troops", "Congolese army": a people's name written as a name sets the
-        scene in its one country (it is never a place itself)."""
+        """ "Ukrainian troops", "Congolese army": a people's name written as a name lets
+        variant spellings reach its one country (it is never a place itself), but does not
+        decide namesakes ("Russian troops advanced on Pokrovsk" is not about Russia's)."""
         for t in self.tokens:
             keys = demonyms.get(t.norm, [])
             if len(keys) == 1 and (t.upper or self.lower_text):
                 place = self.gaz.get(keys[0])
                 if place is not None and place.country:
-                    self.context.add(place.country)
+                    self.peoples.add(place.country)
 
     def _add_inflected(self, by_norm: dict[str, list[str]]) -> None:
         """ "в Харькове", "з Харкова": a word not known as written, by its dictionary form."""
@@ -185,7 +188,8 @@ class TextScan:
             curated = p.key in self.overlay or p.source.startswith("curated")
             if edge_word and not curated:
                 continue  # "and Iran" is not Andırın, "Kabul and" nothing at all
-            home = p.country in self.context or (bool(focus) and p.country in focus)
+            home = p.country in self.context or p.country in self.peoples
+            home = home or (bool(focus) and p.country in focus)
             trusted = p.key in self.overlay or home or (curated and not self.context)
             near = trusted or home
             if not written and not trusted:
@@ -214,7 +218,32 @@ class TextScan:
         if not places:
             return None
         self.candidates[span[0].start] = places
-        return self.gaz.ranker.order(places, Context(frozenset(self.context)))[0]
+        return self._pick(places, Context(frozenset(self.context)), self.text_of(span))
+
+    def text_of(self, span: list[Token]) -> str:
+        """The words of a span as written."""
+        return self.text[span[0].start : span[-1].end]
+
+    def _pick(self, places: list[Place], context: Context, written: str) -> Place:
+        """The best candidate; among the text's countries alike, a place called so by its own
+        name before one called so by another name, unless that one is far bigger ("Pokrovsk"
+        the Ukrainian town, not Engels, once called Pokrovsk)."""
+        ordered = self.gaz.ranker.order(places, context)
+        top = ordered[0]
+        if _own_name(top, written):
+            return top
+        home = top.country in context.countries
+        rival = next(
+            (
+                p
+                for p in ordered[1:]
+                if _own_name(p, written) and (p.country in context.countries) == home
+            ),
+            None,
+        )
+        if rival is not None and standing(rival) + ALT_NAME_PENALTY >= standing(top):
+            return rival
+        return top
 
     def _fuzzy(self, folded: str, words: int) -> tuple[Place, float] | None:
         """A typo reaches only places near what the text is about (its countries, the focus),
@@ -223,7 +252,8 @@ class TextScan:
         if hit is None:
             return None
         place = hit[0]
-        near = place.country in self.context or place.key in self.overlay
+        near = place.country in self.context or place.country in self.peoples
+        near = near or place.key in self.overlay
         return hit if near or (not self.context and len(self.tokens) <= SHORT_TEXT) else None
 
     def _countries_of(self, mention: PlaceMention) -> set[str]:
@@ -243,7 +273,7 @@ class TextScan:
         for m in found:
             options = self.candidates.get(m.start)
             if options and len(options) > 1:
-                best = self.gaz.ranker.order(options, context)[0]
+                best = self._pick(options, context, m.matched)
                 if best.key != m.place.key:
                     m = PlaceMention(best, m.start, m.end, m.matched, m.score)
             out.append(m)
@@ -267,3 +297,10 @@ def _own_named_countries(places: list[Place], norm: str) -> list[Place]:
         if p.kind is not PlaceKind.COUNTRY or norm in {normalize(n) for n in p.all_names()}
     ]
     return kept or places
+
+
+def _own_name(place: Place, written: str) -> bool:
+    """Whether the words name the place by its own name (kind words aside: "Marawi" for
+    Marawi City, "town of Avdiivka" is not Avdiyivka's own name)."""
+    own, seen = normalize(place.name), normalize(written)
+    return bool(own) and bool(seen) and (own in seen or seen in own)
