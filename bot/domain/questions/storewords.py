@@ -5,8 +5,9 @@ against the store's own vocabulary (the words of every stored event's summary, a
 place as written — villages added by imports, actors no registry knows):
 
 * a word the store holds (as written, or by a crude stem: "clashing" ~ "clashes") is kept;
-* a misspelling of a stored word ("Hafizanno" for "Hafizano"; rapidfuzz, the grammar's typo
-  rule) is read as that word, and the answer says so;
+* a misspelling of a stored word ("Sangtodda" for "Sangtoda": one letter added, dropped or
+  changed, two from eight letters; rapidfuzz's Levenshtein distance, words of five letters or
+  more) is read as that word, and the answer says so;
 * a word no stored event holds, nor anything close, is dropped with a note ("ignored: xyz"):
   searched, it could only empty the answer (unless nothing else is asked: then the answer's
   own "nothing matching xyz" is the honest one).
@@ -25,12 +26,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from bot.domain.questions.grammar import SYNONYMS
-from bot.domain.questions.typos import CUTOFF, MIN_LEN
+from bot.domain.questions.typos import MIN_LEN
 from bot.domain.questions.understand import Query
 
+LONG_WORD = 8  # from this length, a word may be two edits off a stored word (else one)
 MAX_WORDS = 400_000  # distinct words kept; beyond, the vocabulary is incomplete (never drops)
 _TOKEN = re.compile(r"[a-z]{3,40}")
 _SUFFIXES = ("ings", "ing", "ed", "es", "s", "ers", "er")
@@ -88,8 +91,10 @@ class Lexicon:
         w = fold(word)
         if len(w) < MIN_LEN:
             return None
-        candidates = [c for n in range(len(w) - 2, len(w) + 3) for c in self._by_length.get(n, ())]
-        found = process.extractOne(w, candidates, scorer=fuzz.ratio, score_cutoff=CUTOFF)
+        most = 1 if len(w) < LONG_WORD else 2  # edits (a letter added, dropped or changed)
+        near = range(len(w) - most, len(w) + most + 1)
+        candidates = [c for n in near for c in self._by_length.get(n, ())]
+        found = process.extractOne(w, candidates, scorer=Levenshtein.distance, score_cutoff=most)
         return str(found[0]) if found is not None else None
 
 
