@@ -45,7 +45,10 @@ class ColumnValues:
         A bulk load repeats values (dates, the batch's timestamp), so each column converts
         every distinct value once, column by column.
         """
-        picked: list[tuple[Any, ...]] = list(map(self._pick, rows))
+        return self.converted(list(map(self._pick, rows)))
+
+    def converted(self, picked: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Rows already as tuples in column order, converted as SQLAlchemy would bind them."""
         if not picked or not self._procs:
             return picked
         columns = list(zip(*picked, strict=True))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.events.model import EventDraft
 from bot.store.bulkinsert import RowWriter
 from bot.store.dialect import dialect_for
+from bot.store.draft_tuples import EVENT_COLUMNS, SOURCE_COLUMNS, DraftTuples
 from bot.store.event_rows import row_values, source_values
 from bot.store.fulltext import INDEX_FROM_SQL, INSERT_TRIGGER, deferred_fulltext
 from bot.store.models.events import EventRow, SourceRow
@@ -80,8 +81,11 @@ class EventInserts:
         by its place in `drafts`. Values are converted exactly as the in-process path does.
         """
         events_w, sources_w = self._batch_writers(self._dialect())
-        events = events_w.values(row_values(d, now, by) for d in drafts)
-        sources = sources_w.values(src for i, d in enumerate(drafts) for src in source_values(i, d))
+        rows = DraftTuples(now, by)
+        events = events_w.converted([rows.event(d) for d in drafts])
+        sources = sources_w.converted(
+            [(i, *src) for i, d in enumerate(drafts) for src in rows.sources(d)]
+        )
         return Batch(
             events_sql=events_w.sql,
             events=events,
@@ -99,17 +103,9 @@ class EventInserts:
 
     def _batch_writers(self, dialect: Dialect) -> tuple[RowWriter, RowWriter]:
         if self._process_writers is None:
-            columns = [c.name for c in SOURCES.columns if c.name != "id"]
-            if columns[0] != "event_id":
-                raise RuntimeError("sources.event_id must follow sources.id")
             self._process_writers = (
-                RowWriter(
-                    EVENTS,
-                    [c.name for c in EVENTS.columns if c.name != "id"],
-                    dialect,
-                    numbered="id",
-                ),
-                RowWriter(SOURCES, columns, dialect),
+                RowWriter(EVENTS, EVENT_COLUMNS, dialect, numbered="id"),
+                RowWriter(SOURCES, ("event_id", *SOURCE_COLUMNS), dialect),
             )
         return self._process_writers
 

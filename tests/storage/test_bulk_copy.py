@@ -22,6 +22,8 @@ from bot.domain.events.model import (
     SourceInfo,
 )
 from bot.domain.questions.timetypes import FuzzyDate, Precision
+from bot.store.draft_tuples import EVENT_COLUMNS, SOURCE_COLUMNS, DraftTuples
+from bot.store.event_rows import row_values, source_values
 from tests.support.bulk import domain_at
 
 DRAFTS = [
@@ -112,3 +114,13 @@ async def test_a_batch_with_a_stored_key_is_refused_whole(db_url: str) -> None:
         assert await domain.events.stored_keys(["k:0", "k:1"]) == {"k:0"}
         # the store still works after the refused batch
         assert len(await domain.bulk.insert_new(_keyed("k")[1:])) == 1
+
+
+def test_draft_tuples_are_the_orm_row_values() -> None:
+    now = datetime(2021, 6, 1, 12, 0, tzinfo=UTC)
+    tuples = DraftTuples(now, 7)
+    for draft in [*DRAFTS, *_keyed("t")]:
+        row = row_values(draft, now, 7)
+        assert tuples.event(draft) == tuple(row[c] for c in EVENT_COLUMNS)
+        sources = [s for s in source_values(0, draft)]
+        assert list(tuples.sources(draft)) == [tuple(s[c] for c in SOURCE_COLUMNS) for s in sources]

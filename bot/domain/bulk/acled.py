@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain.bulk.keys import OWN_KEY_PREFIXES
-from bot.domain.bulk.notes import summary_of
+from bot.domain.bulk.notes import SUMMARY_CHARS, summary_of
 from bot.domain.bulk.types import KnownPlace, ParsedRow, PlaceHint, RowError
 from bot.domain.events.model import (
     EventDraft,
@@ -179,6 +179,12 @@ class AcledParser:
     """
 
     MEMO_LIMIT = 100_000  # entries per memo before it starts afresh (bounded memory)
+    PLACE_COLUMN = "location"  # the column naming a row's place
+
+    @staticmethod
+    def place_name(value: str) -> str:
+        """The name a row's place is looked up by, from its PLACE_COLUMN."""
+        return " ".join(value.split())
 
     def __init__(self, today: date, known_place: KnownPlace | None = None) -> None:
         self._today = today
@@ -187,6 +193,8 @@ class AcledParser:
         self._actors: dict[tuple[str, str, str, str], tuple[tuple[str, ...], ...]] = {}
         self._sources: dict[tuple[str, date | None], tuple[SourceInfo, ...]] = {}
         self._hints: dict[tuple[str, ...], PlaceHint] = {}
+        self._types: dict[tuple[str, str], tuple[str, str]] = {}
+        self._counts: dict[str, int | None] = {}
 
     @classmethod
     def _remember(cls, memo: dict[Any, Any], key: Any, value: Any) -> None:
@@ -237,6 +245,22 @@ class AcledParser:
             self._remember(self._sources, key, found)
         return found
 
+    def _types_of(self, row: Mapping[str, str]) -> tuple[str, str]:
+        key = (row.get("event_type") or "", row.get("sub_event_type") or "")
+        found = self._types.get(key)
+        if found is None:
+            found = (" ".join(key[0].split()), " ".join(key[1].split()))
+            self._remember(self._types, key, found)
+        return found
+
+    def _fatalities_of(self, row: Mapping[str, str]) -> int | None:
+        text = row.get("fatalities") or ""
+        if text in self._counts:
+            return self._counts[text]
+        found = _fatalities(row)  # RowError for a bad count: never remembered
+        self._remember(self._counts, text, found)
+        return found
+
     def _hint(self, row: Mapping[str, str], location: str) -> PlaceHint:
         key = (
             location,
@@ -246,6 +270,7 @@ class AcledParser:
             row.get("latitude") or "",
             row.get("longitude") or "",
             row.get("geo_precision") or "",
+            row.get("country") or "",
         )
         found = self._hints.get(key)
         if found is None:
@@ -257,6 +282,7 @@ class AcledParser:
                 lat=lat,
                 lon=lon,
                 precision=geo,
+                in_country=_clean(row, "country"),
             )
             self._remember(self._hints, key, found)
         return found
@@ -275,8 +301,9 @@ class AcledParser:
         known = self._known_place(hint) if self._known_place is not None else None
         place_key, precision = known if known is not None else (None, hint.precision)
         actors, actor1, actor2 = self._actors_of(row)
+        event_type, sub_event_type = self._types_of(row)
         draft = EventDraft(
-            summary=summary_of(notes),
+            summary=notes if len(notes) <= SUMMARY_CHARS else summary_of(notes),
             when=when,
             place_key=place_key,
             place_text=location,
@@ -285,9 +312,9 @@ class AcledParser:
             actor1=actor1,
             actor2=actor2,
             excerpt=excerpt,
-            event_type=_clean(row, "event_type"),
-            sub_event_type=_clean(row, "sub_event_type"),
-            fatalities=_fatalities(row),
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            fatalities=self._fatalities_of(row),
             sources=self._sources_of(row, published),
             external_key=row_key(row, when, location, notes),
             origin=Origin.IMPORT,

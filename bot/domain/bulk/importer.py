@@ -84,7 +84,7 @@ async def import_file(
     size = min(batch_size, FIRST_BATCH) if writer is not None else batch_size
     try:
         batch: list[ParsedRow] = []
-        for item in read_rows(path, fmt, today, progress, resolver.known):
+        for item in read_rows(path, fmt, today, progress, resolver.known, resolver.prefetch):
             if isinstance(item, BadRow):
                 report.bad_rows.append(item)
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.bulk.ports import BulkStore, PlaceRefused
@@ -48,6 +49,10 @@ class PlaceResolver:
         # hints whose place is still to be added (by `place`): rows of a batch repeat them, and
         # each miss costs a typo-tolerant search of the world
         self._unplaced: set[PlaceHint] = set()
+        # keys of the places called a name, and each place's key with its enclosing areas' keys:
+        # "the place called X inside Y" is then a few set lookups instead of listing Y's places
+        self._keys_named: dict[str, list[str]] = {}
+        self._chains: dict[str, frozenset[str]] = {}
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
         """The place key and precision of a hint, when the gazetteer (or a hint resolved
@@ -102,6 +107,7 @@ class PlaceResolver:
             return None
         if len(self._gaz) > before:
             self._report.places_added += 1
+        self._keys_named.clear()  # the new place is called its name now
         return place
 
     async def _jsonl(self, hint: PlaceHint) -> Placed:
@@ -134,35 +140,78 @@ class PlaceResolver:
         return place
 
     def _inside(self, place: Place, area: Place) -> bool:
-        if place.key == area.key:
-            return True
-        return any(a.key == area.key for a in self._gaz.ancestors(place.key))
+        return area.key in self._chain(place.key)
+
+    def _chain(self, key: str, depth: int = 0) -> frozenset[str]:
+        """The key and the keys of every area enclosing it (remembered: they never change)."""
+        found = self._chains.get(key)
+        if found is None:
+            place = self._gaz.get(key)
+            parent = place.parent if place is not None else None
+            if parent is None or depth > 16:  # no cycles in a gazetteer; bounded all the same
+                found = frozenset([key])
+            else:
+                found = self._chain(parent, depth + 1) | {key}
+            if len(self._chains) >= 100_000:
+                self._chains.clear()
+            self._chains[key] = found
+        return found
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Look up the places called these names at once (rows about to be placed)."""
+        todo = {n for n in names if n and n not in self._keys_named}
+        if not todo:
+            return
+        if len(self._keys_named) + len(todo) >= 100_000:
+            self._keys_named.clear()
+        self._keys_named.update(self._gaz.keys_named(todo))
+
+    def _named_within(self, name: str, area: Place, *, prefer_city: bool = False) -> list[Place]:
+        """The gazetteer's named_within, from the keys called `name` and their enclosing areas
+        (remembered) instead of every place inside the area."""
+        keys = self._keys_named.get(name)
+        if keys is None:
+            keys = self._gaz.keys_named([name])[name]
+            if len(self._keys_named) >= 100_000:
+                self._keys_named.clear()
+            self._keys_named[name] = keys
+        inside = [k for k in keys if area.key in self._chain(k)]
+        return self._gaz.ranked(inside, prefer_city=prefer_city) if inside else []
 
     def _named(self, name: str, areas: list[Place]) -> Place | None:
         """The place called `name` inside the narrowest of the row's admin areas that has one.
 
         Names repeat across provinces (two Faizabads): the row's admin areas choose among them.
-        Without known areas, the gazetteer's best match (typos forgiven) is taken.
+        Without known areas, the gazetteer's best match (typos forgiven) is taken; else a
+        typo-tolerant match only inside the broadest area.
         """
         if not areas:
             return self._gaz.resolve(name, prefer_city=True)
         for area in areas:
-            inside = self._gaz.named_within(name, area.key, prefer_city=True)
+            inside = self._named_within(name, area, prefer_city=True)
             if inside:
                 return inside[0]
         place = self._gaz.resolve(name, prefer_city=True)
         return place if place is not None and self._inside(place, areas[-1]) else None
 
     def _areas(self, hint: PlaceHint) -> tuple[Place | None, Place | None, Place | None]:
-        a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, None)
-        a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1)
-        a3 = self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1)
+        """The row's admin1-3 areas the gazetteer knows, inside the row's country when it
+        knows that (by name or kind word first, then exactly or folded inside the country)."""
+        country = self._country(hint.in_country) if hint.in_country else None
+        a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, country)
+        if a1 is None and country is not None:
+            a1 = self._area_in(hint.admins[0], PlaceKind.PROVINCE, country)
+        a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1 or country)
+        a3 = self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1 or country)
         return a1, a2, a3
 
     def _acled_known(self, hint: PlaceHint) -> Placed | None:
         """An ACLED row's place from the gazetteer alone; None when a new town is to be added."""
         a1, a2, a3 = self._areas(hint)
-        place = self._named(hint.as_written, [a for a in (a3, a2, a1) if a is not None])
+        country = self._country(hint.in_country) if hint.in_country else None
+        # the admin areas known, else the country: a guess must fall inside the broadest of them
+        areas = [a for a in (a3, a2, a1) if a is not None] or ([country] if country else [])
+        place = self._named(hint.as_written, areas)
         if place is not None:
             return Placed(place.key, hint.precision)
         area = a3 or a2 or a1
@@ -213,7 +262,7 @@ class PlaceResolver:
         if memo_key not in self._areas_in:
             place = self._gaz.resolve(f"{name} {kind.value}")
             if place is None or place.kind is not kind or not self._inside(place, within):
-                named = [p for p in self._gaz.named_within(name, within.key) if p.kind is kind]
+                named = [p for p in self._named_within(name, within) if p.kind is kind]
                 place = named[0] if named else None
             self._areas_in[memo_key] = place
         return self._areas_in[memo_key]
@@ -247,7 +296,7 @@ class PlaceResolver:
         added so far, so a second import of the file would place its rows elsewhere.
         """
         for area in areas or [country]:
-            inside = self._gaz.named_within(name, area.key, prefer_city=True)
+            inside = self._named_within(name, area, prefer_city=True)
             if inside:
                 return inside[0]
         return None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 
 from bot.domain.bulk import ucdp
@@ -14,6 +15,9 @@ from bot.domain.bulk.jsonl import parse_jsonl_line
 from bot.domain.bulk.lines import Line, Progress, physical_lines
 from bot.domain.bulk.records import CsvRecords, field_count
 from bot.domain.bulk.types import BadRow, BulkError, KnownPlace, ParsedRow, RowError
+
+PREFETCH_ROWS = 1000  # CSV rows whose place names are looked up together
+Prefetch = Callable[[Iterable[str]], None]  # looks up place names ahead of their rows
 
 
 class Format(StrEnum):
@@ -64,7 +68,12 @@ def _header(records: CsvRecords, path: Path) -> list[str]:
 
 
 def _csv_rows(
-    lines: Iterator[Line], path: Path, fmt: Format, today: date, known_place: KnownPlace | None
+    lines: Iterator[Line],
+    path: Path,
+    fmt: Format,
+    today: date,
+    known_place: KnownPlace | None,
+    prefetch: Prefetch | None,
 ) -> Iterator[ParsedRow | BadRow]:
     records = CsvRecords(lines)
     columns = _header(records, path)
@@ -81,19 +90,31 @@ def _csv_rows(
         if fmt is Format.UCDP
         else AcledParser(today, known_place)
     )
-    for record in records.rows(width):
-        if isinstance(record, BadRow):
-            yield record
-            continue
-        values, start = record.values, record.line
-        if field_count(values, width) > width:
-            yield BadRow(start, f"{len(values)} fields, but the header has {width}")
-            continue
-        row = dict(zip(columns, values, strict=False))
-        try:
-            yield parser.parse(row, start)
-        except RowError as exc:
-            yield BadRow(start, str(exc))
+    place_at = columns.index(parser.PLACE_COLUMN) if parser.PLACE_COLUMN in columns else -1
+    read = records.rows(width)
+    # rows come in chunks: the places they name are looked up together before they are parsed
+    while chunk := list(islice(read, PREFETCH_ROWS)):
+        if prefetch is not None and place_at >= 0:
+            prefetch(
+                {
+                    parser.place_name(r.values[place_at])
+                    for r in chunk
+                    if not isinstance(r, BadRow) and len(r.values) > place_at
+                }
+            )
+        for record in chunk:
+            if isinstance(record, BadRow):
+                yield record
+                continue
+            values, start = record.values, record.line
+            if field_count(values, width) > width:
+                yield BadRow(start, f"{len(values)} fields, but the header has {width}")
+                continue
+            row = dict(zip(columns, values, strict=False))
+            try:
+                yield parser.parse(row, start)
+            except RowError as exc:
+                yield BadRow(start, str(exc))
 
 
 def _jsonl_rows(lines: Iterator[Line], today: date) -> Iterator[ParsedRow | BadRow]:
@@ -116,10 +137,12 @@ def read_rows(
     today: date,
     progress: Progress | None = None,
     known_place: KnownPlace | None = None,
+    prefetch: Prefetch | None = None,
 ) -> Iterator[ParsedRow | BadRow]:
     """Stream a file's rows as drafts or bad rows (a key seen twice makes the later row bad).
 
-    `known_place` lets CSV rows whose place is already resolved be drafted with it at once.
+    `known_place` lets CSV rows whose place is already resolved be drafted with it at once;
+    `prefetch` is handed the place names of each chunk of CSV rows before they are parsed.
     """
     total = path.stat().st_size
     first_line: dict[str, int] = {}
@@ -128,7 +151,7 @@ def read_rows(
         rows = (
             _jsonl_rows(lines, today)
             if fmt is Format.JSONL
-            else _csv_rows(lines, path, fmt, today, known_place)
+            else _csv_rows(lines, path, fmt, today, known_place, prefetch)
         )
         for item in rows:
             if isinstance(item, ParsedRow):

@@ -43,6 +43,9 @@ class PlaceHint:
     # UCDP: the row's country; its place is looked for inside that country only (None: ACLED)
     country: str | None = None
     level: PlaceKind | None = None  # UCDP: the place is the row's district/province/country
+    # ACLED: the row's country as written; its admin areas are looked for inside it when the
+    # gazetteer knows it ("Sumy" in Ukraine is no province of another country)
+    in_country: str = ""
 
 
 # The place of a hint when it is already known: (place key, location precision), else None.

@@ -211,6 +211,12 @@ class UcdpParser:
     """Parses the rows of one UCDP GED file; values that repeat across rows are worked out once."""
 
     MEMO_LIMIT = 100_000  # entries per memo before it starts afresh (bounded memory)
+    PLACE_COLUMN = "where_coordinates"  # the column naming a row's place
+
+    @staticmethod
+    def place_name(value: str) -> str:
+        """The name a row's place is looked up by, from its PLACE_COLUMN."""
+        return strip_kind(" ".join(value.split()))[0]
 
     def __init__(self, today: date, known_place: KnownPlace | None = None) -> None:
         self._today = today

@@ -233,19 +233,19 @@ class Gazetteer:
         return hit[0] if hit else None
 
     def named_within(self, name: str, area: str, *, prefer_city: bool = False) -> list[Place]:
-        """Places inside `area` called `name` (exactly or folded), best first.
-
-        Unlike resolve, names that are also common words ("March", a town in Badakhshan) count:
-        the area already says a place is meant.
-        """
-        norm, folded = normalize(name), fold(name)
-        if not norm:
-            return []
-        keys = self._by_norm([norm]).get(norm, [])
-        if len(folded) >= MIN_FOLDED_LEN:
-            keys = keys + self._by_fold([folded]).get(folded, [])
-        inside = self.descendants(area)
+        """Places inside `area` called `name` (exactly or folded), best first; unlike resolve,
+        names that are common words count ("March", a town in Badakhshan): the area says so."""
+        keys = self.keys_named([name])[name]
+        inside = self.descendants(area) if keys else frozenset()
         return self.ranked([k for k in keys if k in inside], prefer_city=prefer_city)
+
+    def keys_named(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """Keys of places called each name exactly or folded (common words too), in few queries."""
+        forms = {n: (normalize(n), fold(n)) for n in names}
+        long = {n for n, (m, f) in forms.items() if m and len(f) >= MIN_FOLDED_LEN}
+        norms = self._by_norm(sorted({m for m, _ in forms.values() if m}))
+        folds = self._by_fold(sorted({forms[n][1] for n in long}))
+        return {n: norms.get(m, []) + folds.get(f, []) * (n in long) for n, (m, f) in forms.items()}
 
     def _typo_bucket(self, first: str) -> list[str]:
         """Folded names starting with `first` that typos may reach (overlay and atlas)."""
