@@ -24,6 +24,7 @@ from bot.domain.ingest.text import Sentence
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place, PlaceKind, PlaceMention
 from bot.domain.places.names import normalize
+from bot.domain.places.textscan import TextScan
 
 _KIND_WORDS = frozenset(
     "city town village province state region district county governorate oblast crossing "
@@ -57,7 +58,6 @@ COREF: dict[str, tuple[PlaceKind, ...]] = {
     "crossing": (PlaceKind.CROSSING,),
 }
 _SEPARATOR = " ; "
-_HINT = -1  # the sentence index of a piece that only sets the scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +198,12 @@ def scan_article(
     gazetteer: Gazetteer, sentences: list[Sentence], hints: Sequence[str] = ()
 ) -> ArticlePlaces:
     """All place mentions of an article's sentences, with one gazetteer scan.  `hints` (the
-    dateline's place) only set the scene: which country namesakes and variant spellings
-    ("Hodeidah", "Avdiivka") belong to; they are never mentions themselves."""
-    pieces: list[str] = [h for h in hints if h.strip()]
+    dateline's place) are never mentions: their country only lets variant spellings
+    ("Hodeidah", "Avdiivka") reach it, as a nationality named in the text does."""
+    near = {p.country for h in hints if h.strip() and (p := gazetteer.resolve(h)) and p.country}
+    pieces: list[str] = []
     where: list[tuple[int, int, int]] = []  # (offset in joined text, sentence index, start)
     offset = 0
-    for h in pieces:
-        where.append((offset, _HINT, 0))
-        offset += len(h) + len(_SEPARATOR)
     for s in sentences:
         for a, b in _runs(s):
             pieces.append(s.text[a:b])
@@ -214,11 +212,9 @@ def scan_article(
     joined = _SEPARATOR.join(pieces)
     out = ArticlePlaces()
     by_index = {s.index: s for s in sentences}
-    for m in gazetteer.find_in_text(joined) if joined else []:
+    for m in TextScan(gazetteer, joined, near, article=True).mentions() if joined else []:
         k = max(i for i, w in enumerate(where) if w[0] <= m.start)
         base, index, start = where[k]
-        if index == _HINT:
-            continue
         shift = start - base
         local = PlaceMention(m.place, m.start + shift, m.end + shift, m.matched, m.score)
         if _not_a_place(by_index[index], local):

@@ -3,6 +3,7 @@ longest-match scan (``intext``), then namesakes decided by the text's other plac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.domain.places.countrynames import shared_short_names
@@ -26,16 +27,21 @@ if TYPE_CHECKING:
 class TextScan:
     """One text's place mentions against one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, text: str) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, text: str, near: Iterable[str] = (), *, article: bool = False
+    ) -> None:
+        """`near`: countries (ISO2) variant spellings may also reach, e.g. a dateline's;
+        `article`: the text is an article's names, never a short question typed by a user."""
         self.gaz = gazetteer
         self.text = text
         self.tokens = tokenize(text)
         self.lower_text = not any(c.isupper() for c in text)
         self.candidates: dict[int, list[Place]] = {}  # mention start -> allowed candidates
         self.context: set[str] = set(gazetteer.focus)  # countries the text is surely about
-        self.peoples: set[str] = set()  # countries of the nationalities it names
+        self.peoples: set[str] = set(near)  # countries of its nationalities and dateline
         self.overlay = {p.key for p in gazetteer.overlay()}
         self.demonyms: set[str] = set()
+        self.article = article
 
     def mentions(self) -> list[PlaceMention]:
         """Places mentioned, in text order, never overlapping, namesakes by context."""
@@ -254,7 +260,8 @@ class TextScan:
         place = hit[0]
         near = place.country in self.context or place.country in self.peoples
         near = near or place.key in self.overlay
-        return hit if near or (not self.context and len(self.tokens) <= SHORT_TEXT) else None
+        question = not self.article and len(self.tokens) <= SHORT_TEXT
+        return hit if near or (not self.context and question) else None
 
     def _countries_of(self, mention: PlaceMention) -> set[str]:
         return {p.country for p in self.candidates.get(mention.start, [mention.place])}
