@@ -61,9 +61,10 @@ _COVER_ALL_SQL = (
     " (SELECT date_start FROM events WHERE status = ? ORDER BY date_start LIMIT 1),"
     " (SELECT date_last FROM events WHERE status = ? ORDER BY date_start DESC LIMIT 1)"
 )
-# PostgreSQL: the same in one statement each. For places, one index probe per place key (a
-# country scope holds thousands, whose IN list the planner estimates at tens of thousands of
-# rows and reads the whole status index for).
+# PostgreSQL: the same in one statement each. For places, the keys are one array the planner
+# does not look into (a sub-select): a country scope holds thousands, which as a list or a
+# constant array it estimates key by key (slow to plan) at tens of thousands of rows, and reads
+# the whole table for; so it probes the place index with them.
 _PG_COVER_ALL_SQL = text(
     "SELECT (SELECT count(*) FROM events)"
     " - (SELECT count(*) FROM events WHERE status < :s)"
@@ -72,10 +73,9 @@ _PG_COVER_ALL_SQL = text(
     " (SELECT date_last FROM events WHERE status = :s ORDER BY date_start DESC LIMIT 1)"
 )
 _PG_COVER_PLACES_SQL = text(
-    "SELECT coalesce(sum(c.n), 0), min(c.f), max(c.l)"
-    " FROM unnest(CAST(:keys AS varchar[])) AS k(key) CROSS JOIN LATERAL"
-    " (SELECT count(e.id) AS n, min(e.date_start) AS f, max(e.date_last) AS l FROM events AS e"
-    "  WHERE e.place_key = k.key AND e.status = :s) AS c"
+    "SELECT count(e.id), min(e.date_start), max(e.date_last) FROM events AS e"
+    " WHERE e.status = :s"
+    " AND e.place_key = any(CAST((SELECT CAST(:keys AS varchar[])) AS varchar[]))"
 )
 _COVER_PLACES_SQL = (
     "SELECT count(id), min(date_start), max(date_last) FROM events"

@@ -16,6 +16,7 @@ to their place and date predicates, so a facet means the same on either store.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, func, literal, or_
@@ -49,10 +50,14 @@ def _usable(names: tuple[str, ...]) -> list[str]:
 
 
 def _sq_any(expr: str, words: list[str]) -> tuple[str, list[Any]]:
-    """`expr` (text) has any of the words at a word start; "0" when no word."""
+    """`expr` (text) has any of the words at a word start; "0" when no word.
+
+    No lower(): SQLite's LIKE already ignores the case of ASCII letters, and its lower() folds
+    only those, so the result is the same without a lowered copy of the text per word.
+    """
     if not words:
         return "0", []
-    parts = [f"(' ' || lower({expr})) LIKE ? ESCAPE '\\'" for _ in words]
+    parts = [f"(' ' || {expr}) LIKE ? ESCAPE '\\'" for _ in words]
     return "(" + " OR ".join(parts) + ")", [_like(w) for w in words]
 
 
@@ -109,11 +114,22 @@ def sqlite_facet_conds(flt: EventFilter, alias: str = "e") -> tuple[list[str], l
 # ---------------------------------------------------------------------------- PostgreSQL
 
 
+def _regex_literal(word: str) -> str:
+    """The word as a literal in a PostgreSQL regular expression (punctuation escaped)."""
+    return _NOT_WORD.sub(r"\\\1", word.lower())
+
+
+_NOT_WORD = re.compile(r"([^\w\s])")
+
+
 def _pg_any(expr: SQLColumnExpression[Any], words: list[str]) -> ColumnElement[bool]:
+    """`expr` has any of the words at a word start: one lowered copy of the text and one
+    regular expression of literal alternatives (" word1| word2"), not a lowered copy and a
+    LIKE per word, which cost PostgreSQL most of a candidate's time (and the plan's)."""
     if not words:
         return false()
     spaced = func.lower(literal(" ") + expr)
-    return or_(*(spaced.like(_like(w), escape="\\") for w in words))
+    return spaced.op("~")("(" + "|".join(" " + _regex_literal(w) for w in words) + ")")
 
 
 def _pg_actor(facet: ActorFacet) -> ColumnElement[bool]:

@@ -21,7 +21,19 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, func, literal, literal_column, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.util import ClauseAdapter
@@ -69,6 +81,17 @@ def pg_tsquery(groups: Sequence[Sequence[str]], match_all: bool) -> ColumnElemen
     return combined
 
 
+def in_places(keys: frozenset[str]) -> ColumnElement[bool]:
+    """The place among the keys: `= any((SELECT array))`, one array parameter the planner does
+    not look into. A country's thousands of keys as an IN list (or a constant array) cost
+    PostgreSQL more to plan than to run (each key is estimated against the column's
+    statistics), and their estimate made it scan the table instead of probing the index."""
+    keys_array = sa_cast(bindparam(None, sorted(keys), type_=ARRAY(String)), ARRAY(String))
+    # The cast keeps `any` an array expression (a bare subquery would be ANY (subquery)).
+    array = sa_cast(select(keys_array).scalar_subquery(), ARRAY(String))
+    return EventRow.place_key == func.any(array)
+
+
 def _pg_structured(flt: EventFilter) -> list[ColumnElement[bool]]:
     return _pg_indexed(flt) + pg_facet_conds(flt)
 
@@ -77,7 +100,7 @@ def _pg_indexed(flt: EventFilter) -> list[ColumnElement[bool]]:
     """Status, place and date: what the (place, status, date) and date indexes serve."""
     conds: list[ColumnElement[bool]] = [EventRow.status.in_(flt.statuses)]
     if flt.place_keys is not None:
-        conds.append(EventRow.place_key.in_(sorted(flt.place_keys)))
+        conds.append(in_places(flt.place_keys))
     if flt.last is not None:
         conds.append(EventRow.date_start <= flt.last)
     if flt.first is not None:
@@ -115,21 +138,26 @@ def _ordering(order: Order, source: Any = None) -> list[ColumnElement[Any]]:
 
 
 def _rows(
-    conds: list[ColumnElement[bool]], query: ColumnElement[Any] | None, plan: PgPlan
+    flt: EventFilter,
+    conds: list[ColumnElement[bool]],
+    query: ColumnElement[Any] | None,
+    plan: PgPlan,
 ) -> Select[Any]:
     """Matching events as (id, date_start, date_last, vector), driven as the plan says."""
     if plan.drive == "candidates":
-        # Place and date first, through their index (a materialized CTE: no plan can walk
-        # the table); then the stored vectors of just those candidates are tested.
+        # Place and date first, through their index (a materialized CTE of only what the index
+        # serves: no plan can walk the table, and PostgreSQL, which orders a scan's conditions
+        # by its own cost guesses, cannot test a facet's text on every row before the place);
+        # then the facets and the stored vectors of just those candidates are tested.
         cand = (
-            select(
-                EventRow.id, EventRow.date_start, EventRow.date_last, SEARCH_VECTOR.label("vector")
-            )
-            .where(*conds)
+            select(*EVENTS.c, SEARCH_VECTOR.label("vector"))
+            .where(*_pg_indexed(flt))
             .cte("candidates")
             .prefix_with("MATERIALIZED")
         )
-        stmt = select(cand.c.id, cand.c.date_start, cand.c.date_last, cand.c.vector)
+        adapter = ClauseAdapter(cand)
+        rest = [adapter.traverse(c) for c in pg_facet_conds(flt)]
+        stmt = select(cand.c.id, cand.c.date_start, cand.c.date_last, cand.c.vector).where(*rest)
         return stmt if query is None else stmt.where(cand.c.vector.op("@@")(query))
     matches = None if query is None else SEARCH_VECTOR.op("@@")(query)
     if plan.drive == "matches" and matches is not None:
@@ -183,7 +211,7 @@ def _statement(
     if window is not None and query is not None and flt.match_all:
         rows = _window_rows(flt, query, order, window).subquery("found")
     else:
-        rows = _rows(conds, query, plan).subquery("found")
+        rows = _rows(flt, conds, query, plan).subquery("found")
     if query is None or flt.match_all:
         return select(rows.c.id).order_by(*_ordering(order, rows)).limit(limit).offset(offset)
     # Any term: the newest RANK_CAP matches (index order, so the scan can stop there), ranked.
@@ -239,7 +267,7 @@ async def pg_plan(
     if structured:
         conds: list[ColumnElement[bool]] = [EventRow.status.in_(flt.statuses)]
         if flt.place_keys is not None:
-            conds.append(EventRow.place_key.in_(sorted(flt.place_keys)))
+            conds.append(in_places(flt.place_keys))
         if flt.last is not None:
             conds.append(EventRow.date_start <= flt.last)
         if flt.first is not None:
@@ -280,6 +308,8 @@ async def pg_search_ids(
     if flt.place_keys is not None and not flt.place_keys:
         return []
     plan = await pg_plan(session, flt, stats_cache, total)
+    if plan.candidates == 0 or plan.matches == 0:
+        return []  # no event by place and date, or none with the words: nothing can match
     if plan.drive == "walk" and plan.matches is not None and flt.match_all:
         # Many matches among many candidates: they are dense, so the first PG_CAP events in
         # order nearly always hold the page; only when they do not is the full walk run.

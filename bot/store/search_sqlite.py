@@ -92,9 +92,13 @@ def _id_set(p: _Parts, match: str) -> Built:
     # The unary + keeps the id set a filter: the place/date index still drives, in order.
     conds = [*p.conds, "+e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"]
     place = f"e.place_key IN ({_marks(len(p.keys))}) AND " if p.keys else ""
+    # Several places: their candidates are read through the place index and sorted (what the
+    # plan's cost counted); the unary + on the order keeps SQLite from walking the whole date
+    # index instead, which it prefers for the ORDER BY … LIMIT whenever the IN list is long.
+    ordering = p.e_ordering if len(p.keys) <= 1 else "+" + p.e_ordering
     sql = (
         f"SELECT e.id FROM events AS e WHERE {place}{' AND '.join(conds)} "
-        f"ORDER BY {p.e_ordering} LIMIT ? OFFSET ?"
+        f"ORDER BY {ordering} LIMIT ? OFFSET ?"
     )
     return sql, [*p.keys, *p.params, match, p.limit, p.offset]
 
@@ -262,13 +266,18 @@ async def sqlite_search_ids(
         # A walk tests each candidate with its own MATCH, which costs more the larger the
         # index and the more terms, and place or time may hold few of the matches however
         # common the words: walk a bounded stretch first, and if the page is not full by then,
-        # test the candidates against the set of matching ids instead.
-        built = sqlite_query(flt, limit=limit, offset=offset, order=order, plan=plan, budget=budget)
-        if built is None:
-            return []
-        found = [int(row[0]) for row in await fetch(*built)]
-        if len(found) >= limit:
-            return found
+        # test the candidates against the set of matching ids instead. A stretch shorter than
+        # the page (many terms, or a first page searched as far as its total) cannot fill it:
+        # the set is tested straight away.
+        if budget >= limit + offset:
+            built = sqlite_query(
+                flt, limit=limit, offset=offset, order=order, plan=plan, budget=budget
+            )
+            if built is None:
+                return []
+            found = [int(row[0]) for row in await fetch(*built)]
+            if len(found) >= limit:
+                return found
         plan = SqlitePlan(False, plan.fts_matches, plan.candidates, use_set=True)
     built = sqlite_query(flt, limit=limit, offset=offset, order=order, plan=plan)
     if built is None:

@@ -235,7 +235,9 @@ class AnswerService:
             if wide is not None:
                 return replace(wide, places=base.places, widened=True)
         if not events and offset == 0 and relax:
-            relaxed = await self._relaxed(query, order=order, page=page, title=title)
+            # The strict reading's own "nothing" (kept for a window that holds nothing).
+            nothing = replace(base, loose=use_loose, coverage=cover)
+            relaxed = await self._relaxed(query, nothing, order=order, page=page, title=title)
             if relaxed is not None:
                 return relaxed
         total, capped, counted = offset + len(events), False, None
@@ -270,9 +272,16 @@ class AnswerService:
         return ""
 
     async def _relaxed(
-        self, query: Query, *, order: Literal["newest", "oldest"], page: int, title: str
+        self,
+        query: Query,
+        strict: Answer,
+        *,
+        order: Literal["newest", "oldest"],
+        page: int,
+        title: str,
     ) -> Answer | None:
-        """The first looser reading of the query that finds events, noting every step."""
+        """The first looser reading of the query that finds events, noting every step
+        (`strict`: the query's own answer, nothing)."""
         notes: list[str] = []
         for looser, note in relaxations(query, self.understander):
             notes.append(note)
@@ -283,7 +292,6 @@ class AnswerService:
                 continue
             if note.startswith(WINDOW_STEP):
                 # The window the reader gave holds nothing: say so, and where matches are.
-                strict = await self.answer(query, order=order, page=page, title=title, relax=False)
                 newest = max(e.when.first_day() for e in found.events)
                 return replace(strict, outside=(found.total, newest))
             return replace(found, relaxed=tuple(notes), query=looser)
