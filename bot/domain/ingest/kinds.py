@@ -110,6 +110,11 @@ GATHERING_NOUNS: dict[str, str] = _table(
 # Verbs that say a happening named by a noun took place or what it did ("clashes left ten
 # dead", "a bombing rocked the market", "a protest took place"): the noun's sort.
 OCCURRENCE_VERBS = frozenset("occur happen leave rock erupt continue spread resume".split())
+# Verbs whose object may be a happening told for the first time ("residents reported an
+# airstrike on the village", "the rally followed a round of strikes on X on Thursday").
+TELLING_VERBS = frozenset("report confirm condemn follow describe witness record document".split())
+# Nouns that count happenings ("a round of strikes", "a wave of attacks"): the happening is inside.
+SERIES_NOUNS = frozenset("round wave series barrage spate string volley salvo".split())
 BACK_WORDS = frozenset({"back"})
 CROWD_NOUNS = frozenset(
     "protester protestor demonstrator crowd resident rioter student mourner people".split()

@@ -11,9 +11,12 @@ from __future__ import annotations
 from bot.domain.ingest.kinds import (
     GATHERING_NOUNS,
     INCURSION_PREPS,
+    MOVE_VERBS,
     NOUN_KIND,
     OCCURRENCE_VERBS,
     PEOPLE_NOUNS,
+    SERIES_NOUNS,
+    TELLING_VERBS,
     VEHICLE_NOUNS,
     WEAPON_KIND,
 )
@@ -22,6 +25,7 @@ from bot.domain.ingest.parsing import Parse, Token
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COUNT_WORDS = frozenset("hundred thousand dozen score many some most all few".split())
 _NOT_TOLD_HERE = frozenset({"takeover", "base", "decree", "mobilisation"})
+_TOLD_BEFORE = frozenset({"the", "this", "that", "these", "those", "its", "their"})
 
 
 def subject_noun(p: Parse, verb: Token) -> Token | None:
@@ -53,17 +57,41 @@ def by_subject(p: Parse, verb: Token) -> tuple[str, str] | None:
     placed = verb.lemma == "take" and any(c.lemma == "place" for c in p.children(verb.i))
     if not (placed or verb.lemma in OCCURRENCE_VERBS):
         return None
-    told_before = any(
-        c.dep == "det" and c.lemma in ("the", "this", "that") for c in p.children(noun.i)
-    )
+    told_before = any(c.dep == "det" and c.lemma in _TOLD_BEFORE for c in p.children(noun.i))
     return None if told_before else (kind, "")
 
 
 def moves_in(p: Parse, verb: Token) -> bool:
     """Forces moving into a place ("tanks pushed into the town"): someone armed, into it."""
+    if verb.lemma not in MOVE_VERBS:
+        return False
     into = any(c.dep == "prep" and c.lemma in INCURSION_PREPS for c in p.children(verb.i))
     subj = next((c for c in p.children(verb.i) if c.dep in _SUBJECTS), None)
     if subj is None or not into:
         return False
     lemma = subj.lemma
     return lemma in PEOPLE_NOUNS or lemma in VEHICLE_NOUNS or WEAPON_KIND.get(lemma) is not None
+
+
+def by_object(p: Parse, verb: Token) -> tuple[str, str] | None:
+    """A happening told as the object of a verb of telling, for the first time (not "the"):
+    "residents reported an airstrike on the village", "the rally followed another round of
+    strikes on X"; a strike on or against something is an air strike, else a walk-out."""
+    if verb.lemma not in TELLING_VERBS:
+        return None
+    obj = next((c for c in p.children(verb.i) if c.dep == "dobj"), None)
+    if obj is None:
+        return None
+    if obj.lemma in SERIES_NOUNS:
+        of = next((c for c in p.children(obj.i) if c.dep == "prep" and c.lemma == "of"), None)
+        inner = [c for c in p.children(of.i) if c.dep == "pobj"] if of is not None else []
+        if inner:
+            obj = inner[0]
+    if any(c.dep in ("det", "poss") and c.lemma in _TOLD_BEFORE for c in p.children(obj.i)):
+        return None
+    aimed = any(c.dep == "prep" and c.lemma in ("on", "against") for c in p.children(obj.i))
+    weapon = WEAPON_KIND.get(obj.lemma) if aimed else None
+    if weapon is not None and weapon != "explosion":
+        return weapon, obj.lemma
+    kind = NOUN_KIND.get(obj.lemma)
+    return (kind, "") if kind is not None and kind not in _NOT_TOLD_HERE else None

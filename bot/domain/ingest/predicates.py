@@ -24,7 +24,6 @@ from bot.domain.ingest.kinds import (
     CROWD_NOUNS,
     DENIAL_LEMMAS,
     LIGHT_VERBS,
-    MOVE_VERBS,
     NOUN_KIND,
     PEOPLE_NOUNS,
     PHRASAL_KIND,
@@ -34,7 +33,7 @@ from bot.domain.ingest.kinds import (
     WEAPON_KIND,
     WEAPON_VERBS,
 )
-from bot.domain.ingest.nominal import by_subject, moves_in, subject_noun
+from bot.domain.ingest.nominal import by_object, by_subject, moves_in, subject_noun
 from bot.domain.ingest.parsing import Parse, Token
 
 _FINITE_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBP"})
@@ -146,7 +145,7 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
     phrasal = PHRASAL_KIND.get((verb.lemma, particle))
     if phrasal is not None:
         return phrasal, ""
-    if verb.lemma in MOVE_VERBS and moves_in(p, verb):
+    if moves_in(p, verb):
         return "clash", ""
     kind = VERB_KIND.get(verb.lemma)
     if kind is not None:
@@ -164,8 +163,9 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
             return None  # "it was the third attack": a description; "back in control": a report
         if light is not None:
             return light, ""
-    if verb.lemma in RAISING_VERBS or verb.lemma in PLAN_LEMMAS or verb.lemma in DENIAL_LEMMAS:
-        return None
+    told = by_object(p, verb)  # "residents reported an airstrike on X", "followed strikes on Y"
+    if told is not None or verb.lemma in PLAN_LEMMAS | DENIAL_LEMMAS | RAISING_VERBS:
+        return told
     return by_subject(p, verb)
 
 
