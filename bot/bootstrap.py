@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
     from bot.delivery.outbox import Outbox
-    from bot.domain.actors.registry import ActorRegistry
     from bot.domain.editions.compose import BriefingService
     from bot.domain.editions.figures import FigureService
     from bot.domain.editions.pushes import PushService
@@ -332,12 +331,16 @@ def _install_parser() -> None:
     install_default_parser(shared_parser())
 
 
-async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = None) -> Services:
+async def build_services(
+    settings: Settings, clock: Clock, tz: tzinfo | None = None, *, check: bool = True
+) -> Services:
     """Open the store and build the core every verb and handler uses: the engine, the gazetteer
     synced with the places table, the actors, the templates. The rest is built on first use.
 
-    Templates are compiled first: a broken template stops start-up with a clear error.
+    With `check` every template is compiled first, so a broken one stops start-up with a clear
+    error; a one-off verb passes False and compiles only the templates it renders.
     """
+    from bot.domain.actors.registry import ActorRegistry
     from bot.render.bytecode import template_cache
     from bot.render.environment import Renderer, check_templates, create_environment
     from bot.store.actors import ActorStore
@@ -347,12 +350,13 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
 
     env = create_environment(overrides=settings.templates_dir)
     env.bytecode_cache = template_cache(cache_dir() / "templates")  # compiled once, not per start
-    check_templates(env)
+    if check:
+        check_templates(env)
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     gazetteer = world_gazetteer(settings.focus_countries)
     places = PlaceStore(sessions, clock, gazetteer)
-    actors = ActorStore(sessions, clock, _registry())
+    actors = ActorStore(sessions, clock, ActorRegistry())
     try:
         await places.sync()
         await actors.load()
@@ -373,18 +377,12 @@ async def build_services(settings: Settings, clock: Clock, tz: tzinfo | None = N
     )
 
 
-def _registry() -> ActorRegistry:
-    from bot.domain.actors.registry import ActorRegistry
-
-    return ActorRegistry()
-
-
 @asynccontextmanager
 async def open_services(
-    settings: Settings, clock: Clock | None = None, tz: tzinfo | None = None
+    settings: Settings, clock: Clock | None = None, tz: tzinfo | None = None, *, check: bool = True
 ) -> AsyncIterator[Services]:
     """Build the services for a CLI verb (or a test) and close them afterwards."""
-    services = await build_services(settings, clock or Clock(), tz)
+    services = await build_services(settings, clock or Clock(), tz, check=check)
     try:
         yield services
     finally:

@@ -59,7 +59,8 @@ async def ask_once(settings: Settings, question: str, *, clock: Clock, tz: tzinf
     """Answer one question as the bot would in a private chat; return its reply as text."""
     from bot.bootstrap import open_services
 
-    async with open_services(settings, clock, tz) as services:
+    # Only the templates it renders are compiled (a broken one is reported by the verb).
+    async with open_services(settings, clock, tz, check=False) as services:
         return [plain_text(await answer_message(services, question))]
 
 
@@ -86,7 +87,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Answer one question from the stored events, exactly as the bot would."""
-        from bot.cli.common import clock_or_exit, migrate_or_exit, settings_or_exit
+        from bot.cli.common import clock_or_exit, fail, migrate_or_exit, settings_or_exit
         from bot.cli.logsetup import configure_logging
 
         settings = settings_or_exit(db)
@@ -95,5 +96,13 @@ def register(app: typer.Typer) -> None:
         migrate_or_exit(settings)
         import asyncio
 
-        replies = asyncio.run(ask_once(settings, question, clock=clock, tz=zone))
+        from jinja2 import TemplateError
+
+        try:
+            replies = asyncio.run(ask_once(settings, question, clock=clock, tz=zone))
+        except TemplateError as exc:
+            where = ":".join(
+                str(p) for p in (getattr(exc, "name", None), getattr(exc, "lineno", None)) if p
+            )
+            raise fail(f"broken template {where}: {exc}", 1) from None
         typer.echo("\n\n".join(replies))

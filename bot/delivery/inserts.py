@@ -22,7 +22,6 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.delivery_states import PICTURE_PART, OutboxKind, OutboxState
@@ -81,6 +80,8 @@ async def insert_edition_parts(
     """
     table = cast(Table, OutboxRow.__table__)
     if dialect_of(session) == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # PostgreSQL stores only
+
         source = (
             func.unnest(
                 *(

@@ -21,7 +21,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.editions.model import Advances, DueRow, EditionExport, NewEdition
@@ -47,6 +46,8 @@ async def advance_subscriptions(session: AsyncSession, groups: Advances) -> None
     for (due, following, window), ids in groups.items():
         # one array or JSON parameter: no variable limit, nothing to expand per id
         if postgres:
+            from sqlalchemy.dialects.postgresql import ARRAY  # PostgreSQL stores only
+
             chosen = subs.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
         else:
             listed = func.json_each(bindparam("ids", json.dumps(ids), type_=String))

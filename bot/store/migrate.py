@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -137,12 +138,37 @@ async def stored_revisions(engine: AsyncEngine) -> frozenset[str] | None:
         return None
 
 
+def sqlite_file_revisions(url: str) -> frozenset[str] | None:
+    """The revisions in a SQLite file's alembic_version table, read with the standard library
+    (no engine, no event loop): None for another backend, a missing file or no such table."""
+    from bot.store.dialect import dialect_for
+
+    dialect = dialect_for(url)
+    path = dialect.database_file(url) if dialect.is_sqlite else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
+        return frozenset(str(r[0]) for r in rows)
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
 async def upgrade_if_behind(url: str) -> bool:
     """Apply pending migrations, as `upgrade(url)` does, but only run Alembic when the database's
-    revision differs from the shipped head; True when Alembic ran."""
+    revision differs from the shipped head; True when Alembic ran. A SQLite file at the head
+    costs one read of it (no engine is opened)."""
+    head = shipped_head()
+    if head is not None and sqlite_file_revisions(url) == {head}:
+        return False
     engine = create_engine(url)
     try:
-        head = shipped_head()
         if head is not None and await stored_revisions(engine) == {head}:
             return False
         from alembic import command

@@ -15,7 +15,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.domain.events.model import EventStatus
 from bot.domain.ingest.header import HeaderProblem, IngestHeader, read_command
 from bot.domain.ingest.review import ReviewRefusal, drafts_of, plan_review
-from bot.domain.ingest.service import IngestError, decode_article
 from bot.telegram.callbacks.admin import REVIEW_PATTERN, ReviewPress
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers.admin_replies import plain
@@ -81,6 +80,8 @@ def _forwarded_header(message: Message, header: IngestHeader) -> IngestHeader:
 
 async def article_step(update: Update, context: SitrepContext, form: dict[str, Any]) -> str:
     """The article: text, a forwarded post (its date is the default), or a .txt document."""
+    from bot.domain.ingest.service import IngestError  # extraction: imported by admins' use
+
     message = update.effective_message
     assert message is not None
     header = _forwarded_header(message, IngestHeader.from_form(form, _today(context)))
@@ -98,6 +99,8 @@ async def article_step(update: Update, context: SitrepContext, form: dict[str, A
 
 
 async def _article_text(message: Message) -> str:
+    from bot.domain.ingest.service import decode_article
+
     document = message.document
     if document is None:
         return message.text or message.caption or ""
@@ -114,6 +117,8 @@ async def _article_text(message: Message) -> str:
 async def _ingest_text(
     update: Update, context: SitrepContext, text: str, header: IngestHeader
 ) -> None:
+    from bot.domain.ingest.service import IngestError, decode_article
+
     user = update.effective_user
     try:
         checked = decode_article(text.encode("utf-8"))
