@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 LOCAL_TOKEN = "123456:LOCAL-sitrep-offline-token"
 TICK_SECONDS = 30
+FREEZE_AFTER_SECONDS = 5.0
 
 
 def build_application(
@@ -173,12 +174,17 @@ async def purge_question_log(context: SitrepContext) -> None:
     await services.chat_state.purge()
 
 
+def _freeze_start_up() -> None:
+    gc.collect()
+    gc.freeze()
+
+
 def start_background(app: SitrepApp) -> None:
     """Start the briefing tick (JobQueue/APScheduler) and the sender loop."""
     # What start-up loaded (gazetteer, templates, ORM) lives as long as the process: keep it out
     # of the garbage collector's full passes, which would otherwise pause sending for ~50 ms.
-    gc.collect()
-    gc.freeze()
+    # Done a few seconds in, not before the first updates are answered (the pass itself costs that).
+    asyncio.get_running_loop().call_later(FREEZE_AFTER_SECONDS, _freeze_start_up)
     if app.job_queue is not None:
         app.job_queue.run_repeating(briefing_tick, interval=TICK_SECONDS, first=1, name="tick")
         app.job_queue.run_repeating(
