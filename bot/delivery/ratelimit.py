@@ -87,6 +87,7 @@ class LocalRateLimiter:
         monotonic: Monotonic = loop_time,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
+        self.rate = rate
         self.interval = interval_for(rate, headroom)
         self.tolerance = tolerance if tolerance is not None else late_tolerance(rate, self.interval)
         self.burst = max(1, math.floor(rate))
@@ -174,6 +175,7 @@ class SharedRateLimiter:
         monotonic: Monotonic = loop_time,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
+        self.rate = rate
         self.interval = interval_for(rate, headroom)
         # 50 ms of capacity per round trip: 1,000 msg/s is ~20 round trips/s across instances.
         self.batch = max(1, batch if batch is not None else round(rate * 0.05))

@@ -25,14 +25,19 @@ async def register(sender: Sender, *, take_over: bool) -> None:
 
 
 async def seed_limiter(sender: Sender) -> None:
-    """An in-process limiter starts from the outbox's last second (a restart's)."""
+    """An in-process limiter, and the arrival window, start from the outbox's last second (a
+    restart's: `sent_at` is written after Telegram answered, so no earlier than the arrival)."""
     seed = getattr(sender.limiter, "seed", None)
-    if seed is None:
+    if seed is None and sender.arrivals is None:
         return
     outbox = sender.outbox
     now = outbox.clock.now()
     found = await outbox.recent_sends(None, now - timedelta(seconds=GLOBAL_WINDOW))
-    seed([(now - at).total_seconds() for sends in found.values() for at in sends])
+    ago = [(now - at).total_seconds() for sends in found.values() for at in sends]
+    if seed is not None:
+        seed(ago)
+    if sender.arrivals is not None:
+        sender.arrivals.seed(ago)
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:

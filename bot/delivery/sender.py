@@ -12,10 +12,12 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import instance_name
+from bot.delivery.arrivals import ArrivalWindow
 from bot.delivery.instances import SenderRegistry
 from bot.delivery.marks import MarkBatcher
 from bot.delivery.outbox import Outbox, Outgoing
@@ -90,6 +92,10 @@ class Sender:
         self._limiter: RateLimiter | None = limiter
         if limiter is None and rate > 0:
             self._limiter = LocalRateLimiter(rate)
+        # ...and counted on arrival too: the way to Telegram delays some requests more than others
+        # (see ArrivalWindow); replies share it.
+        limit = getattr(self._limiter, "rate", rate)
+        self.arrivals = ArrivalWindow(limit) if self._limiter is not None else None
         # A slot is held from the `sending` mark until the `sent` mark is committed, so rows on
         # the wire plus rows sent but not yet recorded never exceed `concurrency` (a crash can
         # send twice only those).
@@ -158,7 +164,8 @@ class Sender:
                 # would bunch messages up past Telegram's global limit.
                 await self._limiter.acquire()
             try:
-                message_id = await self.transport.send(msg)
+                async with self._on_the_way():
+                    message_id = await self.transport.send(msg)
             except RetryLater as exc:
                 self._note_sent(msg)
                 self.stats.throttled += 1
@@ -201,6 +208,10 @@ class Sender:
                     # Never requeue a message Telegram has: the row stays `sending`, and only
                     # recover() after a restart may send it again.
                     log.exception("outbox row %s was sent but could not be recorded", msg.id)
+
+    def _on_the_way(self) -> AbstractAsyncContextManager[None]:
+        """The send within the arrival window (when there is a global limit)."""
+        return self.arrivals.request() if self.arrivals is not None else nullcontext()
 
     async def _deliver_or_requeue(self, msg: Outgoing) -> None:
         """Deliver; a failure before the message reached Telegram puts the row back."""

@@ -118,7 +118,7 @@ async def open_resources(app: SitrepApp) -> Services:
     )
     if isinstance(app.bot.rate_limiter, ReplyLimiter):
         # replies keep the sender's per-chat pacing and global rate
-        app.bot.rate_limiter.attach(data.sender.pacer, data.sender.limiter)
+        app.bot.rate_limiter.attach(data.sender.pacer, data.sender.limiter, data.sender.arrivals)
     data.services = services
     return services
 

@@ -3,7 +3,8 @@
 
 - Messages to a chat keep the per-chat limits (one a second, twenty a minute in a group) through
   the sender's own pacer, so a reply and a briefing to the same chat keep them between them, and
-  the global rate through the sender's limiter (shared by instances when it is).
+  the global rate through the sender's limiter (shared by instances when it is) and its arrival
+  window (bot.delivery.arrivals).
 - A call answered 429 is retried after Telegram's `retry_after`, up to `max_retries` times and
   `max_wait` seconds in all; it is not dropped.
 - Outbox sends pass straight through (the sender paces them and handles their 429s itself).
@@ -20,6 +21,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.delivery.arrivals import ArrivalWindow
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.transport import OUTBOX_SEND
@@ -64,12 +66,20 @@ class ReplyLimiter(BaseRateLimiter[None]):
         self.max_wait = max_wait
         self.pacer: ChatPacer | None = None
         self.limiter: RateLimiter | None = None
+        self.arrivals: ArrivalWindow | None = None
         self.retried = 0  # calls sent again after a 429
 
-    def attach(self, pacer: ChatPacer, limiter: RateLimiter | None) -> None:
-        """Share the sender's per-chat pacer and global limiter (once they exist)."""
+    def attach(
+        self,
+        pacer: ChatPacer,
+        limiter: RateLimiter | None,
+        arrivals: ArrivalWindow | None = None,
+    ) -> None:
+        """Share the sender's per-chat pacer, global limiter and arrival window (once they
+        exist)."""
         self.pacer = pacer
         self.limiter = limiter
+        self.arrivals = arrivals
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -131,7 +141,11 @@ class ReplyLimiter(BaseRateLimiter[None]):
     ) -> JSONResult:
         if target is not None:
             await self._pace(*target)
-        result = await callback(*args, **kwargs)
+        if target is not None and self.arrivals is not None:
+            async with self.arrivals.request():
+                result = await callback(*args, **kwargs)
+        else:
+            result = await callback(*args, **kwargs)
         if target is not None and self.pacer is not None:
             self.pacer.note(*target)
         return result
