@@ -173,6 +173,7 @@ LAZY_VERBS.update(
         "actors": "bot.cli.actors",
         "sources": "bot.cli.sources",
         "merge": "bot.cli.merge",
+        "deadletters": "bot.cli.deadletters",
     }
 )
 db.register(db_app)

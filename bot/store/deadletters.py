@@ -37,6 +37,13 @@ class DeadLetter:
     reason: str
     size: int
     body: str
+    id: int = 0
+
+
+def _letter(row: DeadLetterRow) -> DeadLetter:
+    return DeadLetter(
+        row.update_id, row.received_at, row.source, row.reason, row.size, row.body, row.id
+    )
 
 
 def printable(raw: bytes | str, limit: int) -> tuple[str, int]:
@@ -111,10 +118,13 @@ class DeadLetters:
                     .limit(limit)
                 )
             ).scalars()
-            return [
-                DeadLetter(r.update_id, r.received_at, r.source, r.reason, r.size, r.body)
-                for r in rows
-            ]
+            return [_letter(r) for r in rows]
+
+    async def get(self, letter_id: int) -> DeadLetter | None:
+        """One dead letter by its id (None: no such one)."""
+        async with self._sessions() as session:
+            row = await session.get(DeadLetterRow, letter_id)
+            return _letter(row) if row is not None else None
 
     async def purge(self) -> int:
         """Delete dead letters older than KEEP and beyond the newest MAX_ROWS; how many."""
