@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
+from bot.domain.places import index
 from bot.domain.places.index import MIN_FOLDED_LEN, SUGGEST_CUTOFF, NameIndex, fuzzy_cutoff
 from bot.domain.places.kindwords import fits, kind_forms
 from bot.domain.places.labels import area_name, context_label
@@ -265,7 +266,7 @@ class Gazetteer:
         cutoff = fuzzy_cutoff(folded, words)
         if cutoff is None:
             return None
-        choices = self._typo_bucket(folded[0])
+        choices = index.typo_window(self._typo_bucket(folded[0]), folded, cutoff)
         hit = process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit is None:
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ SHORT_FUZZY_CUTOFF = 93.0  # 6-7 folded chars: one missing letter in a 7-char na
 FUZZY_CUTOFF = 92.0  # single words of 8+ folded chars
 MULTIWORD_FUZZY_CUTOFF = 90.0  # names of two or more words, 8+ folded chars
 SUGGEST_CUTOFF = 60.0
+MAX_WINDOWS = 1024  # typo candidates by length, remembered per bucket (then forgotten)
+_windows: dict[tuple[int, int, int], tuple[list[str], list[str]]] = {}
 
 
 def fuzzy_cutoff(folded: str, words: int) -> float | None:
@@ -25,6 +28,23 @@ def fuzzy_cutoff(folded: str, words: int) -> float | None:
     if len(folded) < 8:
         return SHORT_FUZZY_CUTOFF
     return MULTIWORD_FUZZY_CUTOFF if words > 1 else FUZZY_CUTOFF
+
+
+def typo_window(names: list[str], folded: str, cutoff: float) -> list[str]:
+    """The names (in their order) long or short enough for ``fuzz.ratio`` to reach `cutoff`
+    against `folded`: it is at most 200·min(len)/(sum of lens), so the others cannot match and
+    a typo search need not score them."""
+    share = cutoff / 100
+    lo = math.ceil(len(folded) * share / (2 - share) - 1e-9)
+    hi = math.floor(len(folded) * (2 - share) / share + 1e-9) if share > 0 else 1 << 30
+    key = (id(names), lo, hi)
+    hit = _windows.get(key)
+    if hit is None or hit[0] is not names:  # a bucket rebuilt since
+        if len(_windows) > MAX_WINDOWS:
+            _windows.clear()
+        hit = (names, [n for n in names if lo <= len(n) <= hi])
+        _windows[key] = hit
+    return hit[1]
 
 
 def place_forms(place: Place) -> Iterator[tuple[str, str]]:
