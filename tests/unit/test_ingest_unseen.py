@@ -107,3 +107,14 @@ def test_an_undated_cause_is_part_of_the_happening_it_caused() -> None:
 def test_the_attack_told_before_is_not_a_new_event() -> None:
     text = "Gunmen attacked a police post in Gao on Monday.\n\nThe attack took place near Gao."
     assert len(_events(text)) == 1
+
+
+def test_there_is_the_place_named_before_and_a_fronted_day_is_the_clauses_own() -> None:
+    text = (
+        "Gunmen attacked the town of Kutum on Monday.\n\n"
+        "On Tuesday, militiamen killed three traders there, residents said."
+    )
+    assert [(p, d) for p, _, d in _events(text)] == [
+        ("kutum-g7yu9", date(2024, 5, 6)),
+        ("kutum-g7yu9", date(2024, 5, 7)),
+    ]

@@ -173,8 +173,9 @@ def _when(
     head = p.tokens[pred.head]
     subject = next((c.i for c in p.children(head.i) if c.dep in ("nsubj", "nsubjpass")), None)
     own = pred.tokens
-    if head.dep == "ccomp" and subject is not None:
+    if head.dep == "ccomp" and subject is not None and head.head < subject:
         # "said on Saturday it had taken …": a day before the clause's subject is the report's
+        # ("On Tuesday, militiamen killed …, residents said": the clause's own)
         own = tuple(i for i in pred.tokens if i >= subject) or pred.tokens
         text = clause_text(p, own)
     if _span_has(p, own, _DATED_ENTS) or lx.DATE_HINT_RE.search(text):

@@ -284,12 +284,19 @@ def country_of(gazetteer: Gazetteer, place: Place) -> Place | None:
 def back_references(
     sentence: Sentence, tokens: set[int], seen: list[Place], named: list[Mention]
 ) -> list[Mention]:
-    """ "the town", "the provincial capital" in a clause: the last place of that kind before."""
+    """ "the town", "the provincial capital" in a clause: the last place of that kind before;
+    "there": the last place below a country."""
     p = sentence.parse
     if p is None:
         return []
     out: list[Mention] = []
     for t in p.tokens:
+        if t.i in tokens and t.text.lower() == "there" and t.dep == "advmod":
+            # "gunmen killed two drivers there": the last place below a country named before
+            there = next((pl for pl in reversed(seen) if pl.kind is not PlaceKind.COUNTRY), None)
+            if there is not None:
+                out.append(Mention(there, t.idx, t.end, t.text, referred=True))
+            continue
         kinds = COREF.get(t.lemma)
         if t.i not in tokens or kinds is None or t.tag not in ("NN", "NNP"):
             continue
