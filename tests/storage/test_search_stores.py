@@ -13,7 +13,7 @@ from sqlalchemy import text
 from bot.bootstrap import Services, open_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
-from bot.domain.events.filters import EventFilter
+from bot.domain.events.filters import ActorFacet, EventFilter
 from bot.domain.events.model import EventDraft
 from bot.domain.questions.timetypes import FuzzyDate
 from bot.store.eventreads import open_reads
@@ -52,6 +52,7 @@ EVENTS: dict[str, EventDraft] = {
     "old": _draft("Gunmen attacked a police post at night", 1, "idlib"),
 }
 
+_MANY = tuple(f"nowhere-{i}" for i in range(2_500))
 FILTERS: list[EventFilter] = [
     EventFilter(term_groups=(("attack",),)),
     EventFilter(term_groups=(("attacks",),), place_keys=frozenset({"homs"})),
@@ -71,6 +72,12 @@ FILTERS: list[EventFilter] = [
     EventFilter(term_groups=(("militia",),), place_keys=frozenset({"homs", "idlib"})),
     EventFilter(term_groups=(("nothing like this",),)),
     EventFilter(place_keys=frozenset({"aleppo", "idlib"}), first=date(2024, 3, 5)),
+    # A country's scope: thousands of place keys, most with no event (one array on PostgreSQL).
+    EventFilter(term_groups=(("militia",),), place_keys=frozenset({"homs", "idlib", *_MANY})),
+    EventFilter(
+        place_keys=frozenset({"idlib", *_MANY}),
+        actors=(ActorFacet("any", ("tahrir al-sham",)),),
+    ),
 ]
 # Any term (ranked, then shown newest first): the same events, compared as sets.
 ANY_TERM: list[EventFilter] = [
