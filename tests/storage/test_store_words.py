@@ -10,8 +10,11 @@ import pytest
 
 from bot.bootstrap import Services
 from bot.domain.events.model import EventDraft, Origin, SourceInfo
+from bot.domain.questions.storewords import check_words
 from bot.domain.questions.timetypes import FuzzyDate
+from bot.domain.questions.understand import Query
 from bot.render.environment import Renderer, create_environment
+from bot.store.event_words import EventWords
 from tests.support.bulk import domain_at
 
 RENDER = Renderer(create_environment())
@@ -67,3 +70,18 @@ async def test_words_of_events_stored_later_are_learnt(db_url: str, domain: Serv
     answer = await domain.answers.ask("clashes in Uruzgan Dehqanabd", NOW)
     assert answer.notes == ("read dehqanabd as dehqanabad",)
     assert [e.summary[:12] for e in answer.events] == ["A clash was "]
+
+
+async def test_a_large_store_is_learnt_in_the_background(domain: Services) -> None:
+    words = EventWords(domain.sessions, inline=0)  # every store is "large"
+    first = await words.lexicon()
+    assert not first.complete  # answers meanwhile correct and drop nothing
+    learnt = await words.ready()
+    assert learnt.complete and learnt.knows("Sangtoda")
+    checked, notes = check_words(
+        Query(text="q", words=("sangtodda", "xqzvbl"), kinds=("x",)), learnt
+    )
+    assert (checked.words, notes) == (
+        ("sangtoda",),
+        ("read sangtodda as sangtoda", "ignored: xqzvbl"),
+    )

@@ -42,7 +42,10 @@ _GRAMMAR = frozenset(w for group in SYNONYMS for w in group)
 
 def fold(text: str) -> str:
     """Lower case without diacritics ("Kunduz" and "Kundūz" alike), as the full-text index."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    low = text.lower()
+    if low.isascii():
+        return low
+    decomposed = unicodedata.normalize("NFKD", low)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -62,7 +65,13 @@ class Lexicon:
         self._words: set[str] = set()
         self._stems: set[str] = set()
         self._by_length: dict[int, list[str]] = {}
-        self.complete = True
+        self.capped = False  # MAX_WORDS reached: some stored words are not known
+        self.learning = False  # the stored events' words are still being read
+
+    @property
+    def complete(self) -> bool:
+        """Whether every stored event's words are known (a word may then be dropped)."""
+        return not (self.capped or self.learning)
 
     def __len__(self) -> int:
         """How many distinct words."""
@@ -70,14 +79,15 @@ class Lexicon:
 
     def add_text(self, texts: Iterable[str]) -> None:
         """Learn the words of some texts."""
+        known = self._words
         for text in texts:
-            for word in _TOKEN.findall(fold(text)):
-                if word in self._words:
+            for word in set(_TOKEN.findall(fold(text))):
+                if word in known:
                     continue
-                if len(self._words) >= self._cap:
-                    self.complete = False
+                if len(known) >= self._cap:
+                    self.capped = True
                     return
-                self._words.add(word)
+                known.add(word)
                 self._stems.add(crude_stem(word))
                 self._by_length.setdefault(len(word), []).append(word)
 
