@@ -33,6 +33,7 @@ class ColumnValues:
             if proc is not None:
                 procs.append((i, proc))
         self._procs = procs
+        self.processors: dict[str, Processor] = {self.columns[i]: p for i, p in procs}
         self._pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
             itemgetter(*self.columns)
             if len(self.columns) > 1

@@ -7,15 +7,24 @@ one is worked out once per batch instead of building a dict of 31 values per row
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import Enum
 from typing import Any, cast
 
 from sqlalchemy import Table
 
-from bot.domain.events.model import EventDraft, SourceInfo
+from bot.domain.events.model import (
+    ClaimStatus,
+    EventDraft,
+    EventStatus,
+    LocationPrecision,
+    Origin,
+    Severity,
+    SourceInfo,
+)
 from bot.domain.events.records import actors_text, first_report
-from bot.domain.questions.timetypes import FuzzyDate
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.store.models.events import EventRow, SourceRow
 
 EVENT_COLUMNS = (
@@ -37,14 +46,48 @@ if set(SOURCE_COLUMNS) != {c.name for c in _SOURCES.columns} - {"id", "event_id"
     raise RuntimeError("SOURCE_COLUMNS must name every column of sources but id and event_id")
 
 
-class DraftTuples:
-    """Converts drafts of one batch (one `now`, one author) into event and source tuples."""
+# columns whose values a dialect may convert when binding them (dates, times, booleans); the
+# sources' published_at/published_on share names with no events column
+_BOUND = frozenset(
+    {"date_start", "date_end", "date_last", "reviewed", "reported_at", "reported_on"}
+    | {"created_at", "updated_at", "published_at", "published_on"}
+)
+# enum members' values (an Enum's .value is a property: a dict is quicker, once per column)
+_VALUES: dict[Enum, str] = {
+    m: str(m.value)
+    for e in (Precision, LocationPrecision, Severity, ClaimStatus, Origin, EventStatus)
+    for m in e
+}
 
-    def __init__(self, now: datetime, by: int | None) -> None:
-        self._now, self._by = now, by
+
+class DraftTuples:
+    """Converts drafts of one batch (one `now`, one author) into event and source tuples.
+
+    With `binds` (column name to its bind processor, bot.store.bulkinsert.ColumnValues), the
+    values come out as the dialect binds them: dates and times converted once per distinct one.
+    """
+
+    def __init__(
+        self,
+        now: datetime,
+        by: int | None,
+        binds: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        self._binds = dict(binds or {})
+        unknown = set(self._binds) - _BOUND
+        if unknown:
+            raise ValueError(f"no bind conversion here for {sorted(unknown)}")
+        self._now, self._by = self._bind("created_at", now), by
+        self._fallback = now
+        self._reviewed = {b: self._bind("reviewed", b) for b in (True, False)}
         self._actors: dict[tuple[str, ...], str] = {}
-        self._reports: dict[tuple[SourceInfo, ...], tuple[datetime, date | None]] = {}
-        self._days: dict[FuzzyDate, date] = {}
+        self._reports: dict[tuple[SourceInfo, ...], tuple[Any, Any]] = {}
+        self._whens: dict[FuzzyDate, tuple[Any, Any, Any, str]] = {}
+        self._sources: dict[tuple[SourceInfo, ...], list[tuple[Any, ...]]] = {}
+
+    def _bind(self, column: str, value: Any) -> Any:
+        proc = self._binds.get(column)
+        return value if proc is None or value is None else proc(value)
 
     def _actors_text(self, actors: tuple[str, ...]) -> str:
         found = self._actors.get(actors)
@@ -54,29 +97,45 @@ class DraftTuples:
 
     def event(self, d: EventDraft) -> tuple[Any, ...]:
         """A draft's events row, in EVENT_COLUMNS order."""
-        when = d.when
-        last = self._days.get(when)
-        if last is None:
-            last = self._days[when] = when.last_day()
+        when = self._whens.get(d.when)
+        if when is None:
+            w, bind = d.when, self._bind
+            when = self._whens[w] = (
+                bind("date_start", w.start),
+                bind("date_end", w.end),
+                bind("date_last", w.last_day()),
+                _VALUES[w.precision],
+            )
         report = self._reports.get(d.sources)
         if report is None:
-            report = self._reports[d.sources] = first_report(d.sources, self._now)
-        now, by = self._now, self._by
+            at, on = first_report(d.sources, self._fallback)
+            report = self._reports[d.sources] = (
+                self._bind("reported_at", at),
+                self._bind("reported_on", on),
+            )
+        now, by, value = self._now, self._by, _VALUES
         return (
-            d.summary.strip(), when.start, when.end, last, when.precision.value, d.place_key,
-            d.place_text[:255], d.location_precision.value, self._actors_text(d.actors),
-            d.event_type[:64], d.sub_event_type[:96], d.severity.value, d.claim_status.value,
+            d.summary.strip(), when[0], when[1], when[2], when[3], d.place_key,
+            d.place_text[:255], value[d.location_precision], self._actors_text(d.actors),
+            d.event_type[:64], d.sub_event_type[:96], value[d.severity], value[d.claim_status],
             d.claim_note[:255], d.fatalities, self._actors_text(d.actor1),
-            self._actors_text(d.actor2), d.injuries, d.excerpt, d.external_key, d.origin.value,
-            d.status.value, d.reviewed, None, None, report[0], report[1], now, now, by, by,
+            self._actors_text(d.actor2), d.injuries, d.excerpt, d.external_key, value[d.origin],
+            value[d.status], self._reviewed[d.reviewed], None, None, report[0], report[1], now,
+            now, by, by,
         )  # fmt: skip
 
-    @staticmethod
-    def sources(d: EventDraft) -> Iterator[tuple[Any, ...]]:
+    def sources(self, d: EventDraft) -> list[tuple[Any, ...]]:
         """A draft's sources rows (each outlet and URL once), in SOURCE_COLUMNS order."""
-        seen: set[tuple[str, str]] = set()
-        for s in d.sources:
-            k = (s.outlet[:255], s.url)
-            if k not in seen:
-                seen.add(k)
-                yield (k[0], s.url, s.title, s.published_at, s.published_on, None)
+        found = self._sources.get(d.sources)
+        if found is None:
+            seen: set[tuple[str, str]] = set()
+            found = []
+            for s in d.sources:
+                k = (s.outlet[:255], s.url)
+                if k not in seen:
+                    seen.add(k)
+                    at = self._bind("published_at", s.published_at)
+                    on = self._bind("published_on", s.published_on)
+                    found.append((k[0], s.url, s.title, at, on, None))
+            self._sources[d.sources] = found
+        return found

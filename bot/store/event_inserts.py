@@ -81,11 +81,9 @@ class EventInserts:
         by its place in `drafts`. Values are converted exactly as the in-process path does.
         """
         events_w, sources_w = self._batch_writers(self._dialect())
-        rows = DraftTuples(now, by)
-        events = events_w.converted([rows.event(d) for d in drafts])
-        sources = sources_w.converted(
-            [(i, *src) for i, d in enumerate(drafts) for src in rows.sources(d)]
-        )
+        rows = DraftTuples(now, by, {**events_w.processors, **sources_w.processors})
+        events = [rows.event(d) for d in drafts]
+        sources = [(i, *src) for i, d in enumerate(drafts) for src in rows.sources(d)]
         return Batch(
             events_sql=events_w.sql,
             events=events,

@@ -84,30 +84,24 @@ class EventCopier:
         if None in keys:
             raise CopyRefused("every draft copied needs an external key")
         dialect = conn.dialect
-        tuples = DraftTuples(now, by)
-        events = self._converter(EVENTS, EVENT_COLUMNS, dialect).converted(
-            [tuples.event(d) for d in drafts]
-        )
-        pairs = [(i, src) for i, d in enumerate(drafts) for src in tuples.sources(d)]
-        sources = self._converter(SOURCES, SOURCE_COLUMNS, dialect).converted(
-            [src for _, src in pairs]
-        )
-        source_ord = [i for i, _ in pairs]
+        binds = {
+            **self._converter(EVENTS, EVENT_COLUMNS, dialect).processors,
+            **self._converter(SOURCES, SOURCE_COLUMNS, dialect).processors,
+        }
+        tuples = DraftTuples(now, by, binds)
+        events = [(i, *tuples.event(d)) for i, d in enumerate(drafts)]
+        sources = [(i, *src) for i, d in enumerate(drafts) for src in tuples.sources(d)]
         for sql in _STAGE:  # through SQLAlchemy: the caller's transaction begins here
             await conn.exec_driver_sql(sql)
         raw = await conn.get_raw_connection()
         driver: Any = raw.driver_connection
         try:
             await driver.copy_records_to_table(
-                STAGED_EVENTS,
-                records=[(i, *row) for i, row in enumerate(events)],
-                columns=["ord", *EVENT_COLUMNS],
+                STAGED_EVENTS, records=events, columns=["ord", *EVENT_COLUMNS]
             )
             if sources:
                 await driver.copy_records_to_table(
-                    STAGED_SOURCES,
-                    records=[(i, *row) for i, row in zip(source_ord, sources, strict=True)],
-                    columns=["ord", *SOURCE_COLUMNS],
+                    STAGED_SOURCES, records=sources, columns=["ord", *SOURCE_COLUMNS]
                 )
             moved = await driver.fetch(_MOVE)
         except PostgresError as exc:

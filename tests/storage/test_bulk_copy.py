@@ -123,4 +123,22 @@ def test_draft_tuples_are_the_orm_row_values() -> None:
         row = row_values(draft, now, 7)
         assert tuples.event(draft) == tuple(row[c] for c in EVENT_COLUMNS)
         sources = [s for s in source_values(0, draft)]
-        assert list(tuples.sources(draft)) == [tuple(s[c] for c in SOURCE_COLUMNS) for s in sources]
+        assert tuples.sources(draft) == [tuple(s[c] for c in SOURCE_COLUMNS) for s in sources]
+
+
+def test_draft_tuples_bind_values_as_the_dialect_does() -> None:
+    from sqlalchemy.dialects.sqlite.aiosqlite import dialect
+
+    from bot.store.bulkinsert import ColumnValues
+    from bot.store.event_inserts import EVENTS, SOURCES
+
+    now = datetime(2021, 6, 1, 12, 0, tzinfo=UTC)
+    events = ColumnValues(EVENTS, EVENT_COLUMNS, dialect())
+    sources = ColumnValues(SOURCES, SOURCE_COLUMNS, dialect())
+    assert events.processors  # dates and times are bound as text on SQLite
+    plain, bound = DraftTuples(now, None), DraftTuples(now, None, events.processors)
+    for draft in DRAFTS:
+        assert bound.event(draft) == events.converted([plain.event(draft)])[0]
+    bound = DraftTuples(now, None, {**events.processors, **sources.processors})
+    for draft in DRAFTS:
+        assert bound.sources(draft) == sources.converted(plain.sources(draft))

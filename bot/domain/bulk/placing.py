@@ -198,12 +198,27 @@ class PlaceResolver:
         """The row's admin1-3 areas the gazetteer knows, inside the row's country when it
         knows that (by name or kind word first, then exactly or folded inside the country)."""
         country = self._country(hint.in_country) if hint.in_country else None
-        a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, country)
-        if a1 is None and country is not None:
-            a1 = self._area_in(hint.admins[0], PlaceKind.PROVINCE, country)
-        a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1 or country)
-        a3 = self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1 or country)
-        return a1, a2, a3
+        if country is None:
+            a1 = self._admin(hint.admins[0], PlaceKind.PROVINCE, None)
+            a2 = self._admin(hint.admins[1], PlaceKind.DISTRICT, a1)
+            return a1, a2, self._admin(hint.admins[2], PlaceKind.DISTRICT, a2 or a1)
+        a1 = self._admin_in(hint.admins[0], PlaceKind.PROVINCE, country)
+        if a1 is not None and hint.admins[1]:
+            # two provinces of one name (Kyiv the city, Kyiv the oblast): the one holding admin2
+            namesakes = [
+                p
+                for p in self._named_within(hint.admins[0], country)
+                if p.kind is PlaceKind.PROVINCE
+            ]
+            held = [p for p in namesakes if self._area_in(hint.admins[1], PlaceKind.DISTRICT, p)]
+            a1 = held[0] if held and a1 not in held else a1
+        a2 = self._admin_in(hint.admins[1], PlaceKind.DISTRICT, a1 or country)
+        return a1, a2, self._admin_in(hint.admins[2], PlaceKind.DISTRICT, a2 or a1 or country)
+
+    def _admin_in(self, name: str, kind: PlaceKind, within: Place) -> Place | None:
+        """An admin area inside `within`: of its kind first ("Kyiv" the province, not the
+        city), else whatever the name resolves to there."""
+        return self._area_in(name, kind, within) or self._admin(name, kind, within)
 
     def _acled_known(self, hint: PlaceHint) -> Placed | None:
         """An ACLED row's place from the gazetteer alone; None when a new town is to be added."""
