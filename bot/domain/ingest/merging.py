@@ -59,6 +59,7 @@ def _merge(ctx: Context, ev: Candidate, cand: Candidate) -> None:
         )
     ):
         ev.place, ev.place_text, ev.near = cand.place, cand.place_text, cand.near
+        ev.fallback = ev.fallback and cand.fallback  # a sentence that names the place
     for a in cand.actors:
         if a not in ev.actors:
             ev.actors.append(a)
