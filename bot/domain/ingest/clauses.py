@@ -48,8 +48,19 @@ def background(p: Parse, pred: Predicate) -> bool:
     return False
 
 
+# Words every match of a count pattern holds: a text without them is not scanned (the patterns'
+# optional lead-ins make a scan of every position slow).
+_NEEDED = {
+    lx.KILLED_RE: re.compile(r"kill|dead|died|slain", re.I),
+    lx.INJURED_RE: re.compile(r"injur|wound|hurt", re.I),
+}
+
+
 def count(pattern: re.Pattern[str], p: Parse, text: str) -> int | None:
     """The largest count of people the pattern finds, numbers in dates or percentages aside."""
+    needed = _NEEDED.get(pattern)
+    if needed is not None and needed.search(text) is None:
+        return None
     best: int | None = None
     for m in pattern.finditer(text):
         for g in range(1, (m.lastindex or 0) + 1):

@@ -10,7 +10,7 @@ Engines load their model lazily, on the first parse, never at import.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 __all__ = [
@@ -63,21 +63,35 @@ class Parse:
     tokens: tuple[Token, ...]
     entities: tuple[Entity, ...]
     start: int = 0
+    # each token's children, built on the first question (extraction asks thousands)
+    _kids: dict[int, list[Token]] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
+
+    def _children_of(self) -> dict[int, list[Token]]:
+        kids = self._kids
+        if kids is None:
+            kids = {}
+            for t in self.tokens:
+                if t.head != t.i:
+                    kids.setdefault(t.head, []).append(t)
+            object.__setattr__(self, "_kids", kids)
+        return kids
 
     def children(self, head: int) -> list[Token]:
         """The tokens whose head is `head` (the root is not its own child)."""
-        return [t for t in self.tokens if t.head == head and t.i != head]
+        return list(self._children_of().get(head, ()))
 
     def subtree(self, i: int) -> list[Token]:
         """A token and all tokens below it, in sentence order."""
+        kids = self._children_of()
         out = {i}
-        changed = True
-        while changed:
-            changed = False
-            for t in self.tokens:
-                if t.i not in out and t.head in out and t.head != t.i:
+        todo = [i]
+        while todo:
+            for t in kids.get(todo.pop(), ()):
+                if t.i not in out:
                     out.add(t.i)
-                    changed = True
+                    todo.append(t.i)
         return [t for t in self.tokens if t.i in out]
 
     def entity_at(self, start: int, end: int) -> Entity | None:
