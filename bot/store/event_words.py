@@ -61,7 +61,9 @@ class EventWords:
         return self._lexicon
 
     async def ready(self) -> Lexicon:
-        """The vocabulary once the background learning (if any) is done."""
+        """The vocabulary once every stored event's words are learnt (waiting for the
+        background learning, if any)."""
+        await self.lexicon()
         if self._task is not None:
             await asyncio.shield(self._task)
         return await self.lexicon()
