@@ -6,6 +6,7 @@ Store failures come back as the domain's errors: StoreRefused (a statement faile
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Iterable, Sequence
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from bot.domain.places.errors import PlaceError
 from bot.domain.places.model import Place, PlaceKind
 from bot.store.events import EventStore
 from bot.store.models.events import EventRow
-from bot.store.pgcopy import CopyRefused, EventCopier
+from bot.store.pgcopy import CopyBatch, CopyRefused, EventCopier
 from bot.store.places import PlaceStore
 from bot.store.sqlitewriter import Batch, WriterError, WriterProcess
 
@@ -42,11 +43,12 @@ def _refused(exc: SQLAlchemyError | CopyRefused) -> StoreRefused:
     return StoreRefused(str(getattr(exc, "orig", None) or exc))
 
 
-async def _answer(reply: Awaitable[int]) -> int:
+async def _answer(reply: Awaitable[int], count: int) -> list[int]:
     try:
-        return await reply
+        first = await reply
     except WriterError as exc:
         raise WriterFailed(exc.kind, str(exc)) from exc
+    return list(range(first, first + count))  # the child numbers a batch from max(id) + 1
 
 
 class SqliteBatchWriter:
@@ -59,18 +61,54 @@ class SqliteBatchWriter:
     def prepare(self, drafts: Sequence[EventDraft]) -> SendBatch:
         """Build the batch now; the returned call sends it (WriterFailed when the child is gone)."""
         batch = self._events.writer_batch(drafts)
-        return lambda: self._send(batch)
+        return lambda: self._send(batch, len(drafts))
 
-    def _send(self, batch: Batch) -> Awaitable[int]:
+    def _send(self, batch: Batch, count: int) -> Awaitable[list[int]]:
         try:
             reply = self._process.submit(batch)
         except WriterError as exc:
             raise WriterFailed(exc.kind, str(exc)) from exc
-        return _answer(reply)
+        return _answer(reply, count)
 
     async def close(self) -> None:
         """Let the child finish the batch in hand and exit."""
         await self._process.close()
+
+
+class PgBatchWriter:
+    """The domain's BatchWriter on PostgreSQL: each batch is copied in a transaction of its own
+    on a connection of its own, as a task, while the importer parses the next batch (the server
+    moves and indexes one batch while this process reads the next)."""
+
+    def __init__(self, engine: AsyncEngine, copier: EventCopier, clock: Clock) -> None:
+        self._engine, self._copier, self._clock = engine, copier, clock
+        self._tasks: set[asyncio.Task[list[int]]] = set()
+
+    def prepare(self, drafts: Sequence[EventDraft]) -> SendBatch:
+        """Build the batch's rows now; the returned call starts copying them."""
+        try:
+            batch = self._copier.prepare(self._engine.dialect, drafts, self._clock.now(), None)
+        except CopyRefused as exc:
+            raise WriterFailed("refused", str(exc)) from exc
+        return lambda: self._send(batch)
+
+    def _send(self, batch: CopyBatch) -> Awaitable[list[int]]:
+        task = asyncio.ensure_future(self._copy(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _copy(self, batch: CopyBatch) -> list[int]:
+        try:
+            async with self._engine.begin() as conn:
+                return await self._copier.copy(conn, batch)
+        except (SQLAlchemyError, CopyRefused) as exc:
+            raise WriterFailed("refused", str(_refused(exc))) from exc
+
+    async def close(self) -> None:
+        """Wait for the batch in hand (its answer is collected by whoever sent it)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 class BulkEventStore:
@@ -163,7 +201,10 @@ class BulkEventStore:
         except PlaceError as exc:
             raise PlaceRefused(str(exc)) from exc
 
-    def open_writer(self) -> SqliteBatchWriter | None:
-        """A writer process for new events, when the store is a SQLite file."""
+    def open_writer(self) -> SqliteBatchWriter | PgBatchWriter | None:
+        """A writer beside the importer: a process when the store is a SQLite file, a
+        connection of its own copying batches on PostgreSQL (with a clock)."""
+        if self._copier is not None and self._clock is not None:
+            return PgBatchWriter(self._engine, self._copier, self._clock)
         database = sqlite_file(self._engine)
         return SqliteBatchWriter(self._events, database) if database else None

@@ -74,6 +74,7 @@ class DraftTuples:
         binds: Mapping[str, Callable[[Any], Any]] | None = None,
     ) -> None:
         self._binds = dict(binds or {})
+        self._bound: dict[tuple[str, Any], Any] = {}
         unknown = set(self._binds) - _BOUND
         if unknown:
             raise ValueError(f"no bind conversion here for {sorted(unknown)}")
@@ -87,7 +88,13 @@ class DraftTuples:
 
     def _bind(self, column: str, value: Any) -> Any:
         proc = self._binds.get(column)
-        return value if proc is None or value is None else proc(value)
+        if proc is None or value is None:
+            return value
+        key = (column, value)
+        found = self._bound.get(key)
+        if found is None:
+            found = self._bound[key] = proc(value)
+        return found
 
     def _actors_text(self, actors: tuple[str, ...]) -> str:
         found = self._actors.get(actors)

@@ -13,6 +13,7 @@ generated columns apply as for any INSERT.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -56,6 +57,16 @@ class CopyRefused(Exception):
     """PostgreSQL refused a COPY, or a key of the batch was stored meanwhile; the reason."""
 
 
+@dataclass(frozen=True, slots=True)
+class CopyBatch:
+    """A batch ready to COPY: its keys in order, event rows and source rows (each led by the
+    event's place in the batch)."""
+
+    keys: list[str]
+    events: list[tuple[Any, ...]]
+    sources: list[tuple[Any, ...]]
+
+
 class EventCopier:
     """Copies batches of new events and their sources (the converters are built once)."""
 
@@ -68,6 +79,24 @@ class EventCopier:
             found = self._converters[table.name] = ColumnValues(table, columns, dialect)
         return found
 
+    def prepare(
+        self, dialect: Dialect, drafts: Sequence[EventDraft], now: datetime, by: int | None
+    ) -> CopyBatch:
+        """The batch's rows as COPY sends them (CopyRefused when a draft has no key)."""
+        keys = [d.external_key for d in drafts]
+        if None in keys:
+            raise CopyRefused("every draft copied needs an external key")
+        binds = {
+            **self._converter(EVENTS, EVENT_COLUMNS, dialect).processors,
+            **self._converter(SOURCES, SOURCE_COLUMNS, dialect).processors,
+        }
+        tuples = DraftTuples(now, by, binds)
+        return CopyBatch(
+            [str(k) for k in keys],
+            [(i, *tuples.event(d)) for i, d in enumerate(drafts)],
+            [(i, *src) for i, d in enumerate(drafts) for src in tuples.sources(d)],
+        )
+
     async def copy_new(
         self, conn: AsyncConnection, drafts: Sequence[EventDraft], now: datetime, by: int | None
     ) -> list[int]:
@@ -76,38 +105,35 @@ class EventCopier:
         CopyRefused when any key is stored already (nothing of the batch is kept once the
         caller rolls back) or the server refuses the rows.
         """
-        from asyncpg import PostgresError
-
         if not drafts:
             return []
-        keys = [d.external_key for d in drafts]
-        if None in keys:
-            raise CopyRefused("every draft copied needs an external key")
-        dialect = conn.dialect
-        binds = {
-            **self._converter(EVENTS, EVENT_COLUMNS, dialect).processors,
-            **self._converter(SOURCES, SOURCE_COLUMNS, dialect).processors,
-        }
-        tuples = DraftTuples(now, by, binds)
-        events = [(i, *tuples.event(d)) for i, d in enumerate(drafts)]
-        sources = [(i, *src) for i, d in enumerate(drafts) for src in tuples.sources(d)]
+        return await self.copy(conn, self.prepare(conn.dialect, drafts, now, by))
+
+    async def copy(self, conn: AsyncConnection, batch: CopyBatch) -> list[int]:
+        """COPY a prepared batch inside the caller's transaction; the events' ids, in order."""
+        from asyncpg import PostgresError
+
+        if not batch.keys:
+            return []
         for sql in _STAGE:  # through SQLAlchemy: the caller's transaction begins here
             await conn.exec_driver_sql(sql)
         raw = await conn.get_raw_connection()
         driver: Any = raw.driver_connection
         try:
             await driver.copy_records_to_table(
-                STAGED_EVENTS, records=events, columns=["ord", *EVENT_COLUMNS]
+                STAGED_EVENTS, records=batch.events, columns=["ord", *EVENT_COLUMNS]
             )
-            if sources:
+            if batch.sources:
                 await driver.copy_records_to_table(
-                    STAGED_SOURCES, records=sources, columns=["ord", *SOURCE_COLUMNS]
+                    STAGED_SOURCES, records=batch.sources, columns=["ord", *SOURCE_COLUMNS]
                 )
             moved = await driver.fetch(_MOVE)
         except PostgresError as exc:
             raise CopyRefused(str(exc)) from exc
         id_of = {str(r["external_key"]): int(r["id"]) for r in moved}
-        skipped = [k for k in keys if k not in id_of]
-        if skipped or len(moved) != len(drafts):
-            raise CopyRefused(f"key {(skipped or keys)[0]} is stored already (or given twice)")
-        return [id_of[str(k)] for k in keys]
+        skipped = [k for k in batch.keys if k not in id_of]
+        if skipped or len(moved) != len(batch.keys):
+            raise CopyRefused(
+                f"key {(skipped or batch.keys)[0]} is stored already (or given twice)"
+            )
+        return [id_of[k] for k in batch.keys]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.bootstrap import Services
-from bot.domain.bulk.ports import StoreRefused
+from bot.domain.bulk.ports import StoreRefused, WriterFailed
 from bot.domain.events.model import (
     ClaimStatus,
     EventDraft,
@@ -142,3 +142,20 @@ def test_draft_tuples_bind_values_as_the_dialect_does() -> None:
     bound = DraftTuples(now, None, {**events.processors, **sources.processors})
     for draft in DRAFTS:
         assert bound.sources(draft) == sources.converted(plain.sources(draft))
+
+
+async def test_the_writer_beside_the_importer_stores_a_batch_whole_or_not_at_all(
+    db_url: str,
+) -> None:
+    async with domain_at(db_url) as domain:
+        writer = domain.bulk.open_writer()
+        if writer is None:  # a store without one (an in-memory SQLite database)
+            pytest.skip("this store has no writer")
+        try:
+            ids = await writer.prepare(_keyed("w"))()
+            assert [v.external_key for v in await domain.events.get_many(ids)] == ["w:0", "w:1"]
+            with pytest.raises(WriterFailed):
+                await writer.prepare(_keyed("v")[:1] + _keyed("w")[1:])()
+        finally:
+            await writer.close()
+        assert await domain.events.stored_keys(["v:0", "w:0", "w:1"]) == {"w:0", "w:1"}

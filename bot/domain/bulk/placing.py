@@ -53,6 +53,7 @@ class PlaceResolver:
         # "the place called X inside Y" is then a few set lookups instead of listing Y's places
         self._keys_named: dict[str, list[str]] = {}
         self._chains: dict[str, frozenset[str]] = {}
+        self._areas_of: dict[tuple[str, ...], tuple[Place | None, Place | None, Place | None]] = {}
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
         """The place key and precision of a hint, when the gazetteer (or a hint resolved
@@ -191,10 +192,23 @@ class PlaceResolver:
             inside = self._named_within(name, area, prefer_city=True)
             if inside:
                 return inside[0]
+        if self._keys_named.get(name):
+            return None  # resolve would give one of these places, none of them in the areas
         place = self._gaz.resolve(name, prefer_city=True)
         return place if place is not None and self._inside(place, areas[-1]) else None
 
     def _areas(self, hint: PlaceHint) -> tuple[Place | None, Place | None, Place | None]:
+        """The row's admin1-3 areas the gazetteer knows (remembered per admin names)."""
+        key = (*hint.admins, hint.in_country)
+        found = self._areas_of.get(key)
+        if found is None:
+            found = self._find_areas(hint)
+            if len(self._areas_of) >= 100_000:
+                self._areas_of.clear()
+            self._areas_of[key] = found
+        return found
+
+    def _find_areas(self, hint: PlaceHint) -> tuple[Place | None, Place | None, Place | None]:
         """The row's admin1-3 areas the gazetteer knows, inside the row's country when it
         knows that (by name or kind word first, then exactly or folded inside the country)."""
         country = self._country(hint.in_country) if hint.in_country else None

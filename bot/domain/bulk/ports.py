@@ -28,12 +28,13 @@ class WriterFailed(Exception):
         self.kind = kind
 
 
-# Sends a prepared batch to the writer; awaiting the answer gives the batch's first event id.
-SendBatch = Callable[[], Awaitable[int]]
+# Sends a prepared batch to the writer; awaiting the answer gives the batch's event ids in order.
+SendBatch = Callable[[], Awaitable[list[int]]]
 
 
 class BatchWriter(Protocol):
-    """A process that stores batches of new events while the importer parses the next."""
+    """Stores batches of new events while the importer parses the next (a SQLite writer
+    process, a PostgreSQL connection of its own)."""
 
     def prepare(self, drafts: Sequence[EventDraft]) -> SendBatch:
         """Build a batch of new events now; send it later (sending raises WriterFailed)."""
@@ -88,7 +89,7 @@ class BulkStore(Protocol):
         ...
 
     def open_writer(self) -> BatchWriter | None:
-        """A writer process for new events, when the store can share its database with one."""
+        """A writer for new events running beside the importer, when the store has one."""
         ...
 
 

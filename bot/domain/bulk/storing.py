@@ -48,17 +48,20 @@ def same(draft: EventDraft, view: EventView) -> bool:
 
 
 class NewRows:
-    """Stores batches of new rows: through a writer process when there is one (the importer
-    parses the next batch while it stores this one), else in this process."""
+    """Stores batches of new rows: through a writer when there is one (the importer parses the
+    next batch while it stores this one), else here."""
 
     def __init__(self, store: BulkStore, report: ImportReport, writer: BatchWriter | None):
         self._store, self._report, self._writer = store, report, writer
-        self._pending: tuple[Todo, Awaitable[int]] | None = None
+        self._pending: tuple[Todo, Awaitable[list[int]]] | None = None
 
     async def submit(self, todo: Todo) -> None:
         """Store these rows (the writer answers later; `settle` collects the answer)."""
         # the batch is built while the writer still stores the previous one
-        send = self._writer.prepare([d for _, d in todo]) if self._writer else None
+        try:
+            send = self._writer.prepare([d for _, d in todo]) if self._writer else None
+        except WriterFailed:  # e.g. a draft without a key: this batch is stored here
+            send = None
         await self.settle()
         if self._writer is not None and send is not None:
             try:
@@ -78,7 +81,7 @@ class NewRows:
         todo, task = self._pending
         self._pending = None
         try:
-            first = await task
+            ids = await task
         except WriterFailed as exc:
             # e.g. another writer stored one of these keys since the lookup: the careful path
             log.warning("import: the writer could not store a batch (%s); storing by key", exc)
@@ -87,10 +90,10 @@ class NewRows:
             await store_changed(self._store, todo, self._report)
             return
         self._report.created += len(todo)
-        for offset, (row, _) in enumerate(todo):
+        for (row, _), event_id in zip(todo, ids, strict=True):
             if row.retract_reason:
                 await self._store.set_status(
-                    [first + offset], EventStatus.RETRACTED, reason=row.retract_reason
+                    [event_id], EventStatus.RETRACTED, reason=row.retract_reason
                 )
 
 
