@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ARRAY, Integer, Result, Select, bindparam, func, or_, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.questions.ports import EventFact
 from bot.store.dialect import dialect_for
@@ -23,6 +21,18 @@ from bot.store.session import sqlite_engine
 CHUNK = 900  # ids per statement (below SQLite's parameter limit on every build)
 _FACT_COLUMNS = "id, event_type, sub_event_type, place_key, fatalities"
 _SQLITE_FACTS = f"SELECT {_FACT_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))"
+# Sources of each listed event with those of the events merged into it, by the listed event.
+_SOURCES_SQL = (
+    "SELECT coalesce(e.merged_into, e.id) AS head, count(s.id), count(DISTINCT e.id)"
+    " FROM events AS e LEFT JOIN sources AS s ON s.event_id = e.id"
+    " WHERE e.id IN ({ids}) OR e.merged_into IN ({ids}) GROUP BY head"
+)
+_SQLITE_SOURCES = _SOURCES_SQL.format(ids="SELECT value FROM json_each(?)")
+_PG_SOURCES = text(
+    _SOURCES_SQL.replace("e.id IN ({ids})", "e.id = ANY(:ids)").replace(
+        "e.merged_into IN ({ids})", "e.merged_into = ANY(:ids)"
+    )
+).bindparams(bindparam("ids", type_=ARRAY(Integer)))
 _PG_FACTS = text(f"SELECT {_FACT_COLUMNS} FROM events WHERE id = ANY(:ids)").bindparams(
     bindparam("ids", type_=ARRAY(Integer))
 )
@@ -60,27 +70,37 @@ class EventFactStore:
             return [_fact(r) for r in result.all()]
 
     async def source_counts(self, ids: Sequence[int]) -> dict[int, int]:
-        """For events with others merged into them: their sources and the merged ones' sources."""
+        """For events with others merged into them: their sources and the merged ones' sources
+        (one prepared statement, the ids as one parameter: a page's count asks no compiling)."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        e, s = EventRow, SourceRow
-        head = func.coalesce(e.merged_into, e.id)
-        stmt = (
-            select(head, func.count(s.id), func.count(func.distinct(e.id)))
-            .select_from(e)
-            .outerjoin(s, s.event_id == e.id)
-            .where(or_(e.id.in_(wanted), e.merged_into.in_(wanted)))
-            .group_by(head)
-        )
         bind = sqlite_engine(self._sessions)
         rows: Sequence[Sequence[Any]]
         if bind is not None:
-            rows = await _sqlite_read(bind, stmt)
+            async with bind.connect() as conn:
+                raw = await conn.get_raw_connection()
+                driver: Any = raw.driver_connection
+                rows = await driver.execute_fetchall(_SQLITE_SOURCES, (json.dumps(wanted),) * 2)
         else:
             async with self._sessions() as session:
-                rows = (await session.execute(stmt)).all()
+                if dialect_for(session).array_parameters:
+                    rows = (await session.execute(_PG_SOURCES, {"ids": wanted})).all()
+                else:
+                    rows = (await session.execute(_sources_stmt(wanted))).all()
         return {int(h): int(n) for h, n, events in rows if int(events) > 1}
+
+
+def _sources_stmt(wanted: list[int]) -> Select[Any]:
+    e, s = EventRow, SourceRow
+    head = func.coalesce(e.merged_into, e.id)
+    return (
+        select(head, func.count(s.id), func.count(func.distinct(e.id)))
+        .select_from(e)
+        .outerjoin(s, s.event_id == e.id)
+        .where(or_(e.id.in_(wanted), e.merged_into.in_(wanted)))
+        .group_by(head)
+    )
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
@@ -100,20 +120,3 @@ def _fact(r: Sequence[Any]) -> EventFact:
 
 def _rows(result: Result[int, str, str, str | None, int | None]) -> list[EventFact]:
     return [_fact(r) for r in result.all()]
-
-
-async def _sqlite_read(bind: AsyncEngine, stmt: ClauseElement) -> list[Sequence[Any]]:
-    """Rows of a select through the driver itself: no transaction, so no BEGIN IMMEDIATE.
-
-    SQLAlchemy opens every SQLite transaction as BEGIN IMMEDIATE (bot.store.dialect), which
-    would make a count wait behind an import's write lock; the driver's own read does not.
-    """
-    compiled = cast(
-        SQLCompiler,
-        stmt.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True}),
-    )
-    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    async with bind.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver: Any = raw.driver_connection
-        return list(await driver.execute_fetchall(str(compiled), params))
