@@ -3,7 +3,8 @@
 An event merged into another keeps its row (its own sources, its dataset key) with
 ``merged_into`` set: searches, answers and editions show only the event it was merged into, with
 every source counted. Splitting an event frees the events merged into it (and frees it from the
-one it was merged into), so the merge is reversible; the handler records it in the audit log.
+one it was merged into), so the merge is reversible; the handler records it in the audit log, and
+the events split apart are remembered (event_splits): the merge pass never joins them again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.domain.events.merge_pass import Stored
 from bot.domain.events.records import ACTOR_SEP, split_actors
 from bot.domain.events.twins import Account
 from bot.store.models.events import EventRow
+from bot.store.models.splits import EventSplitRow
 
 
 class EventMerges:
@@ -94,7 +96,30 @@ class EventMerges:
                 ).all()
             )
             if freed:
+                heads = (
+                    await session.execute(
+                        select(EventRow.id, EventRow.merged_into).where(EventRow.id.in_(freed))
+                    )
+                ).all()
+                group = sorted({i for pair in heads for i in pair if i is not None})
                 await session.execute(
                     update(EventRow).where(EventRow.id.in_(freed)).values(merged_into=None)
                 )
+                # every two of the group stay apart: the merge pass never joins them again
+                pairs = [(a, b) for n, a in enumerate(group) for b in group[n + 1 :]]
+                rows = await session.execute(
+                    select(EventSplitRow.event_id, EventSplitRow.other_id).where(
+                        EventSplitRow.event_id.in_(group)
+                    )
+                )
+                known = {(a, b) for a, b in rows.all()}
+                session.add_all(
+                    EventSplitRow(event_id=a, other_id=b) for a, b in pairs if (a, b) not in known
+                )
             return sorted(freed)
+
+    async def apart(self) -> set[frozenset[int]]:
+        """Pairs of events an admin split apart."""
+        async with self._sessions() as session:
+            rows = await session.execute(select(EventSplitRow.event_id, EventSplitRow.other_id))
+            return {frozenset((a, b)) for a, b in rows.all()}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Services
 from bot.domain.bulk.reimport import import_and_merge
+from bot.domain.events.merge_pass import merge_twins
 from bot.store.event_keys import EventKeys
 from bot.store.models.events import SourceRow
 from tests.support.bulk import SAMPLE, domain_at
@@ -92,3 +93,19 @@ async def test_no_merge_leaves_the_accounts_apart(domain: Services, tmp_path: Pa
     assert run.report.created == 15 and run.merged == {} and run.merge_note() == ""
     (view,) = await domain.events.get_many([article])
     assert view.merged_into is None
+
+
+async def test_events_split_apart_are_never_merged_again(domain: Services) -> None:
+    article = await _article(domain)
+    run = await import_and_merge(
+        domain, EventKeys(domain.sessions), domain.merges, SAMPLE, actors=domain.actors.registry
+    )
+    ((head, merged),) = run.merged.items()
+    assert merged == [article]
+    assert await domain.merges.split(head) == [article]  # /event N split
+    registry = domain.actors.registry
+    first, last = date(2021, 6, 1), date(2021, 9, 1)
+    assert await merge_twins(domain.merges, domain.gazetteer, first, last, registry) == {}
+    (view,) = await domain.events.get_many([article])
+    assert view.merged_into is None
+    assert await domain.merges.apart() == {frozenset((head, article))}

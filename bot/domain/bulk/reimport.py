@@ -248,9 +248,10 @@ async def _restore_merges(path: Path, keys: KeyStore, merges: MergeStore) -> dic
     if not pairs:
         return {}
     ids = await keys.ids_of([k for pair in pairs for k in pair])
+    apart = await merges.apart()  # an admin's split since the export stands
     groups: dict[int, list[int]] = {}
     for key, into in pairs:
-        if key in ids and into in ids:
+        if key in ids and into in ids and frozenset((ids[key], ids[into])) not in apart:
             groups.setdefault(ids[into], []).append(ids[key])
     done: dict[int, list[int]] = {}
     for head, members in groups.items():

@@ -5,13 +5,14 @@ merged when their dates overlap, their places are the same or one lies within th
 ``bot.domain.events.twins.same_happening`` holds. Two rows of one dataset (same key prefix:
 ``acled:``/``acled-row:``, ``ucdp:``) are never merged with each other: each is its own coded
 event. The head of a group is the most coded account (a dataset row first), and the others are
-merged into it (reversible with /event N split). Running the pass again changes nothing.
+merged into it (reversible with /event N split: events split apart are never merged together
+again). Running the pass again changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -45,6 +46,10 @@ class MergeStore(Protocol):
 
     async def merge(self, into: int, ids: Sequence[int]) -> list[int]:
         """Merge events into one; the ids merged."""
+        ...
+
+    async def apart(self) -> set[frozenset[int]]:
+        """Pairs of events an admin split apart (never merged together again)."""
         ...
 
 
@@ -124,10 +129,14 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def plan_merges(
-    accounts: Sequence[Stored], gazetteer: Gazetteer, canon: Canon | None = None
+    accounts: Sequence[Stored],
+    gazetteer: Gazetteer,
+    canon: Canon | None = None,
+    apart: Collection[frozenset[int]] = frozenset(),
 ) -> dict[int, list[int]]:
     """Groups of the same happening: head id → ids to merge into it (pure; see the module).
-    Heads are compared within their country only, and dates first (cheap)."""
+    Heads are compared within their country only, and dates first (cheap); `apart`: pairs an
+    admin split, never in one group."""
     heads = _Heads()
     datasets: dict[int, set[str]] = {}
     groups: dict[int, list[int]] = {}
@@ -139,6 +148,8 @@ def plan_merges(
         for head in heads.overlapping(place.country, s):
             if mine is not None and mine in datasets[head.id]:
                 continue  # never two rows of one dataset in one happening
+            if apart and any(frozenset((m, s.id)) in apart for m in (head.id, *groups[head.id])):
+                continue  # split by an admin
             if not _places_fit(gazetteer, head.place_key, s.place_key):
                 continue
             if not same_happening(head.account, s.account, canon):
@@ -163,8 +174,9 @@ async def merge_twins(
 ) -> dict[int, list[int]]:
     """Merge the accounts of the same happening dated within [first, last]; what was merged."""
     accounts = await store.unmerged(first, last)
+    apart = await store.apart()
     done: dict[int, list[int]] = {}
-    for head, ids in plan_merges(accounts, gazetteer, canon_of(actors)).items():
+    for head, ids in plan_merges(accounts, gazetteer, canon_of(actors), apart).items():
         merged = await store.merge(head, ids)
         if merged:
             done[head] = merged

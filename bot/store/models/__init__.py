@@ -10,6 +10,7 @@ from bot.store.models import (  # noqa: F401
     newsroom,
     people,
     sources,
+    splits,
     state,
 )
 from bot.store.models.base import Base
