@@ -128,3 +128,12 @@ DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss"})
 PLAN_LEMMAS = frozenset(
     {"plan", "vow", "threaten", "intend", "aim", "hope", "prepare", "try", "seek", "want"}
 )
+# What police fire at a crowd, and warning shots: no one targeted, not an attack of its own.
+CROWD_CONTROL = frozenset("gas teargas tear-gas cannon rubber canister stun warning pepper".split())
+# Verbs of doing a happening named by its noun ("conducted the raid"): with "the" it is the
+# happening told before, said again with who did it.
+DOING_VERBS = frozenset("conduct perpetrate commit execute".split())
+# Forces driving the other side out of a place ("pushed the fighters out of the town") take it.
+OUSTING_VERBS = frozenset("push drive force chase kick flush".split())
+# A side surrendering or handing a place to the other ("surrendered the base to X"): X takes it.
+HANDING_VERBS = frozenset("surrender cede yield abandon".split())

@@ -78,7 +78,9 @@ ACCIDENT_RE = _rx(
 )
 SUICIDE_RE = _rx(r"\bsuicide (?:[\w-]+ )?(?:bomb(?:er|ing)?|attack(?:er)?)\b")
 CROWD_RE = _rx(r"\b(?:protesters?|protestors?|demonstrators?|crowds?|rioters?|mobs?|students)\b")
-INTERVENTION_RE = _rx(r"\b(?:tear ?gas|water cannon|dispers\w+|rubber bullets|baton)")
+INTERVENTION_RE = _rx(
+    r"\b(?:tear ?gas|water cannon|dispers\w+|rubber bullets|baton|arrest\w*|detain\w*)"
+)
 ARMED_RE = _rx(
     r"\b(?:forces|soldiers|troops|army|police|officers|fighters|militants|rebels|gunmen|"
     r"militia\w*|guards?|positions?)\b"

@@ -3,17 +3,20 @@
 "Hundreds of protesters blocked roads" is a protest whatever the verb; "clashes left ten
 dead", "a protest took place" report the noun's happening (the sort from the same lemma table
 as the verbs, ``kinds.NOUN_KIND``); "the attack took place near …" is the one told before.
-Forces moving into a place ("tanks pushed into the town") are an incursion.
+Forces moving into a place ("tanks pushed into the town") are an incursion; crowds taking to
+the streets protest; forces driven out of a place or handing it to the other side lose it.
 """
 
 from __future__ import annotations
 
 from bot.domain.ingest.kinds import (
     GATHERING_NOUNS,
+    HANDING_VERBS,
     INCURSION_PREPS,
     MOVE_VERBS,
     NOUN_KIND,
     OCCURRENCE_VERBS,
+    OUSTING_VERBS,
     PEOPLE_NOUNS,
     SERIES_NOUNS,
     TELLING_VERBS,
@@ -95,3 +98,30 @@ def by_object(p: Parse, verb: Token) -> tuple[str, str] | None:
         return weapon, obj.lemma
     kind = NOUN_KIND.get(obj.lemma)
     return (kind, "") if kind is not None and kind not in _NOT_TOLD_HERE else None
+
+
+def _prep_objects(p: Parse, verb: Token, prep: str) -> list[Token]:
+    preps = [c for c in p.children(verb.i) if c.dep in ("prep", "dative") and c.lemma == prep]
+    return [o for c in preps for o in p.children(c.i) if o.dep == "pobj"]
+
+
+def handed_to(p: Parse, verb: Token) -> Token | None:
+    """Who a place or base was surrendered to ("surrendered the base to rebel fighters")."""
+    if verb.lemma not in HANDING_VERBS:
+        return None
+    return next(iter(_prep_objects(p, verb, "to")), None)
+
+
+def by_phrase(p: Parse, verb: Token) -> str | None:
+    """A verb with its preposition: "took to the streets" (a protest), "pushed the fighters
+    out of the town" and "surrendered the base to X" (a place changing hands)."""
+    if verb.lemma == "take" and any(o.lemma == "street" for o in _prep_objects(p, verb, "to")):
+        return "protest"
+    if verb.lemma in OUSTING_VERBS and any(
+        c.dep == "prep" and c.lemma == "out" and any(x.lemma == "of" for x in p.children(c.i))
+        for c in p.children(verb.i)
+    ):
+        return "takeover"
+    if handed_to(p, verb) is not None:
+        return "takeover"
+    return None

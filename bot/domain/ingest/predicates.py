@@ -33,15 +33,20 @@ from bot.domain.ingest.kinds import (
     WEAPON_KIND,
     WEAPON_VERBS,
 )
-from bot.domain.ingest.nominal import by_object, by_subject, moves_in, subject_noun
+from bot.domain.ingest.nominal import (
+    by_object,
+    by_phrase,
+    by_subject,
+    handed_to,
+    moves_in,
+    subject_noun,
+)
 from bot.domain.ingest.parsing import Parse, Token
+from bot.domain.ingest.unreported import NEGATED, NO_HAPPENING, unreported
 
-_FINITE_TAGS = frozenset({"VBD", "VBN", "VBZ", "VBP"})
-_MODALS = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "shall"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _OBJECTS = frozenset({"dobj", "attr", "oprd"})
 _MARKS = frozenset({"mark", "advmod"})
-_INTRANSITIVE = frozenset("protest rally march demonstrate riot flee retreat clash fight".split())
 _COUNT_WORDS = frozenset("hundred thousand dozen score many some most all few".split())
 
 
@@ -142,6 +147,9 @@ def _kind(p: Parse, verb: Token) -> tuple[str, str] | None:
     particle = next((c.lemma for c in p.children(verb.i) if c.dep == "prt"), "")
     if _down(p, verb) and verb.lemma != "shut":
         return None  # "shot down drones": an interception, not an attack on the ground
+    phrase = by_phrase(p, verb)
+    if phrase is not None:
+        return phrase, ""
     phrasal = PHRASAL_KIND.get((verb.lemma, particle))
     if phrasal is not None:
         return phrasal, ""
@@ -188,54 +196,11 @@ def _by_weapon(p: Parse, verb: Token, kind: str) -> tuple[str, str]:
     return kind, ""
 
 
-NEGATED = "negated"
-PLANNED = "a plan or possibility, not an event"
-NO_HAPPENING = "no happening reported"
-
-
-def _unreported(p: Parse, verb: Token) -> str | None:
-    """Why a happening word is not a report (negated, planned, a description), or None."""
-    kids = p.children(verb.i)
-    if any(c.dep == "neg" for c in kids):
-        return NEGATED
-    if any(c.lemma in _MODALS for c in kids if c.dep == "aux"):
-        return PLANNED
-    infinitive = verb.tag == "VB" or any(c.dep == "aux" and c.lemma == "to" for c in kids)
-    raised = verb.dep == "xcomp" and p.tokens[verb.head].lemma in RAISING_VERBS
-    if infinitive and not (raised and verb.tag == "VBN"):
-        return PLANNED  # "to retake": a plan; "are reported to have closed": a report
-    if verb.tag not in _FINITE_TAGS and verb.tag != "VBG":
-        return NO_HAPPENING
-    bare = not any(c.dep in ("aux", "auxpass") for c in kids)
-    if verb.tag == "VBG" and bare and verb.dep not in ("advcl", "conj", "xcomp"):
-        return NO_HAPPENING  # a bare participle counts only as a clause ("capturing the city")
-    described = verb.tag == "VBN" and verb.dep in ("amod", "acl")
-    head_dep = p.tokens[verb.head].dep
-    misparsed = any(c.dep == "dobj" for c in kids) or (
-        # "Thousands of people protested in X" read as "people (who were) protested"
-        verb.lemma in _INTRANSITIVE and head_dep in ("nsubj", "appos", "ROOT")
-    )
-    if described and not misparsed:
-        return NO_HAPPENING  # "people killed in …" describes; "militants killed 15" reports
-    up = verb
-    for _ in range(6):
-        if up.head == up.i:
-            break
-        up = p.tokens[up.head]
-        if up.lemma in DENIAL_LEMMAS:
-            return "denied"
-        if up.lemma in PLAN_LEMMAS or any(
-            c.dep == "aux" and c.lemma in _MODALS for c in p.children(up.i)
-        ):
-            return PLANNED
-    return None
-
-
 def why_not(p: Parse) -> str:
     """Why a sentence reports no happening: the first happening word's fault, else none."""
     for t in p.tokens:
         if (t.pos in ("VERB", "AUX") or t.lemma in WEAPON_VERBS) and _kind(p, t) is not None:
-            reason = _unreported(p, t)
+            reason = unreported(p, t)
             if reason is not None:
                 return reason
     if any(t.dep == "neg" or t.lemma == "no" for t in p.tokens):
@@ -250,7 +215,7 @@ def find_predicates(p: Parse) -> list[Predicate]:
         if t.pos not in ("VERB", "AUX") and t.lemma not in WEAPON_VERBS:
             continue
         sort = _kind(p, t)
-        if sort is None or _unreported(p, t) is not None:
+        if sort is None or unreported(p, t) is not None:
             continue
         if not sort[1]:
             sort = _by_weapon(p, t, sort[0])
@@ -267,6 +232,8 @@ def find_predicates(p: Parse) -> list[Predicate]:
         subject, obj = _arguments(p, t)
         brief = _brief(p, carrier, tokens)
         out.append(Predicate(kind, t.i, tokens, subject, obj, weapon, brief))
+    if any(o.kind in ("protest", "riot") for o in out):  # arrests at a protest: its intervention
+        out = [o for o in out if o.kind != "arrest"]
     return out
 
 
@@ -385,6 +352,9 @@ def _arguments(p: Parse, verb: Token) -> tuple[tuple[int, ...], tuple[int, ...]]
         actor1 = _span(p, pobj.i) if pobj is not None else ()
     elif subj is not None:
         actor1 = _span(p, subj.i)
+    taker = handed_to(p, verb)
+    if taker is not None:  # "soldiers surrendered the base to rebels": the rebels take it
+        return _span(p, taker.i), actor1
     if passive is not None:
         actor2 = _span(p, passive.i)
     elif obj is not None:
