@@ -58,6 +58,7 @@ def _types(ctx: Context, ev: Candidate, text: str) -> tuple[str, str]:
     victims = " ".join([*ev.actor2, ev.clause])
     armed_victims = any(lx.ARMED_RE.search(a) for a in ev.actor2)
     civilians = lx.CIVILIAN_RE.search(victims) is not None
+    civilians = civilians or (kind.name == "casualties" and ev.unarmed)  # "killed two traders"
     fight = armed_victims or lx.FIGHTING_RE.search(ev.clause) is not None
     if kind.name in ("casualties", "clash") and civilians and not fight:
         return lx.VIOLENCE_CIVILIANS, "Attack"

@@ -45,6 +45,7 @@ from bot.domain.ingest.clauses import (
 from bot.domain.ingest.drafts import EventDetail, to_draft
 from bot.domain.ingest.mentions import ArticlePlaces, Mention, back_references, scan_article
 from bot.domain.ingest.merging import merge_or_add
+from bot.domain.ingest.nominal import unarmed_victims
 from bot.domain.ingest.parsing import Parse, TextParser, default_parser
 from bot.domain.ingest.placing import pick_place, same_spot
 from bot.domain.ingest.predicates import Predicate, find_predicates, why_not
@@ -308,6 +309,7 @@ def _candidate(
         weapon=pred.weapon,
         fallback=fallback,
         destination=pick.destination,
+        unarmed=unarmed_victims(p, pred.obj),
     )
 
 

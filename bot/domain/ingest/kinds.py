@@ -137,3 +137,9 @@ DOING_VERBS = frozenset("conduct perpetrate commit execute".split())
 OUSTING_VERBS = frozenset("push drive force chase kick flush".split())
 # A side surrendering or handing a place to the other ("surrendered the base to X"): X takes it.
 HANDING_VERBS = frozenset("surrender cede yield abandon".split())
+# People who bear arms or stand for a side: killing them is fighting, not an attack on civilians.
+ARMED_NOUNS = frozenset(
+    "soldier troop force fighter militant rebel insurgent police policeman officer guard army "
+    "militia militiaman gunman attacker jihadist combatant member commander recruit "
+    "peacekeeper position".split()
+)

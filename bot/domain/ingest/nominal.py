@@ -10,6 +10,7 @@ the streets protest; forces driven out of a place or handing it to the other sid
 from __future__ import annotations
 
 from bot.domain.ingest.kinds import (
+    ARMED_NOUNS,
     GATHERING_NOUNS,
     HANDING_VERBS,
     INCURSION_PREPS,
@@ -125,3 +126,21 @@ def by_phrase(p: Parse, verb: Token) -> str | None:
     if handed_to(p, verb) is not None:
         return "takeover"
     return None
+
+
+def unarmed_victims(p: Parse, words: tuple[int, ...]) -> bool:
+    """Whether the people acted on are named by a common noun that says nothing of arms
+    ("two taxi drivers", "nine men", "three traders"), not a force, fighters or a nationality."""
+    inside = set(words)
+    heads = [p.tokens[i] for i in words if p.tokens[i].head not in inside]
+    if len(heads) != 1:
+        return False
+    noun = heads[0]
+    if noun.lemma in _COUNT_WORDS or noun.pos == "NUM":
+        of = next((c for c in p.children(noun.i) if c.dep == "prep" and c.lemma == "of"), None)
+        inner = [c for c in p.children(of.i) if c.dep == "pobj"] if of is not None else []
+        noun = inner[0] if inner else noun
+    mods = [c for c in p.children(noun.i) if c.dep in ("compound", "amod")]
+    if noun.pos != "NOUN" or noun.ent or any(m.ent in ("NORP", "ORG") for m in mods):
+        return False
+    return not any(w.lemma in ARMED_NOUNS for w in [noun, *mods])

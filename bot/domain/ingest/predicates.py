@@ -73,6 +73,8 @@ def _weapon(p: Parse, verb: Token) -> tuple[str, str] | None:
     for c in p.children(verb.i):
         if c.dep in _SUBJECTS or c.dep in _OBJECTS or c.dep == "agent":
             near.append(c)
+        if c.dep == "advcl" and c.tag == "VBG" and c.i < verb.i:
+            near.append(c)  # "Shelling by X hit …" read as a clause: the gerund is the subject
         if c.dep in ("prep", "agent"):
             near.extend(_children(p, c.i, frozenset({"pobj"})))
     for n in list(near):  # "Government and allied warplanes", "a barrage of rockets"
