@@ -4,10 +4,10 @@ Learnt on the first question that has leftover words, then grown before each suc
 the events stored since, by any process (the highest event id is the watermark: one index probe).
 Up to INLINE events are learnt within the question; more (a first question on a large store) are
 learnt in the background while questions are answered without the check (an incomplete lexicon
-corrects and drops nothing). Measured (20k ACLED-like events, loaded machine): reading and
-learning ~4.5 s on SQLite and PostgreSQL, ~5k words, well under 1 MB; PostgreSQL's ts_stat over
-the same events took ~2.3 s on every call. An edited summary's new words are learnt at the next
-start.
+corrects and drops nothing). Measured on 20k synthetic ACLED events (a machine shared by other
+jobs): ~0.8 s of CPU to read and learn them (2.5-7 s wall), 4.8k words; PostgreSQL's ts_stat
+over the same events took 2.3-3.1 s on every call. An edited summary's new words are learnt at
+the next start.
 """
 
 from __future__ import annotations

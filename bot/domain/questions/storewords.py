@@ -45,8 +45,8 @@ def fold(text: str) -> str:
     low = text.lower()
     if low.isascii():
         return low
-    decomposed = unicodedata.normalize("NFKD", low)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # letters without their marks; other scripts go (only ASCII words are looked up)
+    return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode("ascii")
 
 
 def crude_stem(word: str) -> str:
@@ -80,16 +80,13 @@ class Lexicon:
     def add_text(self, texts: Iterable[str]) -> None:
         """Learn the words of some texts."""
         known = self._words
-        for text in texts:
-            for word in set(_TOKEN.findall(fold(text))):
-                if word in known:
-                    continue
-                if len(known) >= self._cap:
-                    self.capped = True
-                    return
-                known.add(word)
-                self._stems.add(crude_stem(word))
-                self._by_length.setdefault(len(word), []).append(word)
+        for word in set(_TOKEN.findall(" ".join(map(fold, texts)))) - known:
+            if len(known) >= self._cap:
+                self.capped = True
+                return
+            known.add(word)
+            self._stems.add(crude_stem(word))
+            self._by_length.setdefault(len(word), []).append(word)
 
     def knows(self, word: str) -> bool:
         """Whether a stored event holds the word (or a form of it)."""
