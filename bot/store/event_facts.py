@@ -91,7 +91,7 @@ class EventFactStore:
         return {int(h): int(n) for h, n, events in rows if int(events) > 1}
 
 
-def _sources_stmt(wanted: list[int]) -> Select[Any]:
+def _sources_stmt(wanted: list[int]) -> Select[int, int, int]:
     e, s = EventRow, SourceRow
     head = func.coalesce(e.merged_into, e.id)
     return (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any, cast
@@ -32,6 +33,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    union_all,
 )
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -52,6 +54,7 @@ _CONFIG: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
 # The stored vector: no model maps it (migration 0010's trigger keeps it; bot.store.migrate).
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("events.search_vector", type_=TSVECTOR)
 STATEMENT_CACHE = 256  # built statements kept (each question's few, for its repeats and pages)
+PER_PLACE_WALKS = 64  # places walked one by one and merged (more: one scan of the list)
 
 __all__ = [
     "PG_CONFIG",
@@ -86,6 +89,8 @@ def in_places(keys: frozenset[str]) -> ColumnElement[bool]:
     not look into. A country's thousands of keys as an IN list (or a constant array) cost
     PostgreSQL more to plan than to run (each key is estimated against the column's
     statistics), and their estimate made it scan the table instead of probing the index."""
+    if len(keys) == 1:  # an equality: the index then gives its events in date order
+        return EventRow.place_key == next(iter(keys))
     keys_array = sa_cast(bindparam(None, sorted(keys), type_=ARRAY(String)), ARRAY(String))
     # The cast keeps `any` an array expression (a bare subquery would be ANY (subquery)).
     array = sa_cast(select(keys_array).scalar_subquery(), ARRAY(String))
@@ -208,6 +213,9 @@ def _statement(
     query = pg_tsquery(flt.term_groups, flt.match_all) if flt.term_groups else None
     if flt.term_groups and query is None:
         return None
+    keys = flt.place_keys or frozenset()
+    if drive == "walk" and query is None and 1 < len(keys) <= PER_PLACE_WALKS:
+        return _walk_per_place(flt, limit, offset, order)
     if window is not None and query is not None and flt.match_all:
         rows = _window_rows(flt, query, order, window).subquery("found")
     else:
@@ -223,6 +231,21 @@ def _statement(
         .limit(limit)
         .offset(offset)
     )
+
+
+def _walk_per_place(flt: EventFilter, limit: int, offset: int, order: Order) -> Select[Any]:
+    """Several places without words: each place's newest (or oldest) events through its own
+    stretch of the (place, status, date) index, merged in order (a Merge Append reads about a
+    page, where one scan of the place list reads every event of every place and sorts them)."""
+    walks = [
+        select(EventRow.id, EventRow.date_start, EventRow.date_last)
+        .where(*_pg_structured(replace(flt, place_keys=frozenset({key}))))
+        .order_by(*_ordering(order))
+        .limit(limit + offset)
+        for key in sorted(flt.place_keys or ())
+    ]
+    merged = union_all(*walks).subquery("per_place")
+    return select(merged.c.id).order_by(*_ordering(order, merged)).limit(limit).offset(offset)
 
 
 def _capped_count(*conds: ColumnElement[bool]) -> Select[Any]:
