@@ -10,7 +10,7 @@ from typing import Literal
 
 from bot.domain.actors.loading import default_registry
 from bot.domain.actors.registry import ActorRegistry
-from bot.domain.events.filters import ActorFacet, Coverage, EventFilter
+from bot.domain.events.filters import ActorFacet, Coverage, EventFilter, Order
 from bot.domain.events.model import (
     SEVERITY_RANK,
     EventView,
@@ -63,7 +63,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     unknown_name: str = ""
     widened: bool = False  # nothing placed there: these events mention the place instead
-    order: Literal["newest", "oldest"] = "newest"
+    order: Order = "newest"
     title: str = ""
     total: int = 0  # events matching in all (a floor when total_capped)
     total_capped: bool = False
@@ -171,7 +171,7 @@ class AnswerService:
         *,
         offset: int = 0,
         loose: bool | None = None,
-        order: Literal["newest", "oldest"] = "newest",
+        order: Order = "newest",
         page: int = PAGE,
         title: str = "",
         with_coverage: bool = True,
@@ -272,13 +272,7 @@ class AnswerService:
         return ""
 
     async def _relaxed(
-        self,
-        query: Query,
-        strict: Answer,
-        *,
-        order: Literal["newest", "oldest"],
-        page: int,
-        title: str,
+        self, query: Query, strict: Answer, *, order: Order, page: int, title: str
     ) -> Answer | None:
         """The first looser reading of the query that finds events, noting every step
         (`strict`: the query's own answer, nothing)."""
@@ -298,13 +292,7 @@ class AnswerService:
         return None
 
     async def _numbers(
-        self,
-        query: Query,
-        *,
-        order: Literal["newest", "oldest"],
-        page: int,
-        title: str,
-        relax: bool,
+        self, query: Query, *, order: Order, page: int, title: str, relax: bool
     ) -> Answer:
         """A count, a sum of reported fatalities or a ranking, with the newest events behind it."""
         level = query.rank_level if query.intent == "rank" else self._breakdown_level(query)
@@ -332,7 +320,7 @@ class AnswerService:
         )
 
     async def _mentioning(
-        self, query: Query, *, order: Literal["newest", "oldest"], page: int, title: str
+        self, query: Query, *, order: Order, page: int, title: str
     ) -> Answer | None:
         """Events that name the asked-about places in their text, wherever they are placed
         ("Turkey consulate": Turkey's consulates in another country), or None."""
@@ -356,7 +344,7 @@ class AnswerService:
         place = self.gazetteer.get(record.place_key) if record.place_key else None
         return event_view(record, place.name if place is not None else None)
 
-    def _unknown(self, query: Query, *, order: Literal["newest", "oldest"], title: str) -> Answer:
+    def _unknown(self, query: Query, *, order: Order, title: str) -> Answer:
         name = query.unknown_name or ""
         names = dict.fromkeys(p.name for p in self.gazetteer.suggest(name, 6))
         return replace(
@@ -366,7 +354,7 @@ class AnswerService:
             suggestions=tuple(names)[:3],
         )
 
-    def _frame(self, query: Query, *, order: Literal["newest", "oldest"], title: str) -> Answer:
+    def _frame(self, query: Query, *, order: Order, title: str) -> Answer:
         places = tuple(self._answer_place(p) for p in query.places)
         border = f"{query.border_of.name} border crossings" if query.border_of else ""
         return Answer(
