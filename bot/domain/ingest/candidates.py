@@ -47,6 +47,7 @@ class Candidate:
     fallback: bool = False  # no place of its own: the article's main place
     destination: str = ""  # where a movement went (the event is at its origin)
     reported: FuzzyDate | None = None  # the day of the report, when the clause has no day
+    anaphoric: bool = False  # its doers are named as ones told before ("the attackers", "they")
     unarmed: bool = False  # the people acted on are named by a noun that says nothing of arms
 
     @property

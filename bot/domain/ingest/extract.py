@@ -223,6 +223,7 @@ def _read_sentence(state: _Article, sentence: Sentence) -> None:
         merge_or_add(ctx, cand)
 
 
+_BACK_DOERS = frozenset({"the", "they", "these", "those"})
 _AND_RE = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -310,6 +311,7 @@ def _candidate(
         fallback=fallback,
         destination=pick.destination,
         unarmed=unarmed_victims(p, pred.obj),
+        anaphoric=bool(pred.subject) and p.tokens[pred.subject[0]].lemma in _BACK_DOERS,
     )
 
 

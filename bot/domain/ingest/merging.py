@@ -18,8 +18,20 @@ def _dates_fit(a: FuzzyDate, b: FuzzyDate) -> bool:
     return same_shape and a.overlaps(b)
 
 
+def _other_side(ev: Candidate, cand: Candidate) -> bool:
+    """A place changing hands at the doing of someone the event does not name ("troops pushed
+    the insurgents out" after the insurgents' raid): the other side's action, its own event."""
+    if ev.kind.name == cand.kind.name or cand.kind.name not in ("takeover", "regain"):
+        return False
+    if not cand.actor1 or not ev.actor1 or cand.anaphoric:
+        return False
+    return not set(cand.actor1) & set(ev.actors)
+
+
 def _fits(ctx: Context, ev: Candidate, cand: Candidate, *, same_spot_only: bool) -> bool:
     if _family(ev.kind) != _family(cand.kind) or ev.standing or cand.standing:
+        return False
+    if _other_side(ev, cand):
         return False
     if not places_fit(ctx.gazetteer, ev.place, cand.place):
         return False
@@ -32,13 +44,35 @@ def _fits(ctx: Context, ev: Candidate, cand: Candidate, *, same_spot_only: bool)
     return spot or near
 
 
+def _part_of(ctx: Context, cand: Candidate) -> Candidate | None:
+    """The event just told, when a clause with no day of its own goes on about the same doers
+    ("the attackers looted luggage before fleeing"): a part of that happening, of any kind."""
+    if not cand.anaphoric or cand.when is not None or not ctx.events:
+        return None
+    last = max(ctx.events, key=lambda e: e.last.index)
+    s = cand.sentences[0]
+    close = s.para - last.last.para <= 1 and s.index - last.last.index <= 2
+    here = cand.fallback or same_spot(last.place, cand.place) or cand.place is last.place
+    return last if close and here and not last.standing else None
+
+
 def merge_or_add(ctx: Context, cand: Candidate) -> None:
     """Merge a candidate into an earlier event it fits (same spot first), else add it."""
+    whole = _part_of(ctx, cand)
+    if whole is not None:
+        _merge(ctx, whole, cand)
+        return
     for same_spot_only in (True, False):
         for ev in reversed(ctx.events):
             if _fits(ctx, ev, cand, same_spot_only=same_spot_only):
                 _merge(ctx, ev, cand)
                 return
+    if cand.when is None and cand.reported is None and not cand.standing and ctx.events:
+        last = max(ctx.events, key=lambda e: e.last.index)
+        s = cand.sentences[0]
+        fighting = _family(cand.kind) == _family(last.kind) == "clash"
+        if fighting and s.para - last.last.para <= 1 and s.index - last.last.index <= 2:
+            cand.when = last.when  # fighting with no day, told on after a dated one: that day
     ctx.events.append(cand)
 
 
