@@ -19,6 +19,7 @@ from bot.domain.questions.timetypes import (
     month_last_day,
 )
 from bot.domain.questions.timevocab import (
+    MONTHS,
     SAFE_MONTHS,
     SINCE_OR_BY,
     VAGUE_NUMBERS,
@@ -81,6 +82,19 @@ def _dp_point(text: str, ref: date) -> date | None:
     return found.date() if found is not None else None
 
 
+def _day_of(m: re.Match[str], year: int) -> date | None:
+    """The day a "<day> <month>" or "<month> <day>" match names in `year`, read directly (what
+    dateparser reads, without its cost); None when the month or day does not read plainly."""
+    month = MONTHS.get((m["mon1"] or m["mon2"] or "").lower().rstrip("."))
+    day = m["d1"] or m["d2"]
+    if month is None or not day or (month, int(day)) == (2, 29):
+        return None  # 29 February: dateparser decides which leap year
+    try:
+        return date(year, month, int(day))
+    except ValueError:
+        return None  # 29 February, 31 June: dateparser decides
+
+
 def iso_date(m: re.Match[str], ref: date, q: bool) -> Expr | None:
     """An ISO date, "2021-07-08"."""
     try:
@@ -94,7 +108,7 @@ def date_with_year(m: re.Match[str], ref: date, q: bool) -> Expr | None:
     """A day with its year, "8 July 2021" or "Feb. 20, 2019"."""
     if not month_token_ok(m["mon1"] or m["mon2"], True):
         return None
-    d = _dp_point(m[0], ref)
+    d = _day_of(m, int(m["y"])) or _dp_point(m[0], ref)
     return Expr("date", FuzzyDate.day(d)) if d is not None else None
 
 
@@ -102,7 +116,7 @@ def date_no_year(m: re.Match[str], ref: date, q: bool) -> Expr | None:
     """A day without a year ("8 July"): the most recent one not after the day."""
     if not month_token_ok(m["mon1"] or m["mon2"], True):
         return None
-    d = _dp_point(m[0], ref)
+    d = _day_of(m, ref.year) or _dp_point(m[0], ref)
     if d is None:
         return None
     if d > ref:  # dateparser's "past" preference works on instants; keep days not after ref
