@@ -75,7 +75,8 @@ async def main(args: argparse.Namespace) -> None:
         await sender.run(stop)
         await watcher
     await engine.dispose()
-    print(f"done throttled={sender.stats.throttled}", flush=True)
+    waits = sender.arrivals.waits if sender.arrivals is not None else -1
+    print(f"done throttled={sender.stats.throttled} waits={waits}", flush=True)
 
 
 if __name__ == "__main__":
