@@ -47,6 +47,18 @@ def _options() -> dict[str, Any]:
     }
 
 
+def upper_first(text: object) -> str:
+    """The text with its first letter in capitals and the rest as written (Jinja's
+    `capitalize` lowercases the rest, which spoils place and actor names)."""
+    value = str(text)
+    return value[:1].upper() + value[1:]
+
+
+def _add_filters(env: Environment) -> Environment:
+    env.filters["upper_first"] = upper_first
+    return env
+
+
 def usable_overrides(
     directory: Path, packaged: Path = TEMPLATES_DIR
 ) -> tuple[dict[str, Path], list[str]]:
@@ -56,7 +68,7 @@ def usable_overrides(
     problems: list[str] = []
     if not directory.is_dir():
         return good, [f"{directory}: TEMPLATES_DIR is not a directory; packaged templates used"]
-    checker = Environment(**_options())
+    checker = _add_filters(Environment(**_options()))
     for path in sorted(directory.iterdir()):
         if not path.is_file() or path.suffix not in TEMPLATE_SUFFIXES:
             continue
@@ -109,11 +121,7 @@ def create_environment(
 
         loader = ChoiceLoader([_Overrides(good), loader])
         log.info("templates: %d override(s) from %s", len(good), overrides)
-    env = Environment(
-        loader=loader,
-        **_options(),
-    )
-    return env
+    return _add_filters(Environment(loader=loader, **_options()))
 
 
 def check_templates(env: Environment) -> list[str]:

@@ -51,7 +51,7 @@ async def test_a_misspelt_stored_name_is_read_and_a_word_no_event_holds_is_ignor
     answer = await domain.answers.ask("what happend at Sangtodda?", NOW)
     assert [e.summary[:18] for e in answer.events] == ["Fighters clashed w"]
     assert answer.notes == ("read Sangtodda as Sangtoda",)
-    assert "Read sangtodda as sangtoda." in RENDER.render("answer.html", a=answer)
+    assert "Read Sangtodda as Sangtoda." in RENDER.render("answer.html", a=answer)
     answer = await domain.answers.ask("clashes in Uruzgan xqzvbl", NOW)
     assert len(answer.events) == 1 and answer.notes == ("ignored: xqzvbl",)
     assert "Ignored: xqzvbl." in RENDER.render("answer.html", a=answer)
