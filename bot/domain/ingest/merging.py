@@ -6,7 +6,7 @@ from bot.domain.ingest import lexicon as lx
 from bot.domain.ingest.candidates import Candidate, Context, larger
 from bot.domain.ingest.placing import places_fit, same_spot
 from bot.domain.places.model import PlaceKind
-from bot.domain.questions.timetypes import FuzzyDate
+from bot.domain.questions.timetypes import FuzzyDate, Precision
 
 
 def _family(kind: lx.Kind) -> str:
@@ -52,7 +52,7 @@ def _part_of(ctx: Context, cand: Candidate) -> Candidate | None:
     last = max(ctx.events, key=lambda e: e.last.index)
     s = cand.sentences[0]
     close = s.para - last.last.para <= 1 and s.index - last.last.index <= 2
-    here = cand.fallback or same_spot(last.place, cand.place) or cand.place is last.place
+    here = cand.fallback or same_spot(last.place, cand.place)
     return last if close and here and not last.standing else None
 
 
@@ -71,6 +71,8 @@ def merge_or_add(ctx: Context, cand: Candidate) -> None:
         last = max(ctx.events, key=lambda e: e.last.index)
         s = cand.sentences[0]
         fighting = _family(cand.kind) == _family(last.kind) == "clash"
+        day = last.when is not None and last.when.precision is Precision.DAY
+        fighting = fighting and day and same_spot(last.place, cand.place)
         if fighting and s.para - last.last.para <= 1 and s.index - last.last.index <= 2:
             cand.when = last.when  # fighting with no day, told on after a dated one: that day
     ctx.events.append(cand)
