@@ -17,6 +17,7 @@ import pytest
 from bot.delivery.arrivals import ArrivalWindow
 from bot.delivery.ratelimit import LocalRateLimiter
 from bot.sim.api import LocalBotApi, LocalRequest
+from tests.support.harness import Harness
 from tests.support.sending import fake_api, msg, sends, wired
 from tests.support.shared_limits import max_in_window
 from tests.support.virtual_time import loop_time, warp
@@ -126,3 +127,12 @@ def test_the_sender_sends_within_the_window(sqlite_db_url: str) -> None:
     throttled, counted = warp(main)
     assert throttled == 0
     assert counted == 40
+
+
+async def test_replies_pass_the_same_window(bot: Harness) -> None:
+    """A reply to a command is counted with the sender's sends (one window per process)."""
+    window = bot.sender.arrivals
+    assert window is not None
+    before = window.requests
+    replies = await bot.send("/start")
+    assert len(replies) == 1 and window.requests == before + 1
