@@ -47,7 +47,7 @@ from bot.domain.ingest.mentions import ArticlePlaces, Mention, back_references, 
 from bot.domain.ingest.merging import merge_or_add
 from bot.domain.ingest.nominal import unarmed_victims
 from bot.domain.ingest.parsing import Parse, TextParser, default_parser
-from bot.domain.ingest.placing import pick_place, same_spot
+from bot.domain.ingest.placing import finer_place, pick_place, same_spot
 from bot.domain.ingest.predicates import Predicate, find_predicates, why_not
 from bot.domain.ingest.text import Sentence, Skipped, split_article
 from bot.domain.places.gazetteer import Gazetteer
@@ -61,7 +61,8 @@ __all__ = ["Extraction", "event_date_in_text", "extract_events"]
 
 _DATED_ENTS = frozenset({"DATE", "TIME"})
 _ANAPHOR = re.compile(
-    r"^(?:It|They|This|These|He|She|The (?:blaze|fire|explosion|blast|attack|fighting|clashes|"
+    r"^(?:It|They|This|These|He|She|The (?:blaze|fire|explosion|blast|attack|fighting|clash(?:es)?|"
+    r"firefight|gunfight|ambush|shelling|violence|"
     r"assault|seizure|offensive|bombing|victims|dead|wounded|strike|strikes|raid))\b"
 )
 
@@ -196,7 +197,7 @@ def _read_sentence(state: _Article, sentence: Sentence) -> None:
     killed = count(lx.KILLED_RE, p, p.text)
     injured = count(lx.INJURED_RE, p, p.text)
     if not preds:
-        _leftover(ctx, sentence, killed, injured, why_not(p))
+        _leftover(ctx, sentence, killed, injured, why_not(p), state.places.of(sentence))
         return
     claim, notes = claim_of(p.text, ctx.actors)
     named = state.places.of(sentence)
@@ -325,12 +326,22 @@ def _continuing_place(ctx: Context, sentence: Sentence) -> Place | None:
 
 
 def _leftover(
-    ctx: Context, sentence: Sentence, killed: int | None, injured: int | None, reason: str
+    ctx: Context,
+    sentence: Sentence,
+    killed: int | None,
+    injured: int | None,
+    reason: str,
+    named: list[Mention] = [],  # noqa: B006 (read only)
 ) -> None:
-    """A sentence with no event: detail for the event before it, or set aside with a reason."""
+    """A sentence with no event: detail for the event before it (and where it was, when it
+    says so more precisely), or set aside with a reason."""
     target = _continuing(ctx, sentence)
     if target is not None and (_ANAPHOR.match(sentence.text) or killed or injured):
         _attach(target, sentence, killed, injured)
+        finer = finer_place(ctx, sentence.parse, target, named) if sentence.parse else None
+        if finer is not None:
+            target.place, target.place_text, target.near = finer.place, finer.matched, False
+            target.fallback = False
         return
     ctx.skipped.append(Skipped(sentence.text, reason))
 

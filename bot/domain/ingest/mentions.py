@@ -42,6 +42,13 @@ _SPEAKER_WORDS = frozenset(
 _SAYING = frozenset(
     "say tell report announce confirm claim state add accuse deny warn write post".split()
 )
+_SITES = frozenset({PlaceKind.OTHER, PlaceKind.CROSSING})  # airports, camps, bases, crossings
+# People whose country of origin may follow "from": a soldier from X is not an event in X.
+ORIGIN_NOUNS = frozenset(
+    "peacekeeper soldier troop national citizen worker migrant refugee journalist officer "
+    "fighter volunteer tourist engineer man woman child contingent delegation mercenary "
+    "doctor nurse student teacher trader driver pilot sailor crew".split()
+)
 _FEATURE_WORDS = frozenset(
     "river sea lake mountain mountains range valley gulf strait canal desert island islands "
     "peninsula basin plateau dam".split()
@@ -141,6 +148,8 @@ def _not_a_place(sentence: Sentence, m: PlaceMention) -> bool:
         return True  # "the Dnipro river" is not the city of Dnipro
     if _demonym(m):
         return True  # "Afghan soldiers", "a Pakistani source": a nationality
+    if _origin_of_someone(p, m, before):
+        return True  # "a peacekeeper from Morocco": where someone comes from
     ent = p.entity_at(m.start, m.end)
     if ent is not None and ent.label == "NORP":
         return ent.text.strip() != m.place.name
@@ -285,13 +294,14 @@ def back_references(
     sentence: Sentence, tokens: set[int], seen: list[Place], named: list[Mention]
 ) -> list[Mention]:
     """ "the town", "the provincial capital" in a clause: the last place of that kind before;
-    "there": the last place below a country."""
+    "there", "in the area": the last place below a country."""
     p = sentence.parse
     if p is None:
         return []
     out: list[Mention] = []
     for t in p.tokens:
-        if t.i in tokens and t.text.lower() == "there" and t.dep == "advmod":
+        area = t.lemma == "area" and t.dep == "pobj" and _only_the(p, t)
+        if t.i in tokens and (area or (t.text.lower() == "there" and t.dep == "advmod")):
             # "gunmen killed two drivers there": the last place below a country named before
             there = next((pl for pl in reversed(seen) if pl.kind is not PlaceKind.COUNTRY), None)
             if there is not None:
@@ -302,6 +312,8 @@ def back_references(
             continue
         if any(m.start <= t.idx < m.end for m in named):
             continue  # part of a name ("Herat province", "city of Goma")
+        if t.dep == "poss" and any(m.place.kind in _SITES for m in named):
+            continue  # "the city's airport at Kavumu": the site the clause names is where
         kids = p.children(t.i)
         if not any(c.dep in ("det", "poss", "amod") for c in kids):
             continue
@@ -313,3 +325,18 @@ def back_references(
         if hit is not None:
             out.append(Mention(hit, t.idx, t.end, t.text, referred=True))
     return out
+
+
+def _only_the(p: Parse, t: Token) -> bool:
+    """ "the area" alone, not "a wide area" nor "the border area" nor "the area of X"."""
+    kids = p.children(t.i)
+    return [c.lemma for c in kids] == ["the"]
+
+
+def _origin_of_someone(p: Parse, m: PlaceMention, before: list[Token]) -> bool:
+    """A country after "from" that qualifies a person ("a peacekeeper from Morocco", "aid
+    workers from France"): the person's origin, not where anything happened."""
+    if m.place.kind is not PlaceKind.COUNTRY or not before or before[0].lemma != "from":
+        return False
+    head = p.tokens[before[0].head]
+    return head.pos == "NOUN" and head.lemma in ORIGIN_NOUNS

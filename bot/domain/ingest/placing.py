@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.domain.ingest.candidates import Context
+from bot.domain.ingest.candidates import Candidate, Context
 from bot.domain.ingest.mentions import Mention
 from bot.domain.ingest.parsing import Parse
 from bot.domain.ingest.predicates import Predicate
@@ -25,6 +25,7 @@ _NEAR_BEFORE = re.compile(
 _STRICT_LOCATIVE = re.compile(
     r"\b(?:in|into|inside|at|across|from|to|toward|towards)\s+(?:the\s+)?$", re.I
 )
+_STRICT_IN = re.compile(r"\bin\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:of\s+)?$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _INTO_BEFORE = re.compile(
     r"\b(?:into|to|toward|towards|across)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I
@@ -139,3 +140,32 @@ def places_fit(gz: Gazetteer, a: Place | None, b: Place | None) -> bool:
 def same_spot(a: Place | None, b: Place | None) -> bool:
     """True if both are the same place below country level."""
     return a is not None and b is not None and a.key == b.key and a.kind is not PlaceKind.COUNTRY
+
+
+def finer_place(ctx: Context, p: Parse, ev: Candidate, mentions: list[Mention]) -> Mention | None:
+    """A sentence going on about an event ("the clash took place in the town of X") that
+    names where it happened more precisely than the event has it (only "near" a city, or an
+    area above the place named): that place, else None."""
+    gz = ctx.gazetteer
+    placed = [
+        m
+        for m in mentions
+        if not m.referred
+        and m.place.kind is not PlaceKind.COUNTRY
+        and _STRICT_IN.search(_before(p, m.start))
+        and not _NEAR_BEFORE.search(_before(p, m.start))
+    ]
+    if not placed:
+        return None
+    best = min(placed, key=lambda m: (_SPECIFIC_RANK.get(m.place.kind, 5), m.start))
+    if ev.place is None or ev.fallback or ev.place.kind is PlaceKind.COUNTRY:
+        return best
+    above = ev.place.key in {a.key for a in gz.ancestors(best.place.key)}
+    same_area = _area(gz, ev.place) == _area(gz, best.place) is not None
+    return best if above or (ev.near and same_area) else None
+
+
+def _area(gz: Gazetteer, place: Place) -> str | None:
+    """The first-level area a place lies in."""
+    chain = [a for a in gz.ancestors(place.key) if a.kind is PlaceKind.PROVINCE]
+    return chain[-1].key if chain else None
