@@ -336,7 +336,12 @@ def _leftover(
     """A sentence with no event: detail for the event before it (and where it was, when it
     says so more precisely), or set aside with a reason."""
     target = _continuing(ctx, sentence)
-    if target is not None and (_ANAPHOR.match(sentence.text) or killed or injured):
+    told = _ANAPHOR.match(sentence.text) is not None
+    if target is None and told and ctx.events:  # "The clash took place in …", a paragraph on
+        last = max(ctx.events, key=lambda e: e.last.index)
+        if sentence.para - last.last.para <= 1 and sentence.index - last.last.index <= 2:
+            target = last
+    if target is not None and (told or killed or injured):
         _attach(target, sentence, killed, injured)
         finer = finer_place(ctx, sentence.parse, target, named) if sentence.parse else None
         if finer is not None:

@@ -19,7 +19,7 @@ _LOCATIVE_BEFORE = re.compile(
 )
 _NEAR_BEFORE = re.compile(
     r"\b(?:near|outside|outskirts of|close to|(?:north|south|east|west)\s+of|around)\s+"
-    r"(?:the\s+)?(?:city\s+of\s+|town\s+of\s+)?$",
+    r"(?:the\s+)?(?:[a-z]+ern\s+)?(?:city\s+of\s+|town\s+of\s+)?$",
     re.I,
 )
 _STRICT_LOCATIVE = re.compile(
