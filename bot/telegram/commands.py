@@ -48,6 +48,7 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("figures", "Key figures in briefings: /figures [add|remove …]"),
     CommandInfo("stats", "Subscribers, deliveries, questions (7 days)"),
     CommandInfo("audit", "Latest admin actions: /audit [N]"),
+    CommandInfo("deadletters", "Updates set aside: /deadletters [N]"),
     CommandInfo("admins", "List admins; owners: /admins add|remove USER_ID"),
     CommandInfo("allow", "Allow a user or chat: /allow ID [note]"),
     CommandInfo("deny", "Take off the allowlist: /deny ID"),

@@ -17,7 +17,7 @@ from telegram.ext import ApplicationHandlerStop, CommandHandler
 from bot.domain.people.access import parse_id
 from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers import forget
+from bot.telegram.handlers import deadletters, forget
 from bot.telegram.handlers.admin_replies import plain
 from bot.telegram.handlers.common import reply_html, reply_macro, reply_template
 from bot.telegram.handlers.guards import admin_only, audit_log
@@ -247,6 +247,7 @@ def handlers() -> list[Any]:
     """Admin tool handlers (and /forget), in registration order."""
     return [
         CommandHandler("audit", audit_command),
+        *deadletters.handlers(),
         CommandHandler("admins", admins_command),
         CommandHandler("stats", stats_command),
         CommandHandler("allow", allow_command),
