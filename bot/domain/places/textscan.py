@@ -4,6 +4,7 @@ longest-match scan (``intext``), then namesakes decided by the text's other plac
 from __future__ import annotations
 
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from bot.domain.places.countrynames import shared_short_names
@@ -16,6 +17,7 @@ from bot.domain.places.names import join_folded, normalize
 from bot.domain.places.ranking import Context, frequency_allowed, standing
 
 ALT_NAME_PENALTY = 0.75  # an alternate name counts as ~6 times fewer people (log10 0.75)
+RESPELLED_RATIO = 0.8  # letters in common for a name to be the same name respelled
 FAR_STANDING = 5.0  # about 100,000 people: a one-word name far from the text's countries
 SHORT_TEXT = 16  # words: a question, where a typo may reach anywhere
 MIN_SURE_LEN = 4  # normalized letters a name needs to count far from the text's countries
@@ -211,11 +213,12 @@ class TextScan:
 
     @staticmethod
     def _far_ok(place: Place, norm: str, span: list[Token]) -> bool:
-        """Far from what the text is about, a place counts by its own name (not an alternate
-        one) and, named in one word, only when prominent (a country, province or city)."""
+        """Far from what the text is about, a place counts by its own name (or that respelled,
+        not another name) and, named in one word, only when prominent (country, province, city)."""
         if place.kind in (PlaceKind.COUNTRY, PlaceKind.PROVINCE):
             return True
-        if normalize(place.name) != norm:
+        own = normalize(place.name)
+        if own != norm and not (own and norm and _respelled(own, norm)):
             return False
         return len(span) > 1 or standing(place) >= FAR_STANDING
 
@@ -310,4 +313,15 @@ def _own_name(place: Place, written: str) -> bool:
     """Whether the words name the place by its own name (kind words aside: "Marawi" for
     Marawi City, "town of Avdiivka" is not Avdiyivka's own name)."""
     own, seen = normalize(place.name), normalize(written)
-    return bool(own) and bool(seen) and (own in seen or seen in own)
+    if not own or not seen:
+        return False
+    return own in seen or seen in own or _respelled(own, seen)
+
+
+def _respelled(own: str, seen: str) -> bool:
+    """The same name spelled another way ("Odessa" for Odesa, "Kharkov" for Kharkiv): one
+    word, same first letter, nearly the same letters; an old or other name is not ("Pokrovsk"
+    for Engels)."""
+    if " " in own or " " in seen or own[0] != seen[0] or min(len(own), len(seen)) < 5:
+        return False
+    return SequenceMatcher(None, own, seen).ratio() >= RESPELLED_RATIO
