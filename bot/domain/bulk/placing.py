@@ -11,7 +11,9 @@ from bot.domain.bulk.types import ImportReport, PlaceHint
 from bot.domain.bulk.ucdp import country_candidates
 from bot.domain.events.model import LocationPrecision
 from bot.domain.places.gazetteer import Gazetteer
+from bot.domain.places.index import place_forms
 from bot.domain.places.model import Place, PlaceKind
+from bot.domain.places.names import normalize_and_fold
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class PlaceResolver:
         # "the place called X inside Y" is then a few set lookups instead of listing Y's places
         self._keys_named: dict[str, list[str]] = {}
         self._chains: dict[str, frozenset[str]] = {}
+        self._named_by_form: dict[str, set[str]] = {}  # a name's forms: which lookups to drop
         self._areas_of: dict[tuple[str, ...], tuple[Place | None, Place | None, Place | None]] = {}
 
     def known(self, hint: PlaceHint) -> tuple[str | None, LocationPrecision] | None:
@@ -108,8 +111,26 @@ class PlaceResolver:
             return None
         if len(self._gaz) > before:
             self._report.places_added += 1
-        self._keys_named.clear()  # the new place is called its name now
+        self._forget_named(place)  # lookups the new place answers now
         return place
+
+    def _cache_named(self, found: dict[str, list[str]]) -> None:
+        """Remember the keys called these names, and each name by its forms."""
+        if len(self._keys_named) + len(found) >= 100_000:
+            self._keys_named.clear()
+            self._named_by_form.clear()
+        for name, keys in found.items():
+            self._keys_named[name] = keys
+            for form in normalize_and_fold(name):
+                if form:
+                    self._named_by_form.setdefault(form, set()).add(name)
+
+    def _forget_named(self, place: Place) -> None:
+        """Drop the remembered lookups of names sharing a form with a new place's names."""
+        for forms in place_forms(place):
+            for form in forms:
+                for name in self._named_by_form.pop(form, ()):
+                    self._keys_named.pop(name, None)
 
     async def _jsonl(self, hint: PlaceHint) -> Placed:
         if hint.key is None:
@@ -161,11 +182,8 @@ class PlaceResolver:
     def prefetch(self, names: Iterable[str]) -> None:
         """Look up the places called these names at once (rows about to be placed)."""
         todo = {n for n in names if n and n not in self._keys_named}
-        if not todo:
-            return
-        if len(self._keys_named) + len(todo) >= 100_000:
-            self._keys_named.clear()
-        self._keys_named.update(self._gaz.keys_named(todo))
+        if todo:
+            self._cache_named(self._gaz.keys_named(todo))
 
     def _named_within(self, name: str, area: Place, *, prefer_city: bool = False) -> list[Place]:
         """The gazetteer's named_within, from the keys called `name` and their enclosing areas
@@ -173,9 +191,7 @@ class PlaceResolver:
         keys = self._keys_named.get(name)
         if keys is None:
             keys = self._gaz.keys_named([name])[name]
-            if len(self._keys_named) >= 100_000:
-                self._keys_named.clear()
-            self._keys_named[name] = keys
+            self._cache_named({name: keys})
         inside = [k for k in keys if area.key in self._chain(k)]
         return self._gaz.ranked(inside, prefer_city=prefer_city) if inside else []
 
