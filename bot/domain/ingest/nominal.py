@@ -110,7 +110,14 @@ def handed_to(p: Parse, verb: Token) -> Token | None:
     """Who a place or base was surrendered to ("surrendered the base to rebel fighters")."""
     if verb.lemma not in HANDING_VERBS:
         return None
-    return next(iter(_prep_objects(p, verb, "to")), None)
+    taker = next(iter(_prep_objects(p, verb, "to")), None)
+    if taker is not None:
+        return taker
+    for t in p.subtree(verb.i):  # "to jihadist fighters" misread as an infinitive
+        if t.lemma == "to" and t.i > verb.i:
+            after = p.tokens[t.i + 1 : t.i + 4]
+            return next((n for n in after if n.pos == "NOUN" and n.lemma in PEOPLE_NOUNS), None)
+    return None
 
 
 def by_phrase(p: Parse, verb: Token) -> str | None:
