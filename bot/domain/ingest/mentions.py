@@ -315,6 +315,8 @@ def back_references(
         if t.dep == "poss" and any(m.place.kind in _SITES for m in named):
             continue  # "the city's airport at Kavumu": the site the clause names is where
         kids = p.children(t.i)
+        if t.dep == "compound" and not kids:  # "the city centre", "the town's market"
+            kids = [c for c in p.children(t.head) if c.dep in ("det", "poss")]
         if not any(c.dep in ("det", "poss", "amod") for c in kids):
             continue
         if any(c.dep == "det" and c.lemma in ("a", "an", "every", "each") for c in kids):
