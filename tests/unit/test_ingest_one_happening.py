@@ -57,7 +57,8 @@ def test_a_claim_of_the_attack_and_what_its_doers_did_next_are_part_of_it() -> N
         "four soldiers, the army said.\n\n"
         "The group said on Friday that its fighters had conducted the ambush."
     )
-    assert [kind for _, kind, _ in _events(claim)] == ["Battles"]
+    [ambush] = _drafts(claim)
+    assert ambush.event_type == "Battles" and "claimed" in ambush.claim_note
     next_ = (
         "Gunmen attacked a bus near Maiduguri on Thursday, killing six passengers.\n\n"
         "The gunmen burned the bus before fleeing into the bush, a survivor said."

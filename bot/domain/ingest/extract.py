@@ -50,6 +50,7 @@ from bot.domain.ingest.parsing import Parse, TextParser, default_parser
 from bot.domain.ingest.placing import finer_place, pick_place, same_spot
 from bot.domain.ingest.predicates import Predicate, find_predicates, why_not
 from bot.domain.ingest.text import Sentence, Skipped, split_article
+from bot.domain.ingest.unreported import TOLD_BEFORE_NOTE
 from bot.domain.places.gazetteer import Gazetteer
 from bot.domain.places.model import Place
 from bot.domain.questions.timetypes import FuzzyDate
@@ -197,7 +198,11 @@ def _read_sentence(state: _Article, sentence: Sentence) -> None:
     killed = count(lx.KILLED_RE, p, p.text)
     injured = count(lx.INJURED_RE, p, p.text)
     if not preds:
-        _leftover(ctx, sentence, killed, injured, why_not(p), state.places.of(sentence))
+        reason = why_not(p)
+        if reason == TOLD_BEFORE_NOTE and ctx.events:
+            _claimed(ctx, sentence)
+            return
+        _leftover(ctx, sentence, killed, injured, reason, state.places.of(sentence))
         return
     claim, notes = claim_of(p.text, ctx.actors)
     named = state.places.of(sentence)
@@ -349,6 +354,21 @@ def _leftover(
             target.fallback = False
         return
     ctx.skipped.append(Skipped(sentence.text, reason))
+
+
+def _claimed(ctx: Context, sentence: Sentence) -> None:
+    """ "X said its fighters had carried out the attack": who did the event just told, a note
+    on it ("claimed by X"), not an event of its own."""
+    last = max(ctx.events, key=lambda e: e.last.index)
+    p = sentence.parse
+    assert p is not None
+    said = next((t for t in p.tokens if t.dep == "ROOT"), None)
+    who = next((c for c in p.children(said.i) if c.dep == "nsubj"), None) if said else None
+    name = name_actor(ctx, " ".join(t.text for t in p.subtree(who.i))) if who else None
+    _attach(last, sentence, None, None)
+    note = f"claimed by {name}" if name else "claimed"
+    if note not in last.notes:
+        last.notes.append(note)
 
 
 def _attach(ev: Candidate, sentence: Sentence, killed: int | None, injured: int | None) -> None:
