@@ -19,7 +19,7 @@ from bot.domain.questions.timetypes import FuzzyDate, Precision
 from bot.sim.bench.extract import GoldArticle, GoldEvent, Score, load_gold, score_article
 from bot.store.atlas import world_gazetteer
 
-ARTICLES = load_gold("tune") + load_gold("heldout") + load_gold("heldout2")
+ARTICLES = load_gold("tune") + load_gold("heldout") + load_gold("heldout2") + load_gold("heldout3")
 CAPTION_WORDS = re.compile(r"\(Staff/|Photo:|In this photo|For more reporting|Related:")
 
 
@@ -47,11 +47,12 @@ def test_the_gold_set_covers_enough_articles_and_crises() -> None:
 @pytest.mark.parametrize(
     ("prefix", "main_recall", "precision", "wrong_place", "exact_date"),
     [
-        ("t", 0.95, 0.9, 0.03, 0.95),
-        ("h", 0.9, 0.9, 0.05, 0.95),
-        ("f", 0.7, 0.5, 0.15, 0.95),  # the second held-out set, measured once, never tuned on
+        ("t", 0.95, 0.95, 0.03, 0.95),
+        ("h", 0.95, 0.95, 0.03, 0.95),
+        ("f", 0.95, 0.95, 0.03, 0.95),  # the second held-out set, tuned on in round 2
+        ("g", 0.75, 0.65, 0.15, 0.95),  # the third held-out set, measured once, never tuned on
     ],
-    ids=["tuned-on", "held-out", "held-out-2"],
+    ids=["tuned-on", "held-out", "held-out-2", "held-out-3"],
 )
 def test_quality_floors(
     extracted: dict[str, tuple[GoldArticle, Extraction]],
