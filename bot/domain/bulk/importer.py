@@ -11,10 +11,12 @@ Rules (documented choices):
   with ``strict`` the file is read twice and nothing is stored when any row is bad.
 * Every imported event has a stable external key, so importing again updates in place: rows equal
   to the stored event count as unchanged and are not written at all.
-* ACLED places: the place called ``location`` inside the row's narrowest known admin area
+* ACLED places: the row's admin areas are looked for inside its ``country`` when the gazetteer
+  knows it (areas of their own kind first; of two provinces with one name, the one holding the
+  row's admin2). The place called ``location`` inside the row's narrowest known admin area
   (admin3, admin2, admin1: names repeat across provinces), else the gazetteer's best match
-  inside its broadest known area (or anywhere when no admin area is known); else a new TOWN
-  under the row's district (admin2) or province (admin1) at the row's coordinates; without
+  inside its broadest known area (or the country, or anywhere when neither is known); else a
+  new TOWN under the row's district (admin2) or province (admin1) at the row's coordinates; without
   coordinates the event is placed on that district/province (precision at least NEAR/REGION);
   when admin1 is unknown too, the place is kept as written.
 * UCDP places: as ACLED's (adm_2, adm_1, their kind words dropped), but only inside the row's
