@@ -221,10 +221,8 @@ class AnswerService:
             if use_loose:
                 flt = replace(flt, match_all=False, term_groups=groups)
                 ids = await reads.search(flt, limit=page + 1, offset=offset, order=order)
-            cover = None
-            if not ids and with_coverage:
-                cover = await reads.coverage(query.place_keys)
             records = await reads.load(ids[:page])
+        need_cover = not ids and with_coverage  # read only for an answer that shows it
         events = [self._view(r) for r in records]
         if use_loose:
             # Ranked by relevance to pick them; shown newest first like every answer.
@@ -235,20 +233,19 @@ class AnswerService:
             if wide is not None:
                 return replace(wide, places=base.places, widened=True)
         if not events and offset == 0 and relax:
-            # The strict reading's own "nothing" (kept for a window that holds nothing).
-            nothing = replace(base, loose=use_loose, coverage=cover)
-            relaxed = await self._relaxed(query, nothing, order=order, page=page, title=title)
+            nothing = replace(base, loose=use_loose)  # the strict "nothing", for a window
+            relaxed = await self._relaxed(query, nothing, need_cover, order=order, page=page)
             if relaxed is not None:
                 return relaxed
+        cover = await self._coverage(query.place_keys) if need_cover else None
         total, capped, counted = offset + len(events), False, None
         if len(ids) > page and not use_loose:  # any-word matches have no meaningful total
             level = self._breakdown_level(query)
             if counted_ids is not None and page <= TOTAL_CAP:
                 total, capped, counted = await self._counter.total_of(counted_ids, breakdown=level)
             else:
-                total, capped, counted = await self._counter.total(
-                    flt, order=order, breakdown=level
-                )
+                totals = await self._counter.total(flt, order=order, breakdown=level)
+                total, capped, counted = totals
         return replace(
             base,
             kind="events" if events else "nothing",
@@ -271,23 +268,28 @@ class AnswerService:
             return "country" if not self.gazetteer.focus else "province"
         return ""
 
+    async def _coverage(self, place_keys: frozenset[str] | None) -> Coverage:
+        async with self._reader.reads() as reads:
+            return await reads.coverage(place_keys)
+
     async def _relaxed(
-        self, query: Query, strict: Answer, *, order: Order, page: int, title: str
+        self, query: Query, strict: Answer, cover: bool, *, order: Order, page: int
     ) -> Answer | None:
         """The first looser reading of the query that finds events, noting every step
-        (`strict`: the query's own answer, nothing)."""
+        (`strict`: the query's own answer, nothing; `cover`: with the records' reach)."""
         notes: list[str] = []
         for looser, note in relaxations(query, self.understander):
             notes.append(note)
             found = await self.answer(
-                looser, order=order, page=page, title=title, with_coverage=False, relax=False
+                looser, order=order, page=page, title=strict.title, with_coverage=False, relax=False
             )
             if not found.events:
                 continue
             if note.startswith(WINDOW_STEP):
                 # The window the reader gave holds nothing: say so, and where matches are.
                 newest = max(e.when.first_day() for e in found.events)
-                return replace(strict, outside=(found.total, newest))
+                reach = await self._coverage(query.place_keys) if cover else None
+                return replace(strict, coverage=reach, outside=(found.total, newest))
             return replace(found, relaxed=tuple(notes), query=looser)
         return None
 
