@@ -60,8 +60,13 @@ _VALUES: dict[Enum, str] = {
 }
 
 
+MEMO_LIMIT = 100_000  # entries per memo before it starts afresh (bounded memory)
+_UNKNOWN: Any = object()  # a draft's sources not seen yet
+
+
 class DraftTuples:
-    """Converts drafts of one batch (one `now`, one author) into event and source tuples.
+    """Converts drafts into event and source tuples, batch after batch (`batch` sets the
+    batch's `now` and author; what it remembers holds across batches).
 
     With `binds` (column name to its bind processor, bot.store.bulkinsert.ColumnValues), the
     values come out as the dialect binds them: dates and times converted once per distinct one.
@@ -78,13 +83,21 @@ class DraftTuples:
         unknown = set(self._binds) - _BOUND
         if unknown:
             raise ValueError(f"no bind conversion here for {sorted(unknown)}")
-        self._now, self._by = self._bind("created_at", now), by
-        self._fallback = now
+        self._now, self._by, self._fallback = self._bind("created_at", now), by, now
         self._reviewed = {b: self._bind("reviewed", b) for b in (True, False)}
         self._actors: dict[tuple[str, ...], str] = {}
-        self._reports: dict[tuple[SourceInfo, ...], tuple[Any, Any]] = {}
+        # the first report of a draft's sources; None when they give no date (then: `now`)
+        self._reports: dict[tuple[SourceInfo, ...], tuple[Any, Any] | None] = {}
         self._whens: dict[FuzzyDate, tuple[Any, Any, Any, str]] = {}
         self._sources: dict[tuple[SourceInfo, ...], list[tuple[Any, ...]]] = {}
+
+    def batch(self, now: datetime, by: int | None) -> DraftTuples:
+        """Start a batch stored at `now` by `by` (memos grown too large start afresh)."""
+        self._now, self._by, self._fallback = self._bind("created_at", now), by, now
+        for memo in (self._bound, self._actors, self._reports, self._whens, self._sources):
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+        return self
 
     def _bind(self, column: str, value: Any) -> Any:
         proc = self._binds.get(column)
@@ -113,13 +126,16 @@ class DraftTuples:
                 bind("date_last", w.last_day()),
                 _VALUES[w.precision],
             )
-        report = self._reports.get(d.sources)
+        sources = d.sources
+        report = self._reports.get(sources, _UNKNOWN)
+        if report is _UNKNOWN:
+            at, on = first_report(sources, self._fallback)
+            report = None if at is self._fallback else (
+                self._bind("reported_at", at), self._bind("reported_on", on)
+            )  # fmt: skip
+            self._reports[sources] = report
         if report is None:
-            at, on = first_report(d.sources, self._fallback)
-            report = self._reports[d.sources] = (
-                self._bind("reported_at", at),
-                self._bind("reported_on", on),
-            )
+            report = (self._bind("reported_at", self._fallback), None)
         now, by, value = self._now, self._by, _VALUES
         return (
             d.summary.strip(), when[0], when[1], when[2], when[3], d.place_key,

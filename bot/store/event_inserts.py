@@ -32,6 +32,7 @@ class EventInserts:
         self._sessions = sessions
         self._bulk_writers: tuple[RowWriter, RowWriter] | None = None
         self._process_writers: tuple[RowWriter, RowWriter] | None = None
+        self._tuples: DraftTuples | None = None  # remembers values across a file's batches
 
     async def insert_rows(
         self, session: AsyncSession, drafts: Sequence[EventDraft], now: datetime, by: int | None
@@ -81,7 +82,9 @@ class EventInserts:
         by its place in `drafts`. Values are converted exactly as the in-process path does.
         """
         events_w, sources_w = self._batch_writers(self._dialect())
-        rows = DraftTuples(now, by, {**events_w.processors, **sources_w.processors})
+        if self._tuples is None:
+            self._tuples = DraftTuples(now, by, {**events_w.processors, **sources_w.processors})
+        rows = self._tuples.batch(now, by)
         events = [rows.event(d) for d in drafts]
         sources = [(i, *src) for i, d in enumerate(drafts) for src in rows.sources(d)]
         return Batch(

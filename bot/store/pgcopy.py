@@ -72,6 +72,7 @@ class EventCopier:
 
     def __init__(self) -> None:
         self._converters: dict[str, ColumnValues] = {}
+        self._tuples: DraftTuples | None = None  # remembers values across a file's batches
 
     def _converter(self, table: Table, columns: tuple[str, ...], dialect: Dialect) -> ColumnValues:
         found = self._converters.get(table.name)
@@ -86,11 +87,13 @@ class EventCopier:
         keys = [d.external_key for d in drafts]
         if None in keys:
             raise CopyRefused("every draft copied needs an external key")
-        binds = {
-            **self._converter(EVENTS, EVENT_COLUMNS, dialect).processors,
-            **self._converter(SOURCES, SOURCE_COLUMNS, dialect).processors,
-        }
-        tuples = DraftTuples(now, by, binds)
+        if self._tuples is None:
+            binds = {
+                **self._converter(EVENTS, EVENT_COLUMNS, dialect).processors,
+                **self._converter(SOURCES, SOURCE_COLUMNS, dialect).processors,
+            }
+            self._tuples = DraftTuples(now, by, binds)
+        tuples = self._tuples.batch(now, by)
         return CopyBatch(
             [str(k) for k in keys],
             [(i, *tuples.event(d)) for i, d in enumerate(drafts)],

@@ -117,10 +117,14 @@ async def test_a_batch_with_a_stored_key_is_refused_whole(db_url: str) -> None:
 
 
 def test_draft_tuples_are_the_orm_row_values() -> None:
-    now = datetime(2021, 6, 1, 12, 0, tzinfo=UTC)
-    tuples = DraftTuples(now, 7)
-    for draft in [*DRAFTS, *_keyed("t")]:
-        row = row_values(draft, now, 7)
+    first = datetime(2021, 6, 1, 12, 0, tzinfo=UTC)
+    tuples = DraftTuples(first, 7)
+    # batch after batch: what the drafts share is remembered, `now` and the author are not
+    for now, by, draft in [(first, 7, d) for d in DRAFTS] + [
+        (datetime(2021, 6, 2, tzinfo=UTC), None, d) for d in _keyed("t")
+    ]:
+        tuples.batch(now, by)
+        row = row_values(draft, now, by)
         assert tuples.event(draft) == tuple(row[c] for c in EVENT_COLUMNS)
         sources = [s for s in source_values(0, draft)]
         assert tuples.sources(draft) == [tuple(s[c] for c in SOURCE_COLUMNS) for s in sources]
