@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import bootstrap as domain_module
 from bot.bootstrap import build_services
 from bot.delivery.split import TELEGRAM_LIMIT, split_html, utf16_len
 from bot.domain.clock import Clock
+from bot.render import environment as environment_module
 from bot.render.environment import (
     TEMPLATES_DIR,
     TemplateCheckError,
@@ -178,7 +178,9 @@ async def test_broken_template_stops_start_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = _broken_templates(tmp_path)
-    monkeypatch.setattr(domain_module, "create_environment", lambda **_: create_environment(broken))
+    monkeypatch.setattr(
+        environment_module, "create_environment", lambda **_: create_environment(broken)
+    )
     db = tmp_path / "db" / "sitrep.db"
     with pytest.raises(TemplateCheckError) as err:
         await build_services(settings_for(f"sqlite+aiosqlite:///{db}"), Clock())
