@@ -19,15 +19,15 @@ from bot.telegram.commands import ADMIN_COMMANDS, USER_COMMANDS
 from bot.telegram.context import SitrepContext
 from bot.telegram.handlers import deadletters, forget
 from bot.telegram.handlers.admin_replies import plain
-from bot.telegram.handlers.common import reply_html, reply_macro, reply_template
+from bot.telegram.handlers.common import reply_macro, reply_template
 from bot.telegram.handlers.guards import admin_only, audit_log
+from bot.telegram.handlers.listing import local_time, reply_fitting, requested_count
 
 log = logging.getLogger(__name__)
 
 MESSAGES = "admin_messages.html"
 AUDIT_DEFAULT = 15
 AUDIT_MAX = 50
-MAX_MESSAGE = 4000
 STATS_MAX_PLACES = 15
 
 
@@ -92,16 +92,12 @@ async def access_gate(update: Update, context: SitrepContext) -> None:
 @admin_only
 async def audit_command(update: Update, context: SitrepContext) -> None:
     """/audit [N]: the latest N admin actions (default 15, at most 50)."""
-    args = context.args or []
-    if args and not (args[0].isdigit() and 0 < int(args[0]) <= 10_000):
+    limit = requested_count(context.args or [], AUDIT_DEFAULT, AUDIT_MAX)
+    if limit is None:
         await reply_macro(update, context, MESSAGES, "audit_usage", most=AUDIT_MAX)
         return
-    limit = min(int(args[0]) if args else AUDIT_DEFAULT, AUDIT_MAX)
     entries = await audit_log(context).recent(limit)
-    tz = context.services.settings.tz
-
-    def when(at: Any) -> str:
-        return str(at.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    when = local_time(context.services.settings.tz)
 
     def render(shown: list[Any]) -> str:
         return context.services.renderer.render(
@@ -112,11 +108,7 @@ async def audit_command(update: Update, context: SitrepContext) -> None:
             more=AUDIT_MAX if limit < AUDIT_MAX and len(entries) == limit else 0,
         )
 
-    text = render(entries)
-    while len(text) > MAX_MESSAGE and entries:
-        entries = entries[:-1]
-        text = render(entries)
-    await reply_html(update, context, text)
+    await reply_fitting(update, context, entries, render)
 
 
 # --------------------------------------------------------------------------- /admins

@@ -9,13 +9,13 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.telegram.context import SitrepContext
-from bot.telegram.handlers.common import reply_html, reply_macro
+from bot.telegram.handlers.common import reply_macro
 from bot.telegram.handlers.guards import admin_only
+from bot.telegram.handlers.listing import local_time, reply_fitting, requested_count
 
 MESSAGES = "admin_messages.html"
 DEFAULT = 10
 MOST = 30
-MAX_MESSAGE = 4000
 
 
 def size_text(size: int) -> str:
@@ -30,16 +30,12 @@ def size_text(size: int) -> str:
 @admin_only
 async def deadletters_command(update: Update, context: SitrepContext) -> None:
     """/deadletters [N]: the latest N dead letters (default 10, at most 30)."""
-    args = context.args or []
-    if args and not (args[0].isdigit() and 0 < int(args[0]) <= 10_000):
+    limit = requested_count(context.args or [], DEFAULT, MOST)
+    if limit is None:
         await reply_macro(update, context, MESSAGES, "deadletters_usage", most=MOST)
         return
-    limit = min(int(args[0]) if args else DEFAULT, MOST)
     letters = await context.services.inbox.dead_letters.recent(limit)
-    tz = context.services.settings.tz
-
-    def when(at: Any) -> str:
-        return str(at.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    when = local_time(context.services.settings.tz)
 
     def render(shown: list[Any]) -> str:
         return context.services.renderer.render(
@@ -50,11 +46,7 @@ async def deadletters_command(update: Update, context: SitrepContext) -> None:
             timezone=context.services.settings.default_timezone,
         )
 
-    text = render(letters)
-    while len(text) > MAX_MESSAGE and letters:
-        letters = letters[:-1]
-        text = render(letters)
-    await reply_html(update, context, text)
+    await reply_fitting(update, context, letters, render)
 
 
 def handlers() -> list[Any]:
