@@ -8,8 +8,8 @@ to their place and date predicates, so a facet means the same on either store.
 * Kinds: an event matches when its event type or sub-type is one asked for; an event with no
   sub-type (an article typed coarsely or not at all) also when its summary has a kind word.
 * Actors, each in a role: actor 1 (who acted), actor 2 (who was acted on) or either. A name
-  matches at the start of a word of the actor field ("taliban" finds "Taliban" but not
-  "Tehrik-i-Taliban Pakistan", "afghanistan" not "Civilians (Afghanistan)"). Events whose actor
+  matches at the start of a word of the actor field ("militia" finds "Militia of the North" but
+  not "Anti-Militia Front", a country's name not "Civilians (<country>)"). Events whose actor
   fields are empty (no roles known) fall back on their actors list and summary.
 * Lethal: reported fatalities above zero; when the count is unknown, "killed" words in the text.
 """

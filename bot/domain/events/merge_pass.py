@@ -76,7 +76,7 @@ def _rank(s: Stored) -> tuple[int, int, int]:
 
 
 def canon_of(actors: ActorRegistry | None) -> Canon | None:
-    """Actor names by the registry's canonical name ("Taleban" → "Taliban")."""
+    """Actor names by the registry's canonical name (a variant spelling → the registry's)."""
     if actors is None:
         return None
     registry = actors

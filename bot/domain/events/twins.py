@@ -70,7 +70,7 @@ def _actors_agree(a: Account, b: Account, canon: Canon | None) -> bool | None:
 
 def same_happening(a: Account, b: Account, canon: Canon | None = None) -> bool:
     """Whether two accounts dated and placed alike tell of one happening (see the module);
-    `canon` names actors by one name ("Taleban" → "Taliban", the actor registry's)."""
+    `canon` names actors by one name (a variant spelling → the actor registry's name)."""
     types, actors = _types_agree(a, b), _actors_agree(a, b, canon)
     if types is False or actors is False:
         return False
